@@ -1,0 +1,56 @@
+"""The CNMT Investment Registry web application."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, features, then the database on first start."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from . import config as settings
+
+    settings.load(app, config)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
+
+    from . import database, i18n
+    from .accounts.views import install as install_accounts
+    from .audit.service import install as install_audit
+    from .extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    i18n.install(app)
+    install_accounts(app)
+    install_audit()
+    database.install(app)
+
+    from . import errors
+    from .accounts.views import bp as accounts_bp
+    from .api import bp as api_bp
+    from .audit.views import bp as audit_bp
+    from .catalog.views import bp as catalog_bp
+    from .home.views import bp as home_bp
+    from .places.views import bp as places_bp
+    from .search.views import bp as search_bp
+
+    for blueprint in (home_bp, accounts_bp, places_bp, catalog_bp, audit_bp, search_bp, api_bp):
+        app.register_blueprint(blueprint)
+    errors.install(app)
+
+    from .cli import install as install_cli
+
+    install_cli(app)
+    if app.config["AUTO_INIT"]:
+        database.ensure_ready(app)
+    return app

@@ -1,0 +1,1 @@
+"""Users, organizations, roles, sign-in and API tokens."""

@@ -1,0 +1,75 @@
+"""Sign-in, password, token and administration forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from .models import OrgKind, Role
+from .service import MIN_PASSWORD_LENGTH
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.PROVINCE_OFFICER: _l("Province officer"),
+    Role.ZONE_EDITOR: _l("Zone editor"),
+    Role.ENTERPRISE_REP: _l("Enterprise representative"),
+    Role.EVENT_ORGANIZER: _l("Event organizer"),
+    Role.INVESTOR: _l("Investor"),
+}
+ORG_KIND_LABELS = {
+    OrgKind.MINISTRY: _l("Ministry"),
+    OrgKind.DEPARTMENT: _l("Provincial department"),
+    OrgKind.ZONE_BOARD: _l("Zone management board"),
+    OrgKind.ENTERPRISE: _l("Enterprise"),
+    OrgKind.INCUBATOR_HOST: _l("Incubator host"),
+    OrgKind.UNIVERSITY: _l("University"),
+    OrgKind.ASSOCIATION: _l("Association"),
+}
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(_l("Enter a new password.")), Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH))],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(_l("Repeat the new password.")), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Token name"),
+        description=_l("What the token is for, such as “provincial data sync”."),
+        validators=[DataRequired(_l("Name the token.")), Length(max=100)],
+    )
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in ORG_KIND_LABELS.items()])
+    province = SelectField(
+        _l("Province"),
+        description=_l("Required for provincial departments and zone boards."),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter an e-mail address."))])
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    password = PasswordField(
+        _l("Initial password"),
+        description=_l("At least %(n)d characters; ask the user to change it.", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(_l("Enter a password."))],
+    )
+    organization = SelectField(_l("Organization"), validate_choice=False)
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])

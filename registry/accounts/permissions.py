@@ -1,0 +1,63 @@
+"""The one permission check: `can(user, action, obj)`. Services call it before every write."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from .models import OrgKind, Role, User
+
+
+class PermissionDenied(Exception):
+    """The user may not do this; pages and the API answer 403."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _l("You do not have permission to do this."))
+        self.message = message or _l("You do not have permission to do this.")
+
+
+def _is_admin(user: User) -> bool:
+    return Role.ADMIN in user.roles
+
+
+def _in_ministry(user: User) -> bool:
+    return any(
+        m.organization.kind == OrgKind.MINISTRY and m.role != Role.INVESTOR for m in user.memberships
+    )
+
+
+def _is_official(user: User) -> bool:
+    official_roles = {Role.PROVINCE_OFFICER, Role.ZONE_EDITOR}
+    return _is_admin(user) or _in_ministry(user) or bool(user.roles & official_roles)
+
+
+def _officer_of(user: User, province_code: str | None) -> bool:
+    return province_code is not None and any(
+        m.role == Role.PROVINCE_OFFICER
+        and m.organization.kind in {OrgKind.DEPARTMENT, OrgKind.ZONE_BOARD}
+        and m.organization.province_code == province_code
+        for m in user.memberships
+    )
+
+
+RULES: dict[str, Callable[[User, object], bool]] = {
+    "catalog.manage": lambda user, _obj: _is_admin(user) or _in_ministry(user),
+    "audit.view": lambda user, _obj: _is_official(user),
+    "accounts.manage": lambda user, _obj: _is_admin(user),
+    "province.edit": lambda user, province: _is_admin(user) or _officer_of(user, getattr(province, "code", None)),
+}
+
+
+def can(user: User | None, action: str, obj: object = None) -> bool:
+    """Tell whether `user` may perform `action` on `obj`; anonymous users may not write."""
+    if action not in RULES:
+        raise KeyError(f"unknown permission action {action!r}")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return RULES[action](user, obj)
+
+
+def require(user: User | None, action: str, obj: object = None) -> None:
+    """Raise PermissionDenied unless `can(user, action, obj)`."""
+    if not can(user, action, obj):
+        raise PermissionDenied()

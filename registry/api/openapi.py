@@ -1,0 +1,176 @@
+"""The OpenAPI 3 document of /api/v1."""
+from __future__ import annotations
+
+from flask import url_for
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERROR = _json(_ref("Error"), "An error, in the API's one error shape")
+VERSION_PARAM = {
+    "name": "version",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "Catalog version label; the current version when omitted",
+}
+
+
+def document() -> dict:
+    """Describe every route of the API, its parameters and answers."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "CNMT Investment Registry API",
+            "version": "1.0.0",
+            "description": "Vietnam's environmental-industry registry: provinces and the Decision 980/QĐ-TTg catalog. "
+            "Reads are public; writes take `Authorization: Bearer <token>` (see `flask --app registry users token`).",
+        },
+        "servers": [{"url": url_for("api.openapi", _external=False).rsplit("/", 1)[0]}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["status", "error", "message", "errors"],
+                    "properties": {
+                        "status": {"type": "integer"},
+                        "error": {"type": "string"},
+                        "message": {"type": "string"},
+                        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                    },
+                },
+                "Commune": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string", "example": "00070"},
+                        "name_vi": {"type": "string"},
+                        "name_en": {"type": "string"},
+                        "division_type": {"type": "string", "enum": ["xã", "phường", "đặc khu"]},
+                        "province": {"type": "string"},
+                    },
+                },
+                "Province": {
+                    "type": "object",
+                    "required": ["code", "name_vi", "name_en"],
+                    "properties": {
+                        "code": {"type": "string", "example": "51"},
+                        "name_vi": {"type": "string", "example": "Quảng Ngãi"},
+                        "name_en": {"type": "string", "example": "Quang Ngai"},
+                        "division_type": {"type": "string"},
+                        "is_city": {"type": "boolean"},
+                        "region": {"type": "string"},
+                        "centre": {"type": "string"},
+                        "phone_code": {"type": "integer", "nullable": True},
+                        "formed_from": {"type": "array", "items": {"type": "string"}},
+                        "communes": {"type": "array", "items": _ref("Commune")},
+                    },
+                },
+                "CatalogVersion": {
+                    "type": "object",
+                    "properties": {
+                        "label": {"type": "string"},
+                        "legal_basis": {"type": "string"},
+                        "source": {"type": "string"},
+                        "provisional": {"type": "boolean"},
+                        "current": {"type": "boolean"},
+                        "title_vi": {"type": "string"},
+                        "title_en": {"type": "string"},
+                        "notes_vi": {"type": "string"},
+                        "notes_en": {"type": "string"},
+                        "imported_at": {"type": "string", "format": "date-time"},
+                        "pending_mappings": {"type": "integer"},
+                    },
+                },
+                "CatalogNode": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string", "example": "A.01"},
+                        "parent": {"type": "string", "nullable": True},
+                        "kind": {"type": "string", "nullable": True, "enum": ["technology", "equipment", "product", "service", None]},
+                        "sub_sector": {"type": "string", "nullable": True},
+                        "name_vi": {"type": "string"},
+                        "name_en": {"type": "string"},
+                        "hs_codes": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{6}$"}},
+                        "children": {"type": "array", "items": _ref("CatalogNode")},
+                    },
+                },
+            },
+        },
+        "paths": {
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+            "/provinces": {
+                "get": {
+                    "summary": "The 34 provinces in force since 1 July 2025",
+                    "responses": {
+                        "200": _json(
+                            {"type": "object", "properties": {"items": {"type": "array", "items": _ref("Province")}, "total": {"type": "integer"}}},
+                            "Provinces in GSO code order",
+                        )
+                    },
+                }
+            },
+            "/provinces/{code}": {
+                "get": {
+                    "summary": "One province with its communes",
+                    "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": _json(_ref("Province"), "The province"), "404": ERROR},
+                }
+            },
+            "/provinces/resolve": {
+                "get": {
+                    "summary": "Place a current or pre-2025 province name on today's map",
+                    "parameters": [{"name": "name", "in": "query", "required": True, "schema": {"type": "string"}, "example": "tỉnh Bình Định"}],
+                    "responses": {"200": _json(_ref("Province"), "Today's province"), "404": ERROR},
+                }
+            },
+            "/catalog": {
+                "get": {
+                    "summary": "The Decision 980 catalog tree, with its version and source",
+                    "parameters": [VERSION_PARAM],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "version": _ref("CatalogVersion"),
+                                    "count": {"type": "integer"},
+                                    "items": {"type": "array", "items": _ref("CatalogNode")},
+                                },
+                            },
+                            "The tree, top-level groups first",
+                        ),
+                        "404": ERROR,
+                    },
+                }
+            },
+            "/catalog/versions": {
+                "get": {
+                    "summary": "Every catalog version, newest first",
+                    "responses": {
+                        "200": _json({"type": "object", "properties": {"items": {"type": "array", "items": _ref("CatalogVersion")}}}, "Versions")
+                    },
+                }
+            },
+            "/catalog/items/{code}": {
+                "get": {
+                    "summary": "One catalog item with its children",
+                    "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}, VERSION_PARAM],
+                    "responses": {"200": _json(_ref("CatalogNode"), "The item"), "404": ERROR},
+                }
+            },
+            "/me": {
+                "get": {
+                    "summary": "The account a bearer token belongs to, with its roles",
+                    "security": [{"bearer": []}],
+                    "responses": {"200": {"description": "The account"}, "401": ERROR},
+                }
+            },
+        },
+    }

@@ -1,0 +1,141 @@
+"""Write an audit entry for every flushed change to an `Audited` model."""
+from __future__ import annotations
+
+import contextlib
+import enum
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from registry.extensions import db
+
+from .models import Audited, AuditEntry, utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    label: str
+
+
+SYSTEM = Actor(None, "system")
+_actor: ContextVar[Actor] = ContextVar("audit_actor", default=SYSTEM)
+
+
+def set_actor(user) -> None:
+    """Attribute the changes of this request or command to `user` (None for the system)."""
+    _actor.set(Actor(user.id, user.email) if user is not None else SYSTEM)
+
+
+@contextlib.contextmanager
+def acting_as(label: str, user=None):
+    """Attribute changes made inside the block to `user`, or to a named process such as the CLI."""
+    token = _actor.set(Actor(user.id, user.email) if user is not None else Actor(None, label))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _jsonable(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _columns(obj) -> list[str]:
+    excluded = set(obj.__audit_exclude__)
+    return [a.key for a in inspect(obj).mapper.column_attrs if a.key not in excluded]
+
+
+def _snapshot(obj, *, before: bool = False) -> dict:
+    state = inspect(obj)
+    values = {}
+    for key in _columns(obj):
+        attr = state.attrs[key]
+        history = attr.history
+        if before and history.has_changes():
+            value = history.deleted[0] if history.deleted else None
+        else:
+            value = attr.value
+        values[key] = _jsonable(value)
+    return values
+
+
+def _identity(obj) -> str:
+    return ",".join(str(v) for v in inspect(obj).mapper.primary_key_from_instance(obj))
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    # Deleted rows are gone by the time after_flush runs; read their values while they exist.
+    session.info["audit_deleted"] = {id(o): _snapshot(o) for o in session.deleted if isinstance(o, Audited)}
+
+
+def _after_flush(session: Session, _context) -> None:
+    actor = _actor.get()
+    deleted = session.info.pop("audit_deleted", {})
+    rows = []
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, Audited):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            if action == "delete":
+                before = deleted.get(id(obj)) or _snapshot(obj)
+            else:
+                before = None if action == "create" else _snapshot(obj, before=True)
+            after = None if action == "delete" else _snapshot(obj)
+            if action == "update" and before == after:
+                continue
+            rows.append(
+                dict(
+                    at=utcnow(),
+                    actor_id=actor.user_id,
+                    actor_label=actor.label,
+                    action=action,
+                    entity_type=obj.__tablename__,
+                    entity_id=_identity(obj),
+                    before=before,
+                    after=after,
+                )
+            )
+    if rows:
+        session.connection().execute(insert(AuditEntry), rows)
+
+
+def install() -> None:
+    """Listen to every session's flushes; safe to call more than once."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)
+
+
+def history_of(entity_type: str, entity_id: str) -> list[AuditEntry]:
+    """List a record's audit entries, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(AuditEntry)
+            .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        )
+    )
+
+
+def recent_entries(limit: int = 100) -> list[AuditEntry]:
+    """List the latest changes across the registry."""
+    return list(db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))

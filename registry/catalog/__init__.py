@@ -1,0 +1,1 @@
+"""The Decision 980 catalog as stored and shown."""

@@ -1,0 +1,150 @@
+"""Command-line tools: `flask --app registry init | users … | catalog import … | demo …`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import catalog980
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .accounts import service as accounts
+from .accounts.models import OrgKind, Role
+from .audit.service import acting_as
+from .catalog import service as catalog
+from .extensions import db
+
+users = AppGroup("users", help="Create accounts, API tokens and passwords.")
+catalog_cli = AppGroup("catalog", help="Load and inspect Decision 980 catalog versions.")
+demo_cli = AppGroup("demo", help="Load or remove the demo records.")
+
+
+@click.command("init")
+@click.option("--demo/--no-demo", default=None, help="Load demo records too (default: the DEMO_DATA setting).")
+def init_command(demo):
+    """Create or upgrade the database named by DATABASE_URL and load reference data; safe to repeat."""
+    from .database import init_database
+
+    for line in init_database(current_app, demo=demo):
+        click.echo(f"loaded {line}")
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--org", "org_name", required=True, help="Name of the organization the role is held in.")
+@click.option("--org-kind", type=click.Choice([k.value for k in OrgKind]), help="Create the organization with this kind when it does not exist.")
+@click.option("--province", help="GSO code of the organization's province, when creating it.")
+@click.option("--name", "full_name", default="", help="The person's full name.")
+@click.password_option(help="The password (asked for when not given).")
+def create_user(email, role, org_name, org_kind, province, full_name, password):
+    """Create an account with a role in an organization."""
+    with acting_as("cli"):
+        try:
+            organization = accounts.find_organization(org_name)
+            if organization is None:
+                if not org_kind:
+                    names = ", ".join(o.name for o in accounts.list_organizations()) or "none yet"
+                    raise click.UsageError(f"no organization named “{org_name}” (existing: {names}); pass --org-kind to create it")
+                organization = accounts.create_organization(None, org_name, org_kind, province)
+            user = accounts.create_user(None, email, password, full_name=full_name, role=role, organization=organization)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            raise click.BadParameter(str(error.message), param_hint=error.field) from None
+        db.session.commit()
+    click.echo(f"created {user.email} as {role} of {organization.name}")
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", help="What the token is for.")
+def create_token(email, name):
+    """Print a new API token for an account (shown once; only its digest is stored)."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.BadParameter(f"no account {email}", param_hint="EMAIL")
+    token = accounts.issue_token(user, name)
+    db.session.commit()
+    click.echo(token)
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.password_option(help="The new password (asked for when not given).")
+def set_password(email, password):
+    """Replace an account's password and sign out its sessions."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.BadParameter(f"no account {email}", param_hint="EMAIL")
+    with acting_as("cli"):
+        try:
+            accounts.set_password(None, user, password)
+        except accounts.AccountError as error:
+            raise click.BadParameter(str(error.message), param_hint="password") from None
+        db.session.commit()
+    click.echo(f"password changed for {user.email}")
+
+
+@catalog_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--version", "label", help="Label of the new version, such as 980-2023 (required for CSV and XLSX).")
+@click.option("--legal-basis", help="The decision it comes from, such as “Quyết định 980/QĐ-TTg ngày 22/8/2023”.")
+@click.option("--source", help="Where the file came from (default: its name).")
+@click.option("--keep-current", is_flag=True, help="Store the version without making it the current one.")
+def import_catalog(file: Path, label, legal_basis, source, keep_current):
+    """Load an official list from JSON, CSV or XLSX as a new catalog version: all or nothing."""
+    try:
+        parsed = catalog980.read_catalog(file.read_bytes(), file.name, version=label, legal_basis=legal_basis, source=source)
+    except catalog980.CatalogInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(f"{file.name}: {catalog.describe(problem)}", err=True)
+        click.echo(f"{len(invalid.problems)} problem(s); nothing imported.", err=True)
+        sys.exit(1)
+    with acting_as("cli"):
+        try:
+            summary = catalog.import_catalog(None, parsed, make_current=not keep_current)
+        except catalog.CatalogError as error:
+            click.echo(f"{file.name}: {error}; nothing imported.", err=True)
+            sys.exit(1)
+        db.session.commit()
+    click.echo(f"imported {summary.nodes} items as version {summary.version.label}"
+               f"{' (current)' if summary.version.is_current else ''}")
+    if summary.mapped or summary.pending:
+        click.echo(f"{summary.mapped} items of the previous version mapped by code; {summary.pending} await an official "
+                   f"at /catalog/versions/{summary.version.label}/mapping")
+
+
+@catalog_cli.command("versions")
+def list_versions():
+    """List catalog versions, newest first."""
+    for version in catalog.all_versions():
+        mark = "*" if version.is_current else " "
+        click.echo(f"{mark} {version.label}\t{version.legal_basis}\t{catalog.pending_count(version)} pending")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demo records (marked demo everywhere)."""
+    from .demo import load_demo
+
+    with acting_as("cli"):
+        for line in load_demo():
+            click.echo(f"loaded {line}")
+        db.session.commit()
+
+
+@demo_cli.command("remove")
+def demo_remove():
+    """Delete every demo record."""
+    from .demo import remove_demo
+
+    with acting_as("cli"):
+        click.echo(f"removed {remove_demo()} demo records")
+        db.session.commit()
+
+
+def install(app: Flask) -> None:
+    for command in (init_command, users, catalog_cli, demo_cli):
+        app.cli.add_command(command)

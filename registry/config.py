@@ -1,0 +1,95 @@
+"""Settings: defaults, then `instance/registry.cfg`, then `REGISTRY_`-prefixed environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "secret-key", "development"}
+MIN_SECRET_LENGTH = 32
+
+
+class Defaults:
+    """The embedded default: SQLite in `instance/`, Vietnamese first, demo data on first start."""
+
+    ENV = "development"
+    SECRET_KEY = ""
+    SQLALCHEMY_DATABASE_URI = ""  # empty: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    AUTO_INIT = True  # create or upgrade the database and load reference data on start
+    DEMO_DATA = True
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    PER_PAGE = 50
+
+
+def database_url(url: str) -> str:
+    """Name the psycopg 3 driver for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _coerce(value: str, default):
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def load(app, overrides: dict | None) -> None:
+    """Fill `app.config` in order: defaults, instance file, environment, explicit overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("registry.cfg", silent=True)
+    for key, default in vars(Defaults).items():
+        if key.isupper() and f"REGISTRY_{key}" in os.environ:
+            app.config[key] = _coerce(os.environ[f"REGISTRY_{key}"], default)
+    if os.environ.get("DATABASE_URL") and "REGISTRY_SQLALCHEMY_DATABASE_URI" not in os.environ:
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if overrides:
+        app.config.update(overrides)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "registry.sqlite")
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["ENV"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.config["SECRET_KEY"] = _secret_key(app)
+
+
+class InsecureSecretKey(RuntimeError):
+    """Raised when a deployment would start with a guessable SECRET_KEY."""
+
+
+def _secret_key(app) -> str:
+    key = app.config["SECRET_KEY"] or ""
+    if len(key) >= MIN_SECRET_LENGTH and key.lower() not in WEAK_SECRETS:
+        return key
+    if app.config["ENV"] not in {"development", "testing"}:
+        raise InsecureSecretKey(
+            "REGISTRY_SECRET_KEY is missing or weak: set it to at least "
+            f"{MIN_SECRET_LENGTH} random characters, for example\n"
+            "  export REGISTRY_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')\n"
+            "or put SECRET_KEY = '...' in instance/registry.cfg."
+        )
+    # Development and tests: a random key kept in the instance folder, so sign-ins survive restarts.
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()

@@ -1,0 +1,100 @@
+"""Connect to SQLite or PostgreSQL, and create or upgrade the schema with reference data."""
+from __future__ import annotations
+
+import fcntl
+from contextvars import ContextVar
+from pathlib import Path
+
+from flask import Flask, request
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+# Whether transactions started now may write: true for commands, false while serving GET and HEAD.
+_may_write: ContextVar[bool] = ContextVar("may_write", default=True)
+
+
+def install(app: Flask) -> None:
+    """Tune SQLite connections: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for writes."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+    @app.before_request
+    def _note_write_intent():
+        _may_write.set(request.method not in {"GET", "HEAD", "OPTIONS"})
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # pysqlite's own transaction handling is switched off so SQLAlchemy's "begin" event below
+        # decides how transactions start (the SQLAlchemy documentation's recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A read followed by a write in one deferred transaction fails at once with SQLITE_BUSY
+        # when another connection committed in between, whatever the timeout; taking the write
+        # lock up front makes writers wait their turn instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write.get() else "BEGIN")
+
+
+def is_current(app: Flask) -> bool:
+    """Tell whether the database exists and is at the newest migration."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+    with db.engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        return set(MigrationContext.configure(connection).get_current_heads()) == set(script.get_heads())
+
+
+def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
+    """Upgrade the schema to the newest migration and load reference (and demo) data; safe to repeat."""
+    from flask_migrate import upgrade
+
+    from .audit.service import acting_as
+    from .catalog.service import load_shipped_catalog
+    from .places.service import load_reference_places
+
+    done = []
+    upgrade(directory=app.extensions["migrate"].directory)
+    with acting_as("init"):
+        communes = load_reference_places()
+        done.append(f"{communes} communes in 34 provinces")
+        if load_shipped_catalog():
+            done.append("provisional Decision 980 catalog")
+        if app.config["DEMO_DATA"] if demo is None else demo:
+            from .demo import load_demo
+
+            done.extend(load_demo())
+        db.session.commit()
+    return done
+
+
+def ensure_ready(app: Flask) -> None:
+    """On start, bring the database up to date once, even when several workers start together."""
+    with app.app_context():
+        if is_current(app):
+            return
+        lock_path = Path(app.instance_path) / "init.lock"
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if not is_current(app):
+                    for line in init_database(app):
+                        app.logger.warning("First start: loaded %s", line)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        db.session.remove()

@@ -1,0 +1,41 @@
+"""Vietnamese first, English second: choose the locale and format numbers, dates and areas."""
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from .extensions import babel
+
+
+def select_locale() -> str:
+    """Use the language chosen with the switch, then the account's, then Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def locale_code() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def hectares(value) -> str:
+    """Format an area in hectares for the current locale: “1.234,5 ha” in Vietnamese."""
+    if value is None:
+        return "—"
+    return f"{format_decimal(value, format='#,##0.##')} ha"
+
+
+def install(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.filters.update(
+        number=lambda v: "—" if v is None else format_decimal(v),
+        hectares=hectares,
+        date=lambda v: "—" if v is None else format_date(v, "medium"),
+        datetime=lambda v: "—" if v is None else format_datetime(v, "medium"),
+    )
+    app.jinja_env.globals.update(locale_code=locale_code)

@@ -1,0 +1,1 @@
+"""Provinces and communes of the 2025 administrative map."""

@@ -1,0 +1,72 @@
+"""Provinces and communes in force since 1 July 2025, and the pre-2025 provinces they absorbed."""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+
+CITY = "thành phố trung ương"
+
+
+class Province(db.Model):
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    division_type: Mapped[str] = mapped_column(String(40))
+    codename: Mapped[str] = mapped_column(String(80))
+    phone_code: Mapped[int | None]
+    region: Mapped[str] = mapped_column(String(40))
+    centre: Mapped[str] = mapped_column(String(80))
+    name_folded: Mapped[str] = mapped_column(String(80), index=True)
+
+    communes: Mapped[list[Commune]] = relationship(
+        back_populates="province", order_by="Commune.name_folded", lazy="raise_on_sql"
+    )
+    parts: Mapped[list[LegacyProvince]] = relationship(
+        back_populates="province", order_by="LegacyProvince.position", lazy="selectin"
+    )
+
+    @property
+    def is_city(self) -> bool:
+        return self.division_type == CITY
+
+    @property
+    def is_merged(self) -> bool:
+        return len(self.parts) > 1
+
+    @property
+    def regions_of_parts(self) -> list[str]:
+        return list(dict.fromkeys(part.region for part in self.parts))
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+
+class Commune(db.Model):
+    """A commune-level unit: xã, phường or đặc khu (special zone)."""
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    name_vi: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    division_type: Mapped[str] = mapped_column(String(20))
+    codename: Mapped[str] = mapped_column(String(120))
+    name_folded: Mapped[str] = mapped_column(String(120), index=True)
+
+    province: Mapped[Province] = relationship(back_populates="communes", lazy="joined")
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+
+class LegacyProvince(db.Model):
+    """A province of the 63-unit map (before 1 July 2025) and the unit it became part of."""
+
+    name_vi: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name_folded: Mapped[str] = mapped_column(String(80), unique=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    region: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(default=0)
+
+    province: Mapped[Province] = relationship(back_populates="parts", lazy="joined")

@@ -1,0 +1,37 @@
+"""Province pages: the list of 34 units and each one's communes and origins."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from . import service
+
+bp = Blueprint("places", __name__, url_prefix="/provinces")
+
+
+@bp.route("/")
+def provinces():
+    """List the 34 provinces by region, with their communes counted."""
+    provinces = service.all_provinces()
+    by_region = {key: [p for p in provinces if p.region == key] for key in service.REGION_NAMES}
+    return render_template(
+        "places/list.html", by_region=by_region, counts=service.commune_counts(), region_names=service.REGION_NAMES
+    )
+
+
+@bp.route("/<code>")
+def province(code: str):
+    """Show one province: where it came from and its communes."""
+    try:
+        province = service.get_province(code)
+    except service.UnknownPlace:
+        abort(404)
+    communes = service.communes_of(province)
+    by_type = {kind: [c for c in communes if c.division_type == kind] for kind in ("phường", "xã", "đặc khu")}
+    return render_template(
+        "places/detail.html",
+        province=province,
+        by_type=by_type,
+        total=len(communes),
+        region_names=service.REGION_NAMES,
+        part_regions=[str(service.REGION_NAMES[r]) for r in province.regions_of_parts],
+    )

@@ -1,0 +1,1 @@
+"""Folded text for diacritic-insensitive search, and the site search page."""

@@ -1,0 +1,17 @@
+"""The site search box: catalog items and places, insensitive to case and diacritics."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from registry.catalog import service as catalog
+from registry.places import service as places
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+
+
+@bp.route("/")
+def results():
+    query = (request.args.get("q") or "").strip()[:200]
+    provinces, communes = places.search_places(query) if query else ([], [])
+    items = catalog.search_nodes(query) if query else []
+    return render_template("search/results.html", q=query, provinces=provinces, communes=communes, items=items)
