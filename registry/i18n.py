@@ -1,21 +1,23 @@
 """Vietnamese first, English second: choose the locale and format numbers, dates and areas."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
-from flask_login import current_user
 
 from .extensions import babel
 
 
 def select_locale() -> str:
-    """Use the language chosen with the switch, then the account's, then Vietnamese."""
+    """Use the language chosen with the switch (copied from the account at sign-in), else Vietnamese.
+
+    The signed-in user is not consulted here: loading it may itself need a translated message.
+    """
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in languages:
         return chosen
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

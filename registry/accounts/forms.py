@@ -1,7 +1,7 @@
 """Sign-in, password, token and administration forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from .models import OrgKind, Role
@@ -54,7 +54,7 @@ class TokenForm(FlaskForm):
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in ORG_KIND_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in ORG_KIND_LABELS.items()])
     province = SelectField(
         _l("Province"),
         description=_l("Required for provincial departments and zone boards."),
@@ -72,4 +72,4 @@ class UserForm(FlaskForm):
         validators=[DataRequired(_l("Enter a password."))],
     )
     organization = SelectField(_l("Organization"), validate_choice=False)
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
+from wtforms import SelectChoice
 
 from registry.audit.service import set_actor
 from registry.extensions import db, login_manager
@@ -27,6 +28,7 @@ def install(app: Flask) -> None:
     login_manager.login_message = _l("Sign in to see this page.")
     login_manager.user_loader(service.load_user)
     app.before_request(lambda: set_actor(current_user if current_user.is_authenticated else None))
+    app.teardown_request(lambda _error: set_actor(None))
     app.jinja_env.globals.update(can=lambda action, obj=None: can(current_user, action, obj))
     app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, ORG_KIND_LABELS=ORG_KIND_LABELS)
 
@@ -55,7 +57,7 @@ def sign_in():
         if user is None:
             flash(_("The e-mail address or password is not right."), "error")
             return render_template("accounts/sign_in.html", form=form), 200
-        lang = session.get("lang")
+        lang = session.get("lang") or user.locale
         session.clear()
         if lang:
             session["lang"] = lang
@@ -134,7 +136,7 @@ def sign_out_everywhere():
 
 
 def _province_choices():
-    return [("", _("— none —"))] + [(p.code, p.name_vi) for p in all_provinces()]
+    return [SelectChoice("", _("— none —"))] + [SelectChoice(p.code, p.name_vi) for p in all_provinces()]
 
 
 @bp.route("/admin/accounts", methods=["GET"])
@@ -147,7 +149,7 @@ def admin():
 
 def _admin_page(org_form, user_form, status=200):
     org_form.province.choices = _province_choices()
-    user_form.organization.choices = [(str(o.id), o.name) for o in service.list_organizations()]
+    user_form.organization.choices = [SelectChoice(str(o.id), o.name) for o in service.list_organizations()]
     return (
         render_template(
             "accounts/admin.html",

@@ -5,6 +5,7 @@ from catalog980 import apec_2012
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from registry.accounts.permissions import require
 from registry.extensions import db
@@ -83,8 +84,8 @@ def mapping(label: str):
 
 
 def _successor_choices(version):
-    return [("", _("— no successor (item dropped) —"))] + [
-        (str(n.id), f"{n.code} · {n.name_vi}") for n in service.nodes_of(version)
+    return [SelectChoice("", _("— no successor (item dropped) —"))] + [
+        SelectChoice(str(n.id), f"{n.code} · {n.name_vi}") for n in service.nodes_of(version)
     ]
 
 
