@@ -135,11 +135,10 @@ def decode_text(data: bytes) -> str:
 
 def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
     text = decode_text(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    # The header names the columns, so the separator it uses most is the file's separator.
+    delimiter = max(",;\t", key=header.count)
+    return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:

@@ -7,7 +7,8 @@ from pathlib import Path
 import catalog980
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 
 from .accounts import service as accounts
 from .accounts.models import OrgKind, Role
@@ -21,6 +22,7 @@ demo_cli = AppGroup("demo", help="Load or remove the demo records.")
 
 
 @click.command("init")
+@with_appcontext
 @click.option("--demo/--no-demo", default=None, help="Load demo records too (default: the DEMO_DATA setting).")
 def init_command(demo):
     """Create or upgrade the database named by DATABASE_URL and load reference data; safe to repeat."""
@@ -100,20 +102,21 @@ def import_catalog(file: Path, label, legal_basis, source, keep_current):
     except catalog980.CatalogInvalid as invalid:
         for problem in invalid.problems:
             click.echo(f"{file.name}: {catalog.describe(problem)}", err=True)
-        click.echo(f"{len(invalid.problems)} problem(s); nothing imported.", err=True)
+        click.echo(_("%(n)d problem(s); nothing imported.", n=len(invalid.problems)), err=True)
         sys.exit(1)
     with acting_as("cli"):
         try:
             summary = catalog.import_catalog(None, parsed, make_current=not keep_current)
         except catalog.CatalogError as error:
-            click.echo(f"{file.name}: {error}; nothing imported.", err=True)
+            click.echo(f"{file.name}: {error} " + _("Nothing imported."), err=True)
             sys.exit(1)
         db.session.commit()
-    click.echo(f"imported {summary.nodes} items as version {summary.version.label}"
-               f"{' (current)' if summary.version.is_current else ''}")
+    click.echo(_("Imported %(n)d items as version %(label)s.", n=summary.nodes, label=summary.version.label))
+    if summary.version.is_current:
+        click.echo(_("It is now the current catalog."))
     if summary.mapped or summary.pending:
-        click.echo(f"{summary.mapped} items of the previous version mapped by code; {summary.pending} await an official "
-                   f"at /catalog/versions/{summary.version.label}/mapping")
+        click.echo(_("%(mapped)d items of the previous version were mapped by code; %(pending)d await an official at %(path)s.",
+                     mapped=summary.mapped, pending=summary.pending, path=f"/catalog/versions/{summary.version.label}/mapping"))
 
 
 @catalog_cli.command("versions")
@@ -146,5 +149,41 @@ def demo_remove():
 
 
 def install(app: Flask) -> None:
-    for command in (init_command, users, catalog_cli, demo_cli):
+    for command in (init_command, users, catalog_cli, demo_cli, i18n_cli):
         app.cli.add_command(command)
+
+
+i18n_cli = AppGroup("i18n", help="Keep the Vietnamese and English message catalogs in step with the code.")
+
+
+@i18n_cli.command("update")
+def i18n_update():
+    """Extract strings, merge them into both catalogs, fill English from the source, and compile.
+
+    Vietnamese entries left empty are listed; translate them in registry/translations/vi and run again.
+    """
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po, write_po
+
+    from . import ROOT
+
+    translations = ROOT / "registry" / "translations"
+    pot = translations / "messages.pot"
+    babel = CommandLineInterface()
+    babel.run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+               "--no-location", "--sort-output", "--project", "CNMT Investment Registry", "-o", str(pot), str(ROOT)])
+    babel.run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(translations), "--no-fuzzy-matching", "--ignore-obsolete"])
+    english = translations / "en" / "LC_MESSAGES" / "messages.po"
+    with open(english, "rb") as handle:
+        catalog = read_po(handle, locale="en")
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+    with open(english, "wb") as handle:
+        write_po(handle, catalog, no_location=True, sort_output=True)
+    with open(translations / "vi" / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        missing = [m.id for m in read_po(handle) if m.id and not m.string]
+    babel.run(["pybabel", "-q", "compile", "-d", str(translations)])
+    for message_id in missing:
+        click.echo(f"untranslated (vi): {message_id}")
+    click.echo(f"{len(missing)} Vietnamese strings to translate" if missing else "both catalogs complete")

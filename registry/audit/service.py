@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from registry.extensions import db
@@ -80,14 +80,29 @@ def _identity(obj) -> str:
     return ",".join(str(v) for v in inspect(obj).mapper.primary_key_from_instance(obj))
 
 
+def _stored_values(session: Session, obj) -> dict:
+    """Read a record's row as the database holds it now, before this flush writes to it."""
+    mapper = inspect(obj).mapper
+    keys = _columns(obj)
+    columns = [mapper.column_attrs[key].columns[0] for key in keys]
+    condition = [col == value for col, value in zip(mapper.primary_key, mapper.primary_key_from_instance(obj))]
+    row = session.connection().execute(select(*columns).where(*condition)).first()
+    return {key: _jsonable(value) for key, value in zip(keys, row)} if row else {}
+
+
 def _before_flush(session: Session, _context, _instances) -> None:
-    # Deleted rows are gone by the time after_flush runs; read their values while they exist.
-    session.info["audit_deleted"] = {id(o): _snapshot(o) for o in session.deleted if isinstance(o, Audited)}
+    # Old values are read while the rows still hold them: deleted rows are gone by the time
+    # after_flush runs, and an attribute set after a commit carries no loaded old value.
+    session.info["audit_before"] = {
+        id(o): _stored_values(session, o)
+        for o in [*session.deleted, *session.dirty]
+        if isinstance(o, Audited) and (o in session.deleted or session.is_modified(o, include_collections=False))
+    }
 
 
 def _after_flush(session: Session, _context) -> None:
     actor = _actor.get()
-    deleted = session.info.pop("audit_deleted", {})
+    stored = session.info.pop("audit_before", {})
     rows = []
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
@@ -95,10 +110,7 @@ def _after_flush(session: Session, _context) -> None:
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=False):
                 continue
-            if action == "delete":
-                before = deleted.get(id(obj)) or _snapshot(obj)
-            else:
-                before = None if action == "create" else _snapshot(obj, before=True)
+            before = None if action == "create" else stored.get(id(obj)) or _snapshot(obj, before=True)
             after = None if action == "delete" else _snapshot(obj)
             if action == "update" and before == after:
                 continue

@@ -1,0 +1,67 @@
+"""The application factory, settings, databases and migrations."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from registry import create_app
+from registry.config import InsecureSecretKey, database_url
+from registry.extensions import db
+
+from .conftest import test_config
+
+
+def test_production_refuses_to_start_without_a_strong_secret_key(tmp_path):
+    with pytest.raises(InsecureSecretKey, match="REGISTRY_SECRET_KEY"):
+        create_app(test_config(f"sqlite:///{tmp_path}/x.sqlite", ENV="production", SECRET_KEY="changeme"))
+    app = create_app(test_config(f"sqlite:///{tmp_path}/x.sqlite", ENV="production", SECRET_KEY="k" * 40))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_settings_come_from_prefixed_environment_variables(monkeypatch, tmp_path):
+    monkeypatch.setenv("REGISTRY_PER_PAGE", "25")
+    monkeypatch.setenv("REGISTRY_DEMO_DATA", "false")
+    app = create_app(test_config(f"sqlite:///{tmp_path}/x.sqlite"))
+    assert app.config["PER_PAGE"] == 25 and app.config["DEMO_DATA"] is False
+
+
+def test_postgres_urls_use_psycopg_3():
+    assert database_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_first_start_creates_the_database_with_reference_and_demo_data(tmp_path):
+    uri = f"sqlite:///{tmp_path}/first.sqlite"
+    app = create_app(test_config(uri, AUTO_INIT=True, DEMO_DATA=True))
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/api/v1/provinces").get_json()["total"] == 34
+    login = client.post("/sign-in", data={"email": "admin@demo.cnmt.vn", "password": "demo-password-2025",
+                                          "csrf_token": __import__("tests.conftest").conftest.csrf_token(client)})
+    assert login.status_code == 302
+    again = create_app(test_config(uri, AUTO_INIT=True, DEMO_DATA=True))  # a second start changes nothing
+    assert again.test_client().get("/").status_code == 200
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    app = create_app(test_config(f"sqlite:///{tmp_path}/pragma.sqlite", AUTO_INIT=True))
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+
+
+def test_the_migrations_match_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_cli_init_is_safe_to_repeat(runner):
+    first = runner.invoke(args=["init", "--no-demo"])
+    second = runner.invoke(args=["init", "--no-demo"])
+    assert first.exit_code == 0 and second.exit_code == 0, second.output
+    assert "database ready" in second.output
+
+
+def test_healthz(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
