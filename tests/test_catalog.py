@@ -140,3 +140,24 @@ def test_search_finds_items_without_diacritics_and_by_hs_code(client):
     assert "B.0" in client.get("/search/?q=842139").get_data(as_text=True)
     assert "Quảng Ngãi" in client.get("/search/?q=quang ngai").get_data(as_text=True)
     assert "Phường Hoàn Kiếm" in client.get("/search/?q=hoan kiem").get_data(as_text=True)
+
+
+def test_the_api_resolves_a_mapping_with_a_token_under_the_same_permissions(client, app, runner, accounts, tmp_path):
+    runner.invoke(args=["catalog", "import", write(tmp_path, OFFICIAL), "--version", "980-2023", "--legal-basis", "lb"])
+    accounts.user("bo@example.vn", role="province_officer", name="Bộ Công Thương", kind="ministry", province=None)
+    accounts.user("officer@example.vn")
+    ministry = runner.invoke(args=["users", "token", "bo@example.vn"]).output.strip()
+    officer = runner.invoke(args=["users", "token", "officer@example.vn"]).output.strip()
+    pending = [m for m in client.get("/api/v1/catalog/versions/980-2023/mappings").get_json()["items"] if m["status"] == "pending"]
+    url = f"/api/v1/catalog/versions/980-2023/mappings/{pending[0]['id']}"
+
+    assert client.post(url, json={"successor": None}).status_code == 401
+    refused = client.post(url, json={"successor": None}, headers={"Authorization": f"Bearer {officer}"})
+    assert refused.status_code == 403
+    unknown = client.post(url, json={"successor": "ZZZ"}, headers={"Authorization": f"Bearer {ministry}"})
+    assert unknown.status_code == 422 and "successor" in unknown.get_json()["errors"]
+    assert client.post(url, data="not json", headers={"Authorization": f"Bearer {ministry}"}).status_code == 400
+    done = client.post(url, json={"successor": "A.99"}, headers={"Authorization": f"Bearer {ministry}"})
+    assert done.status_code == 200 and done.get_json()["status"] == "resolved" and done.get_json()["new"] == "A.99"
+    with app.app_context():
+        assert service.pending_count(service.get_version("980-2023")) == len(pending) - 1

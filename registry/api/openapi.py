@@ -88,6 +88,15 @@ def document() -> dict:
                         "pending_mappings": {"type": "integer"},
                     },
                 },
+                "Mapping": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "old": {"type": "string"},
+                        "new": {"type": "string", "nullable": True},
+                        "status": {"type": "string", "enum": ["by_code", "resolved", "retired", "pending"]},
+                    },
+                },
                 "CatalogNode": {
                     "type": "object",
                     "properties": {
@@ -163,6 +172,33 @@ def document() -> dict:
                     "summary": "One catalog item with its children",
                     "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}, VERSION_PARAM],
                     "responses": {"200": _json(_ref("CatalogNode"), "The item"), "404": ERROR},
+                }
+            },
+            "/catalog/versions/{label}/mappings": {
+                "get": {
+                    "summary": "How the previous version's items map onto this version, pending first",
+                    "parameters": [{"name": "label", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": _json({"type": "object", "properties": {"version": {"type": "string"}, "items": {"type": "array", "items": _ref("Mapping")}}}, "Mappings"),
+                        "404": ERROR,
+                    },
+                }
+            },
+            "/catalog/versions/{label}/mappings/{mapping_id}": {
+                "post": {
+                    "summary": "Resolve an unmapped item: name its successor, or null when it was dropped",
+                    "security": [{"bearer": []}],
+                    "parameters": [
+                        {"name": "label", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "mapping_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object", "required": ["successor"],
+                                                                       "properties": {"successor": {"type": "string", "nullable": True}}}}},
+                    },
+                    "responses": {"200": _json(_ref("Mapping"), "The resolved mapping"), "400": ERROR, "401": ERROR,
+                                  "403": ERROR, "404": ERROR, "422": ERROR},
                 }
             },
             "/me": {

@@ -5,7 +5,8 @@ from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from registry.catalog import service as catalog
-from registry.catalog.models import CatalogNode, CatalogVersion
+from registry.accounts.permissions import PermissionDenied
+from registry.catalog.models import CatalogNode, CatalogNodeMapping, CatalogVersion
 from registry.extensions import db
 from registry.places import service as places
 from registry.places.models import Commune, Province
@@ -73,6 +74,15 @@ def node_json(node: CatalogNode, children: list[dict] | None = None) -> dict:
     return data
 
 
+def mapping_json(mapping: CatalogNodeMapping) -> dict:
+    return {
+        "id": mapping.id,
+        "old": mapping.old_node.code,
+        "new": mapping.new_node.code if mapping.new_node else None,
+        "status": mapping.status,
+    }
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(document())
@@ -133,6 +143,39 @@ def catalog_item(code: str):
     data = node_json(node, [node_json(c) for c in catalog.children_of(node)])
     data["version"] = version.label
     return jsonify(data)
+
+
+@bp.get("/catalog/versions/<label>/mappings")
+def catalog_mappings(label: str):
+    """How the previous version's items map onto this version, pending ones first."""
+    version = catalog.get_version(label)
+    if version is None:
+        return error_response(404, _l("There is no catalog version “%(label)s”.", label=label))
+    return jsonify({"version": label, "items": [mapping_json(m) for m in catalog.mappings_of(version)]})
+
+
+@bp.post("/catalog/versions/<label>/mappings/<int:mapping_id>")
+@token_required
+def resolve_catalog_mapping(label: str, mapping_id: int):
+    """Record the successor of an old item (`{"successor": "A.01"}`), or that it has none (`null`)."""
+    version = catalog.get_version(label)
+    mapping = db.session.get(CatalogNodeMapping, mapping_id) if version else None
+    if mapping is None or mapping.version_id != version.id:
+        return error_response(404, _l("There is no such mapping in version “%(label)s”.", label=label))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "successor" not in body:
+        return error_response(400, _l("Send a JSON object with a “successor” code, or null."), {"successor": [_l("This field is required.")]})
+    successor = None
+    if body["successor"] is not None:
+        successor = catalog.get_node(version, str(body["successor"]))
+        if successor is None:
+            return error_response(422, None, {"successor": [_l("There is no catalog item “%(code)s”.", code=body["successor"])]})
+    try:
+        catalog.resolve_mapping(g.api_user, mapping, successor)
+    except PermissionDenied as denied:
+        return error_response(403, denied.message)
+    db.session.commit()
+    return jsonify(mapping_json(mapping))
 
 
 @bp.get("/me")
