@@ -17,6 +17,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(_object, name, type_, _reflected, _compare_to):
+    """Leave the search structures no model describes (SQLite FTS5 tables, trigram indexes) out of autogenerate."""
+    if type_ == "table" and name and name.startswith("enterprise_search"):
+        return False
+    return not (type_ == "index" and name and name.endswith("_trgm"))
+
+
 def run_migrations_online():
     """Run the migrations on the app's engine."""
 
@@ -28,6 +35,7 @@ def run_migrations_online():
 
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    configure_args.setdefault("include_object", include_object)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **configure_args)
         with context.begin_transaction():

@@ -40,11 +40,27 @@ def _officer_of(user: User, province_code: str | None) -> bool:
     )
 
 
+def _represents(user: User, enterprise) -> bool:
+    organization_id = getattr(enterprise, "organization_id", None)
+    return organization_id is not None and any(
+        m.role == Role.ENTERPRISE_REP and m.organization_id == organization_id for m in user.memberships
+    )
+
+
+def _reviews(user: User, enterprise) -> bool:
+    return _is_admin(user) or _officer_of(user, getattr(enterprise, "province_code", None))
+
+
 RULES: dict[str, Callable[[User, object], bool]] = {
     "catalog.manage": lambda user, _obj: _is_admin(user) or _in_ministry(user),
     "audit.view": lambda user, _obj: _is_official(user),
     "accounts.manage": lambda user, _obj: _is_admin(user),
     "province.edit": lambda user, province: _is_admin(user) or _officer_of(user, getattr(province, "code", None)),
+    # Officers create, import and review the enterprises of their own province.
+    "enterprise.create": lambda user, province: _is_admin(user) or _officer_of(user, getattr(province, "code", None)),
+    "enterprise.review": _reviews,
+    "enterprise.edit": lambda user, enterprise: _reviews(user, enterprise) or _represents(user, enterprise),
+    "enterprise.register": lambda user, _obj: True,
 }
 
 
@@ -61,3 +77,18 @@ def require(user: User | None, action: str, obj: object = None) -> None:
     """Raise PermissionDenied unless `can(user, action, obj)`."""
     if not can(user, action, obj):
         raise PermissionDenied()
+
+
+def reviewed_provinces(user: User | None) -> set[str] | None:
+    """Return the province codes whose enterprises `user` reviews; None means every province (admins)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    if _is_admin(user):
+        return None
+    return {
+        m.organization.province_code
+        for m in user.memberships
+        if m.role == Role.PROVINCE_OFFICER
+        and m.organization.kind in {OrgKind.DEPARTMENT, OrgKind.ZONE_BOARD}
+        and m.organization.province_code
+    }

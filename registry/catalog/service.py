@@ -120,6 +120,32 @@ def successor_of(node: CatalogNode) -> CatalogNode | None:
     return node
 
 
+def linked_node_ids(node: CatalogNode) -> set[int]:
+    """Return the ids of `node`, its descendants, and the older-version nodes that map onto any of them.
+
+    Records keep links to the nodes of the version they were made under, so a filter on a current
+    item must also follow the mappings back to its predecessors.
+    """
+    index = children_index(nodes_of(node.version))
+    ids, stack = set(), [node]
+    while stack:
+        current = stack.pop()
+        ids.add(current.id)
+        stack.extend(index.get(current.id, []))
+    frontier = set(ids)
+    while frontier:
+        older = set(
+            db.session.scalars(
+                db.select(CatalogNodeMapping.old_node_id).where(
+                    CatalogNodeMapping.new_node_id.in_(frontier), CatalogNodeMapping.status.in_(["by_code", "resolved"])
+                )
+            )
+        )
+        frontier = older - ids
+        ids |= older
+    return ids
+
+
 def import_catalog(actor, catalog: catalog980.CatalogVersion, *, make_current: bool = True) -> ImportSummary:
     """Store a validated catalog as a new version, and map the current version's nodes onto it by code.
 

@@ -1,0 +1,1 @@
+"""The CNMT enterprise registry: records, review, search, import and export."""

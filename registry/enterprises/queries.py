@@ -1,0 +1,145 @@
+"""Find enterprises: filters, search, sorting and facet counts, shared by pages, API and exports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func
+
+from registry.accounts.models import User
+from registry.accounts.permissions import reviewed_provinces
+from registry.catalog import service as catalog
+from registry.catalog.models import CatalogNode
+from registry.extensions import db
+from registry.search import enterprises as search
+
+from .models import Enterprise, EnterpriseItem, Relation, SizeClass, Status
+
+SORTS = {
+    "name": (Enterprise.name_core, Enterprise.id),
+    "newest": (Enterprise.created_at.desc(), Enterprise.id.desc()),
+    "province": (Enterprise.province_code, Enterprise.name_core),
+    "staff": (Enterprise.staff.desc().nulls_last(), Enterprise.id),
+}
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    province: str = ""
+    catalog: str = ""
+    relation: str = ""
+    size: str = ""
+    status: str = ""
+    demo: str = ""
+    sort: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        """Read filters from query-string arguments, dropping values that are not ours."""
+        filters = cls(**{name: (args.get(name) or "").strip()[:200] for name in ("q", "province", "catalog", "relation", "size", "status", "demo", "sort")})
+        if filters.relation and filters.relation not in {r.value for r in Relation}:
+            filters.relation = ""
+        if filters.size and filters.size not in {s.value for s in SizeClass}:
+            filters.size = ""
+        if filters.status and filters.status not in {s.value for s in Status}:
+            filters.status = ""
+        if filters.sort not in SORTS:
+            filters.sort = ""
+        return filters
+
+    def args(self, **overrides) -> dict:
+        """The filters as query arguments, for links that change one of them."""
+        values = {k: v for k, v in vars(self).items() if v}
+        values.update(overrides)
+        return {k: v for k, v in values.items() if v}
+
+
+def visible_statuses(viewer: User | None, filters: Filters):
+    """Everyone sees published records; officers may ask for other statuses of their provinces."""
+    provinces = reviewed_provinces(viewer)
+    if filters.status and filters.status != Status.PUBLISHED and (provinces is None or provinces):
+        return Status(filters.status), provinces
+    return Status.PUBLISHED, None
+
+
+def catalog_node(code: str) -> CatalogNode | None:
+    version = catalog.current_version()
+    return catalog.get_node(version, code) if version and code else None
+
+
+def filtered(filters: Filters, viewer: User | None = None, *, ranked: bool = True) -> Select:
+    """Build the SELECT of enterprises matching `filters`, in the order the user asked for."""
+    status, provinces = visible_statuses(viewer, filters)
+    statement = db.select(Enterprise).where(Enterprise.status == status)
+    if provinces is not None:
+        statement = statement.where(Enterprise.province_code.in_(provinces))
+    if filters.province:
+        statement = statement.where(Enterprise.province_code == filters.province)
+    if filters.size:
+        statement = statement.where(Enterprise.size_class == SizeClass(filters.size))
+    if filters.demo in {"only", "hide"}:
+        statement = statement.where(Enterprise.is_demo.is_(filters.demo == "only"))
+    if filters.catalog or filters.relation:
+        links = db.select(EnterpriseItem.enterprise_id)
+        if filters.catalog:
+            node = catalog_node(filters.catalog)
+            links = links.where(EnterpriseItem.node_id.in_(catalog.linked_node_ids(node) if node else []))
+        if filters.relation:
+            links = links.where(EnterpriseItem.relation == Relation(filters.relation))
+        statement = statement.where(Enterprise.id.in_(links))
+    searching = bool(search.query_terms(filters.q))
+    statement = search.apply_search(statement, Enterprise, filters.q, ranked=ranked and not filters.sort)
+    if ranked and (filters.sort or not searching):
+        statement = statement.order_by(*SORTS[filters.sort or "name"])
+    return statement
+
+
+def page_of(filters: Filters, viewer: User | None, page: int, per_page: int):
+    """Return one page of results (Flask-SQLAlchemy's Pagination)."""
+    return db.paginate(filtered(filters, viewer), page=page, per_page=per_page, max_per_page=200, error_out=False)
+
+
+def facet_counts(filters: Filters, viewer: User | None) -> dict[str, dict[str, int]]:
+    """Count matches per province, size, relation and top-level catalog group, each ignoring its own filter."""
+    counts: dict[str, dict[str, int]] = {}
+
+    def ids_without(name: str):
+        other = Filters(**{**vars(filters), name: "", "sort": ""})
+        return filtered(other, viewer, ranked=False).with_only_columns(Enterprise.id).scalar_subquery()
+
+    for name, column in (("province", Enterprise.province_code), ("size", Enterprise.size_class)):
+        rows = db.session.execute(
+            db.select(column, func.count()).where(Enterprise.id.in_(ids_without(name))).group_by(column)
+        ).all()
+        counts[name] = {(key.value if hasattr(key, "value") else key): n for key, n in rows if key is not None}
+    rows = db.session.execute(
+        db.select(EnterpriseItem.relation, func.count(func.distinct(EnterpriseItem.enterprise_id)))
+        .where(EnterpriseItem.enterprise_id.in_(ids_without("relation")))
+        .group_by(EnterpriseItem.relation)
+    ).all()
+    counts["relation"] = {key.value: n for key, n in rows}
+    counts["catalog"] = _group_counts(ids_without("catalog"))
+    return counts
+
+
+def _group_counts(ids) -> dict[str, int]:
+    """Count enterprises per top-level group of the current catalog, following each node to its root."""
+    version = catalog.current_version()
+    if version is None:
+        return {}
+    nodes = catalog.nodes_of(version)
+    by_id = {n.id: n for n in nodes}
+    root_of = {}
+    for node in nodes:
+        current = node
+        while current.parent_id is not None and current.parent_id in by_id:
+            current = by_id[current.parent_id]
+        root_of[node.id] = current.code
+    rows = db.session.execute(
+        db.select(EnterpriseItem.enterprise_id, EnterpriseItem.node_id).where(EnterpriseItem.enterprise_id.in_(ids))
+    ).all()
+    groups: dict[str, set[int]] = {}
+    for enterprise_id, node_id in rows:
+        if node_id in root_of:
+            groups.setdefault(root_of[node_id], set()).add(enterprise_id)
+    return {code: len(members) for code, members in groups.items()}

@@ -1,0 +1,389 @@
+"""Create, validate and change enterprise records; the same functions serve pages, API, CLI and imports."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry.accounts import service as accounts
+from registry.accounts.models import Membership, Organization, OrgKind, Role, User
+from registry.accounts.permissions import PermissionDenied, can, require
+from registry.audit.models import utcnow
+from registry.catalog import service as catalog
+from registry.extensions import db
+from registry.places.service import UnknownPlace, get_commune, get_province
+from registry.search import enterprises as search
+
+from .duplicates import flag_similar
+from .models import Certificate, Decision, Enterprise, EnterpriseItem, PendingChange, Relation, SizeClass, Status
+from .taxcode import TaxCodeError, normalize_tax_code
+
+# Latitude and longitude bounds that hold the mainland and the islands, with a margin.
+VIETNAM_BOUNDS = {"latitude": (6.0, 23.6), "longitude": (102.0, 117.9)}
+TEXT_LIMITS = {
+    "name_vi": 300, "name_en": 300, "short_name": 120, "address": 500, "website": 300,
+    "phone": 40, "contact_name": 200, "description": 5000, "source": 200,
+}
+PROFILE_FIELDS = (
+    "tax_code", "name_vi", "name_en", "short_name", "province_code", "commune_code", "address", "latitude",
+    "longitude", "size_class", "founded_year", "staff", "website", "email", "phone", "contact_name",
+    "description", "national_brand", "items", "certificates",
+)
+_PHONE = re.compile(r"^[0-9+().\s-]{6,40}$")
+
+
+class EnterpriseError(ValueError):
+    """Bad input for an enterprise, as `{field: [messages]}`; `existing` is the record a duplicate tax code belongs to."""
+
+    def __init__(self, errors: dict[str, list], existing: Enterprise | None = None):
+        super().__init__("; ".join(f"{field}: {', '.join(str(m) for m in ms)}" for field, ms in errors.items()))
+        self.errors = errors
+        self.existing = existing
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after this edit began."""
+
+
+def find_by_tax_code(tax_code: str) -> Enterprise | None:
+    return db.session.scalar(db.select(Enterprise).where(Enterprise.tax_code == tax_code))
+
+
+def get_enterprise(enterprise_id: int) -> Enterprise | None:
+    return db.session.get(Enterprise, enterprise_id)
+
+
+def _text(values: dict, field: str, errors: dict, *, required: bool = False) -> str:
+    value = values.get(field)
+    value = "" if value is None else str(value).strip()
+    if required and not value:
+        errors.setdefault(field, []).append(_l("This field is required."))
+    elif len(value) > TEXT_LIMITS.get(field, 10_000):
+        errors.setdefault(field, []).append(_l("Write at most %(n)d characters.", n=TEXT_LIMITS[field]))
+    return value
+
+
+def _integer(values: dict, field: str, errors: dict, low: int, high: int) -> int | None:
+    value = values.get(field)
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = int(str(value).strip().replace(".", "").replace(",", "")) if not isinstance(value, int) else value
+    except ValueError:
+        errors.setdefault(field, []).append(_l("Enter a whole number."))
+        return None
+    if not low <= number <= high:
+        errors.setdefault(field, []).append(_l("Enter a number from %(low)d to %(high)d.", low=low, high=high))
+        return None
+    return number
+
+
+def _coordinate(values: dict, field: str, errors: dict) -> float | None:
+    value = values.get(field)
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        errors.setdefault(field, []).append(_l("Enter a decimal number of degrees, such as 15.40."))
+        return None
+    low, high = VIETNAM_BOUNDS[field]
+    if not low <= number <= high:
+        errors.setdefault(field, []).append(_l("This point is outside Vietnam (%(low)s to %(high)s).", low=low, high=high))
+        return None
+    return number
+
+
+def _items(values: dict, errors: dict) -> list[tuple[int, Relation]]:
+    """Resolve `items` given as [{"code": "A.01", "relation": "manufactures"}] against the current catalog."""
+    version = catalog.current_version()
+    links, seen = [], set()
+    for entry in values.get("items") or []:
+        code = str((entry or {}).get("code") or "").strip()
+        relation_name = str((entry or {}).get("relation") or "supplies").strip()
+        node = catalog.get_node(version, code) if version and code else None
+        if node is None:
+            errors.setdefault("items", []).append(_l("There is no catalog item “%(code)s”.", code=code))
+            continue
+        try:
+            relation = Relation(relation_name)
+        except ValueError:
+            errors.setdefault("items", []).append(
+                _l("“%(relation)s” is not a relation; use manufactures, supplies, services or uses.", relation=relation_name)
+            )
+            continue
+        if (node.id, relation) not in seen:
+            seen.add((node.id, relation))
+            links.append((node.id, relation))
+    return links
+
+
+def _certificates(values: dict, errors: dict) -> list[dict]:
+    cleaned = []
+    for entry in values.get("certificates") or []:
+        name = str((entry or {}).get("name") or "").strip()[:200]
+        if not name:
+            errors.setdefault("certificates", []).append(_l("Every certificate needs a name, such as ISO 14001:2015."))
+            continue
+        dates = {}
+        for key in ("issued_on", "expires_on"):
+            raw = (entry or {}).get(key)
+            try:
+                dates[key] = raw if isinstance(raw, date) or not raw else date.fromisoformat(str(raw))
+            except ValueError:
+                errors.setdefault("certificates", []).append(_l("Write dates as YYYY-MM-DD, such as 2025-07-01."))
+                dates[key] = None
+        cleaned.append(
+            {"name": name, "number": str(entry.get("number") or "")[:100], "issuer": str(entry.get("issuer") or "")[:200], **dates}
+        )
+    return cleaned
+
+
+def clean_profile(values: dict, *, current: Enterprise | None = None, partial: bool = False) -> dict:
+    """Validate an enterprise profile and return its stored values, or raise EnterpriseError with every problem.
+
+    With `partial`, only the fields present in `values` are checked and returned (PATCH).
+    """
+    errors: dict[str, list] = {}
+    present = set(values) if partial else set(PROFILE_FIELDS)
+    cleaned: dict = {}
+    existing = None
+    if "tax_code" in present:
+        try:
+            cleaned["tax_code"] = normalize_tax_code(values.get("tax_code"))
+        except TaxCodeError as error:
+            errors["tax_code"] = [error.message]
+        else:
+            existing = find_by_tax_code(cleaned["tax_code"])
+            if existing is not None and existing is not current:
+                errors["tax_code"] = [_l("An enterprise with this tax code is already registered: %(name)s.", name=existing.name_vi)]
+            else:
+                existing = None
+    for field in ("name_vi", "name_en", "short_name", "address", "website", "phone", "contact_name", "description"):
+        if field in present:
+            cleaned[field] = _text(values, field, errors, required=field == "name_vi")
+    if cleaned.get("website") and not re.match(r"^https?://", cleaned["website"]):
+        cleaned["website"] = "https://" + cleaned["website"]
+    if cleaned.get("phone") and not _PHONE.match(cleaned["phone"]):
+        errors.setdefault("phone", []).append(_l("Write the phone number with digits, spaces, + ( ) . or -."))
+    if "email" in present:
+        email = str(values.get("email") or "").strip()
+        if email:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized
+            except EmailNotValidError:
+                errors.setdefault("email", []).append(_l("Enter an e-mail address such as name@example.vn."))
+        cleaned["email"] = email
+    province = None
+    if "province_code" in present or "commune_code" in present:
+        province_code = values.get("province_code", current.province_code if current else None)
+        try:
+            province = get_province(province_code)
+            cleaned["province_code"] = province.code
+        except UnknownPlace as error:
+            errors["province_code"] = [str(error) if province_code else _l("Choose the province.")]
+    if "commune_code" in present:
+        commune_code = values.get("commune_code")
+        cleaned["commune_code"] = None
+        if commune_code not in (None, "") and province is not None:
+            try:
+                cleaned["commune_code"] = get_commune(commune_code, province).code
+            except UnknownPlace as error:
+                errors["commune_code"] = [str(error)]
+    for field in ("latitude", "longitude"):
+        if field in present:
+            cleaned[field] = _coordinate(values, field, errors)
+    if "latitude" in cleaned and "longitude" in cleaned and (cleaned["latitude"] is None) != (cleaned["longitude"] is None):
+        errors.setdefault("longitude", []).append(_l("Give both latitude and longitude, or neither."))
+    if "size_class" in present:
+        size = str(values.get("size_class") or "").strip()
+        try:
+            cleaned["size_class"] = SizeClass(size) if size else None
+        except ValueError:
+            errors["size_class"] = [_l("Choose micro, small, medium or large.")]
+    if "founded_year" in present:
+        cleaned["founded_year"] = _integer(values, "founded_year", errors, 1900, date.today().year)
+    if "staff" in present:
+        cleaned["staff"] = _integer(values, "staff", errors, 0, 1_000_000)
+    if "national_brand" in present:
+        cleaned["national_brand"] = str(values.get("national_brand")).strip().lower() in {"1", "true", "yes", "on", "có", "x"}
+    if "items" in present:
+        cleaned["items"] = _items(values, errors)
+    if "certificates" in present:
+        cleaned["certificates"] = _certificates(values, errors)
+    if errors:
+        raise EnterpriseError(errors, existing)
+    return cleaned
+
+
+def apply_values(enterprise: Enterprise, cleaned: dict) -> None:
+    for field, value in cleaned.items():
+        if field == "items":
+            wanted = set(value)
+            enterprise.items = [link for link in enterprise.items if (link.node_id, link.relation) in wanted]
+            have = {(link.node_id, link.relation) for link in enterprise.items}
+            enterprise.items.extend(EnterpriseItem(node_id=n, relation=r) for n, r in value if (n, r) not in have)
+        elif field == "certificates":
+            enterprise.certificates = [Certificate(**c) for c in value]
+        else:
+            setattr(enterprise, field, value)
+
+
+def save_enterprise(enterprise: Enterprise) -> None:
+    """Flush, then refresh the folded text and the search index, which need the id and loaded items."""
+    db.session.add(enterprise)
+    db.session.flush()
+    for link in enterprise.items:
+        if link.node is None:
+            db.session.refresh(link)
+    search.refresh(enterprise)
+    db.session.flush()
+    search.write_to_index(enterprise)
+
+
+def create_enterprise(actor: User | None, values: dict, *, source: str = "", is_demo: bool = False, check_similar: bool = True) -> Enterprise:
+    """Record an enterprise as an officer (published at once) or from the command line (`actor` None)."""
+    cleaned = clean_profile(values)
+    if actor is not None:
+        require(actor, "enterprise.create", get_province(cleaned["province_code"]))
+    enterprise = Enterprise(status=Status.PUBLISHED, published_at=utcnow(), source=source[:200], is_demo=is_demo)
+    apply_values(enterprise, cleaned)
+    save_enterprise(enterprise)
+    if check_similar:
+        flag_similar(enterprise)
+    return enterprise
+
+
+def representative_organization(user: User) -> Organization | None:
+    """Return the enterprise organization `user` represents, if any."""
+    for membership in user.memberships:
+        if membership.role == Role.ENTERPRISE_REP and membership.organization.kind == OrgKind.ENTERPRISE:
+            return membership.organization
+    return None
+
+
+def represented_enterprises(user: User) -> list[Enterprise]:
+    ids = [m.organization_id for m in user.memberships if m.role == Role.ENTERPRISE_REP]
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(Enterprise).where(Enterprise.organization_id.in_(ids), Enterprise.status != Status.MERGED)))
+
+
+def give_representation(user: User, enterprise: Enterprise) -> None:
+    """Make `user` a representative of `enterprise`, creating the enterprise's organization if needed."""
+    if enterprise.organization is None:
+        name = enterprise.name_vi
+        if accounts.find_organization(name) is not None:
+            name = f"{name} ({enterprise.tax_code_display})"
+        enterprise.organization = Organization(name=name[:200], kind=OrgKind.ENTERPRISE, province_code=enterprise.province_code, is_demo=enterprise.is_demo)
+        db.session.add(enterprise.organization)
+        db.session.flush()
+    if not any(m.organization_id == enterprise.organization.id and m.role == Role.ENTERPRISE_REP for m in user.memberships):
+        user.memberships.append(Membership(organization=enterprise.organization, role=Role.ENTERPRISE_REP))
+    db.session.flush()
+
+
+def register_enterprise(user: User, values: dict) -> Enterprise:
+    """Register a profile as its representative; it waits, pending, for an officer of its province."""
+    require(user, "enterprise.register")
+    cleaned = clean_profile(values)
+    enterprise = Enterprise(status=Status.PENDING, source="registration")
+    apply_values(enterprise, cleaned)
+    save_enterprise(enterprise)
+    give_representation(user, enterprise)
+    flag_similar(enterprise)
+    return enterprise
+
+
+def _jsonable_changes(enterprise: Enterprise, cleaned: dict) -> dict:
+    """Keep only the fields that differ from the record, in a form JSON can hold."""
+    changes = {}
+    for field, value in cleaned.items():
+        if field == "items":
+            current = sorted((link.node_id, link.relation.value) for link in enterprise.items)
+            proposed = sorted((n, r.value) for n, r in value)
+            if current != proposed:
+                changes["items"] = [[n, r] for n, r in proposed]
+        elif field == "certificates":
+            current = [_certificate_json(c) for c in enterprise.certificates]
+            proposed = [{**c, **{k: c[k].isoformat() if c[k] else None for k in ("issued_on", "expires_on")}} for c in value]
+            if current != proposed:
+                changes["certificates"] = proposed
+        else:
+            stored = getattr(enterprise, field)
+            if stored != value:
+                changes[field] = value.value if hasattr(value, "value") else value
+    return changes
+
+
+def _certificate_json(certificate: Certificate) -> dict:
+    return {
+        "name": certificate.name,
+        "number": certificate.number,
+        "issuer": certificate.issuer,
+        "issued_on": certificate.issued_on.isoformat() if certificate.issued_on else None,
+        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
+    }
+
+
+def cleaned_from_changes(changes: dict) -> dict:
+    """Turn a stored pending change back into values `apply_values` takes."""
+    cleaned = dict(changes)
+    if "items" in cleaned:
+        cleaned["items"] = [(n, Relation(r)) for n, r in cleaned["items"]]
+    if "certificates" in cleaned:
+        cleaned["certificates"] = [
+            {**c, **{k: date.fromisoformat(c[k]) if c[k] else None for k in ("issued_on", "expires_on")}} for c in cleaned["certificates"]
+        ]
+    if cleaned.get("size_class"):
+        cleaned["size_class"] = SizeClass(cleaned["size_class"])
+    return cleaned
+
+
+def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expected_version: int | None = None, partial: bool = False):
+    """Change a profile: officers directly; a representative's edit to a published profile waits for review.
+
+    Returns the enterprise, or the PendingChange created for review. Raises EditConflict when
+    `expected_version` shows someone saved in between.
+    """
+    require(actor, "enterprise.edit", enterprise)
+    if expected_version is not None and expected_version != enterprise.version:
+        raise EditConflict()
+    cleaned = clean_profile(values, current=enterprise, partial=partial)
+    moving = "province_code" in cleaned and cleaned["province_code"] != enterprise.province_code
+    if moving and not can(actor, "enterprise.create", get_province(cleaned["province_code"])):
+        raise PermissionDenied(_l("Only an officer of the new province can move an enterprise there."))
+    if not can(actor, "enterprise.review", enterprise) and enterprise.status == Status.PUBLISHED:
+        changes = _jsonable_changes(enterprise, cleaned)
+        if not changes:
+            return enterprise
+        change = PendingChange(enterprise=enterprise, submitted_by_id=actor.id, changes=changes)
+        db.session.add(change)
+        db.session.flush()
+        return change
+    if not can(actor, "enterprise.review", enterprise) and enterprise.status in {Status.REJECTED, Status.PENDING}:
+        enterprise.status = Status.PENDING
+        enterprise.changes_requested = False
+    apply_values(enterprise, cleaned)
+    try:
+        save_enterprise(enterprise)
+    except StaleDataError:
+        raise EditConflict() from None
+    return enterprise
+
+
+def pending_changes_of(enterprise: Enterprise) -> list[PendingChange]:
+    return list(
+        db.session.scalars(
+            db.select(PendingChange)
+            .where(PendingChange.enterprise_id == enterprise.id)
+            .order_by(PendingChange.submitted_at.desc(), PendingChange.id.desc())
+        )
+    )
+
+
+def open_change_count(enterprise: Enterprise) -> int:
+    return sum(1 for c in pending_changes_of(enterprise) if c.status == Decision.PENDING)

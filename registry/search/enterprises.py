@@ -1,0 +1,140 @@
+"""The enterprise search index: folded text, legal-form words set aside, FTS5 or pg_trgm underneath.
+
+This module alone decides what text is matched and how. SQLite keeps a standalone FTS5 table
+(`enterprise_search`, rowid = enterprise id) fed with folded text, because no tokenizer folds
+đ/Đ and an external-content table must see the exact stored text. PostgreSQL matches word
+prefixes in the stored `enterprise.search_text` column through a pg_trgm GIN index.
+"""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+from sqlalchemy import Select, column, func, literal, table, text
+
+from registry.extensions import db
+
+from .text import fold
+
+FTS_TABLE = "enterprise_search"
+# Folded legal-form phrases, longest first so "cong ty co phan" goes before "cong ty".
+LEGAL_FORMS = sorted(
+    [
+        "tong cong ty", "cong ty", "cty", "ct y", "trach nhiem huu han", "tnhh", "co phan", "cp", "cty cp",
+        "mot thanh vien", "hai thanh vien tro len", "hai thanh vien", "mtv", "doanh nghiep tu nhan", "dntn",
+        "hop tac xa", "htx", "jsc", "joint stock company", "joint stock", "co ltd", "company limited",
+        "limited liability company", "llc", "limited", "company", "corporation", "corp", "ltd", "inc", "group",
+    ],
+    key=len,
+    reverse=True,
+)
+_LEGAL_FORM_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in LEGAL_FORMS) + r")\b")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"(\w+)")
+search_table = table(FTS_TABLE, column("rowid"), column("rank"))
+
+
+def strip_legal_forms(folded: str) -> str:
+    """Drop words such as “cong ty”, “tnhh”, “co phan”, “jsc” from folded text."""
+    return _SPACES.sub(" ", _LEGAL_FORM_PATTERN.sub(" ", folded)).strip()
+
+
+def query_terms(query: str | None) -> list[str]:
+    """Return the folded words of a query that matter for matching, legal-form words removed."""
+    return strip_legal_forms(fold(query)).split()[:8]
+
+
+def tax_code_terms(tax_code: str) -> str:
+    """Index a tax code whole and, for a branch, as parent code and suffix too."""
+    return f"{tax_code} {tax_code[:10]} {tax_code[10:]}".strip() if len(tax_code) == 13 else tax_code
+
+
+def _indexed_parts(enterprise) -> tuple[str, str, str]:
+    """Return the folded names (legal forms set aside), tax-code terms and catalog-item text."""
+    names = strip_legal_forms(fold(" ".join([enterprise.name_vi, enterprise.name_en or "", enterprise.short_name or ""])))
+    items = fold(" ".join(f"{link.node.code} {link.node.name_vi} {link.node.name_en}" for link in enterprise.items if link.node))
+    return names, tax_code_terms(enterprise.tax_code), items
+
+
+def refresh(enterprise) -> None:
+    """Recompute an enterprise's folded columns from its names, tax code and catalog items."""
+    enterprise.name_folded = fold(enterprise.name_vi)
+    enterprise.name_core = strip_legal_forms(enterprise.name_folded) or enterprise.name_folded
+    enterprise.search_text = " " + " ".join(filter(None, _indexed_parts(enterprise)))
+
+
+def write_to_index(enterprise) -> None:
+    """Put the enterprise's folded text into the SQLite FTS table (PostgreSQL indexes the column itself)."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    remove_from_index(enterprise.id)
+    names, codes, items = _indexed_parts(enterprise)
+    db.session.execute(
+        text(f"INSERT INTO {FTS_TABLE}(rowid, names, codes, items) VALUES (:id, :names, :codes, :items)"),
+        {"id": enterprise.id, "names": names, "codes": codes, "items": items},
+    )
+
+
+def remove_from_index(enterprise_id: int) -> None:
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": enterprise_id})
+
+
+def clear_index(connection) -> None:
+    """Empty the FTS table (tests, and `demo remove` through the deletes it makes)."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(text(f"DELETE FROM {FTS_TABLE}"))
+
+
+def rebuild_index() -> int:
+    """Refill the SQLite FTS table from the enterprise rows; returns how many were indexed."""
+    from registry.enterprises.models import Enterprise
+
+    count = 0
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text(f"DELETE FROM {FTS_TABLE}"))
+    for enterprise in db.session.scalars(db.select(Enterprise)):
+        refresh(enterprise)
+        write_to_index(enterprise)
+        count += 1
+    return count
+
+
+def _fts_expression(terms: list[str]) -> str:
+    # Every term is a run of word characters after folding, so quoting cannot be broken out of.
+    return " AND ".join(f'"{term}"*' for term in terms)
+
+
+def apply_search(statement: Select, model, query: str | None, *, ranked: bool = True) -> Select:
+    """Narrow `statement` (over `model`, the Enterprise class) to matches of `query`, best first."""
+    terms = query_terms(query)
+    if not terms:
+        return statement
+    if db.session.get_bind().dialect.name == "sqlite":
+        statement = statement.join(search_table, search_table.c.rowid == model.id).where(
+            text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=_fts_expression(terms))
+        )
+        return statement.order_by(search_table.c.rank) if ranked else statement
+    for term in terms:
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(model.search_text.like(f"% {escaped}%", escape="\\"))
+    if ranked:
+        statement = statement.order_by(func.similarity(model.name_core, literal(" ".join(terms))).desc())
+    return statement
+
+
+def highlight(value: str | None, query: str | None) -> Markup:
+    """Escape `value` and wrap the words that match the query's terms in <mark>."""
+    if not value:
+        return Markup("")
+    terms = query_terms(query)
+    if not terms:
+        return escape(value)
+    parts = []
+    for piece in _WORD.split(value):
+        folded = fold(piece)
+        if folded and any(folded.startswith(term) for term in terms):
+            parts.append(Markup("<mark>{}</mark>").format(piece))
+        else:
+            parts.append(escape(piece))
+    return Markup("").join(parts)
