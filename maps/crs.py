@@ -1,0 +1,72 @@
+"""Coordinate reference systems used for Vietnamese geodata, and parsing a user's choice."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from pyproj import CRS
+from pyproj.database import query_crs_info
+from pyproj.enums import PJType
+from pyproj.exceptions import CRSError
+
+from .errors import GeodataError
+
+WGS84 = "EPSG:4326"
+_FIXED_CHOICES = ("EPSG:4326", "EPSG:4756", "EPSG:3405", "EPSG:3406")
+_TM3_PREFIX = "VN-2000 / TM-3"
+# A CRS typed into a form field; anything longer is not a code we offer.
+_MAX_INPUT = 4000
+
+
+@dataclass(frozen=True)
+class CrsChoice:
+    """One CRS a user may pick for a file that does not declare its own."""
+
+    code: str
+    name: str
+    bounds: tuple[float, float, float, float] | None
+
+
+@cache
+def crs_choices() -> tuple[CrsChoice, ...]:
+    """Return WGS84, VN-2000 and its UTM zones, then every VN-2000 TM-3 zone in the EPSG registry."""
+    fixed = []
+    for code in _FIXED_CHOICES:
+        crs = CRS.from_user_input(code)
+        area = crs.area_of_use
+        fixed.append(CrsChoice(code, crs.name, area.bounds if area else None))
+    tm3: dict[str, CrsChoice] = {}
+    for info in query_crs_info(auth_name="EPSG", pj_types=PJType.PROJECTED_CRS):
+        if not info.name.startswith(_TM3_PREFIX) or info.deprecated:
+            continue
+        choice = CrsChoice(f"EPSG:{info.code}", info.name, info.area_of_use.bounds if info.area_of_use else None)
+        # The registry lists some zones once per area of use; offer each zone once, with its widest area.
+        if info.code not in tm3 or _bbox_area(choice.bounds) > _bbox_area(tm3[info.code].bounds):
+            tm3[info.code] = choice
+    return tuple(fixed) + tuple(sorted(tm3.values(), key=lambda choice: int(choice.code[5:])))
+
+
+def _bbox_area(bounds: tuple[float, float, float, float] | None) -> float:
+    return 0.0 if bounds is None else (bounds[2] - bounds[0]) * (bounds[3] - bounds[1])
+
+
+def parse_crs(text: str) -> CRS:
+    """Parse "EPSG:3405", "3405" or any definition pyproj accepts, or raise GeodataError("unknown_crs")."""
+    value = text.strip()
+    if not value or len(value) > _MAX_INPUT:
+        raise GeodataError("unknown_crs", value=value[:80])
+    if value.isdigit():
+        value = f"EPSG:{value}"
+    try:
+        crs = CRS.from_user_input(value)
+    except CRSError:
+        raise GeodataError("unknown_crs", value=value[:80]) from None
+    if not (crs.is_geographic or crs.is_projected):
+        raise GeodataError("unknown_crs", value=value[:80])
+    return crs
+
+
+def crs_label(crs: CRS) -> str:
+    """Return "EPSG:3405" when the CRS has an EPSG code, else its name."""
+    authority = crs.to_authority(min_confidence=90)
+    return f"{authority[0]}:{authority[1]}" if authority else crs.name

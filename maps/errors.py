@@ -1,0 +1,74 @@
+"""Machine codes for what can go wrong with geodata, with English defaults for the CLI.
+
+The application translates codes itself; nothing here is shown to users verbatim.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MESSAGES: dict[str, str] = {
+    # reading an upload
+    "too_large": "The file is {size_mb} MB; the limit is {limit_mb} MB.",
+    "unsupported_format": "Files ending in {extension!r} are not accepted; use GeoJSON, a zipped Shapefile, "
+    "GeoPackage, KML or KMZ.",
+    "corrupt_zip": "The zip archive cannot be read ({reason}).",
+    "zip_bomb": "The zip archive expands too much ({reason}); it was not opened.",
+    "incomplete_shapefile": "The Shapefile {name!r} lacks {missing}.",
+    "no_shapefile": "The zip archive holds no Shapefile (.shp with its .shx and .dbf).",
+    "no_kml": "The KMZ archive holds no .kml document.",
+    "unreadable_file": "The file cannot be read as {format}.",
+    "missing_prj": "The Shapefile has no .prj file; choose the coordinate reference system it uses.",
+    "missing_crs": "The file does not say which coordinate reference system it uses; choose one.",
+    "unknown_crs": "{value!r} is not a coordinate reference system we know.",
+    "coordinates_not_degrees": "The coordinates are not in degrees although the file says {crs}; "
+    "choose the coordinate reference system they are in.",
+    "empty_geometry": "The file has no geometry, or only empty geometries.",
+    "points_not_polygons": "The file holds points; a boundary must be a polygon.",
+    "no_polygons": "The file holds no polygons.",
+    "self_intersection_unrepairable": "The boundary crosses itself and cannot be repaired.",
+    "lat_lon_swapped": "Latitude and longitude appear to be swapped: the shape lies in Vietnam only with "
+    "x and y exchanged.",
+    "outside_vietnam": "The shape lies outside Vietnam (bounds {bounds}).",
+    "outside_region": "{percent}% of the shape lies outside the expected area.",
+    # parsing request parameters
+    "bad_bbox": "{value!r} is not a bounding box min_lon,min_lat,max_lon,max_lat ({reason}).",
+    # notices (warnings) attached to a successful read
+    "repaired_invalid_geometry": "{count} invalid polygon(s) were repaired; check the shape.",
+    "z_dropped": "Heights (Z values) were dropped.",
+    "non_polygons_ignored": "{count} point or line feature(s) were ignored.",
+    "missing_cpg": "The Shapefile has no .cpg file; Vietnamese text in its attributes may be garbled.",
+    "crs_overridden": "The file says {declared}; it was read as {used} as requested.",
+    "area_mismatch": "The declared area {declared_ha} ha differs from the mapped area {computed_ha} ha "
+    "by {percent}%.",
+}
+
+
+def default_message(code: str, params: dict) -> str:
+    """Return the English message for a code, falling back to the code when a parameter is missing."""
+    template = MESSAGES.get(code, code)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return code
+
+
+class GeodataError(Exception):
+    """A geodata problem the user can fix; `code` is stable, `params` fill its message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(default_message(code, params))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a user should know about geodata that was nevertheless accepted."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """Return the English default message."""
+        return default_message(self.code, self.params)

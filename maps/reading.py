@@ -1,0 +1,227 @@
+"""Read a boundary uploaded as GeoJSON, zipped Shapefile, GeoPackage, KML or KMZ into WGS84."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePosixPath
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+from pyproj import CRS, Transformer
+from shapely.errors import GEOSException
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from .archives import ZipLimits, kml_in, open_checked_zip, shapefiles_in, stored_zip
+from .crs import WGS84, crs_label, parse_crs
+from .errors import GeodataError, Notice
+from .validation import is_inside_vietnam, polygons_of
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".zip": "Shapefile", ".gpkg": "GeoPackage",
+           ".kml": "KML", ".kmz": "KMZ"}
+_READ_ERRORS = (DataSourceError, DataLayerError, FieldError, GeometryError, GEOSException, ValueError)
+
+
+@dataclass(frozen=True)
+class BoundaryUpload:
+    """A boundary read from a user's file, reprojected to WGS84 longitude/latitude."""
+
+    geometry: MultiPolygon
+    source_crs: str
+    format: str
+    notices: tuple[Notice, ...]
+    attributes: tuple[dict, ...]
+
+
+@dataclass
+class _Layer:
+    geometries: list[BaseGeometry | None]
+    attributes: list[dict]
+    declared_crs: CRS | None
+
+
+def read_boundary_file(
+    data: bytes,
+    filename: str,
+    crs: str | CRS | None = None,
+    *,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    zip_limits: ZipLimits = ZipLimits(),
+) -> BoundaryUpload:
+    """Read the polygons of an uploaded file as one WGS84 MultiPolygon, or raise GeodataError.
+
+    `crs`, when given, is the system the coordinates are in and overrides what the file declares;
+    the app passes it after a "missing_prj", "missing_crs" or "coordinates_not_degrees" error.
+    """
+    if len(data) > max_bytes:
+        raise GeodataError("too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
+    extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    if extension not in FORMATS:
+        raise GeodataError("unsupported_format", extension=extension or filename)
+    file_format = FORMATS[extension]
+    chosen_crs = parse_crs(crs) if isinstance(crs, str) else crs
+    notices: list[Notice] = []
+    layers = _read_layers(data, file_format, zip_limits, chosen_crs, notices)
+
+    source_crs = chosen_crs or layers[0].declared_crs
+    assert source_crs is not None  # _read_layers raised missing_prj / missing_crs otherwise
+    if chosen_crs is not None:
+        for declared in {layer.declared_crs for layer in layers if layer.declared_crs is not None}:
+            if declared != chosen_crs:
+                notices.append(Notice("crs_overridden", {"declared": crs_label(declared), "used": crs_label(chosen_crs)}))
+
+    geometries = [geometry for layer in layers for geometry in layer.geometries]
+    polygons = _polygons_2d(geometries, notices)
+    wgs84 = _to_wgs84(polygons, source_crs)
+    repaired = _repaired(wgs84, notices)
+    return BoundaryUpload(
+        geometry=_as_multipolygon(shapely.union_all(repaired)),
+        source_crs=crs_label(source_crs),
+        format=file_format,
+        notices=tuple(notices),
+        attributes=tuple(row for layer in layers for row in layer.attributes),
+    )
+
+
+def _read_layers(
+    data: bytes, file_format: str, zip_limits: ZipLimits, chosen_crs: CRS | None, notices: list[Notice]
+) -> list[_Layer]:
+    if file_format == "Shapefile":
+        layers = []
+        for shapefile in shapefiles_in(open_checked_zip(data, zip_limits)):
+            if not shapefile.has_prj and chosen_crs is None:
+                raise GeodataError("missing_prj")
+            if not shapefile.has_cpg:
+                notices.append(Notice("missing_cpg"))
+            layers += _read_all_layers(shapefile.archive, file_format)
+        return layers
+    if file_format == "KMZ":
+        layers = _read_all_layers(kml_in(open_checked_zip(data, zip_limits)), file_format)
+    elif file_format == "GeoPackage":
+        # Inside a zip GDAL sees a ".gpkg" name and does not warn about the in-memory file's extension.
+        layers = _read_all_layers(stored_zip({"upload.gpkg": data}), file_format)
+    else:
+        layers = _read_all_layers(data, file_format)
+    if chosen_crs is None and any(layer.declared_crs is None for layer in layers):
+        raise GeodataError("missing_crs")
+    return layers
+
+
+def _read_all_layers(source: bytes, file_format: str) -> list[_Layer]:
+    try:
+        # By index: a GeoJSON or KML layer is named after pyogrio's temporary in-memory file, new each call.
+        indexes = [index for index, (_name, kind) in enumerate(pyogrio.list_layers(source)) if kind is not None]
+        frames = [pyogrio.read_dataframe(source, layer=index) for index in indexes]
+    except _READ_ERRORS:
+        raise GeodataError("unreadable_file", format=file_format) from None
+    if not any(len(frame) for frame in frames):
+        raise GeodataError("no_polygons")
+    return [
+        _Layer(
+            geometries=list(frame.geometry.array),
+            attributes=[_plain_row(row) for row in frame.drop(columns=frame.geometry.name).to_dict("records")],
+            declared_crs=frame.crs,
+        )
+        for frame in frames
+    ]
+
+
+def _polygons_2d(geometries: list[BaseGeometry | None], notices: list[Notice]) -> list[Polygon]:
+    present = [geometry for geometry in geometries if geometry is not None and not geometry.is_empty]
+    if not present:
+        raise GeodataError("empty_geometry")
+    if any(shapely.has_z(geometry) and np.any(shapely.get_coordinates(geometry, include_z=True)[:, 2])
+           for geometry in present):
+        notices.append(Notice("z_dropped"))
+    flat = [shapely.force_2d(geometry) for geometry in present]
+    polygons = [polygon for geometry in flat for polygon in polygons_of(geometry)]
+    others = sum(1 for geometry in flat if not polygons_of(geometry))
+    if not polygons:
+        if any(shapely.get_type_id(geometry) in (0, 4) for geometry in flat):
+            raise GeodataError("points_not_polygons")
+        raise GeodataError("no_polygons")
+    if others:
+        notices.append(Notice("non_polygons_ignored", {"count": others}))
+    return polygons
+
+
+def _to_wgs84(polygons: list[Polygon], source_crs: CRS) -> list[Polygon]:
+    """Reproject to WGS84 and check the result lies in Vietnam, recognising swapped axes."""
+    reprojected = _reproject(polygons, source_crs, swap=False)
+    if _finite_and_in_vietnam(reprojected):
+        return reprojected
+    if _finite_and_in_vietnam(_reproject(polygons, source_crs, swap=True)):
+        raise GeodataError("lat_lon_swapped")
+    raw = shapely.total_bounds(polygons)
+    if source_crs.is_geographic and (max(abs(raw[0]), abs(raw[2])) > 180 or max(abs(raw[1]), abs(raw[3])) > 90):
+        raise GeodataError("coordinates_not_degrees", crs=crs_label(source_crs))
+    bounds = shapely.total_bounds(reprojected)
+    raise GeodataError("outside_vietnam", bounds=[round(float(value), 4) for value in bounds])
+
+
+def _reproject(polygons: list[Polygon], source_crs: CRS, swap: bool) -> list[Polygon]:
+    transformer = Transformer.from_crs(source_crs, WGS84, always_xy=True)
+
+    def transform(xy: np.ndarray) -> np.ndarray:
+        x, y = (xy[:, 1], xy[:, 0]) if swap else (xy[:, 0], xy[:, 1])
+        return np.column_stack(transformer.transform(x, y))
+
+    return list(shapely.transform(polygons, transform))
+
+
+def _finite_and_in_vietnam(polygons: list[Polygon]) -> bool:
+    bounds = shapely.total_bounds(polygons)
+    return bool(np.all(np.isfinite(bounds))) and is_inside_vietnam(shapely.box(*bounds))
+
+
+def _repaired(polygons: list[Polygon], notices: list[Notice]) -> list[Polygon]:
+    """Repair invalid polygons with make_valid, keeping only their polygonal parts."""
+    repaired: list[Polygon] = []
+    count = 0
+    for polygon in polygons:
+        if polygon.is_valid:
+            repaired.append(polygon)
+            continue
+        parts = polygons_of(shapely.make_valid(polygon))
+        if not parts:
+            raise GeodataError("self_intersection_unrepairable")
+        repaired += parts
+        count += 1
+    if count:
+        notices.append(Notice("repaired_invalid_geometry", {"count": count}))
+    return repaired
+
+
+def _as_multipolygon(geometry: BaseGeometry) -> MultiPolygon:
+    polygons = polygons_of(geometry)
+    if not polygons:
+        raise GeodataError("empty_geometry")
+    # RFC 7946 asks for counter-clockwise exteriors.
+    return MultiPolygon([orient(polygon, 1.0) for polygon in polygons])
+
+
+def _plain_row(row: dict) -> dict:
+    return {str(key): _plain_value(value) for key, value in row.items()}
+
+
+def _plain_value(value: object) -> object:
+    """Turn a pandas/numpy cell into a JSON-friendly value."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
