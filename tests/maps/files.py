@@ -70,3 +70,10 @@ def shapefile_zip(data: gpd.GeoDataFrame, folder: Path, *, drop: tuple[str, ...]
     """Zip a Shapefile, leaving out parts whose extension is in `drop`, members under `prefix`."""
     members = shapefile_members(data, folder)
     return zip_bytes({prefix + name: content for name, content in members.items() if Path(name).suffix not in drop})
+
+
+def jagged_coastline(lon: float, lat: float, teeth: int = 400, depth: float = 0.0004) -> Polygon:
+    """Return a polygon with a saw-toothed edge of many small vertices, like a surveyed boundary."""
+    step = 0.1 / teeth
+    edge = [(lon + n * step, lat + (depth if n % 2 else 0)) for n in range(teeth + 1)]
+    return Polygon([*edge, (lon + 0.1, lat - 0.05), (lon, lat - 0.05)])
