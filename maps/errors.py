@@ -36,7 +36,7 @@ MESSAGES: dict[str, str] = {
     "repaired_invalid_geometry": "{count} invalid polygon(s) were repaired; check the shape.",
     "z_dropped": "Heights (Z values) were dropped.",
     "non_polygons_ignored": "{count} point or line feature(s) were ignored.",
-    "missing_cpg": "The Shapefile has no .cpg file; Vietnamese text in its attributes may be garbled.",
+    "missing_cpg": "The Shapefile {name!r} has no .cpg file; Vietnamese text in its attributes may be garbled.",
     "crs_overridden": "The file says {declared}; it was read as {used} as requested.",
     "area_mismatch": "The declared area {declared_ha} ha differs from the mapped area {computed_ha} ha "
     "by {percent}%.",

@@ -23,8 +23,14 @@ from .errors import GeodataError, Notice
 from .validation import is_inside_vietnam, polygons_of
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".zip": "Shapefile", ".gpkg": "GeoPackage",
-           ".kml": "KML", ".kmz": "KMZ"}
+FORMATS = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".zip": "Shapefile",
+    ".gpkg": "GeoPackage",
+    ".kml": "KML",
+    ".kmz": "KMZ",
+}
 _READ_ERRORS = (DataSourceError, DataLayerError, FieldError, GeometryError, GEOSException, ValueError)
 
 
@@ -44,6 +50,7 @@ class _Layer:
     geometries: list[BaseGeometry | None]
     attributes: list[dict]
     declared_crs: CRS | None
+    source_crs: CRS | None = None  # the declared CRS, or the one the user chose instead
 
 
 def read_boundary_file(
@@ -68,21 +75,17 @@ def read_boundary_file(
     chosen_crs = parse_crs(crs) if isinstance(crs, str) else crs
     notices: list[Notice] = []
     layers = _read_layers(data, file_format, zip_limits, chosen_crs, notices)
-
-    source_crs = chosen_crs or layers[0].declared_crs
-    assert source_crs is not None  # _read_layers raised missing_prj / missing_crs otherwise
+    for layer in layers:
+        layer.source_crs = chosen_crs or layer.declared_crs
     if chosen_crs is not None:
-        for declared in {layer.declared_crs for layer in layers if layer.declared_crs is not None}:
-            if declared != chosen_crs:
-                notices.append(Notice("crs_overridden", {"declared": crs_label(declared), "used": crs_label(chosen_crs)}))
+        overridden = {crs_label(layer.declared_crs) for layer in layers if layer.declared_crs not in (None, chosen_crs)}
+        notices += [Notice("crs_overridden", {"declared": label, "used": crs_label(chosen_crs)})
+                    for label in sorted(overridden)]
 
-    geometries = [geometry for layer in layers for geometry in layer.geometries]
-    polygons = _polygons_2d(geometries, notices)
-    wgs84 = _to_wgs84(polygons, source_crs)
-    repaired = _repaired(wgs84, notices)
+    polygons = _repaired(_to_wgs84(_polygons_2d(layers, notices)), notices)
     return BoundaryUpload(
-        geometry=_as_multipolygon(shapely.union_all(repaired)),
-        source_crs=crs_label(source_crs),
+        geometry=_as_multipolygon(shapely.union_all(polygons)),
+        source_crs=", ".join(dict.fromkeys(crs_label(layer.source_crs) for layer in layers)),
         format=file_format,
         notices=tuple(notices),
         attributes=tuple(row for layer in layers for row in layer.attributes),
@@ -98,7 +101,7 @@ def _read_layers(
             if not shapefile.has_prj and chosen_crs is None:
                 raise GeodataError("missing_prj")
             if not shapefile.has_cpg:
-                notices.append(Notice("missing_cpg"))
+                notices.append(Notice("missing_cpg", {"name": shapefile.name}))
             layers += _read_all_layers(shapefile.archive, file_format)
         return layers
     if file_format == "KMZ":
@@ -132,37 +135,53 @@ def _read_all_layers(source: bytes, file_format: str) -> list[_Layer]:
     ]
 
 
-def _polygons_2d(geometries: list[BaseGeometry | None], notices: list[Notice]) -> list[Polygon]:
-    present = [geometry for geometry in geometries if geometry is not None and not geometry.is_empty]
+def _polygons_2d(layers: list[_Layer], notices: list[Notice]) -> dict[CRS, list[Polygon]]:
+    """Return each layer's polygons without Z, by source CRS, refusing files with none."""
+    present = [(layer.source_crs, geometry) for layer in layers for geometry in layer.geometries
+               if geometry is not None and not geometry.is_empty]
     if not present:
         raise GeodataError("empty_geometry")
     if any(shapely.has_z(geometry) and np.any(shapely.get_coordinates(geometry, include_z=True)[:, 2])
-           for geometry in present):
+           for _crs, geometry in present):
         notices.append(Notice("z_dropped"))
-    flat = [shapely.force_2d(geometry) for geometry in present]
-    polygons = [polygon for geometry in flat for polygon in polygons_of(geometry)]
-    others = sum(1 for geometry in flat if not polygons_of(geometry))
-    if not polygons:
-        if any(shapely.get_type_id(geometry) in (0, 4) for geometry in flat):
+    by_crs: dict[CRS, list[Polygon]] = {}
+    others = []
+    for source_crs, geometry in present:
+        flat = shapely.force_2d(geometry)
+        polygons = polygons_of(flat)
+        by_crs.setdefault(source_crs, []).extend(polygons)
+        if not polygons:
+            others.append(flat)
+    if not any(by_crs.values()):
+        if any(shapely.get_type_id(geometry) in (0, 4) for geometry in others):  # Point, MultiPoint
             raise GeodataError("points_not_polygons")
         raise GeodataError("no_polygons")
     if others:
-        notices.append(Notice("non_polygons_ignored", {"count": others}))
-    return polygons
+        notices.append(Notice("non_polygons_ignored", {"count": len(others)}))
+    return by_crs
 
 
-def _to_wgs84(polygons: list[Polygon], source_crs: CRS) -> list[Polygon]:
+def _to_wgs84(by_crs: dict[CRS, list[Polygon]]) -> list[Polygon]:
     """Reproject to WGS84 and check the result lies in Vietnam, recognising swapped axes."""
-    reprojected = _reproject(polygons, source_crs, swap=False)
-    if _finite_and_in_vietnam(reprojected):
-        return reprojected
+    reprojected: list[Polygon] = []
+    for source_crs, polygons in by_crs.items():
+        if not polygons:
+            continue
+        in_wgs84 = _reproject(polygons, source_crs, swap=False)
+        if not _finite_and_in_vietnam(in_wgs84):
+            _explain_outside(polygons, in_wgs84, source_crs)
+        reprojected += in_wgs84
+    return reprojected
+
+
+def _explain_outside(polygons: list[Polygon], in_wgs84: list[Polygon], source_crs: CRS) -> None:
+    """Raise the most likely reason polygons land outside Vietnam."""
     if _finite_and_in_vietnam(_reproject(polygons, source_crs, swap=True)):
         raise GeodataError("lat_lon_swapped")
     raw = shapely.total_bounds(polygons)
     if source_crs.is_geographic and (max(abs(raw[0]), abs(raw[2])) > 180 or max(abs(raw[1]), abs(raw[3])) > 90):
         raise GeodataError("coordinates_not_degrees", crs=crs_label(source_crs))
-    bounds = shapely.total_bounds(reprojected)
-    raise GeodataError("outside_vietnam", bounds=[round(float(value), 4) for value in bounds])
+    raise GeodataError("outside_vietnam", bounds=[round(float(value), 4) for value in shapely.total_bounds(in_wgs84)])
 
 
 def _reproject(polygons: list[Polygon], source_crs: CRS, swap: bool) -> list[Polygon]:
@@ -181,18 +200,21 @@ def _finite_and_in_vietnam(polygons: list[Polygon]) -> bool:
 
 
 def _repaired(polygons: list[Polygon], notices: list[Notice]) -> list[Polygon]:
-    """Repair invalid polygons with make_valid, keeping only their polygonal parts."""
+    """Repair invalid polygons with make_valid, keeping only their polygonal parts.
+
+    A polygon with no area left (all its points on a line) is dropped; the file is refused only
+    when nothing remains.
+    """
     repaired: list[Polygon] = []
     count = 0
     for polygon in polygons:
         if polygon.is_valid:
             repaired.append(polygon)
             continue
-        parts = polygons_of(shapely.make_valid(polygon))
-        if not parts:
-            raise GeodataError("self_intersection_unrepairable")
-        repaired += parts
+        repaired += polygons_of(shapely.make_valid(polygon))
         count += 1
+    if not repaired:
+        raise GeodataError("self_intersection_unrepairable")
     if count:
         notices.append(Notice("repaired_invalid_geometry", {"count": count}))
     return repaired

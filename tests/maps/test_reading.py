@@ -250,3 +250,36 @@ def test_shapefile_parts_in_upper_case_are_read(hanoi_square, tmp_path):
     upload = read_boundary_file(zip_bytes({name.upper(): data for name, data in members.items()}), "KHU.ZIP")
 
     assert_square_at(upload, *HANOI)
+
+
+def test_geopackage_layers_in_different_crs_are_each_reprojected(hanoi_square, dung_quat_square, tmp_path):
+    path = tmp_path / "khu.gpkg"
+    frame([hanoi_square], "EPSG:3405").to_file(path, layer="ha_noi")
+    frame([dung_quat_square], "EPSG:3406").to_file(path, layer="dung_quat")
+
+    upload = read_boundary_file(path.read_bytes(), "khu.gpkg")
+
+    assert upload.source_crs == "EPSG:3405, EPSG:3406"
+    assert area_hectares(upload.geometry) == pytest.approx(200, rel=0.001)
+    assert [row["ten"] for row in upload.attributes] == ["Khu 0", "Khu 0"]
+
+
+def test_every_shapefile_in_a_zip_is_read(hanoi_square, dung_quat_square, tmp_path):
+    members = shapefile_members(frame([hanoi_square], "EPSG:3405"), tmp_path, name="ha_noi")
+    members |= shapefile_members(frame([dung_quat_square], "EPSG:3406"), tmp_path, name="dung_quat")
+
+    upload = read_boundary_file(zip_bytes(members), "khu.zip")
+
+    assert len(upload.geometry.geoms) == 2
+    assert upload.source_crs == "EPSG:3406, EPSG:3405"  # in member name order: dung_quat, ha_noi
+
+
+def test_a_polygon_without_area_beside_a_good_one_is_dropped_with_a_notice(hanoi_square):
+    lon, lat = HANOI
+    flat = {"type": "Polygon", "coordinates": [[[lon, lat], [lon + 0.01, lat], [lon + 0.02, lat], [lon, lat]]]}
+    good = {"type": "Polygon", "coordinates": [[list(point) for point in hanoi_square.exterior.coords]]}
+
+    upload = read_boundary_file(geojson(good, flat), "khu.geojson")
+
+    assert_square_at(upload, *HANOI)
+    assert notice_codes(upload) == ["repaired_invalid_geometry"]
