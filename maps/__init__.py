@@ -1,4 +1,79 @@
 """Geodata for the registry without Flask: read boundary uploads, check them, serve map layers and maps.
 
-Nothing here imports Flask, the database or the `registry` package.
+Nothing here imports Flask, the database or the `registry` package. Problems carry machine codes
+(GeodataError, Notice) that the application translates.
 """
+from .archives import ZipLimits
+from .crs import CrsChoice, crs_choices, crs_label, parse_crs
+from .errors import MESSAGES, GeodataError, Notice, default_message
+from .folium_maps import MapConfig, MapParts, build_map, map_parts, script_json
+from .layers import (
+    bboxes_intersect,
+    decimals_for_zoom,
+    feature_collection,
+    parse_bbox,
+    round_coordinates,
+    rows_in_bbox,
+    shape_for_zoom,
+    smallest_containing,
+    tolerance_for_zoom,
+)
+from .popups import inert_text, safe_popup_html
+from .reading import MAX_UPLOAD_BYTES, BoundaryUpload, read_boundary_file
+from .storage import bounds, centroid, display_geometry, from_geojson_text, from_wkb, to_geojson_text, to_wkb_hex
+from .validation import (
+    VIETNAM_BBOX,
+    area_hectares,
+    area_mismatch,
+    check_inside_vietnam,
+    check_within_region,
+    is_inside_vietnam,
+)
+from .vendor import asset_url, use_local_assets, vendor_assets
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "MESSAGES",
+    "VIETNAM_BBOX",
+    "BoundaryUpload",
+    "CrsChoice",
+    "GeodataError",
+    "MapConfig",
+    "MapParts",
+    "Notice",
+    "ZipLimits",
+    "area_hectares",
+    "area_mismatch",
+    "asset_url",
+    "bboxes_intersect",
+    "bounds",
+    "build_map",
+    "centroid",
+    "check_inside_vietnam",
+    "check_within_region",
+    "crs_choices",
+    "crs_label",
+    "decimals_for_zoom",
+    "default_message",
+    "display_geometry",
+    "feature_collection",
+    "from_geojson_text",
+    "from_wkb",
+    "inert_text",
+    "is_inside_vietnam",
+    "map_parts",
+    "parse_bbox",
+    "parse_crs",
+    "read_boundary_file",
+    "round_coordinates",
+    "rows_in_bbox",
+    "safe_popup_html",
+    "script_json",
+    "shape_for_zoom",
+    "smallest_containing",
+    "to_geojson_text",
+    "to_wkb_hex",
+    "tolerance_for_zoom",
+    "use_local_assets",
+    "vendor_assets",
+]

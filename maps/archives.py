@@ -46,19 +46,20 @@ def open_checked_zip(data: bytes, limits: ZipLimits = ZipLimits()) -> zipfile.Zi
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise GeodataError("corrupt_zip", reason=str(error) or type(error).__name__) from None
+        raise GeodataError("corrupt_zip", detail=str(error) or type(error).__name__) from None
     members = archive.infolist()
     if len(members) > limits.max_members:
-        raise GeodataError("zip_bomb", reason=f"{len(members)} members, limit {limits.max_members}")
+        raise GeodataError("zip_bomb", rule="members", found=len(members), limit=limits.max_members)
     total = sum(member.file_size for member in members)
     if total > limits.max_uncompressed:
-        raise GeodataError("zip_bomb", reason=f"{total} bytes uncompressed, limit {limits.max_uncompressed}")
+        raise GeodataError("zip_bomb", rule="uncompressed_bytes", found=total, limit=limits.max_uncompressed)
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > limits.ratio_floor and ratio > limits.max_ratio:
-            raise GeodataError("zip_bomb", reason=f"{member.filename} compressed {ratio:.0f} to 1")
+            raise GeodataError("zip_bomb", rule="ratio", found=round(ratio), limit=limits.max_ratio,
+                               member=member.filename)
         if member.flag_bits & 0x1:
-            raise GeodataError("corrupt_zip", reason=f"{member.filename} is encrypted")
+            raise GeodataError("corrupt_zip", detail=f"{member.filename} is encrypted")
     return archive
 
 
@@ -68,7 +69,7 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
         # zipfile stops at the declared size, so a member cannot expand past what was checked.
         return archive.read(member)
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, ValueError) as error:
-        raise GeodataError("corrupt_zip", reason=f"{member.filename}: {error}") from None
+        raise GeodataError("corrupt_zip", detail=f"{member.filename}: {error}") from None
 
 
 def stored_zip(members: dict[str, bytes]) -> bytes:

@@ -11,8 +11,8 @@ MESSAGES: dict[str, str] = {
     "too_large": "The file is {size_mb} MB; the limit is {limit_mb} MB.",
     "unsupported_format": "Files ending in {extension!r} are not accepted; use GeoJSON, a zipped Shapefile, "
     "GeoPackage, KML or KMZ.",
-    "corrupt_zip": "The zip archive cannot be read ({reason}).",
-    "zip_bomb": "The zip archive expands too much ({reason}); it was not opened.",
+    "corrupt_zip": "The zip archive cannot be read ({detail}).",
+    "zip_bomb": "The zip archive was not opened: {rule} is {found}, over the limit of {limit}.",
     "incomplete_shapefile": "The Shapefile {name!r} lacks {missing}.",
     "no_shapefile": "The zip archive holds no Shapefile (.shp with its .shx and .dbf).",
     "no_kml": "The KMZ archive holds no .kml document.",
@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "outside_region": "{percent}% of the shape lies outside the expected area.",
     # parsing request parameters
     "bad_bbox": "{value!r} is not a bounding box min_lon,min_lat,max_lon,max_lat ({reason}).",
+    # reasons for bad_bbox: count, not_a_number, out_of_range, min_not_below_max
     # notices (warnings) attached to a successful read
     "repaired_invalid_geometry": "{count} invalid polygon(s) were repaired; check the shape.",
     "z_dropped": "Heights (Z values) were dropped.",

@@ -46,9 +46,11 @@ def round_coordinates(geometry: BaseGeometry, decimals: int = MAX_DECIMALS) -> B
 def shape_for_zoom(geometry: BaseGeometry, zoom: float | None) -> BaseGeometry:
     """Simplify (keeping validity) and round a geometry for display at a zoom level.
 
-    Points keep full precision because the client clusters them once and then zooms without refetching.
+    Points keep five decimals at every zoom because the client clusters them once and then zooms
+    in without fetching again. Rounding may make rings touch within a pixel, which Leaflet draws
+    fine; stored geometry is never rounded this way.
     """
-    if isinstance(geometry, Point) or shapely.get_type_id(geometry) == 4:
+    if shapely.get_type_id(geometry) in (0, 4):  # Point, MultiPoint
         return round_coordinates(geometry, MAX_DECIMALS)
     if zoom is not None:
         # preserve_topology=False can produce self-intersections; the topology-preserving
@@ -70,18 +72,18 @@ def parse_bbox(text: str) -> Bbox:
     """Parse "min_lon,min_lat,max_lon,max_lat" from a request, or raise GeodataError("bad_bbox")."""
     parts = text.split(",")
     if len(parts) != 4:
-        raise GeodataError("bad_bbox", value=text[:100], reason="four numbers are needed")
+        raise GeodataError("bad_bbox", value=text[:100], reason="count")
     try:
         numbers = [float(part) for part in parts]
     except ValueError:
-        raise GeodataError("bad_bbox", value=text[:100], reason="not a number") from None
+        raise GeodataError("bad_bbox", value=text[:100], reason="not_a_number") from None
     if not all(math.isfinite(number) for number in numbers):
-        raise GeodataError("bad_bbox", value=text[:100], reason="not a number")
+        raise GeodataError("bad_bbox", value=text[:100], reason="not_a_number")
     min_lon, min_lat, max_lon, max_lat = numbers
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise GeodataError("bad_bbox", value=text[:100], reason="outside -180..180, -90..90")
+        raise GeodataError("bad_bbox", value=text[:100], reason="out_of_range")
     if min_lon >= max_lon or min_lat >= max_lat:
-        raise GeodataError("bad_bbox", value=text[:100], reason="minimum not below maximum")
+        raise GeodataError("bad_bbox", value=text[:100], reason="min_not_below_max")
     return min_lon, min_lat, max_lon, max_lat
 
 
@@ -97,7 +99,9 @@ def rows_in_bbox(rows: Iterable[LayerRow], bbox: Bbox) -> list[LayerRow]:
     return [row for row in rows if row[1] is not None and window.intersects(row[1])]
 
 
-def smallest_containing(point: Point | tuple[float, float], candidates: Iterable[tuple[Key, BaseGeometry]]) -> Key | None:
+def smallest_containing(
+    point: Point | tuple[float, float], candidates: Iterable[tuple[Key, BaseGeometry]]
+) -> Key | None:
     """Return the key of the smallest polygon covering the point, so an industrial park beats its economic zone.
 
     `candidates` are typically prefiltered by bbox in the database; `point` is (lon, lat).

@@ -11,9 +11,10 @@ from .errors import GeodataError, Notice
 
 Bbox = tuple[float, float, float, float]
 
-# Mainland Vietnam spans lon 102.14 (Điện Biên) to 109.46 and lat 8.18 (Cà Mau cape) to 23.39
-# (Lũng Cú); Hoàng Sa reaches 112.8 E and 17.1 N, Trường Sa about 117.8 E and 6.2 N. The box adds
-# roughly 10 km of margin so a boundary drawn slightly loose at the border still passes.
+# Mainland Vietnam spans about lon 102.14 (A Pa Chải, Điện Biên) to 109.46 (Mũi Đôi) and lat 8.55
+# (Mũi Cà Mau) to 23.39 (Lũng Cú). The box reaches east and south for Hoàng Sa (about 111-113 E,
+# 15.7-17.1 N) and Trường Sa (to about 117.8 E and 6.5 N), and leaves 10-15 km of margin at the
+# land borders so a boundary drawn slightly loose there still passes.
 VIETNAM_BBOX: Bbox = (102.0, 6.0, 117.9, 23.5)
 AREA_TOLERANCE = 0.20
 _GEOD = Geod(ellps="WGS84")
@@ -72,10 +73,8 @@ def area_mismatch(declared_ha: float, computed_ha: float, tolerance: float = ARE
     difference = abs(declared_ha - computed_ha) / computed_ha
     if difference <= tolerance:
         return None
-    return Notice(
-        "area_mismatch",
-        {"declared_ha": round(declared_ha, 2), "computed_ha": round(computed_ha, 2), "percent": round(difference * 100)},
-    )
+    params = {"declared_ha": round(declared_ha, 2), "computed_ha": round(computed_ha, 2)}
+    return Notice("area_mismatch", params | {"percent": round(difference * 100)})
 
 
 def _as_geometry(region: Bbox | BaseGeometry) -> BaseGeometry:

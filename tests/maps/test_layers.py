@@ -84,16 +84,16 @@ def test_a_bbox_parameter_is_parsed(text):
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("105.5,20.8,106.2", "four numbers are needed"),
-        ("105.5,20.8,106.2,21.4,3", "four numbers are needed"),
-        ("", "four numbers are needed"),
-        ("a,b,c,d", "not a number"),
-        ("105.5,nan,106.2,21.4", "not a number"),
-        ("105.5,20.8,inf,21.4", "not a number"),
-        ("105.5,20.8,186.2,21.4", "outside -180..180, -90..90"),
-        ("105.5,-95,106.2,21.4", "outside -180..180, -90..90"),
-        ("106.2,20.8,105.5,21.4", "minimum not below maximum"),
-        ("105.5,21.4,106.2,21.4", "minimum not below maximum"),
+        ("105.5,20.8,106.2", "count"),
+        ("105.5,20.8,106.2,21.4,3", "count"),
+        ("", "count"),
+        ("a,b,c,d", "not_a_number"),
+        ("105.5,nan,106.2,21.4", "not_a_number"),
+        ("105.5,20.8,inf,21.4", "not_a_number"),
+        ("105.5,20.8,186.2,21.4", "out_of_range"),
+        ("105.5,-95,106.2,21.4", "out_of_range"),
+        ("106.2,20.8,105.5,21.4", "min_not_below_max"),
+        ("105.5,21.4,106.2,21.4", "min_not_below_max"),
     ],
 )
 def test_a_bad_bbox_parameter_is_refused_with_a_reason(text, reason):

@@ -36,8 +36,10 @@ def test_vietnamese_names_are_left_as_they_are():
 def test_a_popup_lists_labels_and_values():
     popup = safe_popup_html({"Tên": "KCN Tịnh Phong", "Diện tích (ha)": 141.72, "Ghi chú": None})
 
-    assert popup == ('<dl class="map-popup"><dt>Tên</dt><dd>KCN Tịnh Phong</dd>'
-                     "<dt>Diện tích (ha)</dt><dd>141.72</dd><dt>Ghi chú</dt><dd></dd></dl>")
+    assert popup == (
+        '<dl class="map-popup"><dt>Tên</dt><dd>KCN Tịnh Phong</dd>'
+        "<dt>Diện tích (ha)</dt><dd>141.72</dd><dt>Ghi chú</dt><dd></dd></dl>"
+    )
 
 
 def test_labels_are_escaped_too():
