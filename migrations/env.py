@@ -18,10 +18,10 @@ def run_migrations_offline():
 
 
 def include_object(_object, name, type_, _reflected, _compare_to):
-    """Leave the search structures no model describes (SQLite FTS5 tables, trigram indexes) out of autogenerate."""
-    if type_ == "table" and name and name.startswith("enterprise_search"):
-        return False
-    return not (type_ == "index" and name and name.endswith("_trgm"))
+    """Leave the search structures that no model describes (FTS5 tables, trigram indexes) to the migrations."""
+    from registry.search.enterprises import is_search_structure
+
+    return not is_search_structure(name, type_)
 
 
 def run_migrations_online():

@@ -24,12 +24,14 @@ VERSION_PARAM = {
 
 def document() -> dict:
     """Describe every route of the API, its parameters and answers."""
-    return {
+    from .enterprises import OPENAPI_SCHEMAS, openapi_paths
+
+    spec = {
         "openapi": "3.0.3",
         "info": {
             "title": "CNMT Investment Registry API",
             "version": "1.0.0",
-            "description": "Vietnam's environmental-industry registry: provinces and the Decision 980/QĐ-TTg catalog. "
+            "description": "Vietnam's environmental-industry registry: enterprises, provinces and the Decision 980/QĐ-TTg catalog. "
             "Reads are public; writes take `Authorization: Bearer <token>` (see `flask --app registry users token`).",
         },
         "servers": [{"url": url_for("api.openapi", _external=False).rsplit("/", 1)[0]}],
@@ -210,3 +212,6 @@ def document() -> dict:
             },
         },
     }
+    spec["components"]["schemas"].update(OPENAPI_SCHEMAS)
+    spec["paths"].update(openapi_paths(_json, _ref, ERROR))
+    return spec

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from registry.accounts.permissions import require
+from registry.enterprises import queries
 from registry.extensions import db
 
 from . import service
@@ -53,6 +54,7 @@ def item(code: str):
         ancestors=service.ancestors_of(node),
         children=service.children_of(node),
         successor=None if version.is_current else service.successor_of(node),
+        suppliers=queries.page_of(queries.Filters(catalog=node.code), current_user, 1, 10) if version.is_current else None,
         apec=apec_2012(),
         kind_names=service.KIND_NAMES,
         sub_sector_names=service.SUB_SECTOR_NAMES,

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from registry.accounts.models import User
 from registry.accounts.permissions import PermissionDenied, require, reviewed_provinces
 from registry.audit.models import utcnow
+from registry.catalog.models import CatalogNode
 from registry.extensions import db
 from registry.search import enterprises as search
 
@@ -188,6 +189,31 @@ def merge(actor: User, keep: Enterprise, drop: Enterprise) -> Enterprise:
     search.remove_from_index(drop.id)
     db.session.flush()
     return keep
+
+
+def _display(field: str, value) -> str:
+    """Render a stored or proposed value for the difference table."""
+    if value in (None, "", []):
+        return "—"
+    if field == "items":
+        nodes = {n.id: n.code for n in db.session.scalars(db.select(CatalogNode).where(CatalogNode.id.in_([i for i, _r in value])))}
+        return "; ".join(f"{nodes.get(i, i)} ({r})" for i, r in value)
+    if field == "certificates":
+        return "; ".join(c["name"] + (f" {c['number']}" if c.get("number") else "") for c in value)
+    return str(value.value if hasattr(value, "value") else value)
+
+
+def diff_rows(change: PendingChange) -> list[tuple[str, str, str]]:
+    """List (field, current value, proposed value) for each field a pending change touches."""
+    enterprise = change.enterprise
+    current = {
+        "items": sorted([link.node_id, link.relation.value] for link in enterprise.items),
+        "certificates": [{"name": c.name, "number": c.number} for c in enterprise.certificates],
+    }
+    return [
+        (field, _display(field, current[field] if field in current else getattr(enterprise, field)), _display(field, proposed))
+        for field, proposed in change.changes.items()
+    ]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from registry.accounts.models import Membership, Organization, OrgKind, Role, Us
 from registry.accounts.permissions import PermissionDenied, can, require
 from registry.audit.models import utcnow
 from registry.catalog import service as catalog
+from registry.catalog.models import CatalogNode
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.search import enterprises as search
@@ -56,6 +57,30 @@ def get_enterprise(enterprise_id: int) -> Enterprise | None:
     return db.session.get(Enterprise, enterprise_id)
 
 
+class ProfileLookups:
+    """Where `clean_profile` finds records, places and catalog items: the database, one query each.
+
+    An import passes a subclass that answers from lookups loaded once for the whole file.
+    """
+
+    def __init__(self) -> None:
+        self._version = None
+
+    def enterprise_by_tax_code(self, tax_code: str) -> Enterprise | None:
+        return find_by_tax_code(tax_code)
+
+    def province(self, code):
+        return get_province(code)
+
+    def commune(self, code, province):
+        return get_commune(code, province)
+
+    def catalog_node(self, code: str):
+        if self._version is None:
+            self._version = catalog.current_version()
+        return catalog.get_node(self._version, code) if self._version and code else None
+
+
 def _text(values: dict, field: str, errors: dict, *, required: bool = False) -> str:
     value = values.get(field)
     value = "" if value is None else str(value).strip()
@@ -97,14 +122,13 @@ def _coordinate(values: dict, field: str, errors: dict) -> float | None:
     return number
 
 
-def _items(values: dict, errors: dict) -> list[tuple[int, Relation]]:
+def _items(values: dict, errors: dict, lookups: ProfileLookups) -> list[tuple[int, Relation]]:
     """Resolve `items` given as [{"code": "A.01", "relation": "manufactures"}] against the current catalog."""
-    version = catalog.current_version()
     links, seen = [], set()
     for entry in values.get("items") or []:
         code = str((entry or {}).get("code") or "").strip()
         relation_name = str((entry or {}).get("relation") or "supplies").strip()
-        node = catalog.get_node(version, code) if version and code else None
+        node = lookups.catalog_node(code) if code else None
         if node is None:
             errors.setdefault("items", []).append(_l("There is no catalog item “%(code)s”.", code=code))
             continue
@@ -142,11 +166,14 @@ def _certificates(values: dict, errors: dict) -> list[dict]:
     return cleaned
 
 
-def clean_profile(values: dict, *, current: Enterprise | None = None, partial: bool = False) -> dict:
+def clean_profile(
+    values: dict, *, current: Enterprise | None = None, partial: bool = False, lookups: ProfileLookups | None = None
+) -> dict:
     """Validate an enterprise profile and return its stored values, or raise EnterpriseError with every problem.
 
     With `partial`, only the fields present in `values` are checked and returned (PATCH).
     """
+    lookups = lookups or ProfileLookups()
     errors: dict[str, list] = {}
     present = set(values) if partial else set(PROFILE_FIELDS)
     cleaned: dict = {}
@@ -157,7 +184,7 @@ def clean_profile(values: dict, *, current: Enterprise | None = None, partial: b
         except TaxCodeError as error:
             errors["tax_code"] = [error.message]
         else:
-            existing = find_by_tax_code(cleaned["tax_code"])
+            existing = lookups.enterprise_by_tax_code(cleaned["tax_code"])
             if existing is not None and existing is not current:
                 errors["tax_code"] = [_l("An enterprise with this tax code is already registered: %(name)s.", name=existing.name_vi)]
             else:
@@ -181,7 +208,7 @@ def clean_profile(values: dict, *, current: Enterprise | None = None, partial: b
     if "province_code" in present or "commune_code" in present:
         province_code = values.get("province_code", current.province_code if current else None)
         try:
-            province = get_province(province_code)
+            province = lookups.province(province_code)
             cleaned["province_code"] = province.code
         except UnknownPlace as error:
             errors["province_code"] = [str(error) if province_code else _l("Choose the province.")]
@@ -190,7 +217,7 @@ def clean_profile(values: dict, *, current: Enterprise | None = None, partial: b
         cleaned["commune_code"] = None
         if commune_code not in (None, "") and province is not None:
             try:
-                cleaned["commune_code"] = get_commune(commune_code, province).code
+                cleaned["commune_code"] = lookups.commune(commune_code, province).code
             except UnknownPlace as error:
                 errors["commune_code"] = [str(error)]
     for field in ("latitude", "longitude"):
@@ -211,7 +238,7 @@ def clean_profile(values: dict, *, current: Enterprise | None = None, partial: b
     if "national_brand" in present:
         cleaned["national_brand"] = str(values.get("national_brand")).strip().lower() in {"1", "true", "yes", "on", "có", "x"}
     if "items" in present:
-        cleaned["items"] = _items(values, errors)
+        cleaned["items"] = _items(values, errors, lookups)
     if "certificates" in present:
         cleaned["certificates"] = _certificates(values, errors)
     if errors:
@@ -225,7 +252,9 @@ def apply_values(enterprise: Enterprise, cleaned: dict) -> None:
             wanted = set(value)
             enterprise.items = [link for link in enterprise.items if (link.node_id, link.relation) in wanted]
             have = {(link.node_id, link.relation) for link in enterprise.items}
-            enterprise.items.extend(EnterpriseItem(node_id=n, relation=r) for n, r in value if (n, r) not in have)
+            enterprise.items.extend(
+                EnterpriseItem(node=db.session.get(CatalogNode, n), relation=r) for n, r in value if (n, r) not in have
+            )
         elif field == "certificates":
             enterprise.certificates = [Certificate(**c) for c in value]
         else:
@@ -233,13 +262,9 @@ def apply_values(enterprise: Enterprise, cleaned: dict) -> None:
 
 
 def save_enterprise(enterprise: Enterprise) -> None:
-    """Flush, then refresh the folded text and the search index, which need the id and loaded items."""
-    db.session.add(enterprise)
-    db.session.flush()
-    for link in enterprise.items:
-        if link.node is None:
-            db.session.refresh(link)
+    """Refresh the folded text, flush once (one audit entry), then index the record under its id."""
     search.refresh(enterprise)
+    db.session.add(enterprise)
     db.session.flush()
     search.write_to_index(enterprise)
 

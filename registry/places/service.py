@@ -59,6 +59,30 @@ def get_commune(code: str | int | None, province: Province | None = None) -> Com
     return commune
 
 
+def commune_code_for(province_code: str | None, text: str | None) -> str | None:
+    """Resolve a commune typed as its code or its name (with or without “Xã”/“Phường”, accents optional).
+
+    Returns the code, or the text unchanged when nothing matches so the validator can name it.
+    """
+    text = (text or "").strip()
+    if not text or normalize_code(text, 5):
+        return text or None
+    folded = fold(text)
+    candidates = db.session.scalars(db.select(Commune).where(Commune.province_code == normalize_code(province_code, 2))).all()
+    for commune in candidates:
+        bare = fold(re.sub(r"^(Xã|Phường|Đặc khu)\s+", "", commune.name_vi))
+        if folded in {commune.name_folded, bare} or fold(commune.name_en) == folded:
+            return commune.code
+    return text
+
+
+def communes_of_code(province_code: str | None) -> list[Commune]:
+    """List the communes of the province with this code, or none when the code is not a province."""
+    code = normalize_code(province_code, 2)
+    province = db.session.get(Province, code) if code else None
+    return communes_of(province) if province else []
+
+
 def all_provinces() -> list[Province]:
     """List the 34 provinces in GSO code order."""
     return list(db.session.scalars(db.select(Province).order_by(Province.code)))

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from registry.enterprises import queries
 
 from . import service
 
@@ -20,7 +23,7 @@ def provinces():
 
 @bp.route("/<code>")
 def province(code: str):
-    """Show one province: where it came from and its communes."""
+    """Show one province: where it came from, its enterprises and its communes."""
     try:
         province = service.get_province(code)
     except service.UnknownPlace:
@@ -34,4 +37,5 @@ def province(code: str):
         total=len(communes),
         region_names=service.REGION_NAMES,
         part_regions=[str(service.REGION_NAMES[r]) for r in province.regions_of_parts],
+        enterprises=queries.page_of(queries.Filters(province=province.code), current_user, 1, 10),
     )

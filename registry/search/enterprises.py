@@ -8,6 +8,7 @@ prefixes in the stored `enterprise.search_text` column through a pg_trgm GIN ind
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 from sqlalchemy import Select, column, func, literal, table, text
@@ -34,6 +35,13 @@ _WORD = re.compile(r"(\w+)")
 search_table = table(FTS_TABLE, column("rowid"), column("rank"))
 
 
+def is_search_structure(name: str | None, type_: str) -> bool:
+    """Tell whether a table or index is part of the search index that no model describes (for Alembic)."""
+    if type_ == "table":
+        return bool(name) and name.startswith(FTS_TABLE)
+    return type_ == "index" and bool(name) and name.endswith("_trgm")
+
+
 def strip_legal_forms(folded: str) -> str:
     """Drop words such as “cong ty”, “tnhh”, “co phan”, “jsc” from folded text."""
     return _SPACES.sub(" ", _LEGAL_FORM_PATTERN.sub(" ", folded)).strip()
@@ -49,18 +57,32 @@ def tax_code_terms(tax_code: str) -> str:
     return f"{tax_code} {tax_code[:10]} {tax_code[10:]}".strip() if len(tax_code) == 13 else tax_code
 
 
+def indexed_parts(name_vi: str, name_en: str, short_name: str, tax_code: str, nodes: Iterable) -> tuple[str, str, str]:
+    """Return the folded names (legal forms set aside), tax-code terms and text of the catalog `nodes`."""
+    names = strip_legal_forms(fold(" ".join([name_vi, name_en or "", short_name or ""])))
+    items = fold(" ".join(f"{node.code} {node.name_vi} {node.name_en}" for node in nodes))
+    return names, tax_code_terms(tax_code), items
+
+
 def _indexed_parts(enterprise) -> tuple[str, str, str]:
-    """Return the folded names (legal forms set aside), tax-code terms and catalog-item text."""
-    names = strip_legal_forms(fold(" ".join([enterprise.name_vi, enterprise.name_en or "", enterprise.short_name or ""])))
-    items = fold(" ".join(f"{link.node.code} {link.node.name_vi} {link.node.name_en}" for link in enterprise.items if link.node))
-    return names, tax_code_terms(enterprise.tax_code), items
+    nodes = [link.node for link in enterprise.items if link.node]
+    return indexed_parts(enterprise.name_vi, enterprise.name_en, enterprise.short_name, enterprise.tax_code, nodes)
+
+
+def folded_columns(name_vi: str, parts: tuple[str, str, str]) -> dict[str, str]:
+    """Return the stored folded columns for a name and its `indexed_parts` (what `refresh` sets)."""
+    name_folded = fold(name_vi)
+    return {
+        "name_folded": name_folded,
+        "name_core": strip_legal_forms(name_folded) or name_folded,
+        "search_text": " " + " ".join(filter(None, parts)),
+    }
 
 
 def refresh(enterprise) -> None:
     """Recompute an enterprise's folded columns from its names, tax code and catalog items."""
-    enterprise.name_folded = fold(enterprise.name_vi)
-    enterprise.name_core = strip_legal_forms(enterprise.name_folded) or enterprise.name_folded
-    enterprise.search_text = " " + " ".join(filter(None, _indexed_parts(enterprise)))
+    for name, value in folded_columns(enterprise.name_vi, _indexed_parts(enterprise)).items():
+        setattr(enterprise, name, value)
 
 
 def write_to_index(enterprise) -> None:
@@ -73,6 +95,15 @@ def write_to_index(enterprise) -> None:
         text(f"INSERT INTO {FTS_TABLE}(rowid, names, codes, items) VALUES (:id, :names, :codes, :items)"),
         {"id": enterprise.id, "names": names, "codes": codes, "items": items},
     )
+
+
+def write_many_to_index(entries: Iterable[tuple[int, tuple[str, str, str]]]) -> None:
+    """Index new enterprises in one statement: (id, `indexed_parts`) pairs; for bulk imports."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    rows = [{"id": id_, "names": names, "codes": codes, "items": items} for id_, (names, codes, items) in entries]
+    if rows:
+        db.session.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, names, codes, items) VALUES (:id, :names, :codes, :items)"), rows)
 
 
 def remove_from_index(enterprise_id: int) -> None:

@@ -52,6 +52,6 @@ def test_search_from_the_header_without_accents(page):
     page.goto("/")
     page.get_by_role("searchbox").fill("quang ngai")
     page.keyboard.press("Enter")
-    page.get_by_role("link", name="Quảng Ngãi").first.click()
+    page.get_by_role("link", name="Quảng Ngãi", exact=True).first.click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Quảng Ngãi")
     assert page.get_by_text("Đặc khu Lý Sơn").count() == 1

@@ -1,0 +1,237 @@
+"""API routes for enterprises: list and search, one record, create and change with a token."""
+from __future__ import annotations
+
+from flask import g, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from registry.accounts.permissions import PermissionDenied, can
+from registry.enterprises import queries, service
+from registry.enterprises.models import Enterprise, Status
+from registry.extensions import db
+
+from . import bp
+from .auth import token_required, token_user
+from .errors import error_response
+
+
+def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:
+    data = {
+        "id": enterprise.id,
+        "tax_code": enterprise.tax_code_display,
+        "name_vi": enterprise.name_vi,
+        "name_en": enterprise.name_en,
+        "short_name": enterprise.short_name,
+        "province": enterprise.province_code,
+        "commune": enterprise.commune_code,
+        "size_class": enterprise.size_class.value if enterprise.size_class else None,
+        "status": enterprise.status.value,
+        "demo": enterprise.is_demo,
+        "location": {"lat": enterprise.latitude, "lng": enterprise.longitude} if enterprise.has_location else None,
+        "catalog_items": [
+            {"code": link.node.code, "version": link.node.version.label, "name_vi": link.node.name_vi,
+             "name_en": link.node.name_en, "relation": link.relation.value}
+            for link in enterprise.items
+        ],
+        "url": url_for("enterprises.detail", enterprise_id=enterprise.id, _external=True),
+    }
+    if full:
+        data.update(
+            address=enterprise.address,
+            founded_year=enterprise.founded_year,
+            staff=enterprise.staff,
+            website=enterprise.website,
+            email=enterprise.email,
+            phone=enterprise.phone,
+            contact_name=enterprise.contact_name,
+            description=enterprise.description,
+            national_brand=enterprise.national_brand,
+            certificates=[
+                {"name": c.name, "number": c.number, "issuer": c.issuer,
+                 "issued_on": c.issued_on.isoformat() if c.issued_on else None,
+                 "expires_on": c.expires_on.isoformat() if c.expires_on else None}
+                for c in enterprise.certificates
+            ],
+            # Filled when zones and eco-labels exist; the keys are part of the contract already.
+            zone=None,
+            ecolabels=[],
+            source=enterprise.source,
+            created_at=enterprise.created_at.isoformat() + "Z",
+            updated_at=enterprise.updated_at.isoformat() + "Z",
+            version=enterprise.version,
+        )
+    return data
+
+
+@bp.get("/enterprises")
+def enterprises():
+    """List enterprises with the page's filters: q, province, catalog, relation, size, page, per_page."""
+    filters = queries.Filters.from_args(request.args)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), 200)
+    if request.args.get("zone") or request.args.get("ecolabel"):
+        # Zones and eco-labels come with later features; until then no enterprise can match them.
+        return jsonify({"items": [], "total": 0, "page": page, "per_page": per_page})
+    results = queries.page_of(filters, token_user(), page, per_page)
+    return jsonify({"items": [enterprise_json(e) for e in results.items], "total": results.total, "page": page, "per_page": per_page})
+
+
+@bp.get("/enterprises/<int:enterprise_id>")
+def enterprise(enterprise_id: int):
+    """One enterprise with its catalog items, certificates, zone and eco-labels."""
+    record = service.get_enterprise(enterprise_id)
+    if record is None or (record.status != Status.PUBLISHED and not can(token_user(), "enterprise.edit", record)):
+        return error_response(404, _l("There is no enterprise with id %(id)s.", id=enterprise_id))
+    return jsonify(enterprise_json(record, full=True))
+
+
+def _body() -> dict | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+@bp.post("/enterprises")
+@token_required
+def create_enterprise():
+    """Record a published enterprise as an officer of its province."""
+    body = _body()
+    if body is None:
+        return error_response(400, _l("Send the enterprise as a JSON object."))
+    try:
+        record = service.create_enterprise(g.api_user, body, source=str(body.get("source") or "api")[:200])
+    except service.EnterpriseError as error:
+        db.session.rollback()
+        status = 409 if error.existing is not None and set(error.errors) == {"tax_code"} else 422
+        response = error_response(status, None, error.errors)
+        if error.existing is not None:
+            response.headers["Link"] = f'<{url_for("api.enterprise", enterprise_id=error.existing.id, _external=True)}>; rel="duplicate"'
+        return response
+    except PermissionDenied as denied:
+        db.session.rollback()
+        return error_response(403, denied.message)
+    db.session.commit()
+    response = jsonify(enterprise_json(record, full=True))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.enterprise", enterprise_id=record.id, _external=True)
+    return response
+
+
+@bp.patch("/enterprises/<int:enterprise_id>")
+@token_required
+def update_enterprise(enterprise_id: int):
+    """Change some fields; a representative's change to a published profile is queued (202)."""
+    record = service.get_enterprise(enterprise_id)
+    if record is None or record.status == Status.MERGED:
+        return error_response(404, _l("There is no enterprise with id %(id)s.", id=enterprise_id))
+    body = _body()
+    if body is None:
+        return error_response(400, _l("Send the fields to change as a JSON object."))
+    expected = body.pop("version", None)
+    try:
+        outcome = service.update_enterprise(g.api_user, record, body, partial=True,
+                                            expected_version=int(expected) if str(expected or "").isdigit() else None)
+    except PermissionDenied as denied:
+        db.session.rollback()
+        return error_response(403, denied.message)
+    except service.EditConflict:
+        db.session.rollback()
+        return error_response(409, _l("The record changed since version %(version)s; read it again.", version=expected))
+    except service.EnterpriseError as error:
+        db.session.rollback()
+        return error_response(422, None, error.errors)
+    db.session.commit()
+    if outcome is not record:
+        return jsonify({"status": "pending_review", "change_id": outcome.id, "changes": outcome.changes}), 202
+    return jsonify(enterprise_json(record, full=True))
+
+
+def _param(name: str, description: str, schema: dict | None = None, where: str = "query") -> dict:
+    return {"name": name, "in": where, "required": where == "path", "schema": schema or {"type": "string"}, "description": description}
+
+
+LIST_PARAMS = [
+    _param("q", "Words of a name, short name, tax code or catalog item; case, accents and legal-form words are ignored"),
+    _param("province", "GSO code of the province"),
+    _param("catalog", "Code of a Decision 980 item or group; its sub-items and mapped predecessors count too"),
+    _param("relation", "manufactures, supplies, services or uses", {"type": "string", "enum": ["manufactures", "supplies", "services", "uses"]}),
+    _param("size", "Size class", {"type": "string", "enum": ["micro", "small", "medium", "large"]}),
+    _param("zone", "Zone id (zones come with a later release; until then nothing matches)"),
+    _param("ecolabel", "Eco-label scheme (eco-labels come with a later release; until then nothing matches)"),
+    _param("sort", "name, newest, province or staff; best match first when q is given", {"type": "string", "enum": ["name", "newest", "province", "staff"]}),
+    _param("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
+    _param("per_page", "Results per page, 1 to 200 (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
+]
+OPENAPI_SCHEMAS = {
+    "Enterprise": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "tax_code": {"type": "string", "example": "0314409058-002"},
+            "name_vi": {"type": "string"},
+            "name_en": {"type": "string"},
+            "short_name": {"type": "string"},
+            "province": {"type": "string"},
+            "commune": {"type": "string", "nullable": True},
+            "size_class": {"type": "string", "nullable": True},
+            "status": {"type": "string", "enum": ["pending", "published", "suspended", "rejected", "merged"]},
+            "demo": {"type": "boolean"},
+            "location": {"type": "object", "nullable": True, "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}}},
+            "catalog_items": {"type": "array", "items": {"type": "object"}},
+            "url": {"type": "string"},
+        },
+    },
+    "EnterpriseInput": {
+        "type": "object",
+        "required": ["tax_code", "name_vi", "province_code"],
+        "properties": {
+            "tax_code": {"type": "string"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"},
+            "short_name": {"type": "string"}, "province_code": {"type": "string"}, "commune_code": {"type": "string"},
+            "address": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
+            "size_class": {"type": "string", "enum": ["micro", "small", "medium", "large"]},
+            "founded_year": {"type": "integer"}, "staff": {"type": "integer"}, "website": {"type": "string"},
+            "email": {"type": "string"}, "phone": {"type": "string"}, "contact_name": {"type": "string"},
+            "description": {"type": "string"}, "national_brand": {"type": "boolean"},
+            "items": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string"}, "relation": {"type": "string"}}}},
+            "certificates": {"type": "array", "items": {"type": "object"}},
+            "version": {"type": "integer", "description": "PATCH only: the version you read, to refuse a lost update (409)"},
+        },
+    },
+}
+
+
+def openapi_paths(json_response, ref, error) -> dict:
+    """Describe the enterprise routes for the OpenAPI document."""
+    record = json_response(ref("Enterprise"), "The enterprise")
+    body = {"required": True, "content": {"application/json": {"schema": ref("EnterpriseInput")}}}
+    return {
+        "/enterprises": {
+            "get": {
+                "summary": "Published enterprises matching the filters, best match first when searching",
+                "parameters": LIST_PARAMS,
+                "responses": {"200": json_response({"type": "object", "properties": {
+                    "items": {"type": "array", "items": ref("Enterprise")}, "total": {"type": "integer"},
+                    "page": {"type": "integer"}, "per_page": {"type": "integer"}}}, "One page of enterprises")},
+            },
+            "post": {
+                "summary": "Record a published enterprise (an officer of its province)",
+                "security": [{"bearer": []}],
+                "requestBody": body,
+                "responses": {"201": record, "400": error, "401": error, "403": error,
+                              "409": error, "422": error},
+            },
+        },
+        "/enterprises/{enterprise_id}": {
+            "get": {
+                "summary": "One enterprise with its catalog items, certificates, zone and eco-labels",
+                "parameters": [_param("enterprise_id", "The enterprise's id", {"type": "integer"}, "path")],
+                "responses": {"200": record, "404": error},
+            },
+            "patch": {
+                "summary": "Change some fields; a representative's change to a published profile waits for review (202)",
+                "security": [{"bearer": []}],
+                "parameters": [_param("enterprise_id", "The enterprise's id", {"type": "integer"}, "path")],
+                "requestBody": body,
+                "responses": {"200": record, "202": json_response({"type": "object"}, "Queued for review"),
+                              "400": error, "401": error, "403": error, "404": error, "409": error, "422": error},
+            },
+        },
+    }

@@ -1,0 +1,198 @@
+"""Enterprise records: creating, browsing, searching and the API, as officers and visitors see them."""
+from __future__ import annotations
+
+import pytest
+
+from registry.enterprises import service
+from registry.enterprises.models import Enterprise
+from registry.extensions import db
+
+from .conftest import csrf_token
+
+GOOD = "0100233488"
+BRANCH = "0314409058-002"
+
+
+def officer_token(runner, accounts, email="officer@example.vn", **org):
+    accounts.user(email, **org)
+    return runner.invoke(args=["users", "token", email]).output.strip()
+
+
+def post(client, token, body):
+    return client.post("/api/v1/enterprises", json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+def profile(**overrides):
+    return {
+        "tax_code": GOOD,
+        "name_vi": "Công ty TNHH Điện lực Dung Quất",
+        "name_en": "Dung Quat Power Co., Ltd",
+        "province_code": "51",
+        "items": [{"code": "A.01", "relation": "manufactures"}],
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("tax_code", "rule"),
+    [
+        ("0100233480", "check digit"),
+        ("01002334", "10 digits"),
+        ("01002334AB", "digits only"),
+        ("0314409058-000", "000"),
+    ],
+)
+def test_a_bad_tax_code_is_refused_naming_the_rule(client, runner, accounts, tax_code, rule):
+    token = officer_token(runner, accounts)
+    answer = post(client, token, profile(tax_code=tax_code))
+    assert answer.status_code == 422
+    assert rule in " ".join(answer.get_json()["errors"]["tax_code"])
+
+
+def test_an_officer_records_an_enterprise_and_a_duplicate_tax_code_links_the_first(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    created = post(client, token, profile())
+    assert created.status_code == 201, created.get_json()
+    again = post(client, token, profile(tax_code="0100233488", name_vi="Một tên khác"))
+    assert again.status_code == 409
+    assert f"/api/v1/enterprises/{created.get_json()['id']}" in again.headers["Link"]
+    assert "Dung Quất" in again.get_json()["errors"]["tax_code"][0]
+
+
+def test_unknown_province_and_commune_are_field_errors(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    answer = post(client, token, profile(commune_code="99999"))
+    assert answer.status_code == 422 and "commune_code" in answer.get_json()["errors"]
+    answer = post(client, token, profile(province_code="77"))
+    assert answer.status_code == 422 and "province_code" in answer.get_json()["errors"]
+
+
+def test_an_officer_of_another_province_cannot_record_or_edit_here(client, runner, accounts):
+    local = officer_token(runner, accounts)
+    outsider = officer_token(runner, accounts, "hanoi@example.vn", name="Sở Công Thương Hà Nội", province="01")
+    assert post(client, outsider, profile()).status_code == 403
+    created = post(client, local, profile()).get_json()
+    patch = client.patch(f"/api/v1/enterprises/{created['id']}", json={"staff": 5}, headers={"Authorization": f"Bearer {outsider}"})
+    assert patch.status_code == 403
+    assert client.post("/api/v1/enterprises", json=profile()).status_code == 401
+
+
+def test_search_ignores_case_diacritics_and_legal_forms_and_matches_prefixes(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    post(client, token, profile())
+    post(client, token, profile(tax_code=BRANCH, name_vi="Công ty Cổ phần Môi trường Xanh Quảng Ngãi", name_en="", items=[]))
+    names = lambda q: [e["name_vi"] for e in client.get("/api/v1/enterprises", query_string={"q": q}).get_json()["items"]]
+    assert names("dien luc") == ["Công ty TNHH Điện lực Dung Quất"]
+    assert names("DUNG QUAT") == ["Công ty TNHH Điện lực Dung Quất"]
+    assert names("moi tr") == ["Công ty Cổ phần Môi trường Xanh Quảng Ngãi"]
+    assert names("0314409058") == ["Công ty Cổ phần Môi trường Xanh Quảng Ngãi"]
+    assert names("tnhh dien") == ["Công ty TNHH Điện lực Dung Quất"]
+    assert len(names("cong ty")) == 2  # legal-form words alone filter nothing out
+    assert names("xu ly nuoc thai") == ["Công ty TNHH Điện lực Dung Quất"]  # by its catalog item A.01
+    assert names("khong co") == []
+
+
+def test_the_list_page_highlights_matches_and_offers_facets(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    post(client, token, profile(size_class="small"))
+    page = client.get("/enterprises/?q=dien").get_data(as_text=True)
+    assert "<mark>Điện</mark> lực" in page
+    assert "size=small" in page and "province=51" in page
+    assert client.get("/enterprises/?province=01").get_data(as_text=True).count("enterprise-item") == 0
+    fragment = client.get("/enterprises/?q=dung&fragment=1").get_data(as_text=True)
+    assert "<html" not in fragment and "<mark>Dung</mark> Quất" in fragment
+
+
+def test_catalog_group_and_relation_filters(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    post(client, token, profile())
+    listed = lambda **args: client.get("/api/v1/enterprises", query_string=args).get_json()["total"]
+    assert listed(catalog="A") == 1 and listed(catalog="A.01") == 1 and listed(catalog="B") == 0
+    assert listed(relation="manufactures") == 1 and listed(relation="uses") == 0
+    assert listed(catalog="A", relation="uses") == 0
+
+
+def test_user_text_is_shown_as_text_everywhere(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    evil = "<script>alert(1)</script> Xanh"
+    created = post(client, token, profile(name_vi=evil, short_name="<img src=x onerror=alert(1)>")).get_json()
+    for path in (f"/enterprises/{created['id']}", "/enterprises/?q=xanh", "/search/?q=xanh", "/enterprises/?q=script"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, path
+        assert "&lt;" in page, path
+
+
+def test_unpublished_records_are_hidden_from_the_public(client, app, runner, accounts):
+    token = officer_token(runner, accounts)
+    created = post(client, token, profile()).get_json()
+    with app.app_context():
+        db.session.get(Enterprise, created["id"]).status = "suspended"
+        db.session.commit()
+    assert client.get(f"/enterprises/{created['id']}").status_code == 404
+    assert client.get(f"/api/v1/enterprises/{created['id']}").status_code == 404
+    assert client.get("/api/v1/enterprises").get_json()["total"] == 0
+    seen = client.get(f"/api/v1/enterprises/{created['id']}", headers={"Authorization": f"Bearer {token}"})
+    assert seen.status_code == 200 and seen.get_json()["status"] == "suspended"
+
+
+def test_the_officer_form_creates_and_keeps_what_was_typed_on_error(client, accounts):
+    accounts.user()
+    accounts.sign_in(client, "officer@example.vn")
+    form = {"csrf_token": csrf_token(client, "/enterprises/new"), "tax_code": "0100233480", "name_vi": "Môi trường Sạch",
+            "province_code": "51", "commune": "không có", "item-A.01": "supplies", "certificates-0-name": "ISO 14001:2015"}
+    refused = client.post("/enterprises/new", data=form)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "error-summary" in page and "Môi trường Sạch" in page and "ISO 14001:2015" in page
+    assert 'value="supplies" selected' in page
+    form.update(tax_code=GOOD, commune="Vạn Tường")
+    done = client.post("/enterprises/new", data=form)
+    assert done.status_code == 302
+    detail = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Xã Vạn Tường" in detail and "ISO 14001:2015" in detail and "A.01" in detail
+
+
+def test_a_form_without_csrf_changes_nothing(client, app, accounts):
+    accounts.user()
+    accounts.sign_in(client, "officer@example.vn")
+    answer = client.post("/enterprises/new", data={"tax_code": GOOD, "name_vi": "X", "province_code": "51"})
+    assert answer.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Enterprise)) == 0
+
+
+def test_two_editors_saving_the_same_profile_get_a_conflict_not_a_lost_update(client, app, runner, accounts):
+    token = officer_token(runner, accounts)
+    created = post(client, token, profile()).get_json()
+    accounts.sign_in(client, "officer@example.vn")
+    page = client.get(f"/enterprises/{created['id']}/edit").get_data(as_text=True)
+    assert 'name="version"' in page
+    first = client.patch(f"/api/v1/enterprises/{created['id']}", json={"staff": 40, "version": created["version"]},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert first.status_code == 200
+    stale = {"csrf_token": csrf_token(client, f"/enterprises/{created['id']}/edit"), "version": str(created["version"]),
+             "tax_code": GOOD, "name_vi": "Tên mới", "province_code": "51"}
+    conflict = client.post(f"/enterprises/{created['id']}/edit", data=stale)
+    assert conflict.status_code == 409 and "Tên mới" in conflict.get_data(as_text=True)
+    with app.app_context():
+        record = db.session.get(Enterprise, created["id"])
+        assert record.staff == 40 and record.name_vi == "Công ty TNHH Điện lực Dung Quất"
+
+
+def test_every_change_is_audited(client, app, runner, accounts):
+    token = officer_token(runner, accounts)
+    created = post(client, token, profile()).get_json()
+    client.patch(f"/api/v1/enterprises/{created['id']}", json={"staff": 12}, headers={"Authorization": f"Bearer {token}"})
+    with app.app_context():
+        from registry.audit.service import history_of
+
+        entries = history_of("enterprise", str(created["id"]))
+        assert [e.action for e in entries] == ["update", "create"]
+        assert entries[0].actor_label == "officer@example.vn" and entries[0].after["staff"] == 12
+
+
+def test_catalog_and_province_pages_list_their_enterprises(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    post(client, token, profile())
+    assert "Điện lực Dung Quất" in client.get("/catalog/items/A.01").get_data(as_text=True)
+    assert "Điện lực Dung Quất" in client.get("/provinces/51").get_data(as_text=True)
