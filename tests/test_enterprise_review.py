@@ -1,0 +1,169 @@
+"""The review workflow: registration, decisions, representatives' edits, claims and merges."""
+from __future__ import annotations
+
+from registry.enterprises.models import DuplicateFlag, Enterprise, PendingChange
+from registry.extensions import db
+
+from .conftest import PASSWORD, csrf_token
+
+TAX_CODE = "0100233488"
+
+
+def register(client, email="rep@example.vn", tax_code=TAX_CODE, name="Công ty TNHH Môi trường Xanh Dung Quất", **extra):
+    form = {
+        "csrf_token": csrf_token(client, "/enterprises/register"),
+        "account_email": email, "account_name": "Trần Thị Bình", "password": PASSWORD,
+        "tax_code": tax_code, "name_vi": name, "province_code": "51", "item-C2.01": "manufactures", **extra,
+    }
+    return client.post("/enterprises/register", data=form)
+
+
+def decide(client, enterprise_id, action, reason=""):
+    token = csrf_token(client, "/enterprises/review/")
+    return client.post(f"/enterprises/review/{enterprise_id}/{action}", data={"csrf_token": token, "reason": reason})
+
+
+def only_enterprise(app):
+    with app.app_context():
+        return db.session.scalars(db.select(Enterprise)).one()
+
+
+def test_a_registration_waits_for_the_province_officer_then_is_published(app, client, accounts):
+    accounts.user()
+    answer = register(client)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/enterprises/mine")
+    dashboard = client.get("/enterprises/mine").get_data(as_text=True)
+    assert "Môi trường Xanh Dung Quất" in dashboard
+    enterprise = only_enterprise(app)
+    assert enterprise.status == "pending"
+    anonymous = app.test_client()
+    assert anonymous.get(f"/enterprises/{enterprise.id}").status_code == 404
+    assert anonymous.get("/api/v1/enterprises").get_json()["total"] == 0
+
+    officer = app.test_client()
+    accounts.sign_in(officer, "officer@example.vn")
+    queue = officer.get("/enterprises/review/").get_data(as_text=True)
+    assert "Môi trường Xanh Dung Quất" in queue
+    assert decide(officer, enterprise.id, "approve").status_code == 302
+    assert anonymous.get(f"/enterprises/{enterprise.id}").status_code == 200
+    assert "Môi trường Xanh Dung Quất" not in officer.get("/enterprises/review/").get_data(as_text=True)
+
+
+def test_rejection_and_requests_for_changes_need_a_reason_the_representative_sees(app, client, accounts):
+    accounts.user()
+    register(client)
+    enterprise = only_enterprise(app)
+    officer = app.test_client()
+    accounts.sign_in(officer, "officer@example.vn")
+    decide(officer, enterprise.id, "request_changes", "")
+    assert only_enterprise(app).changes_requested is False
+    decide(officer, enterprise.id, "request_changes", "Thiếu địa chỉ nhà máy.")
+    assert "Thiếu địa chỉ nhà máy." in client.get("/enterprises/mine").get_data(as_text=True)
+    edit = {"csrf_token": csrf_token(client, f"/enterprises/{enterprise.id}/edit"), "version": str(only_enterprise(app).version),
+            "tax_code": TAX_CODE, "name_vi": "Công ty TNHH Môi trường Xanh Dung Quất", "province_code": "51", "address": "Lô 5, KCN Tịnh Phong"}
+    assert client.post(f"/enterprises/{enterprise.id}/edit", data=edit).status_code == 302
+    resubmitted = only_enterprise(app)
+    assert resubmitted.status == "pending" and not resubmitted.changes_requested and resubmitted.address == "Lô 5, KCN Tịnh Phong"
+    decide(officer, enterprise.id, "reject", "Không thuộc ngành công nghiệp môi trường.")
+    assert only_enterprise(app).status == "rejected"
+    assert "Không thuộc ngành công nghiệp môi trường." in client.get("/enterprises/mine").get_data(as_text=True)
+
+
+def test_a_representatives_edit_to_a_published_profile_waits_as_a_diff(app, client, accounts):
+    accounts.user()
+    register(client)
+    enterprise = only_enterprise(app)
+    officer = app.test_client()
+    accounts.sign_in(officer, "officer@example.vn")
+    decide(officer, enterprise.id, "approve")
+    edit = {"csrf_token": csrf_token(client, f"/enterprises/{enterprise.id}/edit"), "version": str(only_enterprise(app).version),
+            "tax_code": TAX_CODE, "name_vi": "Công ty TNHH Môi trường Xanh Dung Quất", "province_code": "51", "staff": "85",
+            "item-C2.01": "manufactures"}
+    assert client.post(f"/enterprises/{enterprise.id}/edit", data=edit).status_code == 302
+    assert only_enterprise(app).staff is None  # the public profile keeps the approved values
+    with app.app_context():
+        change = db.session.scalars(db.select(PendingChange)).one()
+        assert change.changes == {"staff": 85}
+    diff = officer.get(f"/enterprises/review/changes/{change.id}").get_data(as_text=True)
+    assert "<ins>85</ins>" in diff
+    token = csrf_token(officer, f"/enterprises/review/changes/{change.id}")
+    officer.post(f"/enterprises/review/changes/{change.id}", data={"csrf_token": token, "decision": "approve"})
+    assert only_enterprise(app).staff == 85
+
+
+def test_representatives_and_other_provinces_cannot_touch_what_is_not_theirs(app, client, accounts, runner):
+    accounts.user()
+    register(client)
+    mine = only_enterprise(app)
+    officer_token = runner.invoke(args=["users", "token", "officer@example.vn"]).output.strip()
+    other = client.application.test_client()
+    created = other.post("/api/v1/enterprises", headers={"Authorization": f"Bearer {officer_token}"},
+                         json={"tax_code": "0314409058", "name_vi": "Công ty Khác", "province_code": "51"}).get_json()
+    assert client.get(f"/enterprises/{created['id']}/edit").status_code == 403
+    rep_token = runner.invoke(args=["users", "token", "rep@example.vn"]).output.strip()
+    patch = other.patch(f"/api/v1/enterprises/{created['id']}", json={"staff": 1}, headers={"Authorization": f"Bearer {rep_token}"})
+    assert patch.status_code == 403
+    own = other.patch(f"/api/v1/enterprises/{mine.id}", json={"staff": 9}, headers={"Authorization": f"Bearer {rep_token}"})
+    assert own.status_code == 200  # still pending: the representative edits it directly
+    accounts.user("hanoi@example.vn", name="Sở Công Thương Hà Nội", province="01")
+    outsider = app.test_client()
+    accounts.sign_in(outsider, "hanoi@example.vn")
+    assert decide(outsider, mine.id, "approve").status_code == 403
+    with app.app_context():
+        assert db.session.get(Enterprise, mine.id).status == "pending"
+    assert client.get("/enterprises/review/").status_code == 403
+
+
+def test_a_representative_claims_an_existing_profile_with_officer_approval(app, client, accounts, runner):
+    accounts.user()
+    token = runner.invoke(args=["users", "token", "officer@example.vn"]).output.strip()
+    created = client.post("/api/v1/enterprises", headers={"Authorization": f"Bearer {token}"},
+                          json={"tax_code": TAX_CODE, "name_vi": "Công ty CP Tái chế Miền Trung", "province_code": "51"}).get_json()
+    accounts.user("claimant@example.vn", role=None)
+    accounts.sign_in(client, "claimant@example.vn")
+    assert client.get(f"/enterprises/{created['id']}/edit").status_code == 403
+    refused = client.post("/enterprises/claim", data={"csrf_token": csrf_token(client, "/enterprises/claim"), "tax_code": "0100233480"})
+    assert refused.status_code == 422 and "check digit" in refused.get_data(as_text=True)
+    client.post("/enterprises/claim", data={"csrf_token": csrf_token(client, "/enterprises/claim"), "tax_code": TAX_CODE, "message": "Giám đốc"})
+    officer = app.test_client()
+    accounts.sign_in(officer, "officer@example.vn")
+    queue = officer.get("/enterprises/review/").get_data(as_text=True)
+    assert "claimant@example.vn" in queue and "Giám đốc" in queue
+    with app.app_context():
+        from registry.enterprises.models import ClaimRequest
+
+        claim_id = db.session.scalars(db.select(ClaimRequest.id)).one()
+    officer.post(f"/enterprises/review/claims/{claim_id}", data={"csrf_token": csrf_token(officer, "/enterprises/review/"), "decision": "approve"})
+    assert client.get(f"/enterprises/{created['id']}/edit").status_code == 200
+    assert "Tái chế Miền Trung" in client.get("/enterprises/mine").get_data(as_text=True)
+
+
+def test_similar_names_in_a_province_are_flagged_and_merged_keeping_links_and_history(app, client, accounts, runner):
+    accounts.user()
+    token = runner.invoke(args=["users", "token", "officer@example.vn"]).output.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    first = client.post("/api/v1/enterprises", headers=headers, json={
+        "tax_code": TAX_CODE, "name_vi": "Công ty TNHH Môi trường Xanh Quảng Ngãi", "province_code": "51",
+        "items": [{"code": "A.01", "relation": "manufactures"}]}).get_json()
+    second = client.post("/api/v1/enterprises", headers=headers, json={
+        "tax_code": "0314409058", "name_vi": "Cty CP Moi truong Xanh Quang Ngai", "province_code": "51", "website": "xanh.example.vn",
+        "items": [{"code": "B.01", "relation": "supplies"}], "certificates": [{"name": "ISO 14001:2015"}]}).get_json()
+    client.post("/api/v1/enterprises", headers=headers, json={
+        "tax_code": "0100112437", "name_vi": "Công ty TNHH Môi trường Đông Hà", "province_code": "51"})
+    with app.app_context():
+        flags = db.session.scalars(db.select(DuplicateFlag)).all()
+        assert len(flags) == 1 and {flags[0].enterprise_id, flags[0].other_id} == {first["id"], second["id"]}
+        flag_id = flags[0].id
+    accounts.sign_in(client, "officer@example.vn")
+    page = client.get(f"/enterprises/review/duplicates/{flag_id}").get_data(as_text=True)
+    assert "Moi truong Xanh" in page
+    merged = client.post(f"/enterprises/review/duplicates/{flag_id}", data={
+        "csrf_token": csrf_token(client, f"/enterprises/review/duplicates/{flag_id}"), "keep": str(first["id"]), "decision": "merge"})
+    assert merged.status_code == 302
+    kept = client.get(f"/api/v1/enterprises/{first['id']}").get_json()
+    assert {i["code"] for i in kept["catalog_items"]} == {"A.01", "B.01"}
+    assert kept["website"] == "https://xanh.example.vn" and kept["certificates"][0]["name"] == "ISO 14001:2015"
+    assert client.get(f"/enterprises/{second['id']}").headers["Location"].endswith(f"/enterprises/{first['id']}")
+    assert [e["id"] for e in client.get("/api/v1/enterprises?q=xanh").get_json()["items"]] == [first["id"]]
+    history = client.get(f"/history/enterprise/{second['id']}")
+    assert history.status_code == 200 and "merged" in history.get_data(as_text=True)
