@@ -67,6 +67,7 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
     from .audit.service import acting_as
     from .catalog.service import load_shipped_catalog
     from .places.service import load_reference_places
+    from .zones.reference import load_reference_zones
 
     done = []
     upgrade(directory=app.extensions["migrate"].directory)
@@ -75,6 +76,8 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
         done.append(f"{communes} communes in 34 provinces")
         if load_shipped_catalog():
             done.append("provisional Decision 980 catalog")
+        if zones := load_reference_zones():
+            done.append(f"{zones} reference zones")
         if app.config["DEMO_DATA"] if demo is None else demo:
             from .demo import load_demo
 

@@ -51,6 +51,15 @@ def _reviews(user: User, enterprise) -> bool:
     return _is_admin(user) or _officer_of(user, getattr(enterprise, "province_code", None))
 
 
+def _edits_zone(user: User, zone) -> bool:
+    """Editors of the managing board, officers of the zone's province, and administrators edit a zone."""
+    organization_id = getattr(zone, "organization_id", None)
+    board_member = organization_id is not None and any(
+        m.organization_id == organization_id and m.role in {Role.ZONE_EDITOR, Role.PROVINCE_OFFICER} for m in user.memberships
+    )
+    return board_member or _is_admin(user) or _officer_of(user, getattr(zone, "province_code", None))
+
+
 RULES: dict[str, Callable[[User, object], bool]] = {
     "catalog.manage": lambda user, _obj: _is_admin(user) or _in_ministry(user),
     "audit.view": lambda user, _obj: _is_official(user),
@@ -61,6 +70,7 @@ RULES: dict[str, Callable[[User, object], bool]] = {
     "enterprise.review": _reviews,
     "enterprise.edit": lambda user, enterprise: _reviews(user, enterprise) or _represents(user, enterprise),
     "enterprise.register": lambda user, _obj: True,
+    "zone.edit": _edits_zone,
 }
 
 

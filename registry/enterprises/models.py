@@ -12,6 +12,7 @@ from registry.audit.models import Audited, utcnow
 from registry.catalog.models import CatalogNode
 from registry.extensions import db
 from registry.places.models import Commune, Province
+from registry.zones.models import Zone
 
 from .taxcode import format_tax_code
 
@@ -76,6 +77,8 @@ class Enterprise(Audited, db.Model):
     source: Mapped[str] = mapped_column(String(200), default="")
     is_demo: Mapped[bool] = mapped_column(default=False, index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"), index=True)
+    # Found by point-in-polygon from the location, and placed again when a zone boundary changes.
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id", ondelete="SET NULL"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -91,6 +94,7 @@ class Enterprise(Audited, db.Model):
     province: Mapped[Province] = relationship(lazy="joined")
     commune: Mapped[Commune | None] = relationship(lazy="joined")
     organization: Mapped[Organization | None] = relationship()
+    zone: Mapped[Zone | None] = relationship()
     items: Mapped[list[EnterpriseItem]] = relationship(
         back_populates="enterprise", cascade="all, delete-orphan", lazy="selectin", order_by="EnterpriseItem.id"
     )

@@ -19,6 +19,7 @@ from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.search import enterprises as search
 
 from .duplicates import flag_similar
+from .placement import place
 from .models import Certificate, Decision, Enterprise, EnterpriseItem, PendingChange, Relation, SizeClass, Status
 from .taxcode import TaxCodeError, normalize_tax_code
 
@@ -262,8 +263,9 @@ def apply_values(enterprise: Enterprise, cleaned: dict) -> None:
 
 
 def save_enterprise(enterprise: Enterprise) -> None:
-    """Refresh the folded text, flush once (one audit entry), then index the record under its id."""
+    """Refresh the folded text and zone, flush once (one audit entry), then index the record under its id."""
     search.refresh(enterprise)
+    place(enterprise)
     db.session.add(enterprise)
     db.session.flush()
     search.write_to_index(enterprise)

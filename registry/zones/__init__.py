@@ -1,0 +1,1 @@
+"""Economic zones, industrial parks and clusters: figures, boundaries and their versions."""

@@ -1,0 +1,268 @@
+"""Create and change zones, validate their figures, and find them by place, box or point."""
+from __future__ import annotations
+
+from datetime import date
+
+import maps
+from blinker import Namespace
+from flask_babel import lazy_gettext as _l
+from shapely.geometry import Point
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry.accounts.models import Organization, OrgKind, User
+from registry.accounts.permissions import require
+from registry.catalog import service as catalog
+from registry.extensions import db
+from registry.places.service import UnknownPlace, get_commune, get_province
+from registry.search.text import fold
+
+from .models import Zone, ZoneKind, ZoneStatus
+
+signals = Namespace()
+# Sent with the changed zone after its boundary changes, so records placed by point-in-polygon
+# (enterprises) can be placed again without this package importing them.
+boundary_changed = signals.signal("zone-boundary-changed")
+
+AREA_FIELDS = ("total_ha", "industrial_ha", "leased_ha", "available_ha")
+NUMBER_FIELDS = {
+    **{f: (0, 1_000_000) for f in AREA_FIELDS},
+    "land_price_usd_m2": (0, 10_000),
+    "port_km": (0, 2_000),
+    "airport_km": (0, 2_000),
+    "expressway_km": (0, 2_000),
+    "latitude": (6.0, 23.6),
+    "longitude": (102.0, 117.9),
+}
+INTEGER_FIELDS = {"wastewater_capacity_m3_day": (0, 10_000_000), "tenants": (0, 100_000), "founded_year": (1900, 2100)}
+TEXT_FIELDS = {
+    "name_vi": 300, "name_en": 300, "location_text": 500, "developer": 300, "decision_number": 120,
+    "land_price_note": 300, "power_note": 300, "water_note": 300, "sectors": 5000, "description": 5000,
+    "contact": 500, "website": 300,
+}
+BOOLEAN_FIELDS = ("wastewater_plant", "solid_waste_service")
+
+
+class ZoneError(ValueError):
+    """Bad input for a zone, as `{field: [messages]}`."""
+
+    def __init__(self, errors: dict[str, list]):
+        super().__init__("; ".join(f"{k}: {', '.join(str(m) for m in v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class ZoneConflict(Exception):
+    """Someone else saved the zone after this edit began; `zone` holds what is saved now."""
+
+    def __init__(self, zone: Zone):
+        super().__init__(zone.id)
+        self.zone = zone
+
+
+def get_zone(zone_id: int) -> Zone | None:
+    return db.session.get(Zone, zone_id)
+
+
+def find_by_code(code: str) -> Zone | None:
+    return db.session.scalar(db.select(Zone).where(Zone.code == code))
+
+
+def _number(raw, field: str, errors: dict, low, high, integer: bool):
+    if raw is None or str(raw).strip() == "":
+        return None
+    text = str(raw).strip().replace(" ", "")
+    if isinstance(raw, str) and "," in text and "." not in text:
+        text = text.replace(",", ".")  # Vietnamese decimal comma: “12,5”
+    try:
+        number = int(float(text)) if integer else float(text)
+    except ValueError:
+        errors.setdefault(field, []).append(_l("Enter a number."))
+        return None
+    if not low <= number <= high:
+        errors.setdefault(field, []).append(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+        return None
+    return number
+
+
+def _boolean(raw):
+    if raw is None or str(raw).strip() == "":
+        return None
+    return str(raw).strip().lower() in {"1", "true", "yes", "on", "có", "x"}
+
+
+def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = False) -> dict:
+    """Validate a zone's fields and return the values to store, or raise ZoneError with every problem."""
+    errors: dict[str, list] = {}
+    present = set(values) if partial else set(values) | {"name_vi", "kind", "province_code"}
+    cleaned: dict = {}
+    for field, limit in TEXT_FIELDS.items():
+        if field in present:
+            text = str(values.get(field) or "").strip()
+            if len(text) > limit:
+                errors.setdefault(field, []).append(_l("Write at most %(n)d characters.", n=limit))
+            cleaned[field] = text
+    if "name_vi" in present and not cleaned.get("name_vi"):
+        errors["name_vi"] = [_l("This field is required.")]
+    for field, (low, high) in NUMBER_FIELDS.items():
+        if field in present:
+            cleaned[field] = _number(values.get(field), field, errors, low, high, integer=False)
+    for field, (low, high) in INTEGER_FIELDS.items():
+        if field in present:
+            cleaned[field] = _number(values.get(field), field, errors, low, high, integer=True)
+    for field in BOOLEAN_FIELDS:
+        if field in present:
+            cleaned[field] = _boolean(values.get(field))
+    if "kind" in present:
+        try:
+            cleaned["kind"] = ZoneKind(str(values.get("kind") or ""))
+        except ValueError:
+            errors["kind"] = [_l("Choose the kind of zone.")]
+    if "status" in present:
+        try:
+            cleaned["status"] = ZoneStatus(str(values.get("status") or "operating"))
+        except ValueError:
+            errors["status"] = [_l("Choose planned, under construction or operating.")]
+    province = None
+    if "province_code" in present or "commune_codes" in present or "parent_id" in present:
+        try:
+            province = get_province(values.get("province_code", current.province_code if current else None))
+            cleaned["province_code"] = province.code
+        except UnknownPlace as error:
+            errors["province_code"] = [str(error)]
+    if "commune_codes" in present and province is not None:
+        codes = values.get("commune_codes") or []
+        codes = codes.replace(";", ",").split(",") if isinstance(codes, str) else codes
+        cleaned["commune_codes"] = []
+        for code in (str(c).strip() for c in codes if str(c).strip()):
+            try:
+                cleaned["commune_codes"].append(get_commune(code, province).code)
+            except UnknownPlace as error:
+                errors.setdefault("commune_codes", []).append(str(error))
+    if "parent_id" in present:
+        cleaned["parent_id"] = _parent(values.get("parent_id"), province, current, errors)
+    if "decision_date" in present:
+        raw = values.get("decision_date")
+        try:
+            cleaned["decision_date"] = raw if isinstance(raw, date) or not raw else date.fromisoformat(str(raw))
+        except ValueError:
+            errors["decision_date"] = [_l("Write dates as YYYY-MM-DD, such as 2005-03-11.")]
+    if "priority_groups" in present:
+        cleaned["priority_groups"] = _priority_groups(values.get("priority_groups"), errors)
+    merged = {f: cleaned.get(f, getattr(current, f, None) if current else None) for f in AREA_FIELDS}
+    if merged["total_ha"] is not None:
+        for field in ("industrial_ha", "leased_ha", "available_ha"):
+            if merged[field] is not None and merged[field] > merged["total_ha"] + 1e-6 and field in cleaned:
+                errors.setdefault(field, []).append(_l("This cannot exceed the total area (%(total)s ha).", total=merged["total_ha"]))
+    if merged["industrial_ha"] is not None and merged["leased_ha"] is not None and "leased_ha" in cleaned:
+        if merged["leased_ha"] > merged["industrial_ha"] + 1e-6:
+            errors.setdefault("leased_ha", []).append(_l("Leased land cannot exceed the industrial land (%(total)s ha).", total=merged["industrial_ha"]))
+    if errors:
+        raise ZoneError(errors)
+    return cleaned
+
+
+def _parent(raw, province, current: Zone | None, errors: dict) -> int | None:
+    if raw in (None, ""):
+        return None
+    parent = db.session.get(Zone, int(raw)) if str(raw).isdigit() else find_by_code(str(raw))
+    if parent is None:
+        errors["parent_id"] = [_l("There is no zone “%(code)s”.", code=raw)]
+        return None
+    if current is not None and parent.id == current.id:
+        errors["parent_id"] = [_l("A zone cannot lie inside itself.")]
+        return None
+    if province is not None and parent.province_code != province.code:
+        errors["parent_id"] = [_l("The enclosing zone must be in the same province.")]
+        return None
+    return parent.id
+
+
+def _priority_groups(raw, errors: dict) -> list[str]:
+    codes = raw.replace(";", ",").split(",") if isinstance(raw, str) else list(raw or [])
+    version = catalog.current_version()
+    kept = []
+    for code in (str(c).strip() for c in codes if str(c).strip()):
+        if version is None or catalog.get_node(version, code) is None:
+            errors.setdefault("priority_groups", []).append(_l("There is no catalog item “%(code)s”.", code=code))
+        else:
+            kept.append(code)
+    return kept
+
+
+def _unique_code(name: str, province_code: str) -> str:
+    base = f"{province_code}-" + "-".join(fold(name).split())[:50]
+    code, n = base, 2
+    while find_by_code(code) is not None:
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def create_zone(actor: User | None, values: dict, *, code: str | None = None, organization: Organization | None = None,
+                sources: dict | None = None, is_demo: bool = False) -> Zone:
+    """Record a zone; `actor` None means the command line, imports of reference data or the first start."""
+    cleaned = clean_zone(values)
+    zone = Zone(code=code or _unique_code(cleaned["name_vi"], cleaned["province_code"]), sources=sources or {}, is_demo=is_demo,
+                organization=organization)
+    _apply(zone, cleaned)
+    if actor is not None:
+        require(actor, "zone.edit", zone)
+    db.session.add(zone)
+    db.session.flush()
+    return zone
+
+
+def _apply(zone: Zone, cleaned: dict) -> None:
+    for field, value in cleaned.items():
+        setattr(zone, field, value)
+    zone.name_folded = fold(zone.name_vi)
+    if zone.available_ha is None and zone.industrial_ha is not None and zone.leased_ha is not None:
+        zone.available_ha = round(max(zone.industrial_ha - zone.leased_ha, 0), 2)
+
+
+def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int | None = None, partial: bool = False,
+                sources: dict | None = None) -> Zone:
+    """Change a zone's figures; a stale `expected_version` raises ZoneConflict instead of overwriting."""
+    require(actor, "zone.edit", zone)
+    if expected_version is not None and expected_version != zone.version:
+        raise ZoneConflict(zone)
+    cleaned = clean_zone(values, current=zone, partial=partial)
+    _apply(zone, cleaned)
+    if sources:
+        zone.sources = {**(zone.sources or {}), **sources}
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise ZoneConflict(db.session.get(Zone, zone.id)) from None
+    return zone
+
+
+def boards() -> list[Organization]:
+    """List the zone management boards, for choosing who manages a zone."""
+    return list(db.session.scalars(db.select(Organization).where(Organization.kind == OrgKind.ZONE_BOARD).order_by(Organization.name)))
+
+
+def zones_of(province_code: str | None = None, kind: str | None = None) -> list[Zone]:
+    statement = db.select(Zone)
+    if province_code:
+        statement = statement.where(Zone.province_code == province_code)
+    if kind:
+        statement = statement.where(Zone.kind == kind)
+    return list(db.session.scalars(statement.order_by(Zone.province_code, Zone.name_folded)))
+
+
+def in_bbox(bbox: tuple[float, float, float, float], statement=None):
+    """Narrow a zone SELECT to zones whose bounding box (or point) meets `bbox`."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    statement = statement if statement is not None else db.select(Zone)
+    boxed = (Zone.min_lon <= max_lon) & (Zone.max_lon >= min_lon) & (Zone.min_lat <= max_lat) & (Zone.max_lat >= min_lat)
+    pointed = Zone.min_lon.is_(None) & Zone.longitude.between(min_lon, max_lon) & Zone.latitude.between(min_lat, max_lat)
+    return statement.where(boxed | pointed)
+
+
+def zone_at(latitude: float, longitude: float) -> Zone | None:
+    """Return the smallest zone whose boundary holds the point (a park inside an economic zone wins)."""
+    candidates = db.session.scalars(
+        db.select(Zone).where(Zone.min_lon <= longitude, Zone.max_lon >= longitude, Zone.min_lat <= latitude, Zone.max_lat >= latitude)
+    ).all()
+    chosen = maps.smallest_containing(Point(longitude, latitude), [(z.id, maps.from_wkb(z.boundary_wkb)) for z in candidates if z.boundary_wkb])
+    return db.session.get(Zone, chosen) if chosen is not None else None
