@@ -40,13 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
     from .catalog.views import bp as catalog_bp
+    from .enterprises.import_views import bp as enterprise_io_bp
     from .enterprises.review_views import bp as enterprise_review_bp
     from .enterprises.views import bp as enterprises_bp
     from .home.views import bp as home_bp
     from .places.views import bp as places_bp
     from .search.views import bp as search_bp
 
-    blueprints = (home_bp, accounts_bp, places_bp, catalog_bp, enterprises_bp, enterprise_review_bp, audit_bp, search_bp, api_bp)
+    blueprints = (home_bp, accounts_bp, places_bp, catalog_bp, enterprises_bp, enterprise_review_bp, enterprise_io_bp, audit_bp, search_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.install(app)

@@ -149,7 +149,7 @@ def demo_remove():
 
 
 def install(app: Flask) -> None:
-    for command in (init_command, users, catalog_cli, demo_cli, i18n_cli):
+    for command in (init_command, users, catalog_cli, demo_cli, i18n_cli, import_cli):
         app.cli.add_command(command)
 
 
@@ -187,3 +187,55 @@ def i18n_update():
     for message_id in missing:
         click.echo(f"untranslated (vi): {message_id}")
     click.echo(f"{len(missing)} Vietnamese strings to translate" if missing else "both catalogs complete")
+
+
+import_cli = AppGroup("import", help="Import lists of records from CSV or XLSX files: all or nothing.")
+
+
+def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        header, sep, field_name = pair.rpartition("=")
+        if not sep or not header.strip():
+            raise click.BadParameter(f"write “Header=field”, not “{pair}”", param_hint="--map")
+        mapping[header.strip()] = field_name.strip()
+    return mapping
+
+
+@import_cli.command("enterprises")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "pairs", multiple=True, help="Match a file column to a field, such as “Mã DN=tax_code”, or leave it out with “Ghi chú=” (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report, without importing.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as CSV here.")
+def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Path | None):
+    """Import an enterprise list from CSV or XLSX: every row, or none when any row is bad (exit code 0 only when imported)."""
+    from .enterprises.importing import FIELDS, import_enterprises, report_table
+    from .tabular import csv_chunks
+
+    mapping = _parse_map(pairs)
+    unknown = sorted(set(mapping.values()) - set(FIELDS) - {""})
+    if unknown:
+        raise click.BadParameter(f"unknown field(s) {', '.join(unknown)}; use {', '.join(FIELDS)}", param_hint="--map")
+    with acting_as("cli"):
+        report = import_enterprises(None, file.read_bytes(), file.name, mapping, dry_run=dry_run)
+        if report.imported:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    if report.encoding:
+        click.echo(_("Read %(file)s as %(encoding)s; header on row %(row)d.", file=file.name, encoding=report.encoding, row=report.header_row))
+    for header, field_name in report.mapping.items():
+        click.echo(f"  {header} → {field_name}")
+    for problem in report.problems:
+        click.echo(f"{file.name}: {'warning: ' if problem.warning else ''}{problem.describe()}", err=True)
+    if report_path is not None:
+        header, rows = report_table(report, lambda id_: f"/enterprises/{id_}")
+        report_path.write_text("".join(csv_chunks(header, rows)), encoding="utf-8")
+    if report.imported:
+        click.echo(_("Imported %(n)d enterprises; %(flags)d possible duplicates flagged.", n=report.imported, flags=report.flagged))
+        return
+    if report.errors:
+        click.echo(_("%(n)d problem(s); nothing imported.", n=len(report.errors)), err=True)
+        sys.exit(1)
+    click.echo(_("Dry run: %(n)d rows are correct; nothing imported.", n=report.rows))
+    sys.exit(0 if report.rows else 1)

@@ -7,6 +7,7 @@ prefixes in the stored `enterprise.search_text` column through a pg_trgm GIN ind
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -60,8 +61,13 @@ def tax_code_terms(tax_code: str) -> str:
 def indexed_parts(name_vi: str, name_en: str, short_name: str, tax_code: str, nodes: Iterable) -> tuple[str, str, str]:
     """Return the folded names (legal forms set aside), tax-code terms and text of the catalog `nodes`."""
     names = strip_legal_forms(fold(" ".join([name_vi, name_en or "", short_name or ""])))
-    items = fold(" ".join(f"{node.code} {node.name_vi} {node.name_en}" for node in nodes))
-    return names, tax_code_terms(tax_code), items
+    return names, tax_code_terms(tax_code), _folded_items(tuple((node.code, node.name_vi, node.name_en) for node in nodes))
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_items(nodes: tuple[tuple[str, str, str], ...]) -> str:
+    # Cached because an import folds the same few catalog items' long names for every row.
+    return fold(" ".join(f"{code} {name_vi} {name_en}" for code, name_vi, name_en in nodes))
 
 
 def _indexed_parts(enterprise) -> tuple[str, str, str]:

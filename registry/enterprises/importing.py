@@ -1,0 +1,374 @@
+"""Import enterprise lists from CSV or XLSX: map the columns, check every row, then write all or nothing.
+
+Each row goes through the same `clean_profile` as a single record, with lookups loaded once for
+the whole file; the rows are then written with Core executemany inserts, so the audit entries
+and search-index rows the ORM would have written are written here too.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from registry.accounts.models import User
+from registry.accounts.permissions import can
+from registry.catalog import service as catalog
+from registry.extensions import db
+from registry.places.models import Commune
+from registry.places.service import UnknownPlace, all_provinces, normalize_code, place_legacy
+from registry.search.text import fold
+from registry.tabular import Table, TableError, read_table, suggest_mapping
+
+from .import_writer import write_rows
+from .models import Enterprise, Relation, Status
+from .service import EnterpriseError, ProfileLookups, clean_profile
+from .import_duplicates import similar_names
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "tax_code": ("tax_code", "mã số thuế", "mst", "mã số doanh nghiệp", "mã doanh nghiệp", "tax code", "tax id", "tax number"),
+    "name_vi": ("name_vi", "tên doanh nghiệp", "tên công ty", "tên", "tên tiếng việt", "tên đơn vị", "name", "company name"),
+    "name_en": ("name_en", "tên tiếng anh", "tên giao dịch quốc tế", "tên nước ngoài", "english name", "name in english"),
+    "short_name": ("short_name", "tên viết tắt", "tên ngắn", "short name", "abbreviation"),
+    "province_code": ("province_code", "tỉnh", "tỉnh/thành phố", "tỉnh thành phố", "tỉnh thành", "mã tỉnh", "province", "province code"),
+    "commune_code": ("commune_code", "xã", "xã/phường", "phường/xã", "xã phường", "phường", "mã xã", "commune", "ward", "commune code"),
+    "address": ("address", "địa chỉ", "địa chỉ trụ sở", "trụ sở chính", "head office"),
+    "size_class": ("size_class", "quy mô", "quy mô doanh nghiệp", "size", "size class"),
+    "founded_year": ("founded_year", "năm thành lập", "founded", "year founded", "founding year", "founded year"),
+    "staff": ("staff", "số lao động", "lao động", "số nhân viên", "nhân viên", "employees", "headcount"),
+    "website": ("website", "trang web", "trang thông tin điện tử", "web"),
+    "email": ("email", "e-mail", "thư điện tử", "địa chỉ email"),
+    "phone": ("phone", "điện thoại", "số điện thoại", "sđt", "telephone", "tel"),
+    "contact_name": ("contact_name", "người liên hệ", "người đại diện", "đầu mối liên hệ", "contact", "contact person"),
+    "description": ("description", "mô tả", "giới thiệu", "about"),
+    "items": ("items", "danh mục 980", "mục danh mục", "danh mục", "sản phẩm dịch vụ", "catalog items", "catalog"),
+    "relation": ("relation", "quan hệ", "vai trò", "relation to item"),
+    "certificates": ("certificates", "chứng chỉ", "chứng nhận", "certificate"),
+    "national_brand": ("national_brand", "thương hiệu quốc gia", "national brand"),
+    "latitude": ("latitude", "vĩ độ", "lat"),
+    "longitude": ("longitude", "kinh độ", "lng", "lon", "long"),
+}
+FIELD_LABELS = {
+    "tax_code": _l("Tax code (mã số thuế)"), "name_vi": _l("Name in Vietnamese"), "name_en": _l("Name in English"),
+    "short_name": _l("Short name"), "province_code": _l("Province (name or code)"), "commune_code": _l("Commune (name or code)"),
+    "address": _l("Address"), "size_class": _l("Size"), "founded_year": _l("Year founded"), "staff": _l("Staff"),
+    "website": _l("Website"), "email": _l("E-mail"), "phone": _l("Phone"), "contact_name": _l("Contact person"),
+    "description": _l("Description"), "items": _l("Decision 980 catalog items (A.01; C2.03)"),
+    "relation": _l("Relation to the catalog items"), "certificates": _l("Certificates (names separated by ;)"),
+    "national_brand": _l("National brand"), "latitude": _l("Latitude"), "longitude": _l("Longitude"),
+}
+REQUIRED = ("tax_code", "name_vi", "province_code")
+SIZE_WORDS = {"sieu nho": "micro", "nho": "small", "vua": "medium", "lon": "large"}
+RELATION_WORDS = {"san xuat": "manufactures", "cung cap": "supplies", "phan phoi": "supplies", "dich vu": "services", "su dung": "uses"}
+TRUE_WORDS = {"1", "true", "yes", "on", "co", "x", "y", "dat"}
+_ITEM = re.compile(r"^\s*([^()]+?)\s*(?:\(\s*([^)]*?)\s*\))?\s*$")
+_SEPARATORS = re.compile(r"[;\n]+")
+_COMMUNE_PREFIX = re.compile(r"^(xa|phuong|dac khu)\s+")
+_PROVINCE_PREFIX = re.compile(r"^(tinh|thanh pho|tp)\s+")
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One message about one cell (or, with no row, about the whole file)."""
+
+    row: int | None
+    column: str
+    message: str
+    warning: bool = False
+    existing_id: int | None = None
+    existing_name: str = ""
+    other_row: int | None = None
+
+    def describe(self) -> str:
+        if self.row is None:
+            return self.message
+        return _("Row %(row)d, column “%(column)s”: %(message)s", row=self.row, column=self.column, message=self.message)
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    header: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    header_row: int = 0
+    rows: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    imported: int = 0
+    flagged: int = 0
+    created_ids: list[int] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.warning]
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.errors if p.row is not None}
+
+    @property
+    def ok(self) -> bool:
+        return self.rows > 0 and not self.errors
+
+
+class ImportLookups(ProfileLookups):
+    """Answer `clean_profile` from dictionaries loaded once, and read province and commune names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        rows = db.session.execute(db.select(Enterprise.id, Enterprise.tax_code, Enterprise.name_vi))
+        self.enterprises = {tax_code: _Existing(id_, name) for id_, tax_code, name in rows}
+        self.provinces = {p.code: p for p in all_provinces()}
+        self.province_names = {}
+        for province in self.provinces.values():
+            folded = fold(province.name_vi)
+            self.province_names.update({folded: province, _PROVINCE_PREFIX.sub("", folded): province, fold(province.name_en): province})
+        self.communes = {c.code: c for c in db.session.scalars(db.select(Commune))}
+        self.commune_names = {}
+        for commune in self.communes.values():
+            for name in (commune.name_folded, _COMMUNE_PREFIX.sub("", commune.name_folded)):
+                self.commune_names.setdefault((commune.province_code, name), commune)
+        version = catalog.current_version()
+        self.nodes = {node.code: node for node in catalog.nodes_of(version)} if version else {}
+        self._resolved: dict[str, object] = {}
+
+    def enterprise_by_tax_code(self, tax_code: str):
+        return self.enterprises.get(tax_code)
+
+    def province(self, code):
+        province = self.provinces.get(normalize_code(code, 2) or "")
+        if province is None:
+            raise UnknownPlace(_l("There is no province with code “%(code)s”.", code=code))
+        return province
+
+    def commune(self, code, province):
+        commune = self.communes.get(normalize_code(code, 5) or "")
+        if commune is None:
+            raise UnknownPlace(_l("There is no commune with code “%(code)s”.", code=code))
+        if province is not None and commune.province_code != province.code:
+            raise UnknownPlace(_l("Commune “%(commune)s” is not in %(province)s.", commune=commune.name_vi, province=province.name_vi))
+        return commune
+
+    def catalog_node(self, code: str):
+        return self.nodes.get(code)
+
+    def resolve_province(self, text: str):
+        """Return the province named or coded `text`, today's or pre-2025, or None."""
+        if text not in self._resolved:
+            folded = fold(text)
+            found = self.provinces.get(normalize_code(text, 2) or "") or self.province_names.get(folded)
+            self._resolved[text] = found or self.province_names.get(_PROVINCE_PREFIX.sub("", folded)) or place_legacy(text)
+        return self._resolved[text]
+
+    def resolve_commune(self, text: str, province_code: str) -> str | None:
+        """Return the code of the commune named or coded `text`, looked up inside the province."""
+        if text.isdigit():
+            return text
+        folded = fold(text)
+        commune = self.commune_names.get((province_code, folded)) or self.commune_names.get((province_code, _COMMUNE_PREFIX.sub("", folded)))
+        return commune.code if commune else None
+
+
+@dataclass(frozen=True)
+class _Existing:
+    id: int
+    name_vi: str
+
+
+@dataclass
+class Accepted:
+    """A row that passed every check, with what the writer needs."""
+
+    row: int
+    cleaned: dict
+    similar: list[tuple[int | None, int | None, float]] = field(default_factory=list)
+
+
+def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: dict[str, str] | None = None, *, dry_run: bool) -> ImportReport:
+    """Check every row of a CSV or XLSX list and, unless `dry_run` or any row is bad, create them all.
+
+    `mapping` is {file header: field}; headers it leaves out are matched through FIELDS. The
+    caller commits. An officer (`actor`) may import only into provinces they review; the command
+    line (`actor` None) anywhere.
+    """
+    report = ImportReport(filename=filename)
+    try:
+        table = read_table(data, filename)
+    except TableError as error:
+        report.problems.append(ImportProblem(None, "", str(error.message)))
+        return report
+    report.header, report.encoding, report.header_row, report.rows = table.header, table.encoding, table.header_row, len(table.rows)
+    report.mapping = resolve_mapping(table.header, mapping)
+    report.problems.extend(ImportProblem(p.row, p.column, str(p.message)) for p in table.problems)
+    if not _check_mapping(report) or not table.rows:
+        if not table.rows:
+            report.problems.append(ImportProblem(None, "", _("The file has a header but no rows below it.")))
+        return report
+    accepted = check_rows(actor, table, report)
+    if dry_run or report.errors:
+        return report
+    source = _("import: %(filename)s", filename=filename)[:200]
+    report.created_ids, report.flagged = write_rows(accepted, source)
+    report.imported = len(report.created_ids)
+    return report
+
+
+def report_table(report: ImportReport, link: Callable[[int], str]) -> tuple[list[str], list[list]]:
+    """Lay out a report as a table: row, column, kind, message, the registered record (with `link`) or row repeated."""
+    header = [_("Row"), _("Column"), _("Kind"), _("Message"), _("Registered record"), _("Same as row")]
+    rows = []
+    for problem in report.problems:
+        record = f"{problem.existing_name} {link(problem.existing_id)}" if problem.existing_id else ""
+        kind = _("likely duplicate") if problem.warning else _("error")
+        rows.append([problem.row or "", problem.column, kind, problem.message, record, problem.other_row or ""])
+    return header, rows
+
+
+def resolve_mapping(header: list[str], chosen: dict[str, str] | None) -> dict[str, str]:
+    """Combine the user's choices with suggestions for the headers they did not choose for; "" means "do not import"."""
+    chosen = {name: value for name, value in (chosen or {}).items() if name in header}
+    suggested = suggest_mapping([h for h in header if h not in chosen], {f: s for f, s in FIELDS.items() if f not in chosen.values()})
+    return {name: value for name, value in {**suggested, **chosen}.items() if value in FIELDS}
+
+
+def _check_mapping(report: ImportReport) -> bool:
+    used: dict[str, str] = {}
+    for name, field_name in report.mapping.items():
+        if field_name in used:
+            report.problems.append(ImportProblem(None, name, _("Columns “%(first)s” and “%(second)s” are both matched to “%(field)s”; choose one.",
+                                                               first=used[field_name], second=name, field=FIELD_LABELS[field_name])))
+        used[field_name] = name
+    for field_name in REQUIRED:
+        if field_name not in used:
+            report.problems.append(ImportProblem(None, "", _("No column is matched to “%(field)s”, which every row needs.", field=FIELD_LABELS[field_name])))
+    return not report.errors
+
+
+def check_rows(actor: User | None, table: Table, report: ImportReport) -> list[Accepted]:
+    """Clean every row, recording each problem by row and column; return the rows that passed."""
+    lookups = ImportLookups()
+    columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
+    allowed: dict[str, bool] = {}
+    first_row_of: dict[str, int] = {}
+    accepted: list[Accepted] = []
+    for row in table.rows:
+        cells = {f: row.cells[index] for f, (_name, index) in columns.items()}
+        values, own_errors = row_values(cells, lookups)
+        problems = _row_problems(values, own_errors, lookups)
+        cleaned = problems if isinstance(problems, dict) else None
+        found = [] if cleaned is not None else problems
+        if cleaned is not None:
+            found += _permission_problems(actor, cleaned["province_code"], lookups, allowed)
+            first = first_row_of.setdefault(cleaned["tax_code"], row.number)
+            if first != row.number:
+                found.append(("tax_code", _("This tax code is already on row %(row)d of the file.", row=first), None, first))
+        for field_name, message, existing, other_row in found:
+            column = columns.get(_column_field(field_name, columns), ("", 0))[0] or str(FIELD_LABELS.get(field_name, field_name))
+            report.problems.append(ImportProblem(row.number, column, str(message), existing_id=existing.id if existing else None,
+                                                 existing_name=existing.name_vi if existing else "", other_row=other_row))
+        if cleaned is not None and not found:
+            accepted.append(Accepted(row.number, cleaned))
+    _flag_similar(accepted, report, columns.get("name_vi", ("", 0))[0])
+    report.problems.sort(key=lambda p: (p.row or 0, p.warning))
+    return accepted
+
+
+def _row_problems(values: dict, own_errors: dict[str, str], lookups: ImportLookups):
+    """Return the cleaned values, or a list of (field, message, existing record, other row)."""
+    try:
+        cleaned = clean_profile(values, lookups=lookups)
+    except EnterpriseError as error:
+        errors = {**{f: [str(m) for m in ms] for f, ms in error.errors.items()}, **{f: [m] for f, m in own_errors.items()}}
+        return [(f, m, error.existing if f == "tax_code" else None, None) for f, ms in errors.items() for m in ms]
+    if own_errors:
+        return [(f, m, None, None) for f, m in own_errors.items()]
+    return cleaned
+
+
+def _column_field(field_name: str, columns: dict) -> str:
+    """Name the column an error belongs to: item relations may sit in the relation column."""
+    if field_name == "items" and "items" not in columns:
+        return "relation"
+    if field_name == "longitude" and "longitude" not in columns:
+        return "latitude"
+    return field_name
+
+
+def _permission_problems(actor: User | None, province_code: str, lookups: ImportLookups, allowed: dict[str, bool]) -> list:
+    if actor is None:
+        return []
+    if province_code not in allowed:
+        allowed[province_code] = can(actor, "enterprise.create", lookups.provinces[province_code])
+    if allowed[province_code]:
+        return []
+    name = lookups.provinces[province_code].name_vi
+    return [("province_code", _("You may not import enterprises into %(province)s: only its officers may.", province=name), None, None)]
+
+
+def row_values(cells: dict[str, str], lookups: ImportLookups) -> tuple[dict, dict[str, str]]:
+    """Turn a row's cells into `clean_profile` values, reading the ways people write places, sizes and items."""
+    values = {f: cells.get(f, "") for f in FIELDS if f not in {"relation", "items", "certificates"}}
+    errors: dict[str, str] = {}
+    tax_code = values["tax_code"]
+    if tax_code.isdigit() and len(tax_code) in (9, 12):
+        values["tax_code"] = "0" + tax_code  # a spreadsheet that held the code as a number dropped its leading zero
+    province = lookups.resolve_province(values["province_code"]) if values["province_code"] else None
+    if values["province_code"] and province is None:
+        errors["province_code"] = _("There is no province named or coded “%(value)s”.", value=values["province_code"])
+    values["province_code"] = province.code if province else values["province_code"]
+    commune = values["commune_code"]
+    if commune and province is not None:
+        values["commune_code"] = lookups.resolve_commune(commune, province.code)
+        if values["commune_code"] is None:
+            errors["commune_code"] = _("There is no commune “%(commune)s” in %(province)s.", commune=commune, province=province.name_vi)
+    elif commune:
+        values["commune_code"] = ""
+    size = fold(values["size_class"]).removeprefix("doanh nghiep ").strip()
+    values["size_class"] = SIZE_WORDS.get(size, values["size_class"].strip().lower())
+    values["national_brand"] = "true" if fold(values["national_brand"]) in TRUE_WORDS else ""
+    values["items"] = parse_items(cells.get("items", ""), cells.get("relation", ""))
+    values["certificates"] = [{"name": name.strip()} for name in _SEPARATORS.split(cells.get("certificates", "")) if name.strip()]
+    return values, errors
+
+
+def parse_items(text: str, relation: str) -> list[dict]:
+    """Read “A.01; C2.03” or “A.01 (manufactures); B.02 (sản xuất)” into item entries."""
+    default = _relation(relation) if relation.strip() else "supplies"
+    entries = []
+    for part in _SEPARATORS.split(text):
+        match = _ITEM.match(part)
+        if match and match.group(1).strip():
+            named = match.group(2)
+            entries.append({"code": match.group(1).strip(), "relation": _relation(named) if named else default})
+    return entries
+
+
+@functools.lru_cache(maxsize=256)
+def _relation(word: str) -> str:
+    folded = fold(word)
+    if folded in {r.value for r in Relation}:
+        return folded
+    return RELATION_WORDS.get(folded, word.strip())
+
+
+def _flag_similar(accepted: list[Accepted], report: ImportReport, name_column: str) -> None:
+    """Warn about names alike to a registered record, or to an earlier row, of the same province."""
+    existing = db.session.execute(
+        db.select(Enterprise.id, Enterprise.name_vi, Enterprise.name_core, Enterprise.province_code).where(Enterprise.status != Status.MERGED)
+    ).all()
+    names = {row.id: row.name_vi for row in existing}
+    for entry, other_id, other_row, score in similar_names(accepted, existing):
+        entry.similar.append((other_id, other_row, score))
+        if other_id is not None:
+            message = _("The name is close to “%(name)s”, already registered in this province; an officer will check.", name=names[other_id])
+        else:
+            message = _("The name is the same as on row %(row)d in this province; an officer will check.", row=other_row)
+        report.problems.append(ImportProblem(entry.row, name_column, message, warning=True, existing_id=other_id,
+                                             existing_name=names.get(other_id, ""), other_row=other_row))
