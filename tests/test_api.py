@@ -22,7 +22,7 @@ def test_the_openapi_document_describes_every_api_route(app, client):
     assert doc["openapi"].startswith("3.")
     described = {re.sub(r"\{(\w+)\}", r"<\1>", p) for p in doc["paths"]}
     routes = {
-        re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", rule.rule.removeprefix("/api/v1"))
+        re.sub(r"<(?:[^:>]+:)?(\w+)>", r"<\1>", rule.rule.removeprefix("/api/v1"))
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1")
     }

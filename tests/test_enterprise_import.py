@@ -160,12 +160,12 @@ def test_someone_else_cannot_reach_a_staged_file_and_investors_cannot_import(app
 
 
 def test_an_oversized_or_unreadable_upload_is_refused_with_a_message(app, officer):
-    app.config["IMPORT_MAX_BYTES"] = 100
+    limit, app.config["IMPORT_MAX_BYTES"] = app.config["IMPORT_MAX_BYTES"], 100
     try:
         page = upload(officer, GOOD.encode() * 3, "ds.csv").get_data(as_text=True)
         assert "larger than" in page and "error-summary" in page
     finally:
-        del app.config["IMPORT_MAX_BYTES"]
+        app.config["IMPORT_MAX_BYTES"] = limit
     page = upload(officer, b"not a workbook", "ds.xlsx").get_data(as_text=True)
     assert "not a readable Excel workbook" in page
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry.accounts.permissions import PermissionDenied, can
 from registry.enterprises import queries, service
+from registry.enterprises.exporting import export_response
 from registry.enterprises.models import Enterprise, Status
 from registry.extensions import db
 
@@ -73,6 +74,12 @@ def enterprises():
         return jsonify({"items": [], "total": 0, "page": page, "per_page": per_page})
     results = queries.page_of(filters, token_user(), page, per_page)
     return jsonify({"items": [enterprise_json(e) for e in results.items], "total": results.total, "page": page, "per_page": per_page})
+
+
+@bp.get("/enterprises.<any(csv, xlsx):fmt>")
+def enterprises_export(fmt: str):
+    """Download every enterprise matching the list's filters as CSV (UTF-8 with BOM) or XLSX."""
+    return export_response(queries.Filters.from_args(request.args), token_user(), fmt)
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
@@ -218,6 +225,16 @@ def openapi_paths(json_response, ref, error) -> dict:
                 "responses": {"201": record, "400": error, "401": error, "403": error,
                               "409": error, "422": error},
             },
+        },
+        "/enterprises.{fmt}": {
+            "get": {
+                "summary": "Every enterprise matching the filters, as CSV (UTF-8 with BOM, for Excel) or XLSX",
+                "parameters": [_param("fmt", "csv or xlsx", {"type": "string", "enum": ["csv", "xlsx"]}, "path"),
+                               *[p for p in LIST_PARAMS if p["name"] not in {"page", "per_page"}]],
+                "responses": {"200": {"description": "The file", "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}}},
+            }
         },
         "/enterprises/{enterprise_id}": {
             "get": {

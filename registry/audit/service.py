@@ -41,6 +41,16 @@ def acting_as(label: str, user=None):
         _actor.reset(token)
 
 
+def current_actor() -> Actor:
+    """Return who the changes made now are attributed to (for writers that bypass the ORM flush)."""
+    return _actor.get()
+
+
+def jsonable(value):
+    """Turn a column value into what an audit entry stores."""
+    return _jsonable(value)
+
+
 def _jsonable(value):
     if isinstance(value, enum.Enum):
         return value.value

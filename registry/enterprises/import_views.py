@@ -21,7 +21,6 @@ from .exporting import export_response
 from .importing import FIELD_LABELS, FIELDS, import_enterprises, report_table
 
 bp = Blueprint("enterprise_io", __name__, url_prefix="/enterprises")
-DEFAULT_IMPORT_MAX_BYTES = 20 * 2**20
 PREVIEW_LIMIT = 500
 
 
@@ -50,7 +49,7 @@ def _mapping_form(header: list[str], mapping: dict[str, str]) -> FlaskForm:
 
 
 def import_limit() -> int:
-    return int(current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
+    return int(current_app.config["IMPORT_MAX_BYTES"])
 
 
 def _staging_folder() -> Path:
@@ -165,13 +164,7 @@ def _ascii(name: str) -> str:
     return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in name)[:80] or "import"
 
 
-@bp.get("/export.csv")
-def export_csv():
-    """Export the list as filtered on the list page, as CSV for Excel."""
-    return export_response(queries.Filters.from_args(request.args), current_user, "csv")
-
-
-@bp.get("/export.xlsx")
-def export_xlsx():
-    """Export the list as filtered on the list page, as an Excel workbook."""
-    return export_response(queries.Filters.from_args(request.args), current_user, "xlsx")
+@bp.get("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """Export the list as filtered on the list page, as CSV for Excel or as a workbook."""
+    return export_response(queries.Filters.from_args(request.args), current_user, fmt)

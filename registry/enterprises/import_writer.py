@@ -1,9 +1,8 @@
 """Write checked import rows in chunks with Core inserts, with the audit entries and index rows the ORM would write."""
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Table, insert
 
@@ -14,6 +13,7 @@ from registry.extensions import db
 from registry.search import enterprises as search
 
 from .models import Certificate, DuplicateFlag, Enterprise, EnterpriseItem, Status
+from .placement import place_many
 
 CHUNK = 1000
 _PROFILE_COLUMNS = (
@@ -33,6 +33,7 @@ def write_rows(accepted: Sequence, source: str) -> tuple[list[int], int]:
         created = _write_chunk(chunk, source, nodes)
         ids.extend(created)
         id_of_row.update((entry.row, id_) for entry, id_ in zip(chunk, created))
+    place_many(ids)
     return ids, _write_flags(accepted, id_of_row)
 
 
@@ -70,25 +71,17 @@ def _insert(table: Table, rows: list[dict]) -> list[int]:
     return list(result.scalars())
 
 
-def _jsonable(value):
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return value
-
-
 def _audit(model, rows: list[dict], ids: list[int], now: datetime) -> None:
     """Write the "create" entries the flush listener writes for ORM inserts, with the same snapshot of columns."""
     if not rows:
         return
     # The same actor the flush listener would record: the request's user, or the command's label.
-    actor = audit._actor.get()
+    actor = audit.current_actor()
     excluded = set(model.__audit_exclude__)
     keys = [c.key for c in model.__table__.columns if c.key not in excluded]
     entries = [
         dict(at=now, actor_id=actor.user_id, actor_label=actor.label, action="create", entity_type=model.__tablename__,
-             entity_id=str(id_), before=None, after={key: _jsonable(id_ if key == "id" else row.get(key)) for key in keys})
+             entity_id=str(id_), before=None, after={key: audit.jsonable(id_ if key == "id" else row.get(key)) for key in keys})
         for row, id_ in zip(rows, ids)
     ]
     db.session.execute(insert(AuditEntry.__table__), entries)
