@@ -24,6 +24,7 @@ VERSION_PARAM = {
 
 def document() -> dict:
     """Describe every route of the API, its parameters and answers."""
+    from . import geo
     from .enterprises import OPENAPI_SCHEMAS, openapi_paths
 
     spec = {
@@ -214,4 +215,6 @@ def document() -> dict:
     }
     spec["components"]["schemas"].update(OPENAPI_SCHEMAS)
     spec["paths"].update(openapi_paths(_json, _ref, ERROR))
+    spec["components"]["schemas"].update(geo.OPENAPI_SCHEMAS)
+    spec["paths"].update(geo.openapi_paths(_json, _ref, ERROR))
     return spec

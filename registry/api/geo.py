@@ -1,0 +1,115 @@
+"""GeoJSON layers for maps: zones simplified per zoom level, enterprises as compact points."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from registry.enterprises import queries
+from registry.i18n import locale_code
+from registry.mapping import layers
+from registry.zones.models import ZoneKind
+
+from . import bp
+from .auth import token_user
+from .errors import error_response
+
+MAX_ZOOM = 22
+
+
+def _zoom() -> float | None:
+    zoom = layers.number_arg(request.args, "zoom", 0, MAX_ZOOM)
+    return None if zoom is None else round(zoom)
+
+
+@bp.get("/zones.geojson")
+def zones_geojson():
+    """Zones as a FeatureCollection: polygons, or points marked approximate where no boundary is known."""
+    try:
+        filters = layers.MapFilters.from_args(request.args)
+        collection = layers.zone_layer(filters, layers.bbox_arg(request.args), _zoom(), locale_code())
+    except layers.BadParameter as error:
+        return error_response(400, error, error.errors)
+    response = jsonify(collection)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/enterprises.geojson")
+def enterprises_geojson():
+    """Published enterprises with a location, as points: in a box, or within radius_km of near=lat,lng."""
+    try:
+        limit = layers.number_arg(request.args, "limit", 1, layers.MAX_POINTS)
+        query = layers.PointQuery(
+            bbox=layers.bbox_arg(request.args),
+            near=layers.near_arg(request.args),
+            limit=layers.MAX_POINTS if limit is None else int(limit),
+            filters=queries.Filters(**{name: (request.args.get(name) or "").strip()[:200] for name in ("q", "province", "catalog")}),
+        )
+        collection = layers.enterprise_layer(query, token_user(), locale_code())
+    except layers.BadParameter as error:
+        return error_response(400, error, error.errors)
+    response = jsonify(collection)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+def _param(name: str, description: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema or {"type": "string"}, "description": description}
+
+
+BBOX = _param("bbox", "min_lon,min_lat,max_lon,max_lat in WGS84 degrees", {"type": "string", "example": "108.5,13.5,109.5,14.5"})
+OPENAPI_SCHEMAS = {
+    "FeatureCollection": {
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "items": {"type": "object", "properties": {
+                "type": {"type": "string", "enum": ["Feature"]},
+                "geometry": {"type": "object", "nullable": True},
+                "properties": {"type": "object"},
+            }}},
+            "truncated": {"type": "boolean", "description": "Enterprises only: more points matched than the limit"},
+        },
+    },
+}
+
+
+def openapi_paths(json_response, ref, error) -> dict:
+    """Describe the GeoJSON routes for the OpenAPI document."""
+    layer = {"description": "A GeoJSON FeatureCollection", "content": {"application/geo+json": {"schema": ref("FeatureCollection")}}}
+    return {
+        "/zones.geojson": {
+            "get": {
+                "summary": "Zones as GeoJSON, simplified for the zoom level; properties id, name, kind, kind_label, status, "
+                "available_ha, occupancy, approximate, url",
+                "parameters": [
+                    BBOX,
+                    _param("zoom", "Web Mercator zoom the layer is drawn at (0-22); guessed from bbox when omitted",
+                           {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}),
+                    _param("province", "GSO code of the province"),
+                    _param("kind", "Kind of zone", {"type": "string", "enum": [kind.value for kind in ZoneKind]}),
+                    _param("catalog", "Decision 980 item or group among the zone's priority groups"),
+                    _param("min_available_ha", "At least this much available land, in hectares", {"type": "number", "minimum": 0}),
+                    _param("q", "Words of the zone's name; case and accents are ignored"),
+                ],
+                "responses": {"200": layer, "400": error},
+            }
+        },
+        "/enterprises.geojson": {
+            "get": {
+                "summary": "Published enterprises with a location as points (properties id, name, url), nearest first with near",
+                "parameters": [
+                    BBOX,
+                    _param("near", "Centre of a radius search: latitude,longitude", {"type": "string", "example": "15.4,108.8"}),
+                    _param("radius_km", "Radius around near, in km (default 10, at most 200)", {"type": "number", "minimum": 0.01,
+                                                                                                   "maximum": layers.MAX_RADIUS_KM}),
+                    _param("province", "GSO code of the province"),
+                    _param("catalog", "Code of a Decision 980 item or group"),
+                    _param("q", "Words of a name or tax code"),
+                    _param("limit", "At most this many points (default and maximum 20,000)",
+                           {"type": "integer", "minimum": 1, "maximum": layers.MAX_POINTS}),
+                ],
+                "responses": {"200": layer, "400": error},
+            }
+        },
+    }

@@ -1,0 +1,1 @@
+"""The interactive map and embedded maps: Folium pages fed by GeoJSON layers from our API."""

@@ -1,0 +1,53 @@
+"""Map pages and the map assets served from installed packages."""
+from __future__ import annotations
+
+import maps
+from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from registry.catalog import service as catalog
+from registry.places.service import all_provinces
+from registry.zones.models import ZoneKind
+
+from .builder import assemble, vendor_release
+from .layers import MapFilters
+from .styles import kind_label
+
+bp = Blueprint("mapping", __name__)
+YEAR_SECONDS = 365 * 24 * 3600
+
+
+@bp.route("/vendor/<release>/<path:name>")
+def vendor(release: str, name: str):
+    """Serve one Leaflet or Leaflet.markercluster file from its installed package, and nothing else."""
+    path = maps.vendor_assets().get(name)
+    if path is None or release != vendor_release():
+        abort(404)
+    # The release is part of the URL, so a year-long cache cannot serve a stale copy after an upgrade.
+    return send_file(path, max_age=YEAR_SECONDS, conditional=True)
+
+
+@bp.route("/map")
+def full_map():
+    """Show the map of zones and enterprises, with filters, search and an area search."""
+    filters = MapFilters.from_args(request.args, strict=False)
+    config = {
+        "mode": "full",
+        "filters": filters.args(),
+        "api": {
+            "zones": url_for("api.zones_geojson"),
+            "enterprises": url_for("api.enterprises_geojson"),
+            "enterpriseSearch": url_for("api.enterprises"),
+        },
+    }
+    parts = assemble(config, height="70vh", label=_("Map of zones and enterprises"))
+    version = catalog.current_version()
+    groups = [node for node in catalog.nodes_of(version) if node.parent_id is None] if version else []
+    return render_template(
+        "mapping/map.html",
+        map=parts,
+        filters=filters,
+        provinces=all_provinces(),
+        kinds=[(kind.value, kind_label(kind)) for kind in ZoneKind],
+        groups=groups,
+    )
