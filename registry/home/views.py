@@ -8,6 +8,7 @@ from sqlalchemy import func
 from registry.accounts.views import safe_next
 from registry.catalog import service as catalog
 from registry.catalog.models import CatalogNode
+from registry.enterprises.models import Enterprise, Status
 from registry.extensions import db
 from registry.places.models import Commune
 from registry.places.service import all_provinces
@@ -33,6 +34,7 @@ def index():
         version=version,
         item_count=item_count,
         groups=[n for n in catalog.nodes_of(version) if n.parent_id is None] if version else [],
+        enterprise_count=db.session.scalar(db.select(func.count()).select_from(Enterprise).where(Enterprise.status == Status.PUBLISHED)),
     )
 
 
