@@ -145,6 +145,7 @@ def test_the_officer_form_creates_and_keeps_what_was_typed_on_error(client, acco
     assert refused.status_code == 422
     assert "error-summary" in page and "Môi trường Sạch" in page and "ISO 14001:2015" in page
     assert 'value="supplies" selected' in page
+    assert "“không có”" in page  # the commune typed by name is named back
     form.update(tax_code=GOOD, commune="Vạn Tường")
     done = client.post("/enterprises/new", data=form)
     assert done.status_code == 302

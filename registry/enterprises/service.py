@@ -220,7 +220,11 @@ def clean_profile(
             try:
                 cleaned["commune_code"] = lookups.commune(commune_code, province).code
             except UnknownPlace as error:
-                errors["commune_code"] = [str(error)]
+                named = not str(commune_code).strip().isdigit()
+                errors["commune_code"] = [
+                    _l("No commune, ward or special zone called “%(name)s” is in %(province)s.", name=commune_code, province=province.name_vi)
+                    if named else str(error)
+                ]
     for field in ("latitude", "longitude"):
         if field in present:
             cleaned[field] = _coordinate(values, field, errors)
