@@ -48,6 +48,8 @@ def client_labels() -> dict[str, str]:
         "results": _("%(count)s found", count="{count}"),
         "truncated": _("Only the first %(count)s are shown; zoom in or narrow the filters.", count="{count}"),
         "zone": _("Zone"),
+        "zone_layer": _("Zones"),
+        "enterprise_layer": _("Enterprises"),
         "enterprise": _("Enterprise"),
         "draw_hint": _("Drag on the map to draw a rectangle."),
         "click_hint": _("Click the map to choose the centre."),

@@ -1,0 +1,291 @@
+// Draw the registry's maps: GeoJSON layers fetched from our API, popups, legend and full screen.
+// Folium's inline script creates each Leaflet map and its settings (registryMapConfig_<map id>);
+// this deferred script finds them. User text only ever reaches the page through textContent.
+(function () {
+  "use strict";
+  var PREFIX = "registryMapConfig_";
+  var instances = [];
+  var waiting = [];
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  // Leaflet's layer control writes layer names as HTML; names may carry a zone's name.
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"'`$]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+  }
+
+  function safeHref(url) {
+    if (typeof url !== "string" || !url) { return null; }
+    try {
+      var parsed = new URL(url, window.location.href);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch (error) { return null; }
+  }
+
+  function formatNumber(config, value, digits) {
+    return new Intl.NumberFormat(config.locale, { maximumFractionDigits: digits }).format(value);
+  }
+
+  function fill(template, count, config) {
+    return template.replace("{count}", formatNumber(config, count, 0));
+  }
+
+  function link(url, label) {
+    var href = safeHref(url);
+    if (!href) { return null; }
+    var anchor = element("a", "", label);
+    anchor.href = href;
+    return anchor;
+  }
+
+  function row(list, label, value) {
+    list.appendChild(element("dt", "", label));
+    list.appendChild(element("dd", "", value));
+  }
+
+  function zonePopup(props, config) {
+    var labels = config.labels;
+    var box = element("div", "map-popup");
+    box.appendChild(element("strong", "map-popup-title", props.name));
+    var list = element("dl");
+    row(list, labels.kind, props.kind_label || props.kind);
+    if (typeof props.available_ha === "number") {
+      row(list, labels.available, formatNumber(config, props.available_ha, 2) + " " + labels.hectares);
+    }
+    if (typeof props.occupancy === "number") {
+      row(list, labels.occupancy, formatNumber(config, props.occupancy, 1) + " %");
+    }
+    box.appendChild(list);
+    if (props.approximate) { box.appendChild(element("p", "map-popup-note", labels.approximate)); }
+    var anchor = link(props.url, labels.open);
+    if (anchor) { box.appendChild(anchor); }
+    return box;
+  }
+
+  function enterprisePopup(props, config) {
+    var box = element("div", "map-popup");
+    box.appendChild(element("strong", "map-popup-title", props.name));
+    if (typeof props.distance_km === "number") {
+      box.appendChild(element("p", "", config.labels.distance + ": " + formatNumber(config, props.distance_km, 1) + " " + config.labels.km));
+    }
+    var anchor = link(props.url, config.labels.open);
+    if (anchor) { box.appendChild(anchor); }
+    return box;
+  }
+
+  function kindColour(config, kind) {
+    for (var i = 0; i < config.legend.length; i++) {
+      if (config.legend[i].kind === kind) { return config.legend[i].colour; }
+    }
+    return "#333333";
+  }
+
+  var FIXED_STYLES = {
+    boundary_old: { color: "#555555", weight: 2, dashArray: "4 4", fillOpacity: 0.05 },
+    boundary_new: { color: "#D55E00", weight: 3, fillOpacity: 0.2 }
+  };
+
+  function pathStyle(style, config) {
+    return function (feature) {
+      if (FIXED_STYLES[style]) { return FIXED_STYLES[style]; }
+      var props = feature.properties || {};
+      var colour = kindColour(config, props.kind);
+      return { color: colour, fillColor: colour, weight: 2, fillOpacity: 0.25, dashArray: props.approximate ? "6 4" : null };
+    };
+  }
+
+  function makeLayer(spec, config) {
+    if (spec.style === "enterprise") {
+      var clustered = typeof L.markerClusterGroup === "function";
+      var group = clustered ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false }) : L.featureGroup();
+      return {
+        spec: spec,
+        group: group,
+        set: function (collection) {
+          group.clearLayers();
+          var markers = [];
+          (collection.features || []).forEach(function (feature) {
+            var c = feature.geometry && feature.geometry.coordinates;
+            if (!c) { return; }
+            var marker = L.marker([c[1], c[0]], { title: String(feature.properties.name || ""), alt: String(feature.properties.name || "") });
+            // Built when opened: thousands of popups made up front would cost seconds.
+            marker.bindPopup(function () { return enterprisePopup(feature.properties || {}, config); });
+            markers.push(marker);
+          });
+          if (clustered) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
+        }
+      };
+    }
+    var geojson = L.geoJSON(null, {
+      style: pathStyle(spec.style, config),
+      pointToLayer: function (feature, latlng) {
+        var style = pathStyle(spec.style, config)(feature);
+        return L.circleMarker(latlng, L.extend({ radius: 8, fillOpacity: 0.6 }, style));
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindPopup(function () { return zonePopup(feature.properties || {}, config); });
+      }
+    });
+    return {
+      spec: spec,
+      group: geojson,
+      set: function (collection) { geojson.clearLayers(); geojson.addData(collection); }
+    };
+  }
+
+  function legendControl(config) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var box = element("div", "map-legend leaflet-bar");
+      box.appendChild(element("strong", "", config.labels.kind));
+      var list = element("ul");
+      config.legend.forEach(function (entry) {
+        var item = element("li");
+        var swatch = element("span", "map-swatch");
+        swatch.style.backgroundColor = entry.colour;
+        swatch.style.borderColor = entry.colour;
+        swatch.setAttribute("aria-hidden", "true");
+        item.appendChild(swatch);
+        item.appendChild(element("span", "", entry.label));
+        list.appendChild(item);
+      });
+      var approximate = element("li");
+      var dashed = element("span", "map-swatch map-swatch-approximate");
+      dashed.setAttribute("aria-hidden", "true");
+      approximate.appendChild(dashed);
+      approximate.appendChild(element("span", "", config.labels.approximate));
+      list.appendChild(approximate);
+      box.appendChild(list);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    return control;
+  }
+
+  // Four corners, drawn rather than taken from a font that may lack the glyph.
+  function cornersIcon() {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", "M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5");
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "2");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function fullscreenControl(instance) {
+    var labels = instance.config.labels;
+    var frame = instance.frame;
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var bar = element("div", "leaflet-bar map-fullscreen");
+      var button = element("button");
+      button.type = "button";
+      button.appendChild(cornersIcon());
+      function update() {
+        var on = document.fullscreenElement === frame || frame.classList.contains("is-fullscreen");
+        button.setAttribute("aria-label", on ? labels.exit_fullscreen : labels.fullscreen);
+        button.title = on ? labels.exit_fullscreen : labels.fullscreen;
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        instance.map.invalidateSize();
+      }
+      button.addEventListener("click", function () {
+        if (document.fullscreenEnabled && frame.requestFullscreen) {
+          if (document.fullscreenElement) { document.exitFullscreen(); } else { frame.requestFullscreen(); }
+        } else {
+          // Without the Fullscreen API (some phones), fill the window instead.
+          frame.classList.toggle("is-fullscreen");
+          update();
+        }
+      });
+      document.addEventListener("fullscreenchange", update);
+      L.DomEvent.disableClickPropagation(bar);
+      bar.appendChild(button);
+      update();
+      return bar;
+    };
+    return control;
+  }
+
+  function status(instance, message) {
+    if (instance.statusLine) { instance.statusLine.textContent = message || ""; }
+  }
+
+  function fetchJson(url, signal) {
+    return fetch(url, { headers: { "Accept": "application/geo+json, application/json" }, signal: signal })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); });
+  }
+
+  function fitTo(instance, layers) {
+    var bounds = L.latLngBounds([]);
+    layers.forEach(function (layer) {
+      if (layer.group.getLayers().length) { bounds.extend(layer.group.getBounds()); }
+    });
+    if (bounds.isValid()) { instance.map.fitBounds(bounds, { maxZoom: 14, padding: [12, 12] }); }
+  }
+
+  function loadEmbedded(instance) {
+    var pending = instance.layers.map(function (layer) {
+      if (layer.spec.data) { layer.set(layer.spec.data); return Promise.resolve(); }
+      if (!layer.spec.url) { return Promise.resolve(); }
+      return fetchJson(layer.spec.url).then(layer.set);
+    });
+    Promise.all(pending).then(function () {
+      var fitting = instance.layers.filter(function (layer) { return layer.spec.fit; });
+      if (fitting.length) { fitTo(instance, fitting); }
+      status(instance, "");
+    }, function () { status(instance, instance.config.labels.load_failed); });
+  }
+
+  function setUp(container, config) {
+    var map = window[container.id];
+    if (!map || typeof map.addLayer !== "function") { return; }
+    var frame = container.closest(".registry-map") || container.parentNode;
+    var instance = {
+      map: map, config: config, container: container, frame: frame,
+      statusLine: frame.querySelector(".registry-map-status"), layers: []
+    };
+    instance.helpers = { element: element, zonePopup: zonePopup, enterprisePopup: enterprisePopup, fetchJson: fetchJson,
+                         status: function (message) { status(instance, message); }, fill: fill, makeLayer: makeLayer,
+                         fitTo: fitTo, link: link, formatNumber: formatNumber };
+    var specs = config.mode === "full"
+      ? [{ name: config.labels.zone_layer || "Zones", style: "zone", role: "zones" },
+         { name: config.labels.enterprise_layer || "Enterprises", style: "enterprise", role: "enterprises" }]
+      : (config.layers || []);
+    var overlays = {};
+    specs.forEach(function (spec) {
+      var layer = makeLayer(spec, config);
+      layer.group.addTo(map);
+      instance.layers.push(layer);
+      overlays[escapeHtml(spec.name)] = layer.group;
+    });
+    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    if (specs.some(function (spec) { return spec.style === "zone"; })) { legendControl(config).addTo(map); }
+    fullscreenControl(instance).addTo(map);
+    instances.push(instance);
+    if (config.mode !== "full") { loadEmbedded(instance); }
+    waiting.forEach(function (callback) { callback(instance); });
+  }
+
+  window.RegistryMap = {
+    instances: instances,
+    // Run `callback` for each map, those set up already and those to come.
+    each: function (callback) { instances.forEach(callback); waiting.push(callback); }
+  };
+
+  document.querySelectorAll(".folium-map").forEach(function (container) {
+    var config = window[PREFIX + container.id];
+    if (config && window.L) { setUp(container, config); }
+  });
+})();
