@@ -239,3 +239,44 @@ def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Pa
         sys.exit(1)
     click.echo(_("Dry run: %(n)d rows are correct; nothing imported.", n=report.rows))
     sys.exit(0 if report.rows else 1)
+
+
+@import_cli.command("zones")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--province", required=True, help="GSO code of the list's province, such as 15 for Lào Cai.")
+@click.option("--kind", default="industrial_cluster", show_default=True, help="Kind of zone for rows that give none (CCN/KCN in a name is read too).")
+@click.option("--status", default="operating", show_default=True, help="Status for rows that give none.")
+@click.option("--crs", default="EPSG:4326", show_default=True, help="CRS of the coordinate columns, such as EPSG:3405 (VN-2000 / UTM 48N).")
+@click.option("--list", "list_key", help="Name of the list to read in a JSON object holding several (default: the first).")
+@click.option("--map", "pairs", multiple=True, help="Match a file column to a field, such as “ten=name_vi”, or leave it out with “moTa=” (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report, without importing.")
+def import_zones_command(file: Path, province, kind, status, crs, list_key, pairs, dry_run: bool):
+    """Import a list of zones from CSV, XLSX or JSON: every row, or none when any row is bad (exit code 0 only when imported)."""
+    from .zones.importing import FIELDS, ImportChoices, import_zones
+
+    mapping = _parse_map(pairs)
+    unknown = sorted(set(mapping.values()) - set(FIELDS) - {""})
+    if unknown:
+        raise click.BadParameter(f"unknown field(s) {', '.join(unknown)}; use {', '.join(FIELDS)}", param_hint="--map")
+    choices = ImportChoices(province, kind, status, crs, list_key)
+    with acting_as("cli"):
+        report = import_zones(None, file.read_bytes(), file.name, choices, mapping, dry_run=dry_run)
+        if report.imported:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    if len(report.lists) > 1:
+        click.echo(_("The file holds the lists %(lists)s; read %(chosen)s (choose another with --list).",
+                     lists=", ".join(report.lists), chosen=list_key or report.lists[0]))
+    for header, field_name in report.mapping.items():
+        click.echo(f"  {header} → {field_name}")
+    for problem in report.problems:
+        click.echo(f"{file.name}: {'warning: ' if problem.warning else ''}{problem.describe()}", err=True)
+    if report.imported:
+        click.echo(_("Imported %(n)d zones.", n=report.imported))
+        return
+    if report.errors:
+        click.echo(_("%(n)d problem(s); nothing imported.", n=len(report.errors)), err=True)
+        sys.exit(1)
+    click.echo(_("Dry run: %(n)d rows are correct; nothing imported.", n=report.rows))
+    sys.exit(0 if report.rows else 1)

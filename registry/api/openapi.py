@@ -24,7 +24,7 @@ VERSION_PARAM = {
 
 def document() -> dict:
     """Describe every route of the API, its parameters and answers."""
-    from . import geo
+    from . import geo, zones
     from .enterprises import OPENAPI_SCHEMAS, openapi_paths
 
     spec = {
@@ -217,4 +217,6 @@ def document() -> dict:
     spec["paths"].update(openapi_paths(_json, _ref, ERROR))
     spec["components"]["schemas"].update(geo.OPENAPI_SCHEMAS)
     spec["paths"].update(geo.openapi_paths(_json, _ref, ERROR))
+    spec["components"]["schemas"].update(zones.OPENAPI_SCHEMAS)
+    spec["paths"].update(zones.openapi_paths(_json, _ref, ERROR))
     return spec

@@ -142,7 +142,7 @@ def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = Fal
     if "decision_date" in present:
         raw = values.get("decision_date")
         try:
-            cleaned["decision_date"] = raw if isinstance(raw, date) or not raw else date.fromisoformat(str(raw))
+            cleaned["decision_date"] = None if not raw else raw if isinstance(raw, date) else date.fromisoformat(str(raw))
         except ValueError:
             errors["decision_date"] = [_l("Write dates as YYYY-MM-DD, such as 2005-03-11.")]
     if "priority_groups" in present:

@@ -1,0 +1,181 @@
+"""API routes for zones: list with filters, one zone, and a board's change of figures with a token."""
+from __future__ import annotations
+
+import maps
+from flask import g, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from registry.accounts.permissions import PermissionDenied
+from registry.extensions import db
+from registry.zones import service
+from registry.zones.messages import geodata_message
+from registry.zones.models import Zone, ZoneKind, ZoneStatus
+
+from . import bp
+from .auth import token_required
+from .errors import error_response
+
+# The fields a PATCH may change; the province and the managing board are changed by administrators only.
+WRITABLE = frozenset({
+    *service.TEXT_FIELDS, *service.NUMBER_FIELDS, *service.INTEGER_FIELDS, *service.BOOLEAN_FIELDS,
+    "kind", "status", "parent_id", "commune_codes", "decision_date", "priority_groups",
+})
+_FIGURES = (
+    "location_text", "developer", "decision_number", "founded_year", "total_ha", "industrial_ha", "leased_ha", "available_ha",
+    "land_price_usd_m2", "land_price_note", "wastewater_plant", "wastewater_capacity_m3_day", "solid_waste_service",
+    "power_note", "water_note", "port_km", "airport_km", "expressway_km", "tenants", "sectors", "description", "contact", "website",
+)
+
+
+def zone_json(zone: Zone, *, full: bool = False) -> dict:
+    data = {
+        "id": zone.id,
+        "code": zone.code,
+        "name_vi": zone.name_vi,
+        "name_en": zone.name_en,
+        "kind": zone.kind.value,
+        "status": zone.status.value,
+        "province": zone.province_code,
+        "parent": zone.parent_id,
+        "total_ha": zone.total_ha,
+        "industrial_ha": zone.industrial_ha,
+        "leased_ha": zone.leased_ha,
+        "available_ha": zone.available_ha,
+        "occupancy": zone.occupancy,
+        "location": {"lat": zone.latitude, "lng": zone.longitude} if zone.latitude is not None else None,
+        "bbox": [zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat] if zone.min_lon is not None else None,
+        "boundary_approximate": zone.boundary_approximate if zone.has_boundary else None,
+        "demo": zone.is_demo,
+        "version": zone.version,
+        "url": url_for("zones.detail", zone_id=zone.id, _external=True),
+    }
+    if full:
+        data.update({name: getattr(zone, name) for name in _FIGURES})
+        data.update(
+            communes=list(zone.commune_codes or []),
+            organization={"id": zone.organization.id, "name": zone.organization.name} if zone.organization else None,
+            decision_date=zone.decision_date.isoformat() if zone.decision_date else None,
+            priority_groups=list(zone.priority_groups or []),
+            mapped_ha=zone.mapped_ha,
+            sources=zone.sources or {},
+            updated_at=zone.updated_at.isoformat() + "Z",
+        )
+    return data
+
+
+@bp.get("/zones")
+def zones():
+    """List zones, filtered by province, kind, status and a bounding box."""
+    statement = db.select(Zone)
+    province, kind, status = (request.args.get(name, "").strip() for name in ("province", "kind", "status"))
+    if kind and kind not in set(ZoneKind):
+        return error_response(400, _l("Unknown kind “%(kind)s”; use one of %(kinds)s.", kind=kind, kinds=", ".join(ZoneKind)))
+    if status and status not in set(ZoneStatus):
+        return error_response(400, _l("Unknown status “%(status)s”; use one of %(statuses)s.", status=status, statuses=", ".join(ZoneStatus)))
+    if province:
+        statement = statement.where(Zone.province_code == province.zfill(2))
+    if kind:
+        statement = statement.where(Zone.kind == kind)
+    if status:
+        statement = statement.where(Zone.status == status)
+    if request.args.get("bbox"):
+        try:
+            statement = service.in_bbox(maps.parse_bbox(request.args["bbox"]), statement)
+        except maps.GeodataError as error:
+            return error_response(400, geodata_message(error.code, error.params), {"bbox": [geodata_message(error.code, error.params)]})
+    items = [zone_json(zone) for zone in db.session.scalars(statement.order_by(Zone.province_code, Zone.name_folded))]
+    return jsonify({"items": items, "total": len(items)})
+
+
+@bp.get("/zones/<int:zone_id>")
+def zone(zone_id: int):
+    """One zone with every figure and where each comes from."""
+    record = db.session.get(Zone, zone_id)
+    if record is None:
+        return error_response(404, _l("There is no zone with id %(id)s.", id=zone_id))
+    return jsonify(zone_json(record, full=True))
+
+
+@bp.patch("/zones/<int:zone_id>")
+@token_required
+def update_zone(zone_id: int):
+    """Change some figures of a zone, as an editor of its board, an officer of its province or an administrator."""
+    record = db.session.get(Zone, zone_id)
+    if record is None:
+        return error_response(404, _l("There is no zone with id %(id)s.", id=zone_id))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error_response(400, _l("Send the fields to change as a JSON object."))
+    expected = body.pop("version", None)
+    unknown = sorted(set(body) - WRITABLE)
+    if unknown:
+        return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
+    source = {"source": f"API, {g.api_user.email}", "confidence": ""}
+    try:
+        service.update_zone(g.api_user, record, body, partial=True, sources={name: source for name in body},
+                            expected_version=int(expected) if str(expected or "").isdigit() else None)
+    except PermissionDenied as denied:
+        db.session.rollback()
+        return error_response(403, denied.message)
+    except service.ZoneConflict:
+        db.session.rollback()
+        return error_response(409, _l("The zone changed since version %(version)s; read it again.", version=expected))
+    except service.ZoneError as error:
+        db.session.rollback()
+        return error_response(422, None, error.errors)
+    db.session.commit()
+    return jsonify(zone_json(record, full=True))
+
+
+def openapi_paths(json_response, ref, error) -> dict:
+    """Describe the zone routes for the OpenAPI document."""
+    def param(name, description, schema=None, where="query"):
+        return {"name": name, "in": where, "required": where == "path", "schema": schema or {"type": "string"}, "description": description}
+
+    record = json_response(ref("Zone"), "The zone")
+    zone_id = param("zone_id", "The zone's id", {"type": "integer"}, "path")
+    return {
+        "/zones": {"get": {
+            "summary": "Zones, filtered by province, kind, status and bounding box",
+            "parameters": [
+                param("province", "GSO code of the province"),
+                param("kind", "Kind of zone", {"type": "string", "enum": [k.value for k in ZoneKind]}),
+                param("status", "Status", {"type": "string", "enum": [s.value for s in ZoneStatus]}),
+                param("bbox", "min_lon,min_lat,max_lon,max_lat (WGS84): zones whose boundary box or point meets it"),
+            ],
+            "responses": {"200": json_response({"type": "object", "properties": {
+                "items": {"type": "array", "items": ref("Zone")}, "total": {"type": "integer"}}}, "Zones"), "400": error},
+        }},
+        "/zones/{zone_id}": {
+            "get": {"summary": "One zone with every figure and its sources", "parameters": [zone_id],
+                    "responses": {"200": record, "404": error}},
+            "patch": {
+                "summary": "Change some figures (an editor of the managing board, an officer of the province, an administrator)",
+                "security": [{"bearer": []}], "parameters": [zone_id],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "version": {"type": "integer", "description": "The version you read, to refuse a lost update (409)"},
+                    **{name: {} for name in sorted(WRITABLE)}}}}}},
+                "responses": {"200": record, "400": error, "401": error, "403": error, "404": error, "409": error, "422": error},
+            },
+        },
+    }
+
+
+OPENAPI_SCHEMAS = {
+    "Zone": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "code": {"type": "string"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"},
+            "kind": {"type": "string", "enum": [k.value for k in ZoneKind]},
+            "status": {"type": "string", "enum": [s.value for s in ZoneStatus]},
+            "province": {"type": "string"}, "parent": {"type": "integer", "nullable": True},
+            "total_ha": {"type": "number", "nullable": True}, "industrial_ha": {"type": "number", "nullable": True},
+            "leased_ha": {"type": "number", "nullable": True}, "available_ha": {"type": "number", "nullable": True},
+            "occupancy": {"type": "number", "nullable": True, "description": "Leased over industrial land, in percent"},
+            "location": {"type": "object", "nullable": True, "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}}},
+            "bbox": {"type": "array", "nullable": True, "items": {"type": "number"}},
+            "sources": {"type": "object", "description": "Per figure: {source, confidence H/M/L}"},
+            "version": {"type": "integer"}, "url": {"type": "string"},
+        },
+    },
+}

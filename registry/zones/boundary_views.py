@@ -1,0 +1,172 @@
+"""Boundary pages of a zone: upload a file, preview it beside the published boundary, publish it, restore an old version.
+
+The upload is kept under a random token (instance/imports/boundaries) so the editor can pick a
+coordinate system for it, look at the preview and publish without sending the file again.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import maps
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from registry.accounts.permissions import require
+from registry.extensions import db
+from registry.tabular import staging
+
+from . import boundaries, service
+from .forms import BoundaryUploadForm, PublishForm, RestoreForm
+from .messages import ASK_FOR_CRS, geodata_message
+from .models import BoundaryVersion, Zone
+from .zone_maps import comparison_map
+
+bp = Blueprint("boundary", __name__)
+
+
+def _folder() -> Path:
+    return Path(current_app.instance_path) / "imports" / "boundaries"
+
+
+def _editable(zone_id: int) -> Zone:
+    zone = db.get_or_404(Zone, zone_id)
+    require(current_user, "zone.edit", zone)
+    return zone
+
+
+def _staged(zone: Zone, token: str) -> staging.StagedFile:
+    staged = staging.load(_folder(), token, current_user.id)
+    if staged is None or staged.mapping.get("zone") != str(zone.id):
+        abort(404)
+    return staged
+
+
+def _crs_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("Read it from the file"))] + [SelectChoice(c.code, f"{c.name} ({c.code})") for c in maps.crs_choices()]
+
+
+@bp.route("/<int:zone_id>/boundary", methods=["GET", "POST"])
+@login_required
+def upload(zone_id: int):
+    """Ask for a boundary file; on a problem say what it is, and ask for the CRS when the file does not tell it."""
+    zone = _editable(zone_id)
+    form = BoundaryUploadForm()
+    form.crs.choices = _crs_choices()
+    if not form.validate_on_submit():
+        return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=None)
+    staged = _staged(zone, form.token.data) if form.token.data and not form.file.data else None
+    if form.file.data:
+        data, filename = form.file.data.read(maps.MAX_UPLOAD_BYTES + 1), Path(form.file.data.filename or "").name or "upload"
+    elif staged is not None:
+        data, filename = staged.read(), staged.filename
+    else:
+        form.file.errors.append(_("Choose a boundary file."))
+        return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=None), 422
+    try:
+        maps.read_boundary_file(data, filename, form.crs.data or None)
+    except maps.GeodataError as error:
+        return _refused(form, zone, error, staged, data, filename)
+    if staged is None:
+        staged = _stage(zone, filename, data)
+    return redirect(url_for(".preview", zone_id=zone.id, token=staged.token, crs=form.crs.data or None))
+
+
+def _stage(zone: Zone, filename: str, data: bytes) -> staging.StagedFile:
+    staged = staging.stage(_folder(), current_user.id, filename, data)
+    staged.mapping = {"zone": str(zone.id)}
+    staged.save()
+    return staged
+
+
+def _refused(form: BoundaryUploadForm, zone: Zone, error: maps.GeodataError, staged, data: bytes, filename: str):
+    """Show the problem beside the field it concerns; keep the file when only its coordinate system is missing."""
+    message = geodata_message(error.code, error.params)
+    if error.code in ASK_FOR_CRS:
+        staged = staged or _stage(zone, filename, data)
+        form.token.data = staged.token
+        form.crs.errors = list(form.crs.errors or []) + [message]
+        return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=staged.filename), 422
+    if staged is not None:
+        staged.discard()
+    form.token.data = ""
+    form.file.errors = list(form.file.errors or []) + [message]
+    return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=None), 422
+
+
+def _read(staged: staging.StagedFile, crs: str | None) -> maps.BoundaryUpload:
+    return maps.read_boundary_file(staged.read(), staged.filename, crs or None)
+
+
+@bp.get("/<int:zone_id>/boundary/<token>")
+@login_required
+def preview(zone_id: int, token: str):
+    """Show the new boundary beside the published one, with every notice, before it is published."""
+    zone = _editable(zone_id)
+    staged = _staged(zone, token)
+    crs = request.args.get("crs") or ""
+    try:
+        upload = _read(staged, crs)
+    except maps.GeodataError as error:
+        flash(geodata_message(error.code, error.params), "error")
+        return redirect(url_for(".upload", zone_id=zone.id))
+    return _preview_page(zone, staged, upload, crs)
+
+
+def _preview_page(zone: Zone, staged: staging.StagedFile, upload: maps.BoundaryUpload, crs: str, *, conflict: bool = False):
+    notices = list(upload.notices) + boundaries.review_notices(zone, upload.geometry)
+    form = PublishForm(formdata=None, version=str(zone.version), crs=crs)
+    return render_template(
+        "zones/boundary_preview.html", zone=zone, staged=staged, upload=upload, form=form, conflict=conflict,
+        messages=[geodata_message(n.code, n.params) for n in notices], area_ha=maps.area_hectares(upload.geometry),
+        next_number=len(boundaries.versions_of(zone)) + 1, map_parts=comparison_map(zone, upload.geometry),
+    ), 409 if conflict else 200
+
+
+@bp.post("/<int:zone_id>/boundary/<token>/publish")
+@login_required
+def publish(zone_id: int, token: str):
+    """Publish the previewed boundary as the zone's next version, unless the zone changed since the preview."""
+    zone = _editable(zone_id)
+    staged = _staged(zone, token)
+    form = PublishForm()
+    if not form.validate_on_submit() or not form.version.data.isdigit():
+        abort(400)
+    try:
+        upload = _read(staged, form.crs.data)
+        notices = list(upload.notices) + boundaries.review_notices(zone, upload.geometry)
+        version = boundaries.publish_boundary(current_user, zone, upload.geometry, expected_version=int(form.version.data),
+                                              source=staged.filename, source_crs=upload.source_crs, notices=notices)
+    except maps.GeodataError as error:
+        flash(geodata_message(error.code, error.params), "error")
+        return redirect(url_for(".upload", zone_id=zone.id))
+    except service.ZoneConflict as conflict:
+        db.session.rollback()
+        return _preview_page(db.session.get(Zone, conflict.zone.id), staged, upload, form.crs.data or "", conflict=True)
+    db.session.commit()
+    staged.discard()
+    flash(_("The boundary has been published as version %(n)d.", n=version.number), "success")
+    return redirect(url_for("zones.detail", zone_id=zone.id))
+
+
+@bp.post("/<int:zone_id>/versions/<int:number>/restore")
+@login_required
+def restore(zone_id: int, number: int):
+    """Publish an older boundary version again, as a new version."""
+    zone = _editable(zone_id)
+    old = db.session.scalar(db.select(BoundaryVersion).where(BoundaryVersion.zone_id == zone.id, BoundaryVersion.number == number))
+    form = RestoreForm()
+    if old is None:
+        abort(404)
+    if not form.validate_on_submit() or not form.version.data.isdigit():
+        abort(400)
+    try:
+        version = boundaries.restore(current_user, zone, old, expected_version=int(form.version.data))
+    except service.ZoneConflict:
+        db.session.rollback()
+        flash(_("The zone changed while you were looking at it; nothing was restored. Check the versions below and try again."), "error")
+        return redirect(url_for("zones.detail", zone_id=zone_id, _anchor="boundary-versions"))
+    db.session.commit()
+    flash(_("Version %(old)d has been published again as version %(n)d.", old=number, n=version.number), "success")
+    return redirect(url_for("zones.detail", zone_id=zone.id, _anchor="boundary-versions"))

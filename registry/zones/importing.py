@@ -1,0 +1,293 @@
+"""Import provincial lists of zones (industrial clusters and parks): map the columns, check every row, write all or nothing.
+
+Each row goes through the same `clean_zone` as a zone typed into the form. The caller commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import maps
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from pyproj import Transformer
+from shapely.geometry import Point
+
+from registry.accounts.models import User
+from registry.accounts.permissions import can
+from registry.extensions import db
+from registry.places.models import Province
+from registry.places.service import commune_code_for, normalize_code
+from registry.search.text import fold
+from registry.tabular import Table, TableError, suggest_mapping
+
+from . import service
+from .import_reading import commune_names_in, decision_date_in, kind_from_name, kind_of, read_zone_table, status_of
+from .messages import geodata_message
+from .models import Zone
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "name_vi": ("name_vi", "ten", "tên", "tên cụm công nghiệp", "tên khu công nghiệp", "tên khu", "tên ccn", "tên kcn", "name"),
+    "name_en": ("name_en", "tên tiếng anh", "english name"),
+    "kind": ("kind", "loại", "loại hình", "loai", "type"),
+    "status": ("status", "trangThai", "trạng thái", "tình trạng"),
+    "commune": ("xa", "xã", "xã/phường", "phường/xã", "địa điểm", "vị trí", "địa bàn", "location", "commune"),
+    "decision_number": ("decision_number", "quyetDinh", "quyết định", "quyết định thành lập", "decision"),
+    "founded_year": ("founded_year", "namThanhLap", "năm thành lập", "year founded"),
+    "total_ha": ("total_ha", "dienTich", "diện tích", "tổng diện tích", "diện tích quy hoạch", "area", "area ha"),
+    "industrial_ha": ("industrial_ha", "dienTichDatCongNghiep", "diện tích đất công nghiệp", "industrial land"),
+    "leased_ha": ("leased_ha", "dienTichDaChoThue", "diện tích đã cho thuê", "đã cho thuê", "leased"),
+    "available_ha": ("available_ha", "dienTichConLai", "diện tích còn lại", "còn trống", "available"),
+    "occupancy": ("occupancy", "tyLeLapDay", "tỷ lệ lấp đầy", "lấp đầy"),
+    "tenants": ("tenants", "soDoanhNghiep", "số doanh nghiệp", "số dự án", "tenants"),
+    "sectors": ("sectors", "nganhNghe", "ngành nghề", "ngành nghề thu hút", "sectors"),
+    "developer": ("developer", "chủ đầu tư", "chuDauTu", "nhà đầu tư hạ tầng"),
+    "description": ("description", "moTa", "mô tả", "ghi chú"),
+    "latitude": ("latitude", "lat", "vĩ độ", "y"),
+    "longitude": ("longitude", "lng", "lon", "kinh độ", "x"),
+}
+FIELD_LABELS = {
+    "name_vi": _l("Name in Vietnamese"), "name_en": _l("Name in English"), "kind": _l("Kind (CCN, KCN …)"),
+    "status": _l("Status (hoạt động, xây dựng, quy hoạch)"), "commune": _l("Commune or location (text)"),
+    "decision_number": _l("Founding decision"), "founded_year": _l("Year founded"), "total_ha": _l("Total area (ha)"),
+    "industrial_ha": _l("Industrial land (ha)"), "leased_ha": _l("Leased land (ha)"), "available_ha": _l("Land available (ha)"),
+    "occupancy": _l("Occupancy (%), checked against leased land"), "tenants": _l("Enterprises operating"),
+    "sectors": _l("Sectors"), "developer": _l("Infrastructure developer"), "description": _l("Description"),
+    "latitude": _l("Latitude (or northing)"), "longitude": _l("Longitude (or easting)"),
+}
+FIGURES = ("total_ha", "industrial_ha", "leased_ha", "available_ha", "tenants", "founded_year", "decision_number", "sectors", "status")
+OCCUPANCY_TOLERANCE = 5.0  # percentage points between the list's occupancy and leased ÷ area
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One message about one cell (or, with no row, about the whole file)."""
+
+    row: int | None
+    column: str
+    message: str
+    warning: bool = False
+    existing_id: int | None = None
+
+    def describe(self) -> str:
+        if self.row is None:
+            return self.message
+        return _("Row %(row)d, column “%(column)s”: %(message)s", row=self.row, column=self.column, message=self.message)
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    header: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    lists: list[str] = field(default_factory=list)
+    rows: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.warning]
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.errors if p.row is not None}
+
+    @property
+    def ok(self) -> bool:
+        return self.rows > 0 and not self.errors
+
+    @property
+    def imported(self) -> int:
+        return len(self.created_ids)
+
+
+@dataclass(frozen=True)
+class ImportChoices:
+    """What the file does not say: its province, the default kind and status, the coordinates' CRS and which JSON list."""
+
+    province_code: str
+    kind: str = "industrial_cluster"
+    status: str = "operating"
+    crs: str = "EPSG:4326"
+    list_key: str | None = None
+
+
+def import_zones(actor: User | None, data: bytes, filename: str, choices: ImportChoices,
+                 mapping: dict[str, str] | None = None, *, dry_run: bool) -> ImportReport:
+    """Check every row of a zone list and, unless `dry_run` or any row is bad, create every zone.
+
+    `actor` None is the command line; an officer imports only into a province they may edit.
+    """
+    report = ImportReport(filename=filename)
+    try:
+        table, report.lists = read_zone_table(data, filename, choices.list_key)
+        transformer = _transformer(choices.crs)
+    except (TableError, maps.GeodataError) as error:
+        report.problems.append(ImportProblem(None, "", _message(error)))
+        return report
+    report.header, report.rows = table.header, len(table.rows)
+    report.mapping = resolve_mapping(table.header, mapping)
+    if not _checked_mapping(report) or not _allowed(actor, choices.province_code, report):
+        return report
+    accepted = check_rows(table, report, choices, transformer)
+    if dry_run or report.errors:
+        return report
+    source = _("import: %(filename)s", filename=filename)[:200]
+    report.created_ids = [_create(values, source).id for values in accepted]
+    return report
+
+
+def _message(error: TableError | maps.GeodataError) -> str:
+    return str(error.message) if isinstance(error, TableError) else geodata_message(error.code, error.params)
+
+
+def _transformer(crs: str) -> Transformer | None:
+    chosen = maps.parse_crs(crs or "EPSG:4326")
+    return None if chosen.to_epsg() == 4326 else Transformer.from_crs(chosen, "EPSG:4326", always_xy=True)
+
+
+def resolve_mapping(header: list[str], chosen: dict[str, str] | None) -> dict[str, str]:
+    """Combine the user's choices with suggestions for the other headers; "" means "do not import"."""
+    chosen = {name: value for name, value in (chosen or {}).items() if name in header}
+    suggested = suggest_mapping([h for h in header if h not in chosen], {f: s for f, s in FIELDS.items() if f not in chosen.values()})
+    return {name: value for name, value in {**suggested, **chosen}.items() if value in FIELDS}
+
+
+def _checked_mapping(report: ImportReport) -> bool:
+    used: dict[str, str] = {}
+    for name, field_name in report.mapping.items():
+        if field_name in used:
+            report.problems.append(ImportProblem(None, name, _("Columns “%(first)s” and “%(second)s” are both matched to “%(field)s”; choose one.",
+                                                               first=used[field_name], second=name, field=FIELD_LABELS[field_name])))
+        used[field_name] = name
+    if "name_vi" not in used:
+        report.problems.append(ImportProblem(None, "", _("No column is matched to “%(field)s”, which every row needs.", field=FIELD_LABELS["name_vi"])))
+    if not report.rows:
+        report.problems.append(ImportProblem(None, "", _("The file has a header but no rows below it.")))
+    return not report.errors
+
+
+def _allowed(actor: User | None, province_code: str, report: ImportReport) -> bool:
+    province = db.session.get(Province, normalize_code(province_code, 2) or "")
+    if province is None:
+        report.problems.append(ImportProblem(None, "", _("Choose the province of the list.")))
+    elif actor is not None and not can(actor, "zone.edit", SimpleNamespace(organization_id=None, province_code=province.code)):
+        report.problems.append(ImportProblem(None, "", _("Only officers of %(province)s and administrators import its zones.", province=province.name_vi)))
+    return not report.errors
+
+
+def check_rows(table: Table, report: ImportReport, choices: ImportChoices, transformer: Transformer | None) -> list[dict]:
+    """Clean every row, recording each problem by row and column; return the values of the rows that passed."""
+    columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
+    province_code = normalize_code(choices.province_code, 2)
+    existing = {fold(name): id_ for id_, name in db.session.execute(
+        db.select(Zone.id, Zone.name_vi).where(Zone.province_code == province_code))}
+    first_row_of: dict[str, int] = {}
+    accepted = []
+    for row in table.rows:
+        cells = {f: row.cells[index] for f, (_name, index) in columns.items()}
+        problems: list[tuple[str, str, bool, int | None]] = []
+        values = row_values(cells, choices, province_code, transformer, problems)
+        try:
+            service.clean_zone(values)
+        except service.ZoneError as error:
+            problems += [(f, str(m), False, None) for f, ms in error.errors.items() for m in ms]
+        folded = fold(values["name_vi"])
+        if folded and folded in existing:
+            problems.append(("name_vi", _("A zone of this name is already recorded in the province."), False, existing[folded]))
+        first = first_row_of.setdefault(folded, row.number)
+        if folded and first != row.number:
+            problems.append(("name_vi", _("The same name is already on row %(row)d of the file.", row=first), False, None))
+        for field_name, message, warning, existing_id in problems:
+            column = columns.get(_column_of(field_name), ("", 0))[0] or str(FIELD_LABELS.get(field_name, field_name))
+            report.problems.append(ImportProblem(row.number, column, message, warning, existing_id))
+        if not any(not warning for _f, _m, warning, _e in problems):
+            accepted.append(values)
+    report.problems.sort(key=lambda p: (p.row or 0, p.warning))
+    return accepted
+
+
+def _column_of(field_name: str) -> str:
+    return {"commune_codes": "commune", "location_text": "commune", "kind": "kind", "decision_date": "decision_number"}.get(field_name, field_name)
+
+
+def row_values(cells: dict[str, str], choices: ImportChoices, province_code: str | None, transformer: Transformer | None,
+               problems: list) -> dict:
+    """Turn one row's cells into `clean_zone` input, noting what cannot be read or does not add up."""
+    values: dict = {name: cells[name] for name in FIELDS if name in cells and name not in {"commune", "kind", "status", "occupancy"}}
+    values["province_code"] = province_code
+    values["name_vi"] = cells.get("name_vi", "")
+    values["kind"] = _kind(cells, choices, problems)
+    values["status"] = (status_of(cells["status"]) or cells["status"]) if cells.get("status") else choices.status
+    if cells.get("commune"):
+        values["location_text"] = cells["commune"][:500]
+        values["commune_codes"] = _communes(cells["commune"], province_code, problems)
+    if cells.get("decision_number"):
+        values["decision_date"] = decision_date_in(cells["decision_number"])
+    _place(values, transformer, problems)
+    _check_occupancy(cells, problems)
+    return values
+
+
+def _kind(cells: dict[str, str], choices: ImportChoices, problems: list) -> str:
+    text = cells.get("kind", "")
+    if text:
+        kind = kind_of(text)
+        if kind is None:
+            problems.append(("kind", _("“%(value)s” is not a kind of zone we know (CCN, KCN, KKT …).", value=text), False, None))
+        return kind or text
+    return kind_from_name(cells.get("name_vi", "")) or choices.kind
+
+
+def _communes(text: str, province_code: str | None, problems: list) -> list[str]:
+    codes = []
+    for name in commune_names_in(text):
+        code = commune_code_for(province_code, name)
+        if code and code != name:
+            codes.append(code)
+        else:
+            problems.append(("commune", _("“%(name)s” is not a commune of the province today (communes were merged in 2025); "
+                                          "the text is kept as the location.", name=name), True, None))
+    return list(dict.fromkeys(codes))
+
+
+def _place(values: dict, transformer: Transformer | None, problems: list) -> None:
+    """Reproject the row's point when needed, and say so when latitude and longitude are swapped."""
+    try:
+        y, x = float(str(values.get("latitude")).replace(",", ".")), float(str(values.get("longitude")).replace(",", "."))
+    except ValueError:
+        return  # empty or not a number: clean_zone names the problem
+    if transformer is not None:
+        x, y = transformer.transform(x, y)
+        values["longitude"], values["latitude"] = round(x, 6), round(y, 6)
+    if not maps.is_inside_vietnam(Point(x, y)) and maps.is_inside_vietnam(Point(y, x)):
+        problems.append(("latitude", _("Latitude and longitude appear to be swapped: the point lies in Vietnam only with the two exchanged."), False, None))
+        values["latitude"] = values["longitude"] = None
+
+
+def _check_occupancy(cells: dict[str, str], problems: list) -> None:
+    """Warn when the list's occupancy disagrees with leased land over area by more than 5 points."""
+    try:
+        stated = float(cells.get("occupancy", "").replace(",", "."))
+        leased = float(cells.get("leased_ha", "").replace(",", "."))
+        base = float((cells.get("industrial_ha") or cells.get("total_ha", "")).replace(",", "."))
+    except ValueError:
+        return
+    if base <= 0:
+        return
+    computed = 100 * leased / base
+    if abs(computed - stated) > OCCUPANCY_TOLERANCE:
+        problems.append(("occupancy", _("The list gives an occupancy of %(stated)s %%, but leased land over area is %(computed)s %%; "
+                                        "the zone shows the computed figure.", stated=round(stated, 1), computed=round(computed, 1)), True, None))
+
+
+def _create(values: dict, source: str) -> Zone:
+    cleaned_figures = {name: {"source": source, "confidence": ""} for name in FIGURES if values.get(name) not in (None, "")}
+    if values.get("latitude") not in (None, ""):
+        cleaned_figures["location"] = {"source": source, "confidence": ""}
+    return service.create_zone(None, values, sources=cleaned_figures)

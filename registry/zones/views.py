@@ -1,0 +1,244 @@
+"""Zone pages: the list, a zone, a new zone and the board's editing of its figures.
+
+Boundary uploads and list imports are nested blueprints (boundary_views, import_views) under /zones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from registry.accounts.permissions import can, require, reviewed_provinces
+from registry.audit.models import utcnow
+from registry.enterprises.models import Enterprise, Status
+from registry.extensions import db
+from registry.places import service as places
+
+from . import boundaries, boundary_views, import_views, service
+from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
+from .models import Zone, ZoneKind, ZoneStatus
+from .zone_maps import zone_map
+
+bp = Blueprint("zones", __name__, url_prefix="/zones")
+bp.register_blueprint(boundary_views.bp)
+bp.register_blueprint(import_views.bp)
+SORTS = {
+    "name": (Zone.name_folded,),
+    "province": (Zone.province_code, Zone.name_folded),
+    "total": (Zone.total_ha.desc(), Zone.name_folded),
+    "available": (Zone.available_ha.desc(), Zone.name_folded),
+}
+
+
+@bp.app_template_global()
+def zone_labels() -> dict:
+    return {"kind": KIND_LABELS, "status": STATUS_LABELS, "field": FIELD_LABELS}
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    province: str = ""
+    kind: str = ""
+    status: str = ""
+    min_available: float | None = None
+    sort: str = "province"
+
+    @classmethod
+    def from_args(cls, args) -> ListFilters:
+        minimum = args.get("min_available", "").replace(",", ".").strip()
+        try:
+            min_available = max(float(minimum), 0.0) if minimum else None
+        except ValueError:
+            min_available = None
+        return cls(
+            province=args.get("province", "") if places.normalize_code(args.get("province"), 2) else "",
+            kind=args.get("kind", "") if args.get("kind") in set(ZoneKind) else "",
+            status=args.get("status", "") if args.get("status") in set(ZoneStatus) else "",
+            min_available=min_available,
+            sort=args.get("sort", "") if args.get("sort") in SORTS else "province",
+        )
+
+
+def _listed(filters: ListFilters) -> list[Zone]:
+    statement = db.select(Zone)
+    if filters.province:
+        statement = statement.where(Zone.province_code == filters.province)
+    if filters.kind:
+        statement = statement.where(Zone.kind == filters.kind)
+    if filters.status:
+        statement = statement.where(Zone.status == filters.status)
+    if filters.min_available is not None:
+        statement = statement.where(Zone.available_ha >= filters.min_available)
+    # NULLs last on both databases: PostgreSQL sorts them first in a descending order.
+    nulls = (Zone.available_ha.is_(None),) if filters.sort == "available" else (Zone.total_ha.is_(None),) if filters.sort == "total" else ()
+    return list(db.session.scalars(statement.order_by(*nulls, *SORTS[filters.sort])))
+
+
+@bp.route("/")
+def index():
+    """List zones with their land and infrastructure, filtered by province, kind, status and free land."""
+    filters = ListFilters.from_args(request.args)
+    return render_template("zones/list.html", zones=_listed(filters), filters=filters, provinces=places.all_provinces(),
+                           may_create=_may_create(), may_import=_may_create())
+
+
+def _may_create() -> bool:
+    provinces = reviewed_provinces(current_user)
+    return provinces is None or bool(provinces)
+
+
+@bp.route("/<int:zone_id>")
+def detail(zone_id: int):
+    """Show a zone: figures with their sources, infrastructure, sub-zones, enterprises, boundary versions and a map."""
+    zone = db.get_or_404(Zone, zone_id)
+    children = list(db.session.scalars(db.select(Zone).where(Zone.parent_id == zone.id).order_by(Zone.name_folded)))
+    enterprises = list(db.session.scalars(
+        db.select(Enterprise).where(Enterprise.zone_id == zone.id, Enterprise.status == Status.PUBLISHED).order_by(Enterprise.name_vi)))
+    may_edit = can(current_user, "zone.edit", zone)
+    return render_template(
+        "zones/detail.html", zone=zone, children=children, enterprises=enterprises, versions=boundaries.versions_of(zone),
+        may_edit=may_edit, source_of=_source_of(zone),
+        communes=[places.get_commune(code) for code in zone.commune_codes or []], map_parts=zone_map(zone, children, enterprises),
+    )
+
+
+def _source_of(zone: Zone):
+    """Return a lookup from a figure's field to its source entry ({"source", "confidence"}), or None."""
+    aliases = {"decision_date": "decision_number", "latitude": "location", "longitude": "location", "occupancy": "leased_ha"}
+
+    def lookup(name: str) -> dict | None:
+        sources = zone.sources or {}
+        return sources.get(name) or sources.get(aliases.get(name, ""))
+
+    return lookup
+
+
+def _form_values(form: ZoneForm, province_code: str) -> dict:
+    """Turn the submitted form into the service's input, resolving communes given by name."""
+    names = [part.strip() for part in (form.commune_codes.data or "").replace(",", ";").split(";") if part.strip()]
+    values = {name: form[name].data for name in FIGURE_FIELDS}
+    values["commune_codes"] = [places.commune_code_for(province_code, name) for name in names]
+    values["province_code"] = province_code
+    return values
+
+
+def _fill(form: ZoneForm, zone: Zone) -> None:
+    for name in FIGURE_FIELDS:
+        value = getattr(zone, name)
+        if name in {"kind", "status"}:
+            value = value.value
+        elif name in {"wastewater_plant", "solid_waste_service"}:
+            value = "" if value is None else ("1" if value else "0")
+        elif name == "commune_codes":
+            value = "; ".join(places.get_commune(code).name_vi for code in value or [])
+        elif name == "priority_groups":
+            value = "; ".join(value or [])
+        form[name].data = "" if value is None else str(value)
+    form.version.data = str(zone.version)
+
+
+def _parent_choices(province_code: str, zone: Zone | None) -> list[SelectChoice]:
+    others = db.session.scalars(db.select(Zone).where(Zone.province_code == province_code).order_by(Zone.name_folded))
+    return [SelectChoice("", _("None"))] + [SelectChoice(str(z.id), z.name_vi) for z in others if zone is None or z.id != zone.id]
+
+
+def _show_errors(form: ZoneForm, error: service.ZoneError) -> None:
+    for field_name, messages in error.errors.items():
+        if field_name in form:
+            form[field_name].errors = list(form[field_name].errors or []) + [str(m) for m in messages]
+        else:
+            for message in messages:
+                flash(str(message), "error")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Record a zone, as an officer of its province or an administrator."""
+    if not _may_create():
+        abort(403)
+    form = NewZoneForm()
+    form.province_code.choices = [SelectChoice("", _("Choose a province"))] + [SelectChoice(p.code, p.name_vi) for p in places.all_provinces()]
+    form.organization_id.choices = [SelectChoice("", _("None"))] + [SelectChoice(str(o.id), o.name) for o in service.boards()]
+    form.parent_id.choices = _parent_choices(form.province_code.data or "", None)
+    if form.validate_on_submit():
+        values = _form_values(form, form.province_code.data)
+        board = next((o for o in service.boards() if str(o.id) == form.organization_id.data), None)
+        try:
+            zone = service.create_zone(current_user, values, organization=board, sources=_edit_sources(values, None))
+        except service.ZoneError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+            return render_template("zones/form.html", form=form, zone=None), 422
+        db.session.commit()
+        flash(_("The zone has been recorded."), "success")
+        return redirect(url_for(".detail", zone_id=zone.id))
+    return render_template("zones/form.html", form=form, zone=None)
+
+
+@bp.route("/<int:zone_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(zone_id: int):
+    """Change a zone's figures; a save based on an older version shows both versions instead of overwriting."""
+    zone = db.get_or_404(Zone, zone_id)
+    require(current_user, "zone.edit", zone)
+    form = ZoneForm()
+    form.parent_id.choices = _parent_choices(zone.province_code, zone)
+    if request.method == "GET":
+        _fill(form, zone)
+    elif form.validate_on_submit():
+        values = _form_values(form, zone.province_code)
+        try:
+            changed = _changed_fields(zone, values)
+            service.update_zone(current_user, zone, values, expected_version=_version(form), sources=_edit_sources(values, changed))
+        except service.ZoneConflict as conflict:
+            db.session.rollback()
+            return _conflict(form, conflict.zone.id)
+        except service.ZoneError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+            return render_template("zones/form.html", form=form, zone=zone), 422
+        db.session.commit()
+        flash(_("The zone's figures have been saved."), "success")
+        return redirect(url_for(".detail", zone_id=zone.id))
+    return render_template("zones/form.html", form=form, zone=zone)
+
+
+def _version(form: ZoneForm) -> int:
+    """Return the version the editor started from; a form without one is treated as stale rather than trusted."""
+    text = (form.version.data or "").strip()
+    return int(text) if text.isdigit() else -1
+
+
+def _changed_fields(zone: Zone, values: dict) -> set[str]:
+    """Name the figures whose cleaned value differs from the saved one (so only they get a new source)."""
+    cleaned = service.clean_zone(values, current=zone, partial=True)
+    return {name for name, value in cleaned.items() if getattr(zone, name) != value}
+
+
+def _edit_sources(values: dict, changed: set[str] | None) -> dict:
+    """Say who gave each changed figure: the editor's organization and account, and the date."""
+    organizations = ", ".join(m.organization.name for m in current_user.memberships if m.organization) or current_user.email
+    source = _("%(org)s, entered by %(email)s on %(date)s", org=organizations, email=current_user.email, date=utcnow().date().isoformat())
+    names = changed if changed is not None else {name for name, value in values.items() if value not in (None, "", [])}
+    names = {"decision_number" if n == "decision_date" else "location" if n in {"latitude", "longitude"} else n for n in names}
+    return {name: {"source": source, "confidence": ""} for name in names}
+
+
+def _conflict(form: ZoneForm, zone_id: int):
+    """Show what is saved now beside what the editor sent, with their values kept in a form on the new version."""
+    db.session.expire_all()
+    saved = db.session.get(Zone, zone_id)
+    mine = ZoneForm(formdata=None)
+    mine.parent_id.choices = _parent_choices(saved.province_code, saved)
+    for name in FIGURE_FIELDS:
+        mine[name].data = form[name].data
+    mine.version.data = str(saved.version)
+    theirs = ZoneForm(formdata=None)
+    theirs.parent_id.choices = mine.parent_id.choices
+    _fill(theirs, saved)
+    differing = [name for name in FIGURE_FIELDS if str(theirs[name].data or "").strip() != str(mine[name].data or "").strip()]
+    return render_template("zones/conflict.html", zone=saved, form=mine, theirs=theirs, differing=differing), 409
