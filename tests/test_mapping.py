@@ -152,7 +152,7 @@ def test_enterprises_geojson_finds_points_in_a_box(client, places):
     assert collection["truncated"] is False
     feature = next(f for f in collection["features"] if f["properties"]["id"] == places["near"])
     assert feature["geometry"]["coordinates"] == [108.751, 15.201]
-    assert feature["properties"]["url"] == f"/enterprises/{places['near']}"
+    assert collection["url_template"].replace("{id}", str(places["near"])) == f"/enterprises/{places['near']}"
 
 
 def test_enterprises_geojson_finds_points_within_a_radius_nearest_first(client, places):

@@ -21,7 +21,7 @@ from registry.search.text import fold
 from registry.zones import service as zones
 from registry.zones.models import Zone, ZoneKind
 
-from .features import ZONE_COLUMNS, enterprise_point, url_pattern, zone_rows
+from .features import ZONE_COLUMNS, enterprise_point, url_pattern, zone_features
 
 MAX_POINTS = 20_000
 MAX_RADIUS_KM = 200
@@ -158,11 +158,13 @@ def zone_layer(filters: MapFilters, bbox: Bbox | None, zoom: float | None, local
     if filters.catalog:
         wanted = catalog_codes(filters.catalog) or set()
         rows = [row for row in rows if wanted.intersection(row.priority_groups or [])]
-    shaped = zone_rows(rows, locale)
-    if bbox is not None:
-        # The SQL prefilter compares bounding boxes; keep only shapes that really meet the box.
-        shaped = maps.rows_in_bbox(shaped, bbox)
-    return maps.feature_collection(shaped, zoom if zoom is not None else zoom_for(bbox))
+    level = round(zoom if zoom is not None else zoom_for(bbox))
+    return {"type": "FeatureCollection", "features": zone_features(rows, locale, level, bbox, _display_boundaries)}
+
+
+def _display_boundaries(ids: list[int]) -> dict[int, str]:
+    """Read the stored display GeoJSON of these zones."""
+    return dict(db.session.execute(db.select(Zone.id, Zone.display_geojson).where(Zone.id.in_(ids))).all())
 
 
 @dataclass
@@ -194,12 +196,12 @@ def enterprise_layer(query: PointQuery, viewer: User | None, locale: str) -> dic
         measured = sorted(((distance_km(lat, lng, row.latitude, row.longitude), row.id, row) for row in rows), key=lambda m: m[:2])
         rows = [row for km, _key, row in measured if km <= radius]
     truncated = truncated or len(rows) > query.limit
-    page = url_pattern("enterprises.detail", "enterprise_id") or ""
     features = [
-        enterprise_point(row.id, (row.name_en if locale == "en" else row.name_vi) or row.name_vi, row.longitude, row.latitude, page)
+        enterprise_point(row.id, (row.name_en if locale == "en" else row.name_vi) or row.name_vi, row.longitude, row.latitude)
         for row in rows[: query.limit]
     ]
-    return {"type": "FeatureCollection", "features": features, "truncated": truncated}
+    url_template = url_pattern("enterprises.detail", "enterprise_id")
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "url_template": url_template}
 
 
 def _around(lat: float, lng: float, radius_km: float) -> Bbox:

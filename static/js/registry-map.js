@@ -53,7 +53,7 @@
     var box = element("div", "map-popup");
     box.appendChild(element("strong", "map-popup-title", props.name));
     var list = element("dl");
-    row(list, labels.kind, props.kind_label || props.kind);
+    if (props.kind_label || props.kind) { row(list, labels.kind, props.kind_label || props.kind); }
     if (typeof props.available_ha === "number") {
       row(list, labels.available, formatNumber(config, props.available_ha, 2) + " " + labels.hectares);
     }
@@ -222,9 +222,22 @@
     if (instance.statusLine) { instance.statusLine.textContent = message || ""; }
   }
 
+  // Point layers name each page once, as url_template, rather than in every feature.
+  function withUrls(collection) {
+    var template = collection && collection.url_template;
+    if (typeof template === "string") {
+      (collection.features || []).forEach(function (feature) {
+        var props = feature.properties || {};
+        if (!props.url && props.id !== undefined) { props.url = template.replace("{id}", encodeURIComponent(props.id)); }
+      });
+    }
+    return collection;
+  }
+
   function fetchJson(url, signal) {
     return fetch(url, { headers: { "Accept": "application/geo+json, application/json" }, signal: signal })
-      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); });
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(withUrls);
   }
 
   function fitTo(instance, layers) {
