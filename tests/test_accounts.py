@@ -173,3 +173,12 @@ def test_an_admin_adds_an_organization_and_bad_province_is_a_field_error(app, cl
     assert good.status_code == 302
     with app.app_context():
         assert service.find_organization("Sở Công Thương Gia Lai").province_code == "52"
+
+
+def test_organizations_are_found_whatever_the_case_of_vietnamese_capitals(ctx):
+    from registry.accounts import service
+
+    created = service.create_organization(None, "Đoàn Kiểm tra Môi trường", "association")
+    assert service.find_organization("đoàn kiểm tra môi trường") is created
+    with pytest.raises(service.AccountError):
+        service.create_organization(None, "ĐOÀN KIỂM TRA MÔI TRƯỜNG", "association")

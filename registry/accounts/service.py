@@ -59,7 +59,13 @@ def find_user(email: str) -> User | None:
 
 
 def find_organization(name: str) -> Organization | None:
-    return db.session.scalar(db.select(Organization).where(func.lower(Organization.name) == name.strip().lower()))
+    """Find an organization by name, ignoring case (Vietnamese capitals too, which SQLite's lower() leaves alone)."""
+    wanted = name.strip()
+    exact = db.session.scalar(db.select(Organization).where(Organization.name == wanted))
+    if exact is not None:
+        return exact
+    folded = wanted.casefold()
+    return next((o for o in db.session.scalars(db.select(Organization)) if o.name.casefold() == folded), None)
 
 
 def create_organization(

@@ -27,7 +27,7 @@ def review_notices(zone: Zone, geometry: BaseGeometry) -> list[maps.Notice]:
     mismatch = maps.area_mismatch(declared, computed) if declared else None
     if mismatch is not None:
         notices.append(mismatch)
-    if zone.latitude is not None and zone.longitude is not None and zone.min_lon is None:
+    if zone.latitude is not None and zone.longitude is not None:
         lon, lat = maps.centroid(geometry)
         _az, _back, metres = _GEOD.inv(zone.longitude, zone.latitude, lon, lat)
         if metres / 1000 > FAR_FROM_RECORDED_KM:
