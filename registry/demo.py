@@ -25,13 +25,15 @@ REPRESENTATIVE = "rep@demo.cnmt.vn"
 ORGANIZATIONS = [
     ("Bộ Công Thương (demo)", "ministry", None),
     ("Sở Công Thương Quảng Ngãi (demo)", "department", "51"),
-    ("Ban Quản lý KKT Dung Quất và các KCN Quảng Ngãi (demo)", "zone_board", "51"),
 ]
+# The demo zone editor works in the real board that manages the reference zones of Dung Quất,
+# so it can try editing figures and boundaries; the account itself is demo and removable.
+DUNG_QUAT_BOARD = "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi"
 USERS = [
     ("admin@demo.cnmt.vn", "Quản trị viên (demo)", "admin", "Bộ Công Thương (demo)"),
     ("ministry@demo.cnmt.vn", "Cán bộ Bộ Công Thương (demo)", "province_officer", "Bộ Công Thương (demo)"),
     ("officer.qng@demo.cnmt.vn", "Cán bộ Sở Công Thương Quảng Ngãi (demo)", "province_officer", "Sở Công Thương Quảng Ngãi (demo)"),
-    ("zone.dungquat@demo.cnmt.vn", "Biên tập viên KKT Dung Quất (demo)", "zone_editor", "Ban Quản lý KKT Dung Quất và các KCN Quảng Ngãi (demo)"),
+    ("zone.dungquat@demo.cnmt.vn", "Biên tập viên KKT Dung Quất (demo)", "zone_editor", DUNG_QUAT_BOARD),
 ]
 
 
@@ -42,6 +44,8 @@ def load_demo() -> list[str]:
         if accounts.find_organization(name) is None:
             accounts.create_organization(None, name, kind, province, is_demo=True)
             created += 1
+    if accounts.find_organization(DUNG_QUAT_BOARD) is None:  # the reference zones were removed or never loaded
+        accounts.create_organization(None, DUNG_QUAT_BOARD, "zone_board", QUANG_NGAI)
     for email, full_name, role, org_name in USERS:
         if accounts.find_user(email) is None:
             accounts.create_user(

@@ -74,3 +74,18 @@ def test_demo_remove_keeps_real_enterprises(app, runner):
     assert runner.invoke(args=["demo", "remove"]).exit_code == 0
     with app.app_context():
         assert [e.tax_code for e in db.session.scalars(db.select(Enterprise))] == ["0314409058"]
+
+
+def test_the_demo_zone_editor_edits_the_dung_quat_reference_zones(app):
+    from registry.accounts.permissions import can
+    from registry.accounts.service import find_user
+    from registry.demo import load_demo
+    from registry.zones.reference import load_reference_zones
+    from registry.zones.service import find_by_code
+
+    with app.app_context():
+        load_reference_zones()
+        load_demo()
+        editor = find_user("zone.dungquat@demo.cnmt.vn")
+        assert can(editor, "zone.edit", find_by_code("51-kkt-dung-quat"))
+        assert not can(editor, "zone.edit", find_by_code("52-kkt-nhon-hoi"))
