@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import database, i18n
     from .accounts.views import install as install_accounts
     from .audit.service import install as install_audit
+    from .enterprises.placement import install as install_placement
     from .extensions import csrf, db, migrate
 
     db.init_app(app)
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.install(app)
     install_accounts(app)
     install_audit()
+    install_placement()
     database.install(app)
 
     from . import errors
@@ -44,10 +46,15 @@ def create_app(config: dict | None = None) -> Flask:
     from .enterprises.review_views import bp as enterprise_review_bp
     from .enterprises.views import bp as enterprises_bp
     from .home.views import bp as home_bp
+    from .mapping.views import bp as mapping_bp
     from .places.views import bp as places_bp
     from .search.views import bp as search_bp
+    from .zones.views import bp as zones_bp
 
-    blueprints = (home_bp, accounts_bp, places_bp, catalog_bp, enterprises_bp, enterprise_review_bp, enterprise_io_bp, audit_bp, search_bp, api_bp)
+    blueprints = (
+        home_bp, accounts_bp, places_bp, catalog_bp, enterprises_bp, enterprise_review_bp, enterprise_io_bp,
+        zones_bp, mapping_bp, audit_bp, search_bp, api_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.install(app)
