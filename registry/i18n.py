@@ -1,6 +1,8 @@
 """Vietnamese first, English second: choose the locale and format numbers, dates and areas."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
@@ -10,15 +12,30 @@ from .extensions import babel
 def select_locale() -> str:
     """Use the language chosen with the switch (copied from the account at sign-in), else Vietnamese.
 
+    API calls without a chosen language follow their Accept-Language header.
+
     The signed-in user is not consulted here: loading it may itself need a translated message.
     """
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return command_line_locale(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in languages:
         return chosen
+    if request.path.startswith("/api/"):
+        # Scripts have no language switch: the API answers in the language they ask for.
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def command_line_locale(languages) -> str | None:
+    """Read the language of a command from the environment (LC_ALL, LC_MESSAGES, LANG), as other tools do."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            language = value.split("_")[0].split(".")[0].lower()
+            return language if language in languages else None
+    return None
 
 
 def locale_code() -> str:

@@ -161,3 +161,11 @@ class Accounts:
 @pytest.fixture
 def accounts(app):
     return Accounts(app)
+
+
+@pytest.fixture
+def english(client, monkeypatch):
+    """Read pages and command output in English (the site's default is Vietnamese)."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    client.get("/language/en")
+    return client

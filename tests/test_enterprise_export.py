@@ -36,7 +36,7 @@ def read_csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
-def test_csv_export_neutralises_formulas_and_keeps_html_as_text(client, records):
+def test_csv_export_neutralises_formulas_and_keeps_html_as_text(client, records, english):
     response = client.get("/enterprises/export.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = {row["Tax code"]: row for row in read_csv(response)}
@@ -50,7 +50,7 @@ def test_csv_export_neutralises_formulas_and_keeps_html_as_text(client, records)
     assert rows["0100109106"]["Province code"] == "51" and rows["0100109106"]["Staff"] == "10"
 
 
-def test_xlsx_export_stores_formula_like_names_as_text(client, records):
+def test_xlsx_export_stores_formula_like_names_as_text(client, records, english):
     response = client.get("/enterprises/export.xlsx")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
@@ -64,7 +64,7 @@ def test_xlsx_export_stores_formula_like_names_as_text(client, records):
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_exports_take_the_list_filters(client, records):
+def test_exports_take_the_list_filters(client, records, english):
     rows = read_csv(client.get("/enterprises/export.csv?province=51"))
     assert sorted(row["Tax code"] for row in rows) == ["0100109106", "0100233583", "0101248141"]
     rows = read_csv(client.get("/enterprises/export.csv?q=quan+trac"))
@@ -73,7 +73,7 @@ def test_exports_take_the_list_filters(client, records):
     assert sheet.max_row == 3
 
 
-def test_an_empty_export_still_has_its_header(client):
+def test_an_empty_export_still_has_its_header(client, english):
     rows = client.get("/enterprises/export.csv").get_data(as_text=True)
     assert rows.startswith("\ufeffTax code,")
     assert rows.count("\r\n") == 1

@@ -45,7 +45,7 @@ def officer(client, accounts):
     return client
 
 
-def test_a_good_csv_with_vietnamese_headers_imports_after_mapping(app, officer):
+def test_a_good_csv_with_vietnamese_headers_imports_after_mapping(app, officer, english):
     token = staged_token(upload(officer, GOOD.encode(), "danh-sach.csv"))
     page = officer.get(f"/enterprises/import/{token}/columns").get_data(as_text=True)
     assert '<option selected value="tax_code">' in page or 'value="tax_code" selected' in page
@@ -69,7 +69,7 @@ def test_a_good_csv_with_vietnamese_headers_imports_after_mapping(app, officer):
     assert officer.get(f"/enterprises/import/{token}/preview").status_code == 404  # the staged file is gone
 
 
-def test_an_xlsx_with_a_title_row_and_merged_header_imports(app, officer, ctx):
+def test_an_xlsx_with_a_title_row_and_merged_header_imports(app, officer, ctx, english):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["DANH SÁCH DOANH NGHIỆP MÔI TRƯỜNG TỈNH QUẢNG NGÃI"])
@@ -88,7 +88,7 @@ def test_an_xlsx_with_a_title_row_and_merged_header_imports(app, officer, ctx):
 
 
 @pytest.mark.parametrize("encode", [to_cp1258, lambda text: text.encode("utf-16")])
-def test_legacy_encodings_are_detected(ctx, encode):
+def test_legacy_encodings_are_detected(ctx, encode, english):
     from registry.enterprises.importing import import_enterprises
 
     report = import_enterprises(None, encode(GOOD * 2), "ds.csv", dry_run=True)
@@ -97,7 +97,7 @@ def test_legacy_encodings_are_detected(ctx, encode):
     assert report.rows == 5  # the header repeated is a row with errors, the empty rows are skipped
 
 
-def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_imported(app, officer):
+def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_imported(app, officer, english):
     bad = GOOD + ",Công ty Không Mã,Quảng Ngãi,,,,\n0100109107,Công ty Sai Số,Quảng Ngãi,,,,\n"
     token = staged_token(upload(officer, bad.encode(), "ds.csv"))
     preview = officer.get(f"/enterprises/import/{token}/preview").get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_imported(app, of
     assert count_enterprises(app) == 0
 
 
-def test_duplicate_tax_codes_in_the_registry_and_in_the_file_are_errors(app, ctx):
+def test_duplicate_tax_codes_in_the_registry_and_in_the_file_are_errors(app, ctx, english):
     from registry.enterprises.importing import import_enterprises
     from registry.enterprises.service import create_enterprise
 
@@ -126,7 +126,7 @@ def test_duplicate_tax_codes_in_the_registry_and_in_the_file_are_errors(app, ctx
     assert db.session.scalar(db.select(db.func.count()).select_from(Enterprise)) == 1
 
 
-def test_a_similar_name_in_the_province_is_a_warning_and_flagged_on_commit(ctx):
+def test_a_similar_name_in_the_province_is_a_warning_and_flagged_on_commit(ctx, english):
     from registry.enterprises.importing import import_enterprises
     from registry.enterprises.service import create_enterprise
 
@@ -137,7 +137,7 @@ def test_a_similar_name_in_the_province_is_a_warning_and_flagged_on_commit(ctx):
     assert db.session.scalar(db.select(db.func.count()).select_from(DuplicateFlag)) == 1
 
 
-def test_an_officer_of_another_province_is_refused(app, client, accounts):
+def test_an_officer_of_another_province_is_refused(app, client, accounts, english):
     accounts.user("officer.hn@example.vn", name="Sở Công Thương Hà Nội", province="01")
     accounts.sign_in(client, "officer.hn@example.vn")
     token = staged_token(upload(client, GOOD.encode(), "ds.csv"))
@@ -147,7 +147,7 @@ def test_an_officer_of_another_province_is_refused(app, client, accounts):
     assert count_enterprises(app) == 0
 
 
-def test_someone_else_cannot_reach_a_staged_file_and_investors_cannot_import(app, officer, client, accounts):
+def test_someone_else_cannot_reach_a_staged_file_and_investors_cannot_import(app, officer, client, accounts, english):
     token = staged_token(upload(officer, GOOD.encode(), "ds.csv"))
     other = app.test_client()
     accounts.user("admin@example.vn", role="admin", name="Bộ Công Thương", kind="ministry", province=None)
@@ -159,7 +159,7 @@ def test_someone_else_cannot_reach_a_staged_file_and_investors_cannot_import(app
     assert investor.get("/enterprises/import").status_code == 403
 
 
-def test_an_oversized_or_unreadable_upload_is_refused_with_a_message(app, officer):
+def test_an_oversized_or_unreadable_upload_is_refused_with_a_message(app, officer, english):
     limit, app.config["IMPORT_MAX_BYTES"] = app.config["IMPORT_MAX_BYTES"], 100
     try:
         page = upload(officer, GOOD.encode() * 3, "ds.csv").get_data(as_text=True)
@@ -170,7 +170,7 @@ def test_an_oversized_or_unreadable_upload_is_refused_with_a_message(app, office
     assert "not a readable Excel workbook" in page
 
 
-def test_the_cli_imports_all_or_nothing_with_exit_codes(app, runner, tmp_path):
+def test_the_cli_imports_all_or_nothing_with_exit_codes(app, runner, tmp_path, english):
     good = tmp_path / "good.csv"
     good.write_text(GOOD, encoding="utf-8")
     bad = tmp_path / "bad.csv"

@@ -114,7 +114,7 @@ def test_representatives_and_other_provinces_cannot_touch_what_is_not_theirs(app
     assert client.get("/enterprises/review/").status_code == 403
 
 
-def test_a_representative_claims_an_existing_profile_with_officer_approval(app, client, accounts, runner):
+def test_a_representative_claims_an_existing_profile_with_officer_approval(app, client, accounts, runner, english):
     accounts.user()
     token = runner.invoke(args=["users", "token", "officer@example.vn"]).output.strip()
     created = client.post("/api/v1/enterprises", headers={"Authorization": f"Bearer {token}"},

@@ -18,8 +18,9 @@ def officer_token(runner, accounts, email="officer@example.vn", **org):
     return runner.invoke(args=["users", "token", email]).output.strip()
 
 
-def post(client, token, body):
-    return client.post("/api/v1/enterprises", json=body, headers={"Authorization": f"Bearer {token}"})
+def post(client, token, body, language="en"):
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": language}
+    return client.post("/api/v1/enterprises", json=body, headers=headers)
 
 
 def profile(**overrides):
@@ -47,6 +48,12 @@ def test_a_bad_tax_code_is_refused_naming_the_rule(client, runner, accounts, tax
     answer = post(client, token, profile(tax_code=tax_code))
     assert answer.status_code == 422
     assert rule in " ".join(answer.get_json()["errors"]["tax_code"])
+
+
+def test_api_errors_follow_accept_language(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    answer = post(client, token, profile(tax_code="0100233480"), language="vi")
+    assert "Chữ số kiểm tra" in answer.get_json()["errors"]["tax_code"][0]
 
 
 def test_an_officer_records_an_enterprise_and_a_duplicate_tax_code_links_the_first(client, runner, accounts):

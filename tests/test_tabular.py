@@ -89,8 +89,8 @@ def test_xlsx_with_a_title_and_merged_header_cells(translated):
 
 def test_a_column_with_data_and_no_header_is_reported(translated):
     table = read_table("Mã số thuế,,Tỉnh\n0100109106,x,Huế\n".encode(), "list.csv")
-    assert table.header == ["Mã số thuế", "Column B", "Tỉnh"]
-    assert [(p.row, p.column) for p in table.problems] == [(1, "Column B")]
+    assert table.header == ["Mã số thuế", "Cột B", "Tỉnh"]  # named in the user's language, Vietnamese by default
+    assert [(p.row, p.column) for p in table.problems] == [(1, "Cột B")]
 
 
 @pytest.mark.parametrize(("data", "name"), [(b"", "a.csv"), (b"not a zip", "a.xlsx"), (b"x", "a.pdf")])

@@ -70,7 +70,7 @@ def confirm_columns(client, token: str, **extra) -> None:
 
 
 @needs_laocai
-def test_the_laocai_cluster_list_imports_after_mapping(app, client, officer, accounts):
+def test_the_laocai_cluster_list_imports_after_mapping(app, client, officer, accounts, english):
     accounts.sign_in(client, "officer.lc@example.vn")
     token = token_of(upload(client, LAOCAI.read_bytes(), LAOCAI.name))
     columns = client.get(f"/zones/import/{token}/columns?lang=en").get_data(as_text=True)
@@ -95,7 +95,7 @@ def test_the_laocai_cluster_list_imports_after_mapping(app, client, officer, acc
 
 
 @needs_laocai
-def test_the_cli_imports_the_laocai_list_and_refuses_it_twice(app, runner):
+def test_the_cli_imports_the_laocai_list_and_refuses_it_twice(app, runner, english):
     first = runner.invoke(args=["import", "zones", str(LAOCAI), "--province", "15"])
     assert first.exit_code == 0, first.output
     assert "CCN_CHUA_DAU_TU" in first.output
@@ -107,7 +107,7 @@ def test_the_cli_imports_the_laocai_list_and_refuses_it_twice(app, runner):
     assert planned.exit_code == 0, planned.output
 
 
-def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_imported(app, client, officer, accounts):
+def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_imported(app, client, officer, accounts, english):
     accounts.sign_in(client, "officer.dt@example.vn")
     token = token_of(upload(client, BAD_CSV.encode(), "ccn.csv", province="82"))
     confirm_columns(client, token)
@@ -121,7 +121,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_imported(app, cl
     assert response.status_code == 302 and count_zones(app) == 0
 
 
-def test_an_xlsx_list_imports_with_kinds_read_from_names(app, client, officer, accounts):
+def test_an_xlsx_list_imports_with_kinds_read_from_names(app, client, officer, accounts, english):
     accounts.sign_in(client, "officer.dt@example.vn")
     workbook = openpyxl.Workbook()
     for line in GOOD_CSV.splitlines():
@@ -136,7 +136,7 @@ def test_an_xlsx_list_imports_with_kinds_read_from_names(app, client, officer, a
     assert kinds == {"CCN Sa Đéc 2": ZoneKind.INDUSTRIAL_CLUSTER, "KCN Tân Kiều": ZoneKind.INDUSTRIAL_PARK}
 
 
-def test_officers_import_only_into_their_province_and_editors_not_at_all(app, client, officer, accounts):
+def test_officers_import_only_into_their_province_and_editors_not_at_all(app, client, officer, accounts, english):
     accounts.sign_in(client, "officer.dt@example.vn")
     token = token_of(upload(client, GOOD_CSV.encode(), "ccn.csv", province="15"))
     confirm_columns(client, token)
@@ -148,7 +148,7 @@ def test_officers_import_only_into_their_province_and_editors_not_at_all(app, cl
     assert count_zones(app) == 0
 
 
-def test_unreadable_files_are_refused_on_the_upload_form(client, officer, accounts):
+def test_unreadable_files_are_refused_on_the_upload_form(client, officer, accounts, english):
     accounts.sign_in(client, "officer.dt@example.vn")
     for data, name, message in ((b"{broken", "a.json", "not valid JSON"), (b'{"a": 1}', "a.json", "holds no list of records"),
                                 (b"\x00\x01", "a.pdf", "cannot be read")):
@@ -156,7 +156,7 @@ def test_unreadable_files_are_refused_on_the_upload_form(client, officer, accoun
         assert message in page, name
 
 
-def test_the_cli_reports_bad_rows_and_exits_1(app, runner, tmp_path):
+def test_the_cli_reports_bad_rows_and_exits_1(app, runner, tmp_path, english):
     bad = tmp_path / "ccn.csv"
     bad.write_text(BAD_CSV, encoding="utf-8")
     result = runner.invoke(args=["import", "zones", str(bad), "--province", "82"])
@@ -173,7 +173,7 @@ def test_the_cli_reports_bad_rows_and_exits_1(app, runner, tmp_path):
     assert count_zones(app) == 2
 
 
-def test_vn2000_coordinates_are_reprojected(app, runner, tmp_path):
+def test_vn2000_coordinates_are_reprojected(app, runner, tmp_path, english):
     from pyproj import Transformer
 
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:3405", always_xy=True).transform(105.76, 10.31)

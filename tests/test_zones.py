@@ -90,7 +90,7 @@ def test_a_zone_page_shows_figures_with_their_source_and_confidence(app, client)
     assert client.get("/zones/999999").status_code == 404
 
 
-def test_an_editor_changes_the_figures_of_their_boards_zone(app, editor_a, zones_ab):
+def test_an_editor_changes_the_figures_of_their_boards_zone(app, editor_a, zones_ab, english):
     zone_a, _zone_b = zones_ab
     form = edit_form(editor_a, zone_a, leased_ha="95,5", wastewater_plant="1", wastewater_capacity_m3_day="2000")
     response = editor_a.post(f"/zones/{zone_a}/edit", data=form)

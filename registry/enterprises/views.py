@@ -12,6 +12,7 @@ from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.service import set_actor
 from registry.catalog import service as catalog
 from registry.extensions import db
+from registry.mapping.embed import enterprise_map
 from registry.places import service as places
 from registry.search.enterprises import highlight
 
@@ -96,6 +97,7 @@ def detail(enterprise_id: int):
         changes=service.pending_changes_of(enterprise) if can(current_user, "enterprise.edit", enterprise) else [],
         reason_form=ReasonForm(),
         merged=db.session.scalars(db.select(Enterprise).where(Enterprise.merged_into_id == enterprise.id)).all(),
+        map_parts=enterprise_map(enterprise),
     )
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from registry.enterprises import queries
+from registry.mapping.embed import province_map
 
 from . import service
 
@@ -38,4 +39,5 @@ def province(code: str):
         region_names=service.REGION_NAMES,
         part_regions=[str(service.REGION_NAMES[r]) for r in province.regions_of_parts],
         enterprises=queries.page_of(queries.Filters(province=province.code), current_user, 1, 10),
+        map_parts=province_map(province.code),
     )
