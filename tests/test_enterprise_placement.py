@@ -53,3 +53,21 @@ def test_the_api_exports_the_filtered_list(client, ctx):
     text = answer.get_data().decode("utf-8-sig")
     assert answer.status_code == 200 and "'=Công ty Xuất" in text and "Công ty Khác" not in text
     assert client.get("/api/v1/enterprises.xlsx").mimetype.endswith("spreadsheetml.sheet")
+
+
+def test_the_zone_filter_includes_the_parks_inside_an_economic_zone(client, ctx):
+    with acting_as("tests"):
+        economic_zone = zone_with_box("Khu kinh tế Lọc", (108.6, 15.1, 108.95, 15.5))
+        park = zone_with_box("KCN Lọc", (108.75, 15.15, 108.8, 15.2), parent=economic_zone)
+        service.create_enterprise(None, {"tax_code": "0100233488", "name_vi": "Công ty Trong KCN", "province_code": "51",
+                                         "latitude": 15.18, "longitude": 108.77})
+        service.create_enterprise(None, {"tax_code": "0314409058", "name_vi": "Công ty Ngoài", "province_code": "51"})
+        db.session.commit()
+    names = lambda **args: [e["name_vi"] for e in client.get("/api/v1/enterprises", query_string=args).get_json()["items"]]
+    assert names(zone=park.id) == ["Công ty Trong KCN"]
+    assert names(zone=economic_zone.id) == ["Công ty Trong KCN"]
+    assert names(zone="not-a-zone") == []
+    detail = client.get(f"/api/v1/enterprises/{db.session.scalars(db.select(Enterprise.id).where(Enterprise.zone_id == park.id)).one()}")
+    assert detail.get_json()["zone"]["name_vi"] == "KCN Lọc"
+    page = client.get("/enterprises/").get_data(as_text=True)
+    assert f"zone={park.id}" in page and "KCN Lọc" in page

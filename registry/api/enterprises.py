@@ -52,8 +52,9 @@ def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:
                  "expires_on": c.expires_on.isoformat() if c.expires_on else None}
                 for c in enterprise.certificates
             ],
-            # Filled when zones and eco-labels exist; the keys are part of the contract already.
-            zone=None,
+            zone={"id": enterprise.zone.id, "name_vi": enterprise.zone.name_vi, "name_en": enterprise.zone.name_en,
+                  "kind": enterprise.zone.kind.value} if enterprise.zone else None,
+            # Filled when eco-labels exist; the key is part of the contract already.
             ecolabels=[],
             source=enterprise.source,
             created_at=enterprise.created_at.isoformat() + "Z",
@@ -69,8 +70,8 @@ def enterprises():
     filters = queries.Filters.from_args(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), 200)
-    if request.args.get("zone") or request.args.get("ecolabel"):
-        # Zones and eco-labels come with later features; until then no enterprise can match them.
+    if request.args.get("ecolabel"):
+        # Eco-labels come with a later feature; until then no enterprise can match one.
         return jsonify({"items": [], "total": 0, "page": page, "per_page": per_page})
     results = queries.page_of(filters, token_user(), page, per_page)
     return jsonify({"items": [enterprise_json(e) for e in results.items], "total": results.total, "page": page, "per_page": per_page})
@@ -161,7 +162,7 @@ LIST_PARAMS = [
     _param("catalog", "Code of a Decision 980 item or group; its sub-items and mapped predecessors count too"),
     _param("relation", "manufactures, supplies, services or uses", {"type": "string", "enum": ["manufactures", "supplies", "services", "uses"]}),
     _param("size", "Size class", {"type": "string", "enum": ["micro", "small", "medium", "large"]}),
-    _param("zone", "Zone id (zones come with a later release; until then nothing matches)"),
+    _param("zone", "Zone id; enterprises placed in the zones inside it count too (the parks of an economic zone)"),
     _param("ecolabel", "Eco-label scheme (eco-labels come with a later release; until then nothing matches)"),
     _param("sort", "name, newest, province or staff; best match first when q is given", {"type": "string", "enum": ["name", "newest", "province", "staff"]}),
     _param("page", "Page number, from 1", {"type": "integer", "minimum": 1}),

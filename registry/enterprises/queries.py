@@ -12,6 +12,8 @@ from registry.catalog.models import CatalogNode
 from registry.extensions import db
 from registry.search import enterprises as search
 
+from registry.zones.models import Zone
+
 from .models import Enterprise, EnterpriseItem, Relation, SizeClass, Status
 
 SORTS = {
@@ -29,6 +31,7 @@ class Filters:
     catalog: str = ""
     relation: str = ""
     size: str = ""
+    zone: str = ""
     status: str = ""
     demo: str = ""
     sort: str = ""
@@ -36,7 +39,7 @@ class Filters:
     @classmethod
     def from_args(cls, args) -> Filters:
         """Read filters from query-string arguments, dropping values that are not ours."""
-        filters = cls(**{name: (args.get(name) or "").strip()[:200] for name in ("q", "province", "catalog", "relation", "size", "status", "demo", "sort")})
+        filters = cls(**{name: (args.get(name) or "").strip()[:200] for name in ("q", "province", "catalog", "relation", "size", "zone", "status", "demo", "sort")})
         if filters.relation and filters.relation not in {r.value for r in Relation}:
             filters.relation = ""
         if filters.size and filters.size not in {s.value for s in SizeClass}:
@@ -45,6 +48,8 @@ class Filters:
             filters.status = ""
         if filters.sort not in SORTS:
             filters.sort = ""
+        if filters.zone and not filters.zone.isdigit():
+            filters.zone = "0"  # no zone has this id: nothing matches, as for any unknown zone
         return filters
 
     def args(self, **overrides) -> dict:
@@ -77,6 +82,8 @@ def filtered(filters: Filters, viewer: User | None = None, *, ranked: bool = Tru
         statement = statement.where(Enterprise.province_code == filters.province)
     if filters.size:
         statement = statement.where(Enterprise.size_class == SizeClass(filters.size))
+    if filters.zone:
+        statement = statement.where(Enterprise.zone_id.in_(zone_and_parts(int(filters.zone))))
     if filters.demo in {"only", "hide"}:
         statement = statement.where(Enterprise.is_demo.is_(filters.demo == "only"))
     if filters.catalog or filters.relation:
@@ -94,6 +101,15 @@ def filtered(filters: Filters, viewer: User | None = None, *, ranked: bool = Tru
     return statement
 
 
+def zone_and_parts(zone_id: int) -> list[int]:
+    """Return the zone's id with those of the zones inside it (the parks of an economic zone), at any depth."""
+    ids, frontier = {zone_id}, {zone_id}
+    while frontier:
+        frontier = set(db.session.scalars(db.select(Zone.id).where(Zone.parent_id.in_(frontier)))) - ids
+        ids |= frontier
+    return sorted(ids)
+
+
 def page_of(filters: Filters, viewer: User | None, page: int, per_page: int):
     """Return one page of results (Flask-SQLAlchemy's Pagination)."""
     return db.paginate(filtered(filters, viewer), page=page, per_page=per_page, max_per_page=200, error_out=False)
@@ -107,11 +123,11 @@ def facet_counts(filters: Filters, viewer: User | None) -> dict[str, dict[str, i
         other = Filters(**{**vars(filters), name: "", "sort": ""})
         return filtered(other, viewer, ranked=False).with_only_columns(Enterprise.id).scalar_subquery()
 
-    for name, column in (("province", Enterprise.province_code), ("size", Enterprise.size_class)):
+    for name, column in (("province", Enterprise.province_code), ("size", Enterprise.size_class), ("zone", Enterprise.zone_id)):
         rows = db.session.execute(
             db.select(column, func.count()).where(Enterprise.id.in_(ids_without(name))).group_by(column)
         ).all()
-        counts[name] = {(key.value if hasattr(key, "value") else key): n for key, n in rows if key is not None}
+        counts[name] = {str(key.value if hasattr(key, "value") else key): n for key, n in rows if key is not None}
     rows = db.session.execute(
         db.select(EnterpriseItem.relation, func.count(func.distinct(EnterpriseItem.enterprise_id)))
         .where(EnterpriseItem.enterprise_id.in_(ids_without("relation")))

@@ -18,6 +18,8 @@ from registry.search.enterprises import highlight
 
 from . import queries, service
 from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, ReasonForm, RegistrationForm
+from registry.zones.models import Zone
+
 from .models import ClaimRequest, Decision, Enterprise, Status
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
@@ -47,18 +49,19 @@ def browse():
     filters = queries.Filters.from_args(request.args)
     page = request.args.get("page", 1, type=int)
     results = queries.page_of(filters, current_user, max(page, 1), PER_PAGE)
-    template = "enterprises/_results.html" if request.args.get("fragment") else "enterprises/list.html"
+    fragment = bool(request.args.get("fragment"))
+    facets = {} if fragment else queries.facet_counts(filters, current_user)
     return render_template(
-        template,
+        "enterprises/_results.html" if fragment else "enterprises/list.html",
         filters=filters,
         results=results,
-        facets=queries.facet_counts(filters, current_user) if template.endswith("list.html") else {},
-        facet_options=_facet_options(filters),
+        facets=facets,
+        facet_options=[] if fragment else _facet_options(filters, facets),
         statuses=list(Status) if reviews_enterprises() else [],
     )
 
 
-def _facet_options(filters: queries.Filters) -> list[tuple[str, str, list[tuple[str, str]]]]:
+def _facet_options(filters: queries.Filters, facets: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """List each facet's title, filter name and (value, label) options in the user's language."""
     locale = str(get_locale())
     version = catalog.current_version()
@@ -71,7 +74,15 @@ def _facet_options(filters: queries.Filters) -> list[tuple[str, str, list[tuple[
         (_("Catalog group"), "catalog", [(n.code, f"{n.code} {n.name(locale)}") for n in groups]),
         (_("Relation to the item"), "relation", [(k.value, str(v)) for k, v in RELATION_LABELS.items()]),
         (_("Size"), "size", [(k.value, str(v)) for k, v in SIZE_LABELS.items()]),
+        (_("Zone"), "zone", _zone_options(facets.get("zone", {}), filters.zone, locale)),
     ]
+
+
+def _zone_options(counts: dict[str, int], chosen: str, locale: str) -> list[tuple[str, str]]:
+    """Offer the zones that hold matching enterprises (and the chosen one), most populated first."""
+    wanted = sorted(counts, key=lambda key: -counts[key])[:30] + ([chosen] if chosen else [])
+    zones = {str(z.id): z for z in db.session.scalars(db.select(Zone).where(Zone.id.in_([int(k) for k in wanted if k.isdigit()])))}
+    return [(key, zones[key].name(locale)) for key in dict.fromkeys(wanted) if key in zones]
 
 
 def _viewable(enterprise: Enterprise | None) -> Enterprise:
