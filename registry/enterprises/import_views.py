@@ -119,7 +119,7 @@ def preview(token: str):
     report = import_enterprises(current_user, staged.read(), staged.filename, staged.mapping, dry_run=True)
     db.session.rollback()
     return render_template("enterprises/import_preview.html", report=report, staged=staged, form=ConfirmForm(),
-                           limit=PREVIEW_LIMIT, record_url=record_url)
+                           limit=PREVIEW_LIMIT)
 
 
 @bp.post("/import/<token>/commit")

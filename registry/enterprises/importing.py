@@ -21,7 +21,7 @@ from registry.extensions import db
 from registry.places.models import Commune
 from registry.places.service import UnknownPlace, all_provinces, normalize_code, place_legacy
 from registry.search.text import fold
-from registry.tabular import Table, TableError, read_table, suggest_mapping
+from registry.tabular import ImportProblem, ImportReport, Table, TableError, read_table, suggest_mapping
 
 from .import_writer import write_rows
 from .models import Enterprise, Relation, Status
@@ -70,52 +70,13 @@ _COMMUNE_PREFIX = re.compile(r"^(xa|phuong|dac khu)\s+")
 _PROVINCE_PREFIX = re.compile(r"^(tinh|thanh pho|tp)\s+")
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One message about one cell (or, with no row, about the whole file)."""
-
-    row: int | None
-    column: str
-    message: str
-    warning: bool = False
-    existing_id: int | None = None
-    existing_name: str = ""
-    other_row: int | None = None
-
-    def describe(self) -> str:
-        if self.row is None:
-            return self.message
-        return _("Row %(row)d, column “%(column)s”: %(message)s", row=self.row, column=self.column, message=self.message)
-
-
 @dataclass
-class ImportReport:
-    filename: str
-    header: list[str] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)
+class EnterpriseImportReport(ImportReport):
+    """An enterprise import's outcome, with how the file was read and how many duplicates were flagged."""
+
     encoding: str | None = None
     header_row: int = 0
-    rows: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
-    imported: int = 0
     flagged: int = 0
-    created_ids: list[int] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[ImportProblem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[ImportProblem]:
-        return [p for p in self.problems if p.warning]
-
-    @property
-    def bad_rows(self) -> set[int]:
-        return {p.row for p in self.errors if p.row is not None}
-
-    @property
-    def ok(self) -> bool:
-        return self.rows > 0 and not self.errors
 
 
 class ImportLookups(ProfileLookups):
@@ -191,14 +152,14 @@ class Accepted:
     similar: list[tuple[int | None, int | None, float]] = field(default_factory=list)
 
 
-def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: dict[str, str] | None = None, *, dry_run: bool) -> ImportReport:
+def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: dict[str, str] | None = None, *, dry_run: bool) -> EnterpriseImportReport:
     """Check every row of a CSV or XLSX list and, unless `dry_run` or any row is bad, create them all.
 
     `mapping` is {file header: field}; headers it leaves out are matched through FIELDS. The
     caller commits. An officer (`actor`) may import only into provinces they review; the command
     line (`actor` None) anywhere.
     """
-    report = ImportReport(filename=filename)
+    report = EnterpriseImportReport(filename=filename)
     try:
         table = read_table(data, filename)
     except TableError as error:
@@ -216,11 +177,10 @@ def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: 
         return report
     source = _("import: %(filename)s", filename=filename)[:200]
     report.created_ids, report.flagged = write_rows(accepted, source)
-    report.imported = len(report.created_ids)
     return report
 
 
-def report_table(report: ImportReport, link: Callable[[int], str]) -> tuple[list[str], list[list]]:
+def report_table(report: EnterpriseImportReport, link: Callable[[int], str]) -> tuple[list[str], list[list]]:
     """Lay out a report as a table: row, column, kind, message, the registered record (with `link`) or row repeated."""
     header = [_("Row"), _("Column"), _("Kind"), _("Message"), _("Registered record"), _("Same as row")]
     rows = []
@@ -238,7 +198,7 @@ def resolve_mapping(header: list[str], chosen: dict[str, str] | None) -> dict[st
     return {name: value for name, value in {**suggested, **chosen}.items() if value in FIELDS}
 
 
-def _check_mapping(report: ImportReport) -> bool:
+def _check_mapping(report: EnterpriseImportReport) -> bool:
     used: dict[str, str] = {}
     for name, field_name in report.mapping.items():
         if field_name in used:
@@ -251,7 +211,7 @@ def _check_mapping(report: ImportReport) -> bool:
     return not report.errors
 
 
-def check_rows(actor: User | None, table: Table, report: ImportReport) -> list[Accepted]:
+def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport) -> list[Accepted]:
     """Clean every row, recording each problem by row and column; return the rows that passed."""
     lookups = ImportLookups()
     columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
@@ -358,7 +318,7 @@ def _relation(word: str) -> str:
     return RELATION_WORDS.get(folded, word.strip())
 
 
-def _flag_similar(accepted: list[Accepted], report: ImportReport, name_column: str) -> None:
+def _flag_similar(accepted: list[Accepted], report: EnterpriseImportReport, name_column: str) -> None:
     """Warn about names alike to a registered record, or to an earlier row, of the same province."""
     existing = db.session.execute(
         db.select(Enterprise.id, Enterprise.name_vi, Enterprise.name_core, Enterprise.province_code).where(Enterprise.status != Status.MERGED)

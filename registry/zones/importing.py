@@ -19,7 +19,7 @@ from registry.extensions import db
 from registry.places.models import Province
 from registry.places.service import commune_code_for, normalize_code
 from registry.search.text import fold
-from registry.tabular import Table, TableError, suggest_mapping
+from registry.tabular import ImportProblem, ImportReport, Table, TableError, suggest_mapping
 
 from . import service
 from .import_reading import commune_names_in, decision_date_in, kind_from_name, kind_of, read_zone_table, status_of
@@ -59,51 +59,11 @@ FIGURES = ("total_ha", "industrial_ha", "leased_ha", "available_ha", "tenants", 
 OCCUPANCY_TOLERANCE = 5.0  # percentage points between the list's occupancy and leased ÷ area
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One message about one cell (or, with no row, about the whole file)."""
-
-    row: int | None
-    column: str
-    message: str
-    warning: bool = False
-    existing_id: int | None = None
-
-    def describe(self) -> str:
-        if self.row is None:
-            return self.message
-        return _("Row %(row)d, column “%(column)s”: %(message)s", row=self.row, column=self.column, message=self.message)
-
-
 @dataclass
-class ImportReport:
-    filename: str
-    header: list[str] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)
+class ZoneImportReport(ImportReport):
+    """A zone import's outcome, with the lists the file holds (a JSON file may hold several)."""
+
     lists: list[str] = field(default_factory=list)
-    rows: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
-    created_ids: list[int] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[ImportProblem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[ImportProblem]:
-        return [p for p in self.problems if p.warning]
-
-    @property
-    def bad_rows(self) -> set[int]:
-        return {p.row for p in self.errors if p.row is not None}
-
-    @property
-    def ok(self) -> bool:
-        return self.rows > 0 and not self.errors
-
-    @property
-    def imported(self) -> int:
-        return len(self.created_ids)
 
 
 @dataclass(frozen=True)
@@ -118,12 +78,12 @@ class ImportChoices:
 
 
 def import_zones(actor: User | None, data: bytes, filename: str, choices: ImportChoices,
-                 mapping: dict[str, str] | None = None, *, dry_run: bool) -> ImportReport:
+                 mapping: dict[str, str] | None = None, *, dry_run: bool) -> ZoneImportReport:
     """Check every row of a zone list and, unless `dry_run` or any row is bad, create every zone.
 
     `actor` None is the command line; an officer imports only into a province they may edit.
     """
-    report = ImportReport(filename=filename)
+    report = ZoneImportReport(filename=filename)
     try:
         table, report.lists = read_zone_table(data, filename, choices.list_key)
         transformer = _transformer(choices.crs)
@@ -158,7 +118,7 @@ def resolve_mapping(header: list[str], chosen: dict[str, str] | None) -> dict[st
     return {name: value for name, value in {**suggested, **chosen}.items() if value in FIELDS}
 
 
-def _checked_mapping(report: ImportReport) -> bool:
+def _checked_mapping(report: ZoneImportReport) -> bool:
     used: dict[str, str] = {}
     for name, field_name in report.mapping.items():
         if field_name in used:
@@ -172,7 +132,7 @@ def _checked_mapping(report: ImportReport) -> bool:
     return not report.errors
 
 
-def _allowed(actor: User | None, province_code: str, report: ImportReport) -> bool:
+def _allowed(actor: User | None, province_code: str, report: ZoneImportReport) -> bool:
     province = db.session.get(Province, normalize_code(province_code, 2) or "")
     if province is None:
         report.problems.append(ImportProblem(None, "", _("Choose the province of the list.")))
@@ -181,7 +141,7 @@ def _allowed(actor: User | None, province_code: str, report: ImportReport) -> bo
     return not report.errors
 
 
-def check_rows(table: Table, report: ImportReport, choices: ImportChoices, transformer: Transformer | None) -> list[dict]:
+def check_rows(table: Table, report: ZoneImportReport, choices: ImportChoices, transformer: Transformer | None) -> list[dict]:
     """Clean every row, recording each problem by row and column; return the values of the rows that passed."""
     columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
     province_code = normalize_code(choices.province_code, 2)

@@ -1,0 +1,56 @@
+"""What an import found: its problems by row and column, and what it wrote."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One message about one cell (or, with no row, about the whole file)."""
+
+    row: int | None
+    column: str
+    message: str
+    warning: bool = False
+    existing_id: int | None = None
+    existing_name: str = ""
+    other_row: int | None = None
+
+    def describe(self) -> str:
+        if self.row is None:
+            return self.message
+        return _("Row %(row)d, column “%(column)s”: %(message)s", row=self.row, column=self.column, message=self.message)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of a dry run or an import of one file; a feature's report adds its own details."""
+
+    filename: str
+    header: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.warning]
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.errors if p.row is not None}
+
+    @property
+    def ok(self) -> bool:
+        return self.rows > 0 and not self.errors
+
+    @property
+    def imported(self) -> int:
+        return len(self.created_ids)
