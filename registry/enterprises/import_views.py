@@ -15,6 +15,7 @@ from registry.accounts.permissions import PermissionDenied, reviewed_provinces
 from registry.extensions import db
 from registry.tabular import TableError, csv_chunks, read_table, suggest_mapping
 from registry.tabular import staging
+from registry.tabular.staging import import_limit
 
 from . import queries
 from .exporting import export_response
@@ -46,10 +47,6 @@ def _mapping_form(header: list[str], mapping: dict[str, str]) -> FlaskForm:
     for index, name in enumerate(header):
         setattr(MappingForm, f"column_{index}", SelectField(name, choices=choices, default=mapping.get(name, "")))
     return MappingForm()
-
-
-def import_limit() -> int:
-    return int(current_app.config["IMPORT_MAX_BYTES"])
 
 
 def _staging_folder() -> Path:

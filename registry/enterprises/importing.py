@@ -21,6 +21,7 @@ from registry.extensions import db
 from registry.places.models import Commune
 from registry.places.service import UnknownPlace, all_provinces, normalize_code, place_legacy
 from registry.search.text import fold
+from registry import tabular
 from registry.tabular import ImportProblem, ImportReport, Table, TableError, read_table, suggest_mapping
 
 from .import_writer import write_rows
@@ -168,7 +169,7 @@ def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: 
     report.header, report.encoding, report.header_row, report.rows = table.header, table.encoding, table.header_row, len(table.rows)
     report.mapping = resolve_mapping(table.header, mapping)
     report.problems.extend(ImportProblem(p.row, p.column, str(p.message)) for p in table.problems)
-    if not _check_mapping(report) or not table.rows:
+    if not report.check_mapping(FIELD_LABELS, REQUIRED) or not table.rows:
         if not table.rows:
             report.problems.append(ImportProblem(None, "", _("The file has a header but no rows below it.")))
         return report
@@ -192,23 +193,8 @@ def report_table(report: EnterpriseImportReport, link: Callable[[int], str]) -> 
 
 
 def resolve_mapping(header: list[str], chosen: dict[str, str] | None) -> dict[str, str]:
-    """Combine the user's choices with suggestions for the headers they did not choose for; "" means "do not import"."""
-    chosen = {name: value for name, value in (chosen or {}).items() if name in header}
-    suggested = suggest_mapping([h for h in header if h not in chosen], {f: s for f, s in FIELDS.items() if f not in chosen.values()})
-    return {name: value for name, value in {**suggested, **chosen}.items() if value in FIELDS}
-
-
-def _check_mapping(report: EnterpriseImportReport) -> bool:
-    used: dict[str, str] = {}
-    for name, field_name in report.mapping.items():
-        if field_name in used:
-            report.problems.append(ImportProblem(None, name, _("Columns “%(first)s” and “%(second)s” are both matched to “%(field)s”; choose one.",
-                                                               first=used[field_name], second=name, field=FIELD_LABELS[field_name])))
-        used[field_name] = name
-    for field_name in REQUIRED:
-        if field_name not in used:
-            report.problems.append(ImportProblem(None, "", _("No column is matched to “%(field)s”, which every row needs.", field=FIELD_LABELS[field_name])))
-    return not report.errors
+    """Combine the user's column choices with suggestions from our headers' spellings."""
+    return tabular.resolve_mapping(header, chosen, FIELDS)
 
 
 def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport) -> list[Accepted]:

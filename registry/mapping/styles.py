@@ -1,8 +1,8 @@
 """How zones look on maps: kind labels and colours shared by the legend, the popups and the page script."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 
+from registry.zones.forms import KIND_LABELS
 from registry.zones.models import ZoneKind
 
 # Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; every map also
@@ -15,15 +15,6 @@ KIND_COLOURS: dict[ZoneKind, str] = {
     ZoneKind.HIGH_TECH_PARK: "#D55E00",
     ZoneKind.RECYCLING_CLUSTER: "#009E73",
     ZoneKind.ECO_CLUSTER: "#7A6A00",
-}
-KIND_LABELS = {
-    ZoneKind.ECONOMIC_ZONE: _l("Economic zone"),
-    ZoneKind.BORDER_GATE_EZ: _l("Border-gate economic zone"),
-    ZoneKind.INDUSTRIAL_PARK: _l("Industrial park"),
-    ZoneKind.INDUSTRIAL_CLUSTER: _l("Industrial cluster"),
-    ZoneKind.HIGH_TECH_PARK: _l("High-tech park"),
-    ZoneKind.RECYCLING_CLUSTER: _l("Recycling cluster"),
-    ZoneKind.ECO_CLUSTER: _l("Eco-industrial cluster"),
 }
 LAYER_STYLES = ("zone", "boundary_old", "boundary_new", "enterprise")
 

@@ -48,3 +48,10 @@ def _longest_contained(padded: str, spellings: Mapping[str, set[str]], taken: se
             if len(spelling) > length and f" {spelling} " in padded:
                 best, length = field_name, len(spelling)
     return best
+
+
+def resolve_mapping(header: Sequence[str], chosen: Mapping[str, str] | None, synonyms: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Combine the user's choices with suggestions for the headers they did not choose for; "" means "do not import"."""
+    chosen = {name: value for name, value in (chosen or {}).items() if name in header}
+    suggested = suggest_mapping([h for h in header if h not in chosen], {f: s for f, s in synonyms.items() if f not in chosen.values()})
+    return {name: value for name, value in {**suggested, **chosen}.items() if value in synonyms}

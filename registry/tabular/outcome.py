@@ -54,3 +54,18 @@ class ImportReport:
     @property
     def imported(self) -> int:
         return len(self.created_ids)
+
+    def check_mapping(self, labels: dict, required: tuple[str, ...]) -> bool:
+        """Report a field matched by two columns and a required field matched by none; tell whether all is well."""
+        used: dict[str, str] = {}
+        for name, field_name in self.mapping.items():
+            if field_name in used:
+                self.problems.append(ImportProblem(None, name, _(
+                    "Columns “%(first)s” and “%(second)s” are both matched to “%(field)s”; choose one.",
+                    first=used[field_name], second=name, field=labels[field_name])))
+            used[field_name] = name
+        for field_name in required:
+            if field_name not in used:
+                self.problems.append(ImportProblem(None, "", _(
+                    "No column is matched to “%(field)s”, which every row needs.", field=labels[field_name])))
+        return not self.errors

@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
+
 STALE_AFTER_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -76,3 +78,8 @@ def remove_stale(folder: Path, max_age: float = STALE_AFTER_SECONDS) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def import_limit() -> int:
+    """Return the largest import file accepted, in bytes (the IMPORT_MAX_BYTES setting)."""
+    return int(current_app.config["IMPORT_MAX_BYTES"])

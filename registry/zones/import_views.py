@@ -16,13 +16,13 @@ from registry.accounts.permissions import PermissionDenied, reviewed_provinces
 from registry.extensions import db
 from registry.places import service as places
 from registry.tabular import TableError, staging
+from registry.tabular.staging import import_limit
 
 from .forms import STATUS_LABELS, ConfirmForm, ImportUploadForm
 from .importing import FIELD_LABELS, ImportChoices, import_zones, resolve_mapping
 from .import_reading import read_zone_table
 
 bp = Blueprint("imports", __name__)
-IMPORT_MAX_BYTES = 20 * 2**20
 PREVIEW_LIMIT = 500
 
 
@@ -61,10 +61,10 @@ def upload():
     form.province_code.choices = [SelectChoice("", _("Choose a province"))] + [SelectChoice(p.code, p.name_vi) for p in places.all_provinces()]
     form.crs.choices = [SelectChoice(c.code, f"{c.name} ({c.code})") for c in maps.crs_choices()]
     if form.validate_on_submit():
-        data = form.file.data.read(IMPORT_MAX_BYTES + 1)
+        data = form.file.data.read(import_limit() + 1)
         filename = Path(form.file.data.filename or "").name or "upload"
-        if len(data) > IMPORT_MAX_BYTES:
-            form.file.errors.append(_("The file is larger than %(mb)d MB; split the list into smaller files.", mb=IMPORT_MAX_BYTES // 2**20))
+        if len(data) > import_limit():
+            form.file.errors.append(_("The file is larger than %(mb)d MB; split the list into smaller files.", mb=import_limit() // 2**20))
         else:
             try:
                 table, _lists = read_zone_table(data, filename)

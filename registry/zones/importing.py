@@ -19,6 +19,7 @@ from registry.extensions import db
 from registry.places.models import Province
 from registry.places.service import commune_code_for, normalize_code
 from registry.search.text import fold
+from registry import tabular
 from registry.tabular import ImportProblem, ImportReport, Table, TableError, suggest_mapping
 
 from . import service
@@ -112,24 +113,14 @@ def _transformer(crs: str) -> Transformer | None:
 
 
 def resolve_mapping(header: list[str], chosen: dict[str, str] | None) -> dict[str, str]:
-    """Combine the user's choices with suggestions for the other headers; "" means "do not import"."""
-    chosen = {name: value for name, value in (chosen or {}).items() if name in header}
-    suggested = suggest_mapping([h for h in header if h not in chosen], {f: s for f, s in FIELDS.items() if f not in chosen.values()})
-    return {name: value for name, value in {**suggested, **chosen}.items() if value in FIELDS}
+    """Combine the user's column choices with suggestions from our headers' spellings."""
+    return tabular.resolve_mapping(header, chosen, FIELDS)
 
 
 def _checked_mapping(report: ZoneImportReport) -> bool:
-    used: dict[str, str] = {}
-    for name, field_name in report.mapping.items():
-        if field_name in used:
-            report.problems.append(ImportProblem(None, name, _("Columns “%(first)s” and “%(second)s” are both matched to “%(field)s”; choose one.",
-                                                               first=used[field_name], second=name, field=FIELD_LABELS[field_name])))
-        used[field_name] = name
-    if "name_vi" not in used:
-        report.problems.append(ImportProblem(None, "", _("No column is matched to “%(field)s”, which every row needs.", field=FIELD_LABELS["name_vi"])))
     if not report.rows:
         report.problems.append(ImportProblem(None, "", _("The file has a header but no rows below it.")))
-    return not report.errors
+    return report.check_mapping(FIELD_LABELS, ("name_vi",))
 
 
 def _allowed(actor: User | None, province_code: str, report: ZoneImportReport) -> bool:
