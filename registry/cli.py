@@ -243,7 +243,7 @@ def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Pa
 
 @import_cli.command("zones")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--province", required=True, help="GSO code of the list's province, such as 15 for Lào Cai.")
+@click.option("--province", default="", help="GSO code of the list's province, such as 15 for Lào Cai, when no column gives it.")
 @click.option("--kind", default="industrial_cluster", show_default=True, help="Kind of zone for rows that give none (CCN/KCN in a name is read too).")
 @click.option("--status", default="operating", show_default=True, help="Status for rows that give none.")
 @click.option("--crs", default="EPSG:4326", show_default=True, help="CRS of the coordinate columns, such as EPSG:3405 (VN-2000 / UTM 48N).")

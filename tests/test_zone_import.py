@@ -184,3 +184,20 @@ def test_vn2000_coordinates_are_reprojected(app, runner, tmp_path, english):
     with app.app_context():
         zone = db.session.scalar(db.select(Zone))
         assert abs(zone.latitude - 10.31) < 1e-4 and abs(zone.longitude - 105.76) < 1e-4
+
+
+def test_a_province_column_places_each_row_and_the_cli_needs_no_province(app, runner, tmp_path, english):
+    listed = tmp_path / "kcn.csv"
+    listed.write_text("Tên,Tỉnh,Diện tích (ha)\nKCN Sa Đéc Thử,Đồng Tháp,132\nKCN Nội Bài Thử,01,114\n", encoding="utf-8")
+    assert runner.invoke(args=["import", "zones", str(listed), "--kind", "industrial_park"]).exit_code == 0
+    with app.app_context():
+        placed = dict(db.session.execute(db.select(Zone.name_vi, Zone.province_code)).all())
+    assert placed == {"KCN Sa Đéc Thử": "82", "KCN Nội Bài Thử": "01"}
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("Tên,Tỉnh\nKCN Đâu Đó,Xứ Đoài\n", encoding="utf-8")
+    result = runner.invoke(args=["import", "zones", str(unknown)])
+    assert result.exit_code == 1 and "“Xứ Đoài” is not a province" in result.output
+    bare = tmp_path / "bare.csv"
+    bare.write_text("Tên\nKCN Không Tỉnh\n", encoding="utf-8")
+    result = runner.invoke(args=["import", "zones", str(bare)])
+    assert result.exit_code == 1 and "match a column to the province" in result.output

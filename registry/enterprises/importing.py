@@ -176,7 +176,7 @@ def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: 
     accepted = check_rows(actor, table, report)
     if dry_run or report.errors:
         return report
-    source = _("import: %(filename)s", filename=filename)[:200]
+    source = f"import: {filename}"[:200]
     report.created_ids, report.flagged = write_rows(accepted, source)
     return report
 

@@ -110,6 +110,21 @@ def commune_counts() -> dict[str, dict[str, int]]:
     return counts
 
 
+def province_for(text: str | None) -> Province | None:
+    """Return the province a cell names: its GSO code, today's name (with or without “Tỉnh”), or a pre-2025 name."""
+    text = (text or "").strip()
+    code = normalize_code(text, 2)
+    if code:
+        return db.session.get(Province, code)
+    folded = _PROVINCE_PREFIX.sub("", fold(text))
+    if not folded:
+        return None
+    for province in all_provinces():
+        if _PROVINCE_PREFIX.sub("", province.name_folded) == folded:
+            return province
+    return place_legacy(text)
+
+
 def place_legacy(name: str) -> Province | None:
     """Return today's province for a pre-2025 province name such as “tỉnh Bình Định”."""
     folded = _PROVINCE_PREFIX.sub("", fold(name)).replace(" ", "")

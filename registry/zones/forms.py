@@ -128,7 +128,8 @@ class ImportUploadForm(FlaskForm):
         description=_l("CSV, Excel (.xlsx) or JSON (a list of records, or an object holding such lists), one zone per row."),
         validators=[FileRequired(_l("Choose a CSV, XLSX or JSON file."))],
     )
-    province_code = SelectField(_l("Province of the list"), validate_choice=False, validators=[DataRequired(_l("Choose the province."))])
+    province_code = SelectField(_l("Province of the list"), validate_choice=False,
+                                description=_l("Leave it empty when a column of the file gives each row's province."))
     kind = SelectField(_l("Kind, where a row gives none"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()],
                        default=ZoneKind.INDUSTRIAL_CLUSTER.value, validate_choice=False)
     crs = SelectField(_l("Coordinates are in"), validate_choice=False,

@@ -58,7 +58,7 @@ def upload():
     """Ask for the file and what it does not say (province, default kind, coordinate system)."""
     _require_importer()
     form = ImportUploadForm()
-    form.province_code.choices = [SelectChoice("", _("Choose a province"))] + [SelectChoice(p.code, p.name_vi) for p in places.all_provinces()]
+    form.province_code.choices = [SelectChoice("", _("Given by a column of the file"))] + [SelectChoice(p.code, p.name_vi) for p in places.all_provinces()]
     form.crs.choices = [SelectChoice(c.code, f"{c.name} ({c.code})") for c in maps.crs_choices()]
     if form.validate_on_submit():
         data = form.file.data.read(import_limit() + 1)
@@ -116,7 +116,7 @@ def columns(token: str):
     selects = [form[f"column_{i}"] for i in range(len(table.header))]
     samples = [[row.cells[i] for row in table.rows[:3]] for i in range(len(table.header))]
     return render_template("zones/import_columns.html", form=form, staged=staged, table=table, selects=selects, samples=samples,
-                           province=places.get_province(choices.province_code))
+                           province=places.get_province(choices.province_code) if choices.province_code else None)
 
 
 @bp.get("/import/<token>/preview")

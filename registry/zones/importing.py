@@ -17,7 +17,7 @@ from registry.accounts.models import User
 from registry.accounts.permissions import can
 from registry.extensions import db
 from registry.places.models import Province
-from registry.places.service import commune_code_for, normalize_code
+from registry.places.service import commune_code_for, normalize_code, province_for
 from registry.search.text import fold
 from registry import tabular
 from registry.tabular import ImportProblem, ImportReport, Table, TableError, suggest_mapping
@@ -32,6 +32,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "name_en": ("name_en", "tên tiếng anh", "english name"),
     "kind": ("kind", "loại", "loại hình", "loai", "type"),
     "status": ("status", "trangThai", "trạng thái", "tình trạng"),
+    "province": ("province_code", "tỉnh", "tỉnh/thành phố", "tỉnh thành phố", "mã tỉnh", "province"),
     "commune": ("xa", "xã", "xã/phường", "phường/xã", "địa điểm", "vị trí", "địa bàn", "location", "commune"),
     "decision_number": ("decision_number", "quyetDinh", "quyết định", "quyết định thành lập", "decision"),
     "founded_year": ("founded_year", "namThanhLap", "năm thành lập", "year founded"),
@@ -49,7 +50,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 FIELD_LABELS = {
     "name_vi": _l("Name in Vietnamese"), "name_en": _l("Name in English"), "kind": _l("Kind (CCN, KCN …)"),
-    "status": _l("Status (hoạt động, xây dựng, quy hoạch)"), "commune": _l("Commune or location (text)"),
+    "status": _l("Status (hoạt động, xây dựng, quy hoạch)"), "province": _l("Province (name or code)"),
+    "commune": _l("Commune or location (text)"),
     "decision_number": _l("Founding decision"), "founded_year": _l("Year founded"), "total_ha": _l("Total area (ha)"),
     "industrial_ha": _l("Industrial land (ha)"), "leased_ha": _l("Leased land (ha)"), "available_ha": _l("Land available (ha)"),
     "occupancy": _l("Occupancy (%), checked against leased land"), "tenants": _l("Enterprises operating"),
@@ -69,9 +71,9 @@ class ZoneImportReport(ImportReport):
 
 @dataclass(frozen=True)
 class ImportChoices:
-    """What the file does not say: its province, the default kind and status, the coordinates' CRS and which JSON list."""
+    """What the file does not say: its province (when no column gives it), the default kind and status, the CRS, the JSON list."""
 
-    province_code: str
+    province_code: str = ""
     kind: str = "industrial_cluster"
     status: str = "operating"
     crs: str = "EPSG:4326"
@@ -95,10 +97,10 @@ def import_zones(actor: User | None, data: bytes, filename: str, choices: Import
     report.mapping = resolve_mapping(table.header, mapping)
     if not _checked_mapping(report) or not _allowed(actor, choices.province_code, report):
         return report
-    accepted = check_rows(table, report, choices, transformer)
+    accepted = check_rows(actor, table, report, choices, transformer)
     if dry_run or report.errors:
         return report
-    source = _("import: %(filename)s", filename=filename)[:200]
+    source = f"import: {filename}"[:200]
     report.created_ids = [_create(values, source).id for values in accepted]
     return report
 
@@ -124,35 +126,61 @@ def _checked_mapping(report: ZoneImportReport) -> bool:
 
 
 def _allowed(actor: User | None, province_code: str, report: ZoneImportReport) -> bool:
+    """Check the province chosen for the whole list, or that a column gives each row's."""
+    if not province_code:
+        if "province" not in report.mapping.values():
+            report.problems.append(ImportProblem(None, "", _("Choose the province of the list, or match a column to the province.")))
+        return not report.errors
     province = db.session.get(Province, normalize_code(province_code, 2) or "")
     if province is None:
         report.problems.append(ImportProblem(None, "", _("Choose the province of the list.")))
-    elif actor is not None and not can(actor, "zone.edit", SimpleNamespace(organization_id=None, province_code=province.code)):
+    elif not _may_import(actor, province):
         report.problems.append(ImportProblem(None, "", _("Only officers of %(province)s and administrators import its zones.", province=province.name_vi)))
     return not report.errors
 
 
-def check_rows(table: Table, report: ZoneImportReport, choices: ImportChoices, transformer: Transformer | None) -> list[dict]:
+def _may_import(actor: User | None, province: Province) -> bool:
+    return actor is None or can(actor, "zone.edit", SimpleNamespace(organization_id=None, province_code=province.code))
+
+
+def _row_province(cells: dict[str, str], chosen: Province | None, actor: User | None, problems: list) -> Province | None:
+    """Return the row's province: its own column first, else the list's; note what is wrong."""
+    if not cells.get("province"):
+        if chosen is None:
+            problems.append(("province", _("Give the province of this row."), False, None))
+        return chosen
+    province = province_for(cells["province"])
+    if province is None:
+        problems.append(("province", _("“%(value)s” is not a province of today or before 2025.", value=cells["province"]), False, None))
+    elif not _may_import(actor, province):
+        problems.append(("province", _("Only officers of %(province)s and administrators import its zones.", province=province.name_vi), False, None))
+        return None
+    return province
+
+
+def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choices: ImportChoices,
+               transformer: Transformer | None) -> list[dict]:
     """Clean every row, recording each problem by row and column; return the values of the rows that passed."""
     columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
-    province_code = normalize_code(choices.province_code, 2)
-    existing = {fold(name): id_ for id_, name in db.session.execute(
-        db.select(Zone.id, Zone.name_vi).where(Zone.province_code == province_code))}
-    first_row_of: dict[str, int] = {}
+    chosen = db.session.get(Province, normalize_code(choices.province_code, 2) or "") if choices.province_code else None
+    existing = {(code, fold(name)): id_ for id_, code, name in db.session.execute(db.select(Zone.id, Zone.province_code, Zone.name_vi))}
+    first_row_of: dict[tuple, int] = {}
     accepted = []
     for row in table.rows:
         cells = {f: row.cells[index] for f, (_name, index) in columns.items()}
         problems: list[tuple[str, str, bool, int | None]] = []
+        province = _row_province(cells, chosen, actor, problems)
+        province_code = province.code if province else None
         values = row_values(cells, choices, province_code, transformer, problems)
         try:
             service.clean_zone(values)
         except service.ZoneError as error:
             problems += [(f, str(m), False, None) for f, ms in error.errors.items() for m in ms]
-        folded = fold(values["name_vi"])
-        if folded and folded in existing:
+        folded = (province_code, fold(values["name_vi"]))
+        if folded[1] and folded in existing:
             problems.append(("name_vi", _("A zone of this name is already recorded in the province."), False, existing[folded]))
         first = first_row_of.setdefault(folded, row.number)
-        if folded and first != row.number:
+        if folded[1] and first != row.number:
             problems.append(("name_vi", _("The same name is already on row %(row)d of the file.", row=first), False, None))
         for field_name, message, warning, existing_id in problems:
             column = columns.get(_column_of(field_name), ("", 0))[0] or str(FIELD_LABELS.get(field_name, field_name))
@@ -170,7 +198,7 @@ def _column_of(field_name: str) -> str:
 def row_values(cells: dict[str, str], choices: ImportChoices, province_code: str | None, transformer: Transformer | None,
                problems: list) -> dict:
     """Turn one row's cells into `clean_zone` input, noting what cannot be read or does not add up."""
-    values: dict = {name: cells[name] for name in FIELDS if name in cells and name not in {"commune", "kind", "status", "occupancy"}}
+    values: dict = {name: cells[name] for name in FIELDS if name in cells and name not in {"province", "commune", "kind", "status", "occupancy"}}
     values["province_code"] = province_code
     values["name_vi"] = cells.get("name_vi", "")
     values["kind"] = _kind(cells, choices, problems)
