@@ -13,6 +13,7 @@ from registry.extensions import db
 from . import bp
 from .auth import token_required, token_user
 from .errors import error_response
+from .openapi import param
 
 
 def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:
@@ -152,21 +153,17 @@ def update_enterprise(enterprise_id: int):
     return jsonify(enterprise_json(record, full=True))
 
 
-def _param(name: str, description: str, schema: dict | None = None, where: str = "query") -> dict:
-    return {"name": name, "in": where, "required": where == "path", "schema": schema or {"type": "string"}, "description": description}
-
-
 LIST_PARAMS = [
-    _param("q", "Words of a name, short name, tax code or catalog item; case, accents and legal-form words are ignored"),
-    _param("province", "GSO code of the province"),
-    _param("catalog", "Code of a Decision 980 item or group; its sub-items and mapped predecessors count too"),
-    _param("relation", "manufactures, supplies, services or uses", {"type": "string", "enum": ["manufactures", "supplies", "services", "uses"]}),
-    _param("size", "Size class", {"type": "string", "enum": ["micro", "small", "medium", "large"]}),
-    _param("zone", "Zone id; enterprises placed in the zones inside it count too (the parks of an economic zone)"),
-    _param("ecolabel", "Eco-label scheme (eco-labels come with a later release; until then nothing matches)"),
-    _param("sort", "name, newest, province or staff; best match first when q is given", {"type": "string", "enum": ["name", "newest", "province", "staff"]}),
-    _param("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
-    _param("per_page", "Results per page, 1 to 200 (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
+    param("q", "Words of a name, short name, tax code or catalog item; case, accents and legal-form words are ignored"),
+    param("province", "GSO code of the province"),
+    param("catalog", "Code of a Decision 980 item or group; its sub-items and mapped predecessors count too"),
+    param("relation", "manufactures, supplies, services or uses", {"type": "string", "enum": ["manufactures", "supplies", "services", "uses"]}),
+    param("size", "Size class", {"type": "string", "enum": ["micro", "small", "medium", "large"]}),
+    param("zone", "Zone id; enterprises placed in the zones inside it count too (the parks of an economic zone)"),
+    param("ecolabel", "Eco-label scheme (eco-labels come with a later release; until then nothing matches)"),
+    param("sort", "name, newest, province or staff; best match first when q is given", {"type": "string", "enum": ["name", "newest", "province", "staff"]}),
+    param("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
+    param("per_page", "Results per page, 1 to 200 (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
 ]
 OPENAPI_SCHEMAS = {
     "Enterprise": {
@@ -230,7 +227,7 @@ def openapi_paths(json_response, ref, error) -> dict:
         "/enterprises.{fmt}": {
             "get": {
                 "summary": "Every enterprise matching the filters, as CSV (UTF-8 with BOM, for Excel) or XLSX",
-                "parameters": [_param("fmt", "csv or xlsx", {"type": "string", "enum": ["csv", "xlsx"]}, "path"),
+                "parameters": [param("fmt", "csv or xlsx", {"type": "string", "enum": ["csv", "xlsx"]}, "path"),
                                *[p for p in LIST_PARAMS if p["name"] not in {"page", "per_page"}]],
                 "responses": {"200": {"description": "The file", "content": {
                     "text/csv": {"schema": {"type": "string"}},
@@ -240,13 +237,13 @@ def openapi_paths(json_response, ref, error) -> dict:
         "/enterprises/{enterprise_id}": {
             "get": {
                 "summary": "One enterprise with its catalog items, certificates, zone and eco-labels",
-                "parameters": [_param("enterprise_id", "The enterprise's id", {"type": "integer"}, "path")],
+                "parameters": [param("enterprise_id", "The enterprise's id", {"type": "integer"}, "path")],
                 "responses": {"200": record, "404": error},
             },
             "patch": {
                 "summary": "Change some fields; a representative's change to a published profile waits for review (202)",
                 "security": [{"bearer": []}],
-                "parameters": [_param("enterprise_id", "The enterprise's id", {"type": "integer"}, "path")],
+                "parameters": [param("enterprise_id", "The enterprise's id", {"type": "integer"}, "path")],
                 "requestBody": body,
                 "responses": {"200": record, "202": json_response({"type": "object"}, "Queued for review"),
                               "400": error, "401": error, "403": error, "404": error, "409": error, "422": error},

@@ -13,6 +13,7 @@ from registry.zones.models import ZoneKind
 from . import bp
 from .auth import token_user
 from .errors import error_response
+from .openapi import param
 
 MAX_ZOOM = 22
 
@@ -55,11 +56,7 @@ def enterprises_geojson():
     return geojson_response(collection)
 
 
-def _param(name: str, description: str, schema: dict | None = None) -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": schema or {"type": "string"}, "description": description}
-
-
-BBOX = _param("bbox", "min_lon,min_lat,max_lon,max_lat in WGS84 degrees", {"type": "string", "example": "108.5,13.5,109.5,14.5"})
+BBOX = param("bbox", "min_lon,min_lat,max_lon,max_lat in WGS84 degrees", {"type": "string", "example": "108.5,13.5,109.5,14.5"})
 OPENAPI_SCHEMAS = {
     "FeatureCollection": {
         "type": "object",
@@ -89,13 +86,13 @@ def openapi_paths(json_response, ref, error) -> dict:
                 "available_ha, occupancy, approximate, url",
                 "parameters": [
                     BBOX,
-                    _param("zoom", "Web Mercator zoom the layer is drawn at (0-22); guessed from bbox when omitted",
+                    param("zoom", "Web Mercator zoom the layer is drawn at (0-22); guessed from bbox when omitted",
                            {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}),
-                    _param("province", "GSO code of the province"),
-                    _param("kind", "Kind of zone", {"type": "string", "enum": [kind.value for kind in ZoneKind]}),
-                    _param("catalog", "Decision 980 item or group among the zone's priority groups"),
-                    _param("min_available_ha", "At least this much available land, in hectares", {"type": "number", "minimum": 0}),
-                    _param("q", "Words of the zone's name; case and accents are ignored"),
+                    param("province", "GSO code of the province"),
+                    param("kind", "Kind of zone", {"type": "string", "enum": [kind.value for kind in ZoneKind]}),
+                    param("catalog", "Decision 980 item or group among the zone's priority groups"),
+                    param("min_available_ha", "At least this much available land, in hectares", {"type": "number", "minimum": 0}),
+                    param("q", "Words of the zone's name; case and accents are ignored"),
                 ],
                 "responses": {"200": layer, "400": error},
             }
@@ -106,13 +103,13 @@ def openapi_paths(json_response, ref, error) -> dict:
                 "nearest first with near",
                 "parameters": [
                     BBOX,
-                    _param("near", "Centre of a radius search: latitude,longitude", {"type": "string", "example": "15.4,108.8"}),
-                    _param("radius_km", "Radius around near, in km (default 10, at most 200)", {"type": "number", "minimum": 0.01,
+                    param("near", "Centre of a radius search: latitude,longitude", {"type": "string", "example": "15.4,108.8"}),
+                    param("radius_km", "Radius around near, in km (default 10, at most 200)", {"type": "number", "minimum": 0.01,
                                                                                                    "maximum": layers.MAX_RADIUS_KM}),
-                    _param("province", "GSO code of the province"),
-                    _param("catalog", "Code of a Decision 980 item or group"),
-                    _param("q", "Words of a name or tax code"),
-                    _param("limit", "At most this many points (default and maximum 20,000)",
+                    param("province", "GSO code of the province"),
+                    param("catalog", "Code of a Decision 980 item or group"),
+                    param("q", "Words of a name or tax code"),
+                    param("limit", "At most this many points (default and maximum 20,000)",
                            {"type": "integer", "minimum": 1, "maximum": layers.MAX_POINTS}),
                 ],
                 "responses": {"200": layer, "400": error},

@@ -8,6 +8,11 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def param(name: str, description: str, schema: dict | None = None, where: str = "query") -> dict:
+    """Describe one parameter; path parameters are required."""
+    return {"name": name, "in": where, "required": where == "path", "schema": schema or {"type": "string"}, "description": description}
+
+
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 

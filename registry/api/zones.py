@@ -14,6 +14,7 @@ from registry.zones.models import Zone, ZoneKind, ZoneStatus
 from . import bp
 from .auth import token_required
 from .errors import error_response
+from .openapi import param
 
 # The fields a PATCH may change; the province and the managing board are changed by administrators only.
 WRITABLE = frozenset({
@@ -129,9 +130,6 @@ def update_zone(zone_id: int):
 
 def openapi_paths(json_response, ref, error) -> dict:
     """Describe the zone routes for the OpenAPI document."""
-    def param(name, description, schema=None, where="query"):
-        return {"name": name, "in": where, "required": where == "path", "schema": schema or {"type": "string"}, "description": description}
-
     record = json_response(ref("Zone"), "The zone")
     zone_id = param("zone_id", "The zone's id", {"type": "integer"}, "path")
     return {
