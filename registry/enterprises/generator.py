@@ -318,12 +318,12 @@ def generate_profiles(count: int, seed: int = DEFAULT_SEED, province_weights: Ma
 
 
 def csv_row(profile: dict) -> dict[str, str]:
-    """Flatten a profile for a spreadsheet: items as “A.01 manufactures; B.02 supplies”, certificates by name."""
+    """Flatten a profile for a spreadsheet: items as “A.01 (manufactures); B.02 (supplies)”, certificates by name."""
     row = {}
     for field, header in CSV_HEADERS.items():
         value = profile[field]
         if field == "items":
-            value = "; ".join(f"{link['code']} {link['relation']}" for link in value)
+            value = "; ".join(f"{link['code']} ({link['relation']})" for link in value)
         elif field == "certificates":
             value = "; ".join(c["name"] for c in value)
         elif field == "national_brand":
