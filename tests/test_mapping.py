@@ -210,7 +210,7 @@ def test_province_and_enterprise_maps_point_at_their_layers(app, ctx, places):
         located = enterprise_map(db.session.get(Enterprise, places["near"]))
         unplaced = enterprise_map(Enterprise(tax_code="0100000009", name_vi="X", province_code="51"))
     assert "/api/v1/zones.geojson?province=51" in province.script and "/api/v1/enterprises.geojson?province=51" in province.script
-    assert "Công ty Môi trường 1" in located.script and "[15.201, 108.751]" in located.script
+    assert "Công ty Môi trường 1" in located.script and '"center":[15.201,108.751]' in located.script.replace(" ", "")
     assert unplaced is None
 
 
@@ -218,3 +218,11 @@ def test_the_openapi_document_describes_the_geojson_layers(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "bbox" in {p["name"] for p in paths["/zones.geojson"]["get"]["parameters"]}
     assert "near" in {p["name"] for p in paths["/enterprises.geojson"]["get"]["parameters"]}
+
+
+def test_maps_are_rendered_once_and_only_their_settings_change(app, ctx, places):
+    with app.test_request_context("/"):
+        first = enterprise_map(db.session.get(Enterprise, places["near"]))
+        second = enterprise_map(db.session.get(Enterprise, places["hanoi"]))
+    assert (first.header, first.body) == (second.header, second.body)
+    assert first.script != second.script and "21." in second.script

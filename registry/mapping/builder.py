@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 import maps
 from flask import current_app, url_for
@@ -66,21 +66,29 @@ def assemble(
     height: str = "26rem",
     label: str = "",
 ) -> maps.MapParts:
-    """Build and render a map whose layers the page script loads according to `config`."""
-    m = maps.build_map(
-        vendor_url(),
-        location=center or VIETNAM_CENTER,
-        zoom=zoom if zoom is not None else VIETNAM_ZOOM,
-        tiles=current_app.config["MAP_TILE_URL"],
-        attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
-        height=height,
-    )
+    """Give a page a map whose view and layers the page script sets from `config`.
+
+    Building and rendering a Folium map costs far more than the rest of a page, so the map itself
+    is rendered once per size, label and tile source; what differs per page (view, layers, labels
+    in the page's language) travels in the settings variable the page script reads.
+    """
+    shell, name = _shell(vendor_url(), current_app.config["MAP_TILE_URL"], current_app.config["MAP_TILE_ATTRIBUTION"],
+                         height, label or _("Map"))
     settings = {
         "locale": locale_code(),
         "labels": client_labels(),
         "legend": legend(),
+        "center": list(center) if center else None,
+        "zoom": zoom,
         "fitInitial": center is None,
         **config,
     }
-    m.add_child(maps.MapConfig(settings, CONFIG_PREFIX + m.get_name()))
-    return maps.map_parts(m, label=label or _("Map"))
+    script = f"{shell.script}\nvar {CONFIG_PREFIX}{name} = {maps.script_json(settings)};"
+    return maps.MapParts(shell.header, shell.body, script)
+
+
+@lru_cache(maxsize=64)
+def _shell(vendor: str, tiles: str, attribution: str, height: str, label: str) -> tuple[maps.MapParts, str]:
+    """Render a map over all of Vietnam once; pages reuse it (one such map per page: its element id is fixed)."""
+    m = maps.build_map(vendor, location=VIETNAM_CENTER, zoom=VIETNAM_ZOOM, tiles=tiles, attribution=attribution, height=height)
+    return maps.map_parts(m, label=label), m.get_name()

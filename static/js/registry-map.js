@@ -272,6 +272,7 @@
     instance.helpers = { element: element, zonePopup: zonePopup, enterprisePopup: enterprisePopup, fetchJson: fetchJson,
                          status: function (message) { status(instance, message); }, fill: fill, makeLayer: makeLayer,
                          fitTo: fitTo, link: link, formatNumber: formatNumber };
+    if (config.center) { map.setView(config.center, config.zoom === null || config.zoom === undefined ? map.getZoom() : config.zoom); }
     var specs = config.mode === "full"
       ? [{ name: config.labels.zone_layer || "Zones", style: "zone", role: "zones" },
          { name: config.labels.enterprise_layer || "Enterprises", style: "enterprise", role: "enterprises" }]
