@@ -204,3 +204,15 @@ def test_catalog_and_province_pages_list_their_enterprises(client, runner, accou
     post(client, token, profile())
     assert "Điện lực Dung Quất" in client.get("/catalog/items/A.01").get_data(as_text=True)
     assert "Điện lực Dung Quất" in client.get("/provinces/51").get_data(as_text=True)
+
+
+def test_a_broad_search_is_listed_by_name_and_still_counted_in_full(client, runner, accounts, monkeypatch):
+    from registry.search import enterprises as search
+
+    token = officer_token(runner, accounts)
+    post(client, token, profile(name_vi="Công ty Xanh Bình Minh"))
+    post(client, token, profile(tax_code=BRANCH, name_vi="Công ty Xanh An Phú", items=[]))
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    answer = client.get("/api/v1/enterprises", query_string={"q": "xanh"}).get_json()
+    assert answer["total"] == 2
+    assert [e["name_vi"] for e in answer["items"]] == ["Công ty Xanh An Phú", "Công ty Xanh Bình Minh"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, case, func
 
 from registry.accounts.models import User
 from registry.accounts.permissions import reviewed_provinces
@@ -139,7 +139,7 @@ def facet_counts(filters: Filters, viewer: User | None) -> dict[str, dict[str, i
 
 
 def _group_counts(ids) -> dict[str, int]:
-    """Count enterprises per top-level group of the current catalog, following each node to its root."""
+    """Count enterprises per top-level group of the current catalog, in SQL: each node is mapped to its root."""
     version = catalog.current_version()
     if version is None:
         return {}
@@ -151,11 +151,10 @@ def _group_counts(ids) -> dict[str, int]:
         while current.parent_id is not None and current.parent_id in by_id:
             current = by_id[current.parent_id]
         root_of[node.id] = current.code
+    group = case(root_of, value=EnterpriseItem.node_id)
     rows = db.session.execute(
-        db.select(EnterpriseItem.enterprise_id, EnterpriseItem.node_id).where(EnterpriseItem.enterprise_id.in_(ids))
+        db.select(group, func.count(func.distinct(EnterpriseItem.enterprise_id)))
+        .where(EnterpriseItem.enterprise_id.in_(ids), EnterpriseItem.node_id.in_(list(root_of)))
+        .group_by(group)
     ).all()
-    groups: dict[str, set[int]] = {}
-    for enterprise_id, node_id in rows:
-        if node_id in root_of:
-            groups.setdefault(root_of[node_id], set()).add(enterprise_id)
-    return {code: len(members) for code, members in groups.items()}
+    return {code: n for code, n in rows if code is not None}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, column, func, literal, table, text
+from sqlalchemy import Select, and_, column, func, literal, select, table, text
 
 from registry.extensions import db
 
@@ -34,6 +34,7 @@ _LEGAL_FORM_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in LEGAL
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"(\w+)")
 search_table = table(FTS_TABLE, column("rowid"), column("rank"))
+RANKED_MATCHES = 2000
 
 
 def is_search_structure(name: str | None, type_: str) -> bool:
@@ -142,22 +143,40 @@ def _fts_expression(terms: list[str]) -> str:
     return " AND ".join(f'"{term}"*' for term in terms)
 
 
+def _match(expression: str, name: str):
+    return text(f"{FTS_TABLE} MATCH :{name}").bindparams(**{name: expression})
+
+
 def apply_search(statement: Select, model, query: str | None, *, ranked: bool = True) -> Select:
-    """Narrow `statement` (over `model`, the Enterprise class) to matches of `query`, best first."""
+    """Narrow `statement` (over `model`, the Enterprise class) to matches of `query`, best first.
+
+    On SQLite the matches are taken as `id IN (full-text matches)`, which keeps counts and facets
+    driven by the index; PostgreSQL matches word beginnings in the trigram-indexed `search_text`.
+    Ranking scores every match, so a broad query (more than RANKED_MATCHES matches, such as one
+    common word) is listed by name instead: its top scores say little anyway.
+    """
     terms = query_terms(query)
     if not terms:
         return statement
-    if db.session.get_bind().dialect.name == "sqlite":
-        statement = statement.join(search_table, search_table.c.rowid == model.id).where(
-            text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=_fts_expression(terms))
-        )
-        return statement.order_by(search_table.c.rank) if ranked else statement
-    for term in terms:
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(model.search_text.like(f"% {escaped}%", escape="\\"))
-    if ranked:
-        statement = statement.order_by(func.similarity(model.name_core, literal(" ".join(terms))).desc())
-    return statement
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        expression = _fts_expression(terms)
+        matching = model.id.in_(select(search_table.c.rowid).where(_match(expression, "fts_filter")))
+    else:
+        patterns = [term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for term in terms]
+        matching = and_(*(model.search_text.like(f"% {p}%", escape="\\") for p in patterns))
+    statement = statement.where(matching)
+    if not ranked:
+        return statement
+    if db.session.scalar(select(func.count()).select_from(model).where(matching)) > RANKED_MATCHES:
+        return statement.order_by(model.name_core, model.id)
+    if not sqlite:
+        return statement.order_by(func.similarity(model.name_core, literal(" ".join(terms))).desc(), model.id)
+    ranking = (
+        select(search_table.c.rowid.label("id"), search_table.c.rank.label("rank"))
+        .where(_match(expression, "fts_rank")).order_by(search_table.c.rank).limit(RANKED_MATCHES).subquery()
+    )
+    return statement.join(ranking, ranking.c.id == model.id).order_by(ranking.c.rank, model.id)
 
 
 def highlight(value: str | None, query: str | None) -> Markup:
