@@ -7,7 +7,6 @@ from pathlib import Path
 
 from flask import Flask, request
 from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
 
 from .extensions import db
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from registry.enterprises import service
 from registry.enterprises.models import Enterprise
 from registry.extensions import db
 

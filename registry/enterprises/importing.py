@@ -22,7 +22,7 @@ from registry.places.models import Commune
 from registry.places.service import UnknownPlace, all_provinces, normalize_code, place_legacy
 from registry.search.text import fold
 from registry import tabular
-from registry.tabular import ImportProblem, ImportReport, Table, TableError, read_table, suggest_mapping
+from registry.tabular import ImportProblem, ImportReport, Table, TableError, read_table
 
 from .import_writer import write_rows
 from .models import Enterprise, Relation, Status

@@ -13,7 +13,8 @@ from registry.extensions import db
 from registry.search import enterprises as search
 
 from .models import ClaimRequest, Decision, DuplicateFlag, Enterprise, EnterpriseItem, PendingChange, Status
-from .service import EnterpriseError, apply_values, save_enterprise, cleaned_from_changes, find_by_tax_code, give_representation
+from .changes import cleaned_from_changes
+from .service import EnterpriseError, apply_values, find_by_tax_code, give_representation, save_enterprise
 from .taxcode import TaxCodeError, normalize_tax_code
 
 class ReviewError(ValueError):

@@ -18,9 +18,10 @@ from registry.extensions import db
 from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.search import enterprises as search
 
+from .changes import changed_fields
 from .duplicates import flag_similar
 from .placement import place
-from .models import Certificate, Decision, Enterprise, EnterpriseItem, PendingChange, Relation, SizeClass, Status
+from .models import Certificate, Enterprise, EnterpriseItem, PendingChange, Relation, SizeClass, Status
 from .taxcode import TaxCodeError, normalize_tax_code
 
 # Latitude and longitude bounds that hold the mainland and the islands, with a margin.
@@ -288,14 +289,6 @@ def create_enterprise(actor: User | None, values: dict, *, source: str = "", is_
     return enterprise
 
 
-def representative_organization(user: User) -> Organization | None:
-    """Return the enterprise organization `user` represents, if any."""
-    for membership in user.memberships:
-        if membership.role == Role.ENTERPRISE_REP and membership.organization.kind == OrgKind.ENTERPRISE:
-            return membership.organization
-    return None
-
-
 def represented_enterprises(user: User) -> list[Enterprise]:
     ids = [m.organization_id for m in user.memberships if m.role == Role.ENTERPRISE_REP]
     if not ids:
@@ -329,51 +322,6 @@ def register_enterprise(user: User, values: dict) -> Enterprise:
     return enterprise
 
 
-def _jsonable_changes(enterprise: Enterprise, cleaned: dict) -> dict:
-    """Keep only the fields that differ from the record, in a form JSON can hold."""
-    changes = {}
-    for field, value in cleaned.items():
-        if field == "items":
-            current = sorted((link.node_id, link.relation.value) for link in enterprise.items)
-            proposed = sorted((n, r.value) for n, r in value)
-            if current != proposed:
-                changes["items"] = [[n, r] for n, r in proposed]
-        elif field == "certificates":
-            current = [_certificate_json(c) for c in enterprise.certificates]
-            proposed = [{**c, **{k: c[k].isoformat() if c[k] else None for k in ("issued_on", "expires_on")}} for c in value]
-            if current != proposed:
-                changes["certificates"] = proposed
-        else:
-            stored = getattr(enterprise, field)
-            if stored != value:
-                changes[field] = value.value if hasattr(value, "value") else value
-    return changes
-
-
-def _certificate_json(certificate: Certificate) -> dict:
-    return {
-        "name": certificate.name,
-        "number": certificate.number,
-        "issuer": certificate.issuer,
-        "issued_on": certificate.issued_on.isoformat() if certificate.issued_on else None,
-        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
-    }
-
-
-def cleaned_from_changes(changes: dict) -> dict:
-    """Turn a stored pending change back into values `apply_values` takes."""
-    cleaned = dict(changes)
-    if "items" in cleaned:
-        cleaned["items"] = [(n, Relation(r)) for n, r in cleaned["items"]]
-    if "certificates" in cleaned:
-        cleaned["certificates"] = [
-            {**c, **{k: date.fromisoformat(c[k]) if c[k] else None for k in ("issued_on", "expires_on")}} for c in cleaned["certificates"]
-        ]
-    if cleaned.get("size_class"):
-        cleaned["size_class"] = SizeClass(cleaned["size_class"])
-    return cleaned
-
-
 def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expected_version: int | None = None, partial: bool = False):
     """Change a profile: officers directly; a representative's edit to a published profile waits for review.
 
@@ -388,7 +336,7 @@ def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expe
     if moving and not can(actor, "enterprise.create", get_province(cleaned["province_code"])):
         raise PermissionDenied(_l("Only an officer of the new province can move an enterprise there."))
     if not can(actor, "enterprise.review", enterprise) and enterprise.status == Status.PUBLISHED:
-        changes = _jsonable_changes(enterprise, cleaned)
+        changes = changed_fields(enterprise, cleaned)
         if not changes:
             return enterprise
         change = PendingChange(enterprise=enterprise, submitted_by_id=actor.id, changes=changes)
@@ -404,17 +352,3 @@ def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expe
     except StaleDataError:
         raise EditConflict() from None
     return enterprise
-
-
-def pending_changes_of(enterprise: Enterprise) -> list[PendingChange]:
-    return list(
-        db.session.scalars(
-            db.select(PendingChange)
-            .where(PendingChange.enterprise_id == enterprise.id)
-            .order_by(PendingChange.submitted_at.desc(), PendingChange.id.desc())
-        )
-    )
-
-
-def open_change_count(enterprise: Enterprise) -> int:
-    return sum(1 for c in pending_changes_of(enterprise) if c.status == Decision.PENDING)

@@ -17,6 +17,7 @@ from registry.places import service as places
 from registry.search.enterprises import highlight
 
 from . import queries, service
+from .changes import pending_changes_of
 from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, ReasonForm, RegistrationForm
 from registry.zones.models import Zone
 
@@ -105,7 +106,7 @@ def detail(enterprise_id: int):
         enterprise=enterprise,
         may_edit=can(current_user, "enterprise.edit", enterprise),
         may_review=can(current_user, "enterprise.review", enterprise),
-        changes=service.pending_changes_of(enterprise) if can(current_user, "enterprise.edit", enterprise) else [],
+        changes=pending_changes_of(enterprise) if can(current_user, "enterprise.edit", enterprise) else [],
         reason_form=ReasonForm(),
         merged=db.session.scalars(db.select(Enterprise).where(Enterprise.merged_into_id == enterprise.id)).all(),
         map_parts=enterprise_map(enterprise),
@@ -282,7 +283,7 @@ def mine():
     return render_template(
         "enterprises/mine.html",
         enterprises=enterprises,
-        changes={e.id: service.pending_changes_of(e) for e in enterprises},
+        changes={e.id: pending_changes_of(e) for e in enterprises},
         claims=claims,
         Decision=Decision,
     )

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func
 from registry.extensions import db
 from registry.search.text import fold, like_pattern
 
-from .models import CITY, Commune, LegacyProvince, Province
+from .models import Commune, LegacyProvince, Province
 
 REGION_NAMES = {
     "northern_midlands_mountains": _l("Northern Midlands and Mountains"),

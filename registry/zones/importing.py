@@ -20,7 +20,7 @@ from registry.places.models import Province
 from registry.places.service import commune_code_for, normalize_code, province_for
 from registry.search.text import fold
 from registry import tabular
-from registry.tabular import ImportProblem, ImportReport, Table, TableError, suggest_mapping
+from registry.tabular import ImportProblem, ImportReport, Table, TableError
 
 from . import service
 from .import_reading import commune_names_in, decision_date_in, kind_from_name, kind_of, read_zone_table, status_of
