@@ -205,7 +205,7 @@ def test_catalog_and_province_pages_list_their_enterprises(client, runner, accou
     assert "Điện lực Dung Quất" in client.get("/provinces/51").get_data(as_text=True)
 
 
-def test_a_broad_search_is_listed_by_name_and_still_counted_in_full(client, runner, accounts, monkeypatch):
+def test_a_broad_search_is_listed_newest_first_and_still_counted_in_full(client, runner, accounts, monkeypatch):
     from registry.search import enterprises as search
 
     token = officer_token(runner, accounts)
@@ -214,4 +214,4 @@ def test_a_broad_search_is_listed_by_name_and_still_counted_in_full(client, runn
     monkeypatch.setattr(search, "RANKED_MATCHES", 1)
     answer = client.get("/api/v1/enterprises", query_string={"q": "xanh"}).get_json()
     assert answer["total"] == 2
-    assert [e["name_vi"] for e in answer["items"]] == ["Công ty Xanh An Phú", "Công ty Xanh Bình Minh"]
+    assert [e["name_vi"] for e in answer["items"]] == ["Công ty Xanh An Phú", "Công ty Xanh Bình Minh"]  # the newer first

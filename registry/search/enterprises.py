@@ -153,7 +153,7 @@ def apply_search(statement: Select, model, query: str | None, *, ranked: bool = 
     On SQLite the matches are taken as `id IN (full-text matches)`, which keeps counts and facets
     driven by the index; PostgreSQL matches word beginnings in the trigram-indexed `search_text`.
     Ranking scores every match, so a broad query (more than RANKED_MATCHES matches, such as one
-    common word) is listed by name instead: its top scores say little anyway.
+    common word) is listed newest first instead: its top scores say little anyway.
     """
     terms = query_terms(query)
     if not terms:
@@ -168,8 +168,11 @@ def apply_search(statement: Select, model, query: str | None, *, ranked: bool = 
     statement = statement.where(matching)
     if not ranked:
         return statement
-    if db.session.scalar(select(func.count()).select_from(model).where(matching)) > RANKED_MATCHES:
-        return statement.order_by(model.name_core, model.id)
+    counted = select(func.count()).select_from(search_table).where(_match(expression, "fts_count")) if sqlite else (
+        select(func.count()).select_from(model).where(matching))
+    if db.session.scalar(counted) > RANKED_MATCHES:
+        # Newest first walks the primary key and stops after one page; any other order sorts every match.
+        return statement.order_by(model.id.desc())
     if not sqlite:
         return statement.order_by(func.similarity(model.name_core, literal(" ".join(terms))).desc(), model.id)
     ranking = (
