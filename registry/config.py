@@ -24,6 +24,7 @@ class Defaults:
     LANGUAGES = ("vi", "en")
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     IMPORT_MAX_BYTES = 20 * 1024 * 1024
+    FACET_CACHE_SECONDS = 120  # how old the facet counts beside a list may be
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -35,6 +35,7 @@ def test_config(database_uri: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "AUTO_INIT": False,
         "DEMO_DATA": False,
+        "FACET_CACHE_SECONDS": 0,  # every test sees counts of its own records
         **overrides,
     }
 

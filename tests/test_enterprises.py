@@ -215,3 +215,17 @@ def test_a_broad_search_is_listed_newest_first_and_still_counted_in_full(client,
     answer = client.get("/api/v1/enterprises", query_string={"q": "xanh"}).get_json()
     assert answer["total"] == 2
     assert [e["name_vi"] for e in answer["items"]] == ["Công ty Xanh An Phú", "Công ty Xanh Bình Minh"]  # the newer first
+
+
+def test_facet_counts_are_kept_for_a_while_when_caching_is_on(app, client, runner, accounts):
+    token = officer_token(runner, accounts)
+    post(client, token, profile())
+    app.config["FACET_CACHE_SECONDS"] = 60
+    try:
+        first = client.get("/enterprises/").get_data(as_text=True)
+        post(client, token, profile(tax_code=BRANCH, name_vi="Công ty Mới", size_class="large", items=[]))
+        second = client.get("/enterprises/").get_data(as_text=True)
+    finally:
+        app.config["FACET_CACHE_SECONDS"] = 0
+    assert "size=large" not in first and "size=large" not in second  # the cached counts
+    assert "size=large" in client.get("/enterprises/").get_data(as_text=True)  # counted afresh

@@ -90,8 +90,11 @@ class Enterprise(Audited, db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
-    # Map layers ask for the published points inside a box.
-    __table_args__ = (db.Index("ix_enterprise_status_location", "status", "longitude", "latitude"),)
+    # Map layers ask for the published points inside a box; the list pages them by name.
+    __table_args__ = (
+        db.Index("ix_enterprise_status_location", "status", "longitude", "latitude"),
+        db.Index("ix_enterprise_status_name", "status", "name_core", "id"),
+    )
 
     province: Mapped[Province] = relationship(lazy="joined")
     commune: Mapped[Commune | None] = relationship(lazy="joined")
