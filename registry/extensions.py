@@ -1,10 +1,12 @@
 """Flask extensions, created unbound so models and services can import them without cycles."""
+import enum
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -18,6 +20,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def stored_enum(cls: type[enum.Enum], length: int = 20) -> Enum:
+    """Store an enum by its values as plain text, the same on SQLite and PostgreSQL."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 db = SQLAlchemy(model_class=Base)

@@ -5,11 +5,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.audit.models import Audited, utcnow
-from registry.extensions import db
+from registry.extensions import db, stored_enum
 from registry.places.models import Province
 
 
@@ -32,14 +32,11 @@ class Role(enum.StrEnum):
     INVESTOR = "investor"
 
 
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
 
 class Organization(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind))
+    kind: Mapped[OrgKind] = mapped_column(stored_enum(OrgKind))
     province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"), index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -94,7 +91,7 @@ class Membership(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role))
+    role: Mapped[Role] = mapped_column(stored_enum(Role))
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship(back_populates="memberships", lazy="joined")

@@ -4,21 +4,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import Organization, User
 from registry.audit.models import Audited, utcnow
 from registry.catalog.models import CatalogNode
-from registry.extensions import db
+from registry.extensions import db, stored_enum
 from registry.places.models import Commune, Province
 from registry.zones.models import Zone
 
 from .taxcode import format_tax_code
 
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class SizeClass(enum.StrEnum):
@@ -62,7 +59,7 @@ class Enterprise(Audited, db.Model):
     address: Mapped[str] = mapped_column(String(500), default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    size_class: Mapped[SizeClass | None] = mapped_column(_enum(SizeClass), index=True)
+    size_class: Mapped[SizeClass | None] = mapped_column(stored_enum(SizeClass), index=True)
     founded_year: Mapped[int | None]
     staff: Mapped[int | None]
     website: Mapped[str] = mapped_column(String(300), default="")
@@ -71,7 +68,7 @@ class Enterprise(Audited, db.Model):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     national_brand: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.PENDING, index=True)
+    status: Mapped[Status] = mapped_column(stored_enum(Status), default=Status.PENDING, index=True)
     changes_requested: Mapped[bool] = mapped_column(default=False)
     review_note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(200), default="")
@@ -127,7 +124,7 @@ class EnterpriseItem(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("catalog_node.id"), index=True)
-    relation: Mapped[Relation] = mapped_column(_enum(Relation))
+    relation: Mapped[Relation] = mapped_column(stored_enum(Relation))
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="items")
     node: Mapped[CatalogNode] = relationship(lazy="joined")
@@ -155,7 +152,7 @@ class PendingChange(Audited, db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     changes: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[Decision] = mapped_column(_enum(Decision), default=Decision.PENDING, index=True)
+    status: Mapped[Decision] = mapped_column(stored_enum(Decision), default=Decision.PENDING, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -172,7 +169,7 @@ class ClaimRequest(Audited, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
-    status: Mapped[Decision] = mapped_column(_enum(Decision), default=Decision.PENDING, index=True)
+    status: Mapped[Decision] = mapped_column(stored_enum(Decision), default=Decision.PENDING, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(Text, default="")

@@ -4,17 +4,14 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Enum, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import Organization, User
 from registry.audit.models import Audited, utcnow
-from registry.extensions import db
+from registry.extensions import db, stored_enum
 from registry.places.models import Province
 
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 class ZoneKind(enum.StrEnum):
@@ -41,8 +38,8 @@ class Zone(Audited, db.Model):
     name_vi: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300), default="")
     name_folded: Mapped[str] = mapped_column(String(300), default="", index=True)
-    kind: Mapped[ZoneKind] = mapped_column(_enum(ZoneKind), index=True)
-    status: Mapped[ZoneStatus] = mapped_column(_enum(ZoneStatus), default=ZoneStatus.OPERATING, index=True)
+    kind: Mapped[ZoneKind] = mapped_column(stored_enum(ZoneKind, 30), index=True)
+    status: Mapped[ZoneStatus] = mapped_column(stored_enum(ZoneStatus, 30), default=ZoneStatus.OPERATING, index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
     commune_codes: Mapped[list] = mapped_column(JSON, default=list)
