@@ -75,9 +75,7 @@ def assemble(
     shell, name = _shell(vendor_url(), current_app.config["MAP_TILE_URL"], current_app.config["MAP_TILE_ATTRIBUTION"],
                          height, label or _("Map"))
     settings = {
-        "locale": locale_code(),
-        "labels": client_labels(),
-        "legend": legend(),
+        **_page_words(locale_code()),
         "center": list(center) if center else None,
         "zoom": zoom,
         "fitInitial": center is None,
@@ -85,6 +83,12 @@ def assemble(
     }
     script = f"{shell.script}\nvar {CONFIG_PREFIX}{name} = {maps.script_json(settings)};"
     return maps.MapParts(shell.header, shell.body, script)
+
+
+@lru_cache(maxsize=8)
+def _page_words(locale: str) -> dict:
+    """Return the map script's words and legend in `locale`, translated once per process."""
+    return {"locale": locale, "labels": client_labels(), "legend": legend()}
 
 
 @lru_cache(maxsize=64)

@@ -24,7 +24,7 @@ class Province(db.Model):
         back_populates="province", order_by="Commune.name_folded", lazy="raise_on_sql"
     )
     parts: Mapped[list[LegacyProvince]] = relationship(
-        back_populates="province", order_by="LegacyProvince.position", lazy="selectin"
+        back_populates="province", order_by="LegacyProvince.position"
     )
 
     @property

@@ -7,6 +7,7 @@ from importlib import resources
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func
+from sqlalchemy.orm import selectinload
 
 from registry.extensions import db
 from registry.search.text import fold, like_pattern
@@ -85,7 +86,7 @@ def communes_of_code(province_code: str | None) -> list[Commune]:
 
 def all_provinces() -> list[Province]:
     """List the 34 provinces in GSO code order."""
-    return list(db.session.scalars(db.select(Province).order_by(Province.code)))
+    return list(db.session.scalars(db.select(Province).options(selectinload(Province.parts)).order_by(Province.code)))
 
 
 def communes_of(province: Province) -> list[Commune]:
@@ -144,6 +145,7 @@ def search_places(query: str, limit: int = 20) -> tuple[list[Province], list[Com
     provinces = list(
         db.session.scalars(
             db.select(Province)
+            .options(selectinload(Province.parts))
             .outerjoin(LegacyProvince)
             .where(Province.name_folded.like(pattern, escape="\\") | LegacyProvince.name_folded.like(pattern, escape="\\"))
             .distinct()
