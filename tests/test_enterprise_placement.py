@@ -1,6 +1,8 @@
 """Enterprises are placed in the smallest zone holding their location, and placed again when boundaries change."""
 from __future__ import annotations
 
+import re
+
 from shapely.geometry import MultiPolygon, box
 
 from registry.audit.service import acting_as
@@ -71,3 +73,17 @@ def test_the_zone_filter_includes_the_parks_inside_an_economic_zone(client, ctx)
     assert detail.get_json()["zone"]["name_vi"] == "KCN Lọc"
     page = client.get("/enterprises/").get_data(as_text=True)
     assert f"zone={park.id}" in page and "KCN Lọc" in page
+
+
+def test_the_zone_page_lists_its_enterprises_and_maps_them_through_the_api(client, ctx):
+    with acting_as("tests"):
+        economic_zone = zone_with_box("Khu kinh tế Trang", (108.6, 15.1, 108.95, 15.5))
+        park = zone_with_box("KCN Trang", (108.75, 15.15, 108.8, 15.2), parent=economic_zone)
+        service.create_enterprise(None, {"tax_code": "0100233488", "name_vi": "Công ty Trong Công viên", "province_code": "51",
+                                         "latitude": 15.18, "longitude": 108.77})
+        db.session.commit()
+    page = client.get(f"/zones/{economic_zone.id}").get_data(as_text=True)
+    assert "Công ty Trong Công viên" in page  # placed in the park inside the economic zone
+    assert re.search(rf'"url":\s*"/api/v1/enterprises\.geojson\?zone={economic_zone.id}"', page)
+    points = client.get(f"/api/v1/enterprises.geojson?zone={park.id}").get_json()["features"]
+    assert [p["properties"]["name"] for p in points] == ["Công ty Trong Công viên"]

@@ -48,7 +48,7 @@ def enterprises_geojson():
             bbox=layers.bbox_arg(request.args),
             near=layers.near_arg(request.args),
             limit=layers.MAX_POINTS if limit is None else int(limit),
-            filters=queries.Filters(**{name: (request.args.get(name) or "").strip()[:200] for name in ("q", "province", "catalog")}),
+            filters=queries.Filters.from_args(request.args),
         )
         collection = layers.enterprise_layer(query, token_user(), locale_code())
     except layers.BadParameter as error:

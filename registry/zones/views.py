@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 
 from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.models import utcnow
-from registry.enterprises.models import Enterprise, Status
+from registry.enterprises import queries
 from registry.extensions import db
 from registry.places import service as places
 
@@ -95,13 +95,12 @@ def detail(zone_id: int):
     """Show a zone: figures with their sources, infrastructure, sub-zones, enterprises, boundary versions and a map."""
     zone = db.get_or_404(Zone, zone_id)
     children = list(db.session.scalars(db.select(Zone).where(Zone.parent_id == zone.id).order_by(Zone.name_folded)))
-    enterprises = list(db.session.scalars(
-        db.select(Enterprise).where(Enterprise.zone_id == zone.id, Enterprise.status == Status.PUBLISHED).order_by(Enterprise.name_vi)))
+    enterprises = queries.page_of(queries.Filters(zone=str(zone.id)), current_user, 1, 20)
     may_edit = can(current_user, "zone.edit", zone)
     return render_template(
         "zones/detail.html", zone=zone, children=children, enterprises=enterprises, versions=boundaries.versions_of(zone),
         may_edit=may_edit, source_of=_source_of(zone),
-        communes=[places.get_commune(code) for code in zone.commune_codes or []], map_parts=zone_map(zone, children, enterprises),
+        communes=[places.get_commune(code) for code in zone.commune_codes or []], map_parts=zone_map(zone, children),
     )
 
 

@@ -2,28 +2,25 @@
 from __future__ import annotations
 
 import maps
+from flask import url_for
 from flask_babel import gettext as _
 from shapely.geometry.base import BaseGeometry
 
-from registry.enterprises.models import Enterprise
 from registry.i18n import locale_code
 from registry.mapping.embed import embedded_map, zone_layer_data
-from registry.mapping.features import enterprise_feature
 
 from .models import Zone
 
 
-def zone_map(zone: Zone, children: list[Zone], enterprises: list[Enterprise]) -> maps.MapParts | None:
-    """Map the zone, its sub-zones and the enterprises placed in it; None when the zone has no place yet."""
+def zone_map(zone: Zone, children: list[Zone]) -> maps.MapParts | None:
+    """Map the zone, its sub-zones and the enterprises placed in them; None when the zone has no place yet."""
     if zone.display_geojson is None and zone.latitude is None:
         return None
-    located = [e for e in enterprises if e.has_location]
     layers = [{"name": zone.name(locale_code()), "data": zone_layer_data([zone]), "style": "zone", "fit": True}]
     if children:
         layers.append({"name": _("Zones inside"), "data": zone_layer_data(children), "style": "zone", "fit": False})
-    if located:
-        points = {"type": "FeatureCollection", "features": [enterprise_feature(e, locale_code()) for e in located]}
-        layers.append({"name": _("Enterprises"), "data": points, "style": "enterprise", "fit": False})
+    # Points come from the API, as on every map: a large economic zone may hold thousands.
+    layers.append({"name": _("Enterprises"), "url": url_for("api.enterprises_geojson", zone=zone.id), "style": "enterprise", "fit": False})
     center = None if zone.display_geojson else (zone.latitude, zone.longitude)
     return embedded_map(layers=layers, center=center, zoom=None if center is None else 13, label=_("Map of the zone"))
 
