@@ -68,3 +68,27 @@ def test_cli_init_is_safe_to_repeat(runner):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_the_search_state_migration_keeps_every_indexed_record_and_its_status(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from registry.enterprises.models import Enterprise, Status
+    from registry.enterprises.service import create_enterprise
+
+    app = create_app(test_config(f"sqlite:///{tmp_path}/migrate.sqlite", AUTO_INIT=True))
+    directory = app.extensions["migrate"].directory
+    with app.app_context():
+        for tax_code, name in (("0100233488", "Công ty Xanh Bình Minh"), ("0314409058", "Công ty Xanh An Phú")):
+            create_enterprise(None, {"tax_code": tax_code, "name_vi": name, "province_code": "51"}, check_similar=False)
+        db.session.scalar(db.select(Enterprise).where(Enterprise.tax_code == "0314409058")).status = Status.SUSPENDED
+        db.session.commit()
+        index = "SELECT rowid, names, state FROM enterprise_search ORDER BY rowid"
+        after = db.session.execute(db.text(index)).all()
+        db.session.remove()
+        downgrade(directory, "0004_enterprise_location")
+        assert db.session.execute(db.text("SELECT count(*) FROM enterprise_search WHERE enterprise_search MATCH 'xanh'")).scalar() == 2
+        db.session.remove()
+        upgrade(directory)
+        assert db.session.execute(db.text(index)).all() == after
+        assert [row.state for row in after] == ["", "hidden suspended"]

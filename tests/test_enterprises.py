@@ -96,6 +96,11 @@ def test_search_ignores_case_diacritics_and_legal_forms_and_matches_prefixes(cli
     assert len(names("cong ty")) == 2  # legal-form words alone filter nothing out
     assert names("xu ly nuoc thai") == ["Công ty TNHH Điện lực Dung Quất"]  # by its catalog item A.01
     assert names("khong co") == []
+    post(client, token, profile(tax_code="0100109106", name_vi="Công ty Xuất khẩu Lâm sản Lào Cai", name_en="", items=[]))
+    # Only the last word may be unfinished: "xu l" is "xử lý…", not "xuất l…".
+    assert names("xu l") == ["Công ty TNHH Điện lực Dung Quất"]
+    assert names("xuat l") == ["Công ty Xuất khẩu Lâm sản Lào Cai"]
+    assert names("xu lam") == []
 
 
 def test_the_list_page_highlights_matches_and_offers_facets(client, runner, accounts):
@@ -215,6 +220,38 @@ def test_a_broad_search_is_listed_newest_first_and_still_counted_in_full(client,
     answer = client.get("/api/v1/enterprises", query_string={"q": "xanh"}).get_json()
     assert answer["total"] == 2
     assert [e["name_vi"] for e in answer["items"]] == ["Công ty Xanh An Phú", "Công ty Xanh Bình Minh"]  # the newer first
+
+
+def test_search_follows_a_record_through_review_and_answers_like_the_filtered_list(app, client, runner, accounts):
+    from registry.accounts.models import User
+    from registry.enterprises import review
+
+    officer = officer_token(runner, accounts)
+    admin = officer_token(runner, accounts, "admin@example.vn", role="admin", name="Bộ Công Thương", kind="ministry", province=None)
+    first = post(client, officer, profile(name_vi="Công ty Xanh Bình Minh")).get_json()["id"]
+    second = post(client, officer, profile(tax_code=BRANCH, name_vi="Công ty Xanh An Phú", items=[])).get_json()["id"]
+
+    def found(token=None, **args):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        answer = client.get("/api/v1/enterprises", query_string={"q": "xanh", **args}, headers=headers).get_json()
+        return answer["total"], sorted(e["id"] for e in answer["items"])
+
+    def decide(action, *reason):
+        with app.app_context():
+            actor = db.session.scalar(db.select(User).where(User.email == "admin@example.vn"))
+            action(actor, db.session.get(Enterprise, second), *reason)
+            db.session.commit()
+
+    assert found() == (2, [first, second])
+    decide(review.suspend, "Giấy phép hết hạn")
+    assert found() == (1, [first])
+    # The admin's search is answered by the index alone; the province officer's, or one with a
+    # province filter, by the filtered list. Both must agree.
+    assert found(admin, status="suspended") == found(officer, status="suspended") == (1, [second])
+    assert found(admin, status="suspended", province="51") == (1, [second])
+    decide(review.approve)
+    assert found() == (2, [first, second])
+    assert found(admin, status="suspended") == (0, [])
 
 
 def test_facet_counts_are_kept_for_a_while_when_caching_is_on(app, client, runner, accounts):

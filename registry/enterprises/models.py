@@ -12,6 +12,7 @@ from registry.audit.models import Audited, utcnow
 from registry.catalog.models import CatalogNode
 from registry.extensions import db, stored_enum
 from registry.places.models import Commune, Province
+from registry.search.enterprises import follow_status
 from registry.zones.models import Zone
 
 from .taxcode import format_tax_code
@@ -193,3 +194,6 @@ class DuplicateFlag(Audited, db.Model):
 
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id], lazy="joined")
     other: Mapped[Enterprise] = relationship(foreign_keys=[other_id], lazy="joined")
+
+
+follow_status(Enterprise)

@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func
 
 from registry.accounts.models import User
@@ -97,7 +98,7 @@ def filtered(filters: Filters, viewer: User | None = None, *, ranked: bool = Tru
             links = links.where(EnterpriseItem.relation == Relation(filters.relation))
         statement = statement.where(Enterprise.id.in_(links))
     searching = bool(search.query_terms(filters.q))
-    statement = search.apply_search(statement, Enterprise, filters.q, ranked=ranked and not filters.sort)
+    statement = search.apply_search(statement, Enterprise, filters.q, ranked=ranked and not filters.sort, status=status)
     if ranked and (filters.sort or not searching):
         statement = statement.order_by(*SORTS[filters.sort or "name"])
     return statement
@@ -112,9 +113,31 @@ def zone_and_parts(zone_id: int) -> list[int]:
     return sorted(ids)
 
 
-def page_of(filters: Filters, viewer: User | None, page: int, per_page: int):
+def page_of(filters: Filters, viewer: User | None, page: int, per_page: int) -> Pagination:
     """Return one page of results (Flask-SQLAlchemy's Pagination)."""
+    status, provinces = visible_statuses(viewer, filters)
+    text_only = Filters(q=filters.q, status=filters.status) == filters
+    if text_only and provinces is None and search.query_terms(filters.q) and search.answers_alone():
+        return SearchPage(page=page, per_page=per_page, max_per_page=200, error_out=False, q=filters.q, status=status)
     return db.paginate(filtered(filters, viewer), page=page, per_page=per_page, max_per_page=200, error_out=False)
+
+
+class SearchPage(Pagination):
+    """A page of a search by text alone, counted and ordered by the index, then loaded by id.
+
+    Same records and order as `filtered`; at 100,000 records it saves the tens of milliseconds
+    that looking up every match in `enterprise` costs a broad query's count.
+    """
+
+    def _query_items(self) -> list[Enterprise]:
+        status = self._query_args["status"]
+        ids, self._total = search.matches_page(self._query_args["q"], status, self._query_offset, self.per_page)
+        found = db.session.scalars(db.select(Enterprise).where(Enterprise.id.in_(ids), Enterprise.status == status)).unique()
+        by_id = {enterprise.id: enterprise for enterprise in found}
+        return [by_id[id_] for id_ in ids if id_ in by_id]
+
+    def _query_count(self) -> int:
+        return self._total
 
 
 _facet_cache: dict[tuple, tuple[float, dict]] = {}

@@ -2,8 +2,14 @@
 
 This module alone decides what text is matched and how. SQLite keeps a standalone FTS5 table
 (`enterprise_search`, rowid = enterprise id) fed with folded text, because no tokenizer folds
-đ/Đ and an external-content table must see the exact stored text. PostgreSQL matches word
-prefixes in the stored `enterprise.search_text` column through a pg_trgm GIN index.
+đ/Đ and an external-content table must see the exact stored text. Its `state` column holds
+the record's status (empty when published), so a search by text and status alone is counted
+and paged in the index without touching `enterprise` (`matches_page`). PostgreSQL matches the
+same words in the stored `enterprise.search_text` column through a pg_trgm GIN index.
+
+Every word of a query must match a whole word except the last, which may be the beginning of one
+(as one types). “xu l” finds “xử lý” but not “xuất”; whole earlier words also keep broad queries
+cheap, since an FTS5 prefix merges every word it begins.
 """
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, and_, column, func, literal, select, table, text
+from sqlalchemy import Select, and_, column, event, func, inspect, literal, select, table, text
 
 from registry.extensions import db
 
@@ -35,6 +41,7 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"(\w+)")
 search_table = table(FTS_TABLE, column("rowid"), column("rank"))
 RANKED_MATCHES = 2000
+HIDDEN = "hidden"
 
 
 def is_search_structure(name: str | None, type_: str) -> bool:
@@ -82,7 +89,7 @@ def folded_columns(name_vi: str, parts: tuple[str, str, str]) -> dict[str, str]:
     return {
         "name_folded": name_folded,
         "name_core": strip_legal_forms(name_folded) or name_folded,
-        "search_text": " " + " ".join(filter(None, parts)),
+        "search_text": " " + " ".join(filter(None, parts)) + " ",
     }
 
 
@@ -92,25 +99,45 @@ def refresh(enterprise) -> None:
         setattr(enterprise, name, value)
 
 
+def state_terms(status) -> str:
+    """The index's `state` words for a status: none when published, else “hidden” and the status.
+
+    Public searches then exclude every other record with one NOT over the few hidden rows, and an
+    officer's search of one status intersects with that status's rows only.
+    """
+    value = getattr(status, "value", status)
+    return "" if value == "published" else f"{HIDDEN} {value}"
+
+
+_INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, names, codes, items, state) VALUES (:id, :names, :codes, :items, :state)")
+
+
 def write_to_index(enterprise) -> None:
     """Put the enterprise's folded text into the SQLite FTS table (PostgreSQL indexes the column itself)."""
     if db.session.get_bind().dialect.name != "sqlite":
         return
     remove_from_index(enterprise.id)
     names, codes, items = _indexed_parts(enterprise)
-    db.session.execute(
-        text(f"INSERT INTO {FTS_TABLE}(rowid, names, codes, items) VALUES (:id, :names, :codes, :items)"),
-        {"id": enterprise.id, "names": names, "codes": codes, "items": items},
-    )
+    db.session.execute(_INSERT, {"id": enterprise.id, "names": names, "codes": codes, "items": items,
+                                 "state": state_terms(enterprise.status)})
 
 
 def write_many_to_index(entries: Iterable[tuple[int, tuple[str, str, str]]]) -> None:
-    """Index new enterprises in one statement: (id, `indexed_parts`) pairs; for bulk imports."""
+    """Index new published enterprises in one statement: (id, `indexed_parts`) pairs; for bulk imports."""
     if db.session.get_bind().dialect.name != "sqlite":
         return
-    rows = [{"id": id_, "names": names, "codes": codes, "items": items} for id_, (names, codes, items) in entries]
+    rows = [{"id": id_, "names": names, "codes": codes, "items": items, "state": ""} for id_, (names, codes, items) in entries]
     if rows:
-        db.session.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, names, codes, items) VALUES (:id, :names, :codes, :items)"), rows)
+        db.session.execute(_INSERT, rows)
+
+
+def follow_status(model) -> None:
+    """Keep the index's `state` in step whenever a record's status changes through the ORM (review, merge)."""
+    @event.listens_for(model, "after_update")
+    def _status_changed(_mapper, connection, target) -> None:
+        if connection.dialect.name == "sqlite" and inspect(target).attrs.status.history.has_changes():
+            connection.execute(text(f"UPDATE {FTS_TABLE} SET state = :state WHERE rowid = :id"),
+                               {"state": state_terms(target.status), "id": target.id})
 
 
 def remove_from_index(enterprise_id: int) -> None:
@@ -138,22 +165,51 @@ def rebuild_index() -> int:
     return count
 
 
-def _fts_expression(terms: list[str]) -> str:
+def _fts_expression(terms: list[str], status=None) -> str:
     # Every term is a run of word characters after folding, so quoting cannot be broken out of.
-    return " AND ".join(f'"{term}"*' for term in terms)
+    words = " AND ".join([*(f'"{term}"' for term in terms[:-1]), f'"{terms[-1]}"*'])
+    if status is None:
+        return words
+    state = state_terms(status)
+    return f"({words}) AND state : {state.split()[-1]}" if state else f"({words}) NOT state : {HIDDEN}"
 
 
 def _match(expression: str, name: str):
     return text(f"{FTS_TABLE} MATCH :{name}").bindparams(**{name: expression})
 
 
-def apply_search(statement: Select, model, query: str | None, *, ranked: bool = True) -> Select:
+def _count(expression: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(search_table).where(_match(expression, "fts_count")))
+
+
+def answers_alone() -> bool:
+    """Tell whether the index can count and page a search by itself (`matches_page`): SQLite's FTS5 can."""
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def matches_page(query: str, status, offset: int, limit: int) -> tuple[list[int], int]:
+    """Return the ids of one page of records with `status` matching `query`, and how many match in all.
+
+    Both come from the FTS table alone: at 100,000 records a broad query's count takes a few
+    milliseconds there, against tens when every match is looked up in `enterprise`. The order is
+    that of `apply_search`: best first, or newest first above RANKED_MATCHES matches.
+    """
+    expression = _fts_expression(query_terms(query), status)
+    total = _count(expression)
+    order = (search_table.c.rank, search_table.c.rowid) if total <= RANKED_MATCHES else (search_table.c.rowid.desc(),)
+    ids = db.session.scalars(
+        select(search_table.c.rowid).where(_match(expression, "fts_page")).order_by(*order).limit(limit).offset(offset)
+    ).all()
+    return list(ids), total
+
+
+def apply_search(statement: Select, model, query: str | None, *, ranked: bool = True, status=None) -> Select:
     """Narrow `statement` (over `model`, the Enterprise class) to matches of `query`, best first.
 
     On SQLite the matches are taken as `id IN (full-text matches)`, which keeps counts and facets
-    driven by the index; PostgreSQL matches word beginnings in the trigram-indexed `search_text`.
-    Ranking scores every match, so a broad query (more than RANKED_MATCHES matches, such as one
-    common word) is listed newest first instead: its top scores say little anyway.
+    driven by the index; PostgreSQL matches the words in the trigram-indexed `search_text`.
+    Ranking scores every match, so a broad query (more than RANKED_MATCHES matches with `status`,
+    such as one common word) is listed newest first instead: its top scores say little anyway.
     """
     terms = query_terms(query)
     if not terms:
@@ -163,14 +219,14 @@ def apply_search(statement: Select, model, query: str | None, *, ranked: bool = 
         expression = _fts_expression(terms)
         matching = model.id.in_(select(search_table.c.rowid).where(_match(expression, "fts_filter")))
     else:
-        patterns = [term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for term in terms]
-        matching = and_(*(model.search_text.like(f"% {p}%", escape="\\") for p in patterns))
+        escaped = [term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for term in terms]
+        patterns = [f"% {term} %" for term in escaped[:-1]] + [f"% {escaped[-1]}%"]
+        matching = and_(*(model.search_text.like(p, escape="\\") for p in patterns))
     statement = statement.where(matching)
     if not ranked:
         return statement
-    counted = select(func.count()).select_from(search_table).where(_match(expression, "fts_count")) if sqlite else (
-        select(func.count()).select_from(model).where(matching))
-    if db.session.scalar(counted) > RANKED_MATCHES:
+    total = _count(_fts_expression(terms, status)) if sqlite else db.session.scalar(select(func.count()).select_from(model).where(matching))
+    if total > RANKED_MATCHES:
         # Newest first walks the primary key and stops after one page; any other order sorts every match.
         return statement.order_by(model.id.desc())
     if not sqlite:
@@ -189,10 +245,11 @@ def highlight(value: str | None, query: str | None) -> Markup:
     terms = query_terms(query)
     if not terms:
         return escape(value)
+    whole, last = set(terms[:-1]), terms[-1]
     parts = []
     for piece in _WORD.split(value):
         folded = fold(piece)
-        if folded and any(folded.startswith(term) for term in terms):
+        if folded and (folded in whole or folded.startswith(last)):
             parts.append(Markup("<mark>{}</mark>").format(piece))
         else:
             parts.append(escape(piece))
