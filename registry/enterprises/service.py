@@ -6,6 +6,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.accounts import service as accounts
@@ -56,7 +57,10 @@ def find_by_tax_code(tax_code: str) -> Enterprise | None:
 
 
 def get_enterprise(enterprise_id: int) -> Enterprise | None:
-    return db.session.get(Enterprise, enterprise_id)
+    """Load a record with its items, certificates and zone in one query (every caller shows or checks them)."""
+    return db.session.get(Enterprise, enterprise_id, options=[
+        joinedload(Enterprise.items), joinedload(Enterprise.certificates), joinedload(Enterprise.zone),
+    ])
 
 
 class ProfileLookups:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
+from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
 from registry.accounts import service as accounts
@@ -18,7 +19,7 @@ from registry.search.enterprises import highlight
 
 from . import queries, service
 from .changes import pending_changes_of
-from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, ReasonForm, RegistrationForm
+from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, RegistrationForm
 from registry.zones.models import Zone
 
 from .models import ClaimRequest, Decision, Enterprise, Status
@@ -107,8 +108,7 @@ def detail(enterprise_id: int):
         may_edit=can(current_user, "enterprise.edit", enterprise),
         may_review=can(current_user, "enterprise.review", enterprise),
         changes=pending_changes_of(enterprise) if can(current_user, "enterprise.edit", enterprise) else [],
-        reason_form=ReasonForm(),
-        merged=db.session.scalars(db.select(Enterprise).where(Enterprise.merged_into_id == enterprise.id)).all(),
+        merged=db.session.scalars(db.select(Enterprise).where(Enterprise.merged_into_id == enterprise.id).options(lazyload("*"))).all(),
         map_parts=enterprise_map(enterprise),
     )
 
