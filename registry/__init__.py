@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings.load(app, config)
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
 
-    from . import database, i18n
+    from . import database, i18n, page_cache
     from .accounts.views import install as install_accounts
     from .audit.service import install as install_audit
     from .enterprises.placement import install as install_placement
@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     i18n.install(app)
+    page_cache.install(app)
     install_accounts(app)
     install_audit()
     install_placement()

@@ -25,6 +25,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     IMPORT_MAX_BYTES = 20 * 1024 * 1024
     FACET_CACHE_SECONDS = 120  # how old the facet counts beside a list may be
+    PAGE_CACHE_SECONDS = 300  # how long a public page may be kept while no data changes; 0 turns it off
+    PAGE_CACHE_PAGES = 2000  # pages kept per process (about 10 KB each)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -14,14 +14,14 @@ from registry.audit.service import set_actor
 from registry.catalog import service as catalog
 from registry.extensions import db
 from registry.mapping.embed import enterprise_map
+from registry.page_cache import shared_page
 from registry.places import service as places
 from registry.search.enterprises import highlight
+from registry.zones.models import Zone
 
 from . import queries, service
 from .changes import pending_changes_of
 from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, RegistrationForm
-from registry.zones.models import Zone
-
 from .models import ClaimRequest, Decision, Enterprise, Status
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
@@ -96,6 +96,7 @@ def _viewable(enterprise: Enterprise | None) -> Enterprise:
 
 
 @bp.route("/<int:enterprise_id>")
+@shared_page
 def detail(enterprise_id: int):
     """Show one enterprise: identity, location, catalog items, certificates and status."""
     enterprise = service.get_enterprise(enterprise_id)
