@@ -47,7 +47,7 @@ def main() -> None:
         if "search" not in options.skip:
             results["search"] = run_search(database)
         if "web" not in options.skip:
-            results["web"] = run_web(database, _pages(), options.seconds)
+            results["web"] = run_web(database, _pages(), options.seconds, ids=options.scale)
         if "import" not in options.skip:
             from registry.enterprises.generator import write_csv
 
@@ -67,7 +67,8 @@ def _pages() -> dict[str, str]:
     q = quote(SEARCH_QUERY)
     return {
         "/healthz": "/healthz",
-        "detail /enterprises/4321": "/enterprises/4321",
+        "detail /enterprises/4321, again and again": "/enterprises/4321",
+        "detail, a random one of all enterprises each time": "/enterprises/{id}",
         "list /enterprises/": "/enterprises/",
         f"search page /enterprises/?q={SEARCH_QUERY}": f"/enterprises/?q={q}",
         f"API /api/v1/enterprises?q={SEARCH_QUERY}": f"/api/v1/enterprises?q={q}",
@@ -97,11 +98,13 @@ def summarize(results: dict) -> str:
         web = results["web"]
         lines += [f"## Pages under gunicorn ({web['server'].split(' -b')[0]}, {web['connections']} connections, "
                   f"{web['seconds']} s each; target: detail ≥ 0.3× /healthz)", "",
-                  "| page | requests/s | mean latency ms | one request alone ms | errors | × /healthz |", "|---|---|---|---|---|---|"]
+                  "| page | requests/s (best round) | every round | mean latency ms | one request alone ms | errors | × /healthz |",
+                  "|---|---|---|---|---|---|---|"]
         for name, page in web["pages"].items():
             latency = f"{page['mean_latency_ms']:.0f}" if page["mean_latency_ms"] is not None else "–"
             single = f"{page['single_request_ms']:.0f}" if page.get("single_request_ms") is not None else "> 60 000"
-            lines.append(f"| {name} | {page['requests_per_second']:.1f} | {latency} | {single} | {page['errors']} | "
+            rounds = ", ".join(f"{rate:,.0f}" for rate in page.get("rounds", []))
+            lines.append(f"| {name} | {page['requests_per_second']:,.0f} | {rounds} | {latency} | {single} | {page['errors']} | "
                          f"{page['ratio_to_healthz']:.3f} |")
         lines.append(f"\nLoad generator: {next(iter(web['pages'].values()))['tool']}\n")
     if "import" in results:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import re
 import secrets
 import shutil
@@ -18,6 +19,8 @@ WORKERS, THREADS, CONNECTIONS = 2, 4, 16
 WARM_TIMEOUT = 60
 WRK_INSTALL = "apt-get install -y wrk"
 ROOT = Path(__file__).resolve().parents[1]
+ID = "{id}"
+RANDOM_IDS = Path(__file__).resolve().parent / "random_ids.lua"
 _WRK_RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 _WRK_LATENCY = re.compile(r"Latency\s+([\d.]+)(us|ms|s)")
 _WRK_ERRORS = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
@@ -43,11 +46,14 @@ def _wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> 
     raise RuntimeError("gunicorn did not start: see its messages above")
 
 
-def _wrk(url: str, seconds: int) -> dict:
-    output = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "30s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout
+def _wrk(port: int, path: str, seconds: int, ids: int) -> dict:
+    """Load `path` with wrk; a path with "{id}" asks for random ids from 1 to `ids` (see random_ids.lua)."""
+    command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "30s", "--latency"]
+    if ID in path:
+        command += ["-s", str(RANDOM_IDS), f"http://127.0.0.1:{port}", "--", path, str(ids)]
+    else:
+        command.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     latency = _WRK_LATENCY.search(output)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     errors = _WRK_ERRORS.search(output)
@@ -60,9 +66,10 @@ def _wrk(url: str, seconds: int) -> dict:
     }
 
 
-def _python_load(port: int, path: str, seconds: int) -> dict:
+def _python_load(port: int, path: str, seconds: int, ids: int) -> dict:
     """Keep CONNECTIONS keep-alive connections busy for `seconds`; a bounded stand-in for wrk."""
     deadline = time.monotonic() + seconds
+    chooser = random.Random(1894)
     counts, errors, latencies = [0] * CONNECTIONS, [0] * CONNECTIONS, [0.0] * CONNECTIONS
 
     def worker(slot: int) -> None:
@@ -70,7 +77,7 @@ def _python_load(port: int, path: str, seconds: int) -> dict:
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                connection.request("GET", path)
+                connection.request("GET", path.replace(ID, str(chooser.randint(1, ids))))
                 response = connection.getresponse()
                 response.read()
             except OSError:
@@ -98,8 +105,15 @@ def _python_load(port: int, path: str, seconds: int) -> dict:
     }
 
 
-def run_web(database: Path, paths: dict[str, str], seconds: int = 10) -> dict:
-    """Start gunicorn on the database, load each path for `seconds` in turn, and stop it."""
+def run_web(database: Path, paths: dict[str, str], seconds: int = 10, ids: int = 1, rounds: int = 3) -> dict:
+    """Start gunicorn on the database, load each path for `seconds`, `rounds` times in turn, and stop it.
+
+    Each page's rate is its best round. The gthread worker that wakes first may accept all of
+    wrk's keep-alive connections, and then one process serves the whole round: seen for
+    `/healthz` at 1,700 req/s against 5,000 when the connections are shared (counted with
+    `ss -tnp`). The best of several rounds is the figure with both workers at work.
+    A path with "{id}" is asked for with random ids from 1 to `ids`, so that no cache holds them all.
+    """
     port = _free_port()
     environment = {
         **os.environ,
@@ -116,14 +130,17 @@ def run_web(database: Path, paths: dict[str, str], seconds: int = 10) -> dict:
         _wait_until_up(server, port)
         use_wrk = shutil.which("wrk") is not None
         for name, path in paths.items():
-            single = _warm(port, path)
+            single = _warm(port, path.replace(ID, "1"))
             if single is None:
                 # Loading such a page would only queue requests behind each other for minutes.
                 results["pages"][name] = {"path": path, "requests_per_second": 0.0, "mean_latency_ms": None, "errors": 0,
                                           "single_request_ms": None, "tool": f"not loaded: one request took over {WARM_TIMEOUT} s"}
                 continue
-            measured = _wrk(f"http://127.0.0.1:{port}{path}", seconds) if use_wrk else _python_load(port, path, seconds)
-            results["pages"][name] = {"path": path, "single_request_ms": single, **measured}
+            load = _wrk if use_wrk else _python_load
+            measured = [load(port, path, seconds, ids) for _ in range(rounds)]
+            best = max(measured, key=lambda m: m["requests_per_second"])
+            results["pages"][name] = {"path": path, "single_request_ms": single, **best,
+                                      "rounds": [m["requests_per_second"] for m in measured]}
     finally:
         server.terminate()
         try:

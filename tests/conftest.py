@@ -14,7 +14,7 @@ from flask import has_app_context
 from jinja2 import StrictUndefined
 from sqlalchemy import create_engine, text
 
-from registry import create_app, page_cache
+from registry import create_app
 from registry.audit.service import acting_as
 from registry.catalog.service import load_shipped_catalog
 from registry.database import init_database
@@ -93,7 +93,7 @@ def app(base_app):
         db.session.commit()
         db.session.remove()
         # Ids and audit entries start again from 1, so a page kept from this test could pass for the next one's.
-        page_cache.cache.clear()
+        base_app.extensions["page_cache"].clear()
 
 
 @pytest.fixture

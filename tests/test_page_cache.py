@@ -94,13 +94,31 @@ def test_each_language_has_its_own_copy(client, record):
     assert "Mã số thuế" in client.get(path).get_data(as_text=True)
 
 
-def test_the_cache_can_be_turned_off(app, client, record):
+def test_the_cache_can_be_turned_off(app, client, record, monkeypatch):
     _token, created = record
     path = f"/enterprises/{created['id']}"
-    app.config["PAGE_CACHE_SECONDS"] = 0
-    try:
-        client.get(path)
-        sent = statements_sent(app, lambda: client.get(path))
-    finally:
-        app.config["PAGE_CACHE_SECONDS"] = 300
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    client.get(path)
+    sent = statements_sent(app, lambda: client.get(path))
     assert not any("audit_entry" in statement for statement in sent) and any("FROM enterprise" in s for s in sent)
+
+
+def test_a_page_that_wrote_to_the_visitor_session_is_not_shared(app):
+    from flask import session
+
+    from registry.page_cache import shared_page
+
+    renders = []
+
+    def page(personal: bool) -> str:
+        renders.append(personal)
+        if personal:
+            session["csrf_token"] = "this visitor's own"
+        return "page"
+
+    for personal, path in ((True, "/a"), (False, "/b")):
+        view = shared_page(lambda personal=personal: page(personal))
+        for _ in range(2):
+            with app.test_request_context(path):
+                assert view() == "page"
+    assert renders == [True, True, False]

@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from registry.accounts.permissions import require
 from registry.enterprises import queries
 from registry.extensions import db
+from registry.page_cache import shared_page
 
 from . import service
 from .forms import MappingForm
@@ -26,6 +27,7 @@ def _version_or_404():
 
 
 @bp.route("/")
+@shared_page
 def tree():
     """Show the whole catalog as a tree that opens and closes without JavaScript."""
     version = _version_or_404()
@@ -41,6 +43,7 @@ def tree():
 
 
 @bp.route("/items/<path:code>")
+@shared_page
 def item(code: str):
     """Show one catalog item: its place in the tree, children, HS codes and successor."""
     version = _version_or_404()

@@ -46,6 +46,7 @@ def _highlight(value, query):
 
 
 @bp.route("/")
+@shared_page
 def browse():
     """List enterprises with facets, sorting and pages; one box searches names, tax codes and items."""
     filters = queries.Filters.from_args(request.args)

@@ -10,6 +10,7 @@ from registry.catalog import service as catalog
 from registry.catalog.models import CatalogNode
 from registry.enterprises.models import Enterprise, Status
 from registry.extensions import db
+from registry.page_cache import shared_page
 from registry.places.models import Commune
 from registry.places.service import all_provinces
 
@@ -17,6 +18,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
+@shared_page
 def index():
     """Show what the registry holds and where to start."""
     version = catalog.current_version()

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from registry.enterprises import queries
 from registry.mapping.embed import province_map
+from registry.page_cache import shared_page
 
 from . import service
 
@@ -13,6 +14,7 @@ bp = Blueprint("places", __name__, url_prefix="/provinces")
 
 
 @bp.route("/")
+@shared_page
 def provinces():
     """List the 34 provinces by region, with their communes counted."""
     provinces = service.all_provinces()
@@ -23,6 +25,7 @@ def provinces():
 
 
 @bp.route("/<code>")
+@shared_page
 def province(code: str):
     """Show one province: where it came from, its enterprises and its communes."""
     try:

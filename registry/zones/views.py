@@ -15,6 +15,7 @@ from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.models import utcnow
 from registry.enterprises import queries
 from registry.extensions import db
+from registry.page_cache import shared_page
 from registry.places import service as places
 
 from . import boundaries, boundary_views, import_views, service
@@ -78,6 +79,7 @@ def _listed(filters: ListFilters) -> list[Zone]:
 
 
 @bp.route("/")
+@shared_page
 def index():
     """List zones with their land and infrastructure, filtered by province, kind, status and free land."""
     filters = ListFilters.from_args(request.args)
@@ -91,6 +93,7 @@ def _may_create() -> bool:
 
 
 @bp.route("/<int:zone_id>")
+@shared_page
 def detail(zone_id: int):
     """Show a zone: figures with their sources, infrastructure, sub-zones, enterprises, boundary versions and a map."""
     zone = db.get_or_404(Zone, zone_id)
