@@ -231,9 +231,9 @@ def test_search_follows_a_record_through_review_and_answers_like_the_filtered_li
     first = post(client, officer, profile(name_vi="Công ty Xanh Bình Minh")).get_json()["id"]
     second = post(client, officer, profile(tax_code=BRANCH, name_vi="Công ty Xanh An Phú", items=[])).get_json()["id"]
 
-    def found(token=None, **args):
+    def found(token=None, q="xanh", **args):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        answer = client.get("/api/v1/enterprises", query_string={"q": "xanh", **args}, headers=headers).get_json()
+        answer = client.get("/api/v1/enterprises", query_string={"q": q, **args}, headers=headers).get_json()
         return answer["total"], sorted(e["id"] for e in answer["items"])
 
     def decide(action, *reason):
@@ -249,9 +249,31 @@ def test_search_follows_a_record_through_review_and_answers_like_the_filtered_li
     # province filter, by the filtered list. Both must agree.
     assert found(admin, status="suspended") == found(officer, status="suspended") == (1, [second])
     assert found(admin, status="suspended", province="51") == (1, [second])
+    # Typed letters match names, codes and items only, not the status words kept beside them.
+    assert found(admin, q="hi", status="suspended") == found(admin, q="hi", status="suspended", province="51") == (0, [])
+    assert found(admin, q="s", status="suspended") == (0, [])
     decide(review.approve)
     assert found() == (2, [first, second])
     assert found(admin, status="suspended") == (0, [])
+
+
+def test_hidden_records_ranked_higher_do_not_push_published_ones_off_the_list(app, client, runner, accounts, monkeypatch):
+    from registry.accounts.models import User
+    from registry.enterprises import review
+    from registry.search import enterprises as search
+
+    officer = officer_token(runner, accounts)
+    published = post(client, officer, profile(name_vi="Công ty Môi trường Xanh Bình Minh", items=[])).get_json()["id"]
+    for tax_code in (BRANCH, "0100109106"):
+        hidden = post(client, officer, profile(tax_code=tax_code, name_vi=f"Công ty Xanh Xanh Xanh {tax_code}", items=[])).get_json()
+        with app.app_context():
+            actor = db.session.scalar(db.select(User).where(User.email == "officer@example.vn"))
+            review.suspend(actor, db.session.get(Enterprise, hidden["id"]), "Giấy phép hết hạn")
+            db.session.commit()
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)  # three matches in all, one of them published
+    for args in ({}, {"province": "51"}):  # answered by the index alone, then by the filtered list
+        answer = client.get("/api/v1/enterprises", query_string={"q": "xanh", **args}).get_json()
+        assert (answer["total"], [e["id"] for e in answer["items"]]) == (1, [published]), args
 
 
 def test_facet_counts_are_kept_for_a_while_when_caching_is_on(app, client, runner, accounts, monkeypatch):

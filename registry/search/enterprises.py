@@ -168,10 +168,11 @@ def rebuild_index() -> int:
 def _fts_expression(terms: list[str], status=None) -> str:
     # Every term is a run of word characters after folding, so quoting cannot be broken out of.
     words = " AND ".join([*(f'"{term}"' for term in terms[:-1]), f'"{terms[-1]}"*'])
+    text_only = f"{{names codes items}} : ({words})"  # a typed "h" must not find every "hidden" record
     if status is None:
-        return words
+        return text_only
     state = state_terms(status)
-    return f"({words}) AND state : {state.split()[-1]}" if state else f"({words}) NOT state : {HIDDEN}"
+    return f"{text_only} AND state : {state.split()[-1]}" if state else f"{text_only} NOT state : {HIDDEN}"
 
 
 def _match(expression: str, name: str):
@@ -216,7 +217,8 @@ def apply_search(statement: Select, model, query: str | None, *, ranked: bool = 
         return statement
     sqlite = db.session.get_bind().dialect.name == "sqlite"
     if sqlite:
-        expression = _fts_expression(terms)
+        # The same status as the statement's, so that the RANKED_MATCHES best below are all of that status.
+        expression = _fts_expression(terms, status)
         matching = model.id.in_(select(search_table.c.rowid).where(_match(expression, "fts_filter")))
     else:
         escaped = [term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for term in terms]
@@ -225,7 +227,11 @@ def apply_search(statement: Select, model, query: str | None, *, ranked: bool = 
     statement = statement.where(matching)
     if not ranked:
         return statement
-    total = _count(_fts_expression(terms, status)) if sqlite else db.session.scalar(select(func.count()).select_from(model).where(matching))
+    if sqlite:
+        total = _count(expression)
+    else:
+        counted = select(func.count()).select_from(model).where(matching)
+        total = db.session.scalar(counted if status is None else counted.where(model.status == status))
     if total > RANKED_MATCHES:
         # Newest first walks the primary key and stops after one page; any other order sorts every match.
         return statement.order_by(model.id.desc())
