@@ -276,6 +276,15 @@ def test_hidden_records_ranked_higher_do_not_push_published_ones_off_the_list(ap
         assert (answer["total"], [e["id"] for e in answer["items"]]) == (1, [published]), args
 
 
+def test_a_page_far_past_the_end_is_empty_not_an_error(client, runner, accounts):
+    post(client, officer_token(runner, accounts), profile())
+    huge = "9" * 25
+    for args in ({"q": "dien"}, {"q": "dien", "province": "51"}, {}):
+        answer = client.get("/api/v1/enterprises", query_string={**args, "page": huge})
+        assert answer.status_code == 200 and answer.get_json()["items"] == [], args
+        assert client.get("/enterprises/", query_string={**args, "page": huge}).status_code == 200, args
+
+
 def test_facet_counts_are_kept_for_a_while_when_caching_is_on(app, client, runner, accounts, monkeypatch):
     token = officer_token(runner, accounts)
     post(client, token, profile())

@@ -19,6 +19,7 @@ from registry.zones.models import Zone
 
 from .models import Enterprise, EnterpriseItem, Relation, SizeClass, Status
 
+LAST_PAGE = 100_000
 SORTS = {
     "name": (Enterprise.name_core, Enterprise.id),
     "newest": (Enterprise.created_at.desc(), Enterprise.id.desc()),
@@ -114,7 +115,8 @@ def zone_and_parts(zone_id: int) -> list[int]:
 
 
 def page_of(filters: Filters, viewer: User | None, page: int, per_page: int) -> Pagination:
-    """Return one page of results (Flask-SQLAlchemy's Pagination)."""
+    """Return one page of results (Flask-SQLAlchemy's Pagination); past the last page it is empty."""
+    page = min(page, LAST_PAGE)  # a bigger offset overflows SQLite's integers
     status, provinces = visible_statuses(viewer, filters)
     text_only = Filters(q=filters.q, status=filters.status) == filters
     if text_only and provinces is None and search.query_terms(filters.q) and search.answers_alone():
