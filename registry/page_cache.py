@@ -1,10 +1,11 @@
 """Public pages rendered once and shared by anonymous visitors until the registry's data changes.
 
 A page is kept (per process) under its language, path and query plus the registry's data
-version: the id of the newest audit entry, which moves with every write to a record since every
-write is audited. So a published edit shows at once; `PAGE_CACHE_SECONDS` only bounds what no
-audit entry records (settings, which need a restart anyway) and, with `PAGE_CACHE_PAGES`, memory.
-Signed-in users, visitors with a message waiting and anything but GET always get a fresh page.
+version, a counter every committed write moves (`registry.audit.models.DataVersion`). So a
+published edit shows at once; `PAGE_CACHE_SECONDS` bounds what the database does not hold
+(settings, which need a restart anyway) and, with `PAGE_CACHE_PAGES`, memory. Signed-in users,
+visitors with a message waiting, pages that gave a visitor a form token, and anything but GET
+are never shared.
 """
 from __future__ import annotations
 
@@ -13,17 +14,11 @@ import threading
 from collections.abc import Callable
 
 from cachetools import TTLCache
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import func, select, text
 
-from .audit.models import AuditEntry
-from .extensions import db
+from .audit.service import data_version
 from .i18n import locale_code
-
-# On PostgreSQL a transaction that began earlier may commit an older audit id after a newer one;
-# the oldest transaction still running (its snapshot's xmin) moves when it ends, so it joins the key.
-_RUNNING_SINCE = {"postgresql": text("pg_snapshot_xmin(pg_current_snapshot())")}
 
 
 class PageCache:
@@ -54,17 +49,15 @@ def pages() -> PageCache:
     return current_app.extensions["page_cache"]
 
 
-def data_version() -> str:
-    """Return a value that changes whenever a write to the registry commits."""
-    running_since = _RUNNING_SINCE.get(db.session.get_bind().dialect.name)
-    columns = [func.max(AuditEntry.id)] + ([running_since] if running_since is not None else [])
-    return ":".join(str(value) for value in db.session.execute(select(*columns)).one())
-
-
 def _personal() -> bool:
     """Tell whether this answer must not be shared: a signed-in user, a message to show, or not a GET."""
     return (request.method != "GET" or not current_app.config["PAGE_CACHE_SECONDS"]
             or bool(session.get("_flashes")) or current_user.is_authenticated)
+
+
+def _visitors_own() -> bool:
+    """Tell whether the page carries a CSRF token made for this visitor (Flask-WTF keeps it in `g`)."""
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
 
 
 def shared_page(view: Callable) -> Callable:
@@ -77,7 +70,7 @@ def shared_page(view: Callable) -> Callable:
         page = pages().get(key)
         if page is None:
             page = view(*args, **kwargs)
-            if isinstance(page, str) and not session.modified:  # a form's CSRF token would be this visitor's own
+            if isinstance(page, str) and not _visitors_own():
                 pages().put(key, page)
         return page
     return serve

@@ -38,3 +38,16 @@ class AuditEntry(db.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before, *after]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class DataVersion(db.Model):
+    """One row whose number goes up with every committed change to what the registry shows.
+
+    Shared public pages are kept under it (registry.page_cache). A counter rather than the newest
+    audit id: some writes leave no audit entry (a boundary version with the same outline, reference
+    data), and on PostgreSQL ids are taken in one order and committed in another; the row's lock
+    makes the numbers follow the commits.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(default=0)

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import TextClause, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from registry.extensions import db
 
-from .models import Audited, AuditEntry, utcnow
+from .models import Audited, AuditEntry, DataVersion, utcnow
 
 
 @dataclass(frozen=True)
@@ -140,11 +140,51 @@ def _after_flush(session: Session, _context) -> None:
         session.connection().execute(insert(AuditEntry), rows)
 
 
+# Written on every sign-in (the user's last sign-in too) and API call, and shown on no shared page.
+PRIVATE_TABLES = frozenset({"login_attempt", "api_token", "user"})
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _note_flushed(session: Session, _context) -> None:
+    if any(getattr(o, "__tablename__", None) not in PRIVATE_TABLES for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["data_changed"] = True
+
+
+def _note_statement(state) -> None:
+    statement = state.statement
+    if state.is_insert or state.is_update or state.is_delete:
+        written = getattr(getattr(statement, "table", None), "name", None) not in PRIVATE_TABLES
+    else:
+        written = isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() in _WRITES
+    if written:
+        state.session.info["data_changed"] = True
+
+
+def _count_change(session: Session) -> None:
+    session.flush()  # the last changes are flushed after this hook otherwise
+    if session.info.pop("data_changed", False):
+        session.connection().execute(update(DataVersion).where(DataVersion.id == 1).values(number=DataVersion.number + 1))
+
+
+def _forget_change(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("data_changed", None)
+
+
+def data_version() -> int:
+    """The number of committed changes so far (see DataVersion)."""
+    return db.session.scalar(select(DataVersion.number).where(DataVersion.id == 1)) or 0
+
+
 def install() -> None:
-    """Listen to every session's flushes; safe to call more than once."""
+    """Listen to every session's flushes and commits; safe to call more than once."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_flush", _note_flushed)
+        event.listen(Session, "do_orm_execute", _note_statement)
+        event.listen(Session, "before_commit", _count_change)
+        event.listen(Session, "after_transaction_end", _forget_change)
 
 
 def history_of(entity_type: str, entity_id: str) -> list[AuditEntry]:
