@@ -154,7 +154,8 @@ def update_enterprise(enterprise_id: int):
 
 
 LIST_PARAMS = [
-    param("q", "Words of a name, short name, tax code or catalog item; case, accents and legal-form words are ignored"),
+    param("q", "Words of a name, short name, tax code or catalog item; case, accents and legal-form words are ignored; "
+               "the last word may be the beginning of one (as typed), the others are whole words"),
     param("province", "GSO code of the province"),
     param("catalog", "Code of a Decision 980 item or group; its sub-items and mapped predecessors count too"),
     param("relation", "manufactures, supplies, services or uses", {"type": "string", "enum": ["manufactures", "supplies", "services", "uses"]}),
