@@ -252,6 +252,7 @@ def test_search_follows_a_record_through_review_and_answers_like_the_filtered_li
     # Typed letters match names, codes and items only, not the status words kept beside them.
     assert found(admin, q="hi", status="suspended") == found(admin, q="hi", status="suspended", province="51") == (0, [])
     assert found(admin, q="s", status="suspended") == (0, [])
+    assert found(q="hi") == found(q="hi", province="51") == (0, [])
     decide(review.approve)
     assert found() == (2, [first, second])
     assert found(admin, status="suspended") == (0, [])
