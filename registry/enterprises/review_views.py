@@ -27,7 +27,7 @@ ACTIONS = {
 @login_required
 def queue():
     """Show what waits for this officer: registrations, edits, claims and possible duplicates."""
-    return render_template("enterprises/queue.html", queue=review.queue_for(current_user), reason_form=ReasonForm())
+    return render_template("enterprises/queue.html", queue=review.queue_for(current_user))
 
 
 @bp.post("/<int:enterprise_id>/<action>")
