@@ -192,14 +192,41 @@ def i18n_update():
 import_cli = AppGroup("import", help="Import lists of records from CSV or XLSX files: all or nothing.")
 
 
-def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
+def _parse_map(pairs: tuple[str, ...], fields) -> dict[str, str]:
+    """Read repeated --map “Header=field” options, refusing fields the import does not know."""
     mapping = {}
     for pair in pairs:
         header, sep, field_name = pair.rpartition("=")
         if not sep or not header.strip():
             raise click.BadParameter(f"write “Header=field”, not “{pair}”", param_hint="--map")
         mapping[header.strip()] = field_name.strip()
+    unknown = sorted(set(mapping.values()) - set(fields) - {""})
+    if unknown:
+        raise click.BadParameter(f"unknown field(s) {', '.join(unknown)}; use {', '.join(fields)}", param_hint="--map")
     return mapping
+
+
+def _keep_if_imported(report) -> None:
+    if report.imported:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def _conclude_import(file: Path, report, imported_message: str) -> None:
+    """Print the column mapping and every problem, then exit 0 only when the rows were imported."""
+    for header, field_name in report.mapping.items():
+        click.echo(f"  {header} → {field_name}")
+    for problem in report.problems:
+        click.echo(f"{file.name}: {'warning: ' if problem.warning else ''}{problem.describe()}", err=True)
+    if report.imported:
+        click.echo(imported_message)
+        return
+    if report.errors:
+        click.echo(_("%(n)d problem(s); nothing imported.", n=len(report.errors)), err=True)
+        sys.exit(1)
+    click.echo(_("Dry run: %(n)d rows are correct; nothing imported.", n=report.rows))
+    sys.exit(0 if report.rows else 1)
 
 
 @import_cli.command("enterprises")
@@ -212,33 +239,16 @@ def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Pa
     from .enterprises.importing import FIELDS, import_enterprises, report_table
     from .tabular import csv_chunks
 
-    mapping = _parse_map(pairs)
-    unknown = sorted(set(mapping.values()) - set(FIELDS) - {""})
-    if unknown:
-        raise click.BadParameter(f"unknown field(s) {', '.join(unknown)}; use {', '.join(FIELDS)}", param_hint="--map")
+    mapping = _parse_map(pairs, FIELDS)
     with acting_as("cli"):
         report = import_enterprises(None, file.read_bytes(), file.name, mapping, dry_run=dry_run)
-        if report.imported:
-            db.session.commit()
-        else:
-            db.session.rollback()
+        _keep_if_imported(report)
     if report.encoding:
         click.echo(_("Read %(file)s as %(encoding)s; header on row %(row)d.", file=file.name, encoding=report.encoding, row=report.header_row))
-    for header, field_name in report.mapping.items():
-        click.echo(f"  {header} → {field_name}")
-    for problem in report.problems:
-        click.echo(f"{file.name}: {'warning: ' if problem.warning else ''}{problem.describe()}", err=True)
     if report_path is not None:
         header, rows = report_table(report, lambda id_: f"/enterprises/{id_}")
         report_path.write_text("".join(csv_chunks(header, rows)), encoding="utf-8")
-    if report.imported:
-        click.echo(_("Imported %(n)d enterprises; %(flags)d possible duplicates flagged.", n=report.imported, flags=report.flagged))
-        return
-    if report.errors:
-        click.echo(_("%(n)d problem(s); nothing imported.", n=len(report.errors)), err=True)
-        sys.exit(1)
-    click.echo(_("Dry run: %(n)d rows are correct; nothing imported.", n=report.rows))
-    sys.exit(0 if report.rows else 1)
+    _conclude_import(file, report, _("Imported %(n)d enterprises; %(flags)d possible duplicates flagged.", n=report.imported, flags=report.flagged))
 
 
 @import_cli.command("zones")
@@ -254,29 +264,12 @@ def import_zones_command(file: Path, province, kind, status, crs, list_key, pair
     """Import a list of zones from CSV, XLSX or JSON: every row, or none when any row is bad (exit code 0 only when imported)."""
     from .zones.importing import FIELDS, ImportChoices, import_zones
 
-    mapping = _parse_map(pairs)
-    unknown = sorted(set(mapping.values()) - set(FIELDS) - {""})
-    if unknown:
-        raise click.BadParameter(f"unknown field(s) {', '.join(unknown)}; use {', '.join(FIELDS)}", param_hint="--map")
+    mapping = _parse_map(pairs, FIELDS)
     choices = ImportChoices(province, kind, status, crs, list_key)
     with acting_as("cli"):
         report = import_zones(None, file.read_bytes(), file.name, choices, mapping, dry_run=dry_run)
-        if report.imported:
-            db.session.commit()
-        else:
-            db.session.rollback()
+        _keep_if_imported(report)
     if len(report.lists) > 1:
         click.echo(_("The file holds the lists %(lists)s; read %(chosen)s (choose another with --list).",
                      lists=", ".join(report.lists), chosen=list_key or report.lists[0]))
-    for header, field_name in report.mapping.items():
-        click.echo(f"  {header} → {field_name}")
-    for problem in report.problems:
-        click.echo(f"{file.name}: {'warning: ' if problem.warning else ''}{problem.describe()}", err=True)
-    if report.imported:
-        click.echo(_("Imported %(n)d zones.", n=report.imported))
-        return
-    if report.errors:
-        click.echo(_("%(n)d problem(s); nothing imported.", n=len(report.errors)), err=True)
-        sys.exit(1)
-    click.echo(_("Dry run: %(n)d rows are correct; nothing imported.", n=report.rows))
-    sys.exit(0 if report.rows else 1)
+    _conclude_import(file, report, _("Imported %(n)d zones.", n=report.imported))
