@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app registry init | users … | catalog import … | demo …`."""
+"""Command-line tools: `flask --app registry init | users … | catalog import … | demo … | backup | restore`."""
 from __future__ import annotations
 
 import sys
@@ -148,8 +148,45 @@ def demo_remove():
         db.session.commit()
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH when it exists.")
+def backup_command(path: Path, force: bool):
+    """Write a backup of the database to PATH while the site runs (SQLite: its backup API; PostgreSQL: pg_dump)."""
+    from .backup import BackupFailed, back_up
+
+    try:
+        back_up(path, force=force)
+    except BackupFailed as failure:
+        click.echo(failure.message, err=True)
+        sys.exit(1)
+    click.echo(_("Backed up the database to %(path)s.", path=path))
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Restore without asking first.")
+def restore_command(path: Path, yes: bool):
+    """Replace everything in the database with the backup at PATH (made by the backup command)."""
+    from .backup import BackupFailed, check_backup, restore
+
+    database = db.engine.url.render_as_string(hide_password=True)
+    try:
+        check_backup(path)
+        if not yes and not click.confirm(_("Replace everything in %(database)s with the backup %(path)s?", database=database, path=path)):
+            click.echo(_("Nothing restored."), err=True)
+            sys.exit(1)
+        restore(path)
+    except BackupFailed as failure:
+        click.echo(failure.message, err=True)
+        sys.exit(1)
+    click.echo(_("Restored %(database)s from %(path)s.", database=database, path=path))
+
+
 def install(app: Flask) -> None:
-    for command in (init_command, users, catalog_cli, demo_cli, i18n_cli, import_cli):
+    for command in (init_command, users, catalog_cli, demo_cli, i18n_cli, import_cli, backup_command, restore_command):
         app.cli.add_command(command)
 
 

@@ -1,8 +1,9 @@
-"""Public pages rendered once and shared by anonymous visitors until the registry's data changes.
+"""Public pages rendered once and shared by anonymous visitors until the data they show changes.
 
-A page is kept (per process) under its language, path and query plus the registry's data
-version, a counter every committed write moves (`registry.audit.models.DataVersion`). So a
-published edit shows at once; `PAGE_CACHE_SECONDS` bounds what the database does not hold
+A page is kept (per process) under its language, path and query plus the data versions of the
+kinds of record it shows (enterprises, zones, catalog …): counters that every committed write to
+that kind moves (`registry.audit.models.DataVersion`). So a published edit shows at once on every
+page that shows it, while a zone's edit leaves the catalog's pages in place; `PAGE_CACHE_SECONDS` bounds what the database does not hold
 (settings, which need a restart anyway) and, with `PAGE_CACHE_PAGES`, memory. Signed-in users,
 visitors with a message waiting, pages that gave a visitor a form token, and anything but GET
 are never shared.
@@ -17,7 +18,8 @@ from cachetools import TTLCache
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
-from .audit.service import data_version
+from .audit.models import ALL, KINDS
+from .audit.service import data_versions
 from .i18n import locale_code
 
 
@@ -60,17 +62,31 @@ def _visitors_own() -> bool:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
 
 
-def shared_page(view: Callable) -> Callable:
-    """Keep what `view` renders for anonymous visitors (rendered pages only: no redirects or errors)."""
-    @functools.wraps(view)
-    def serve(*args, **kwargs):
-        if _personal():
-            return view(*args, **kwargs)
-        key = f"{locale_code()}:{data_version()}:{request.full_path}"
-        page = pages().get(key)
-        if page is None:
-            page = view(*args, **kwargs)
-            if isinstance(page, str) and not _visitors_own():
-                pages().put(key, page)
-        return page
-    return serve
+def shared_page(*shows: str | Callable) -> Callable:
+    """Keep what a view renders for anonymous visitors (rendered pages only: no redirects or errors).
+
+    Name the kinds of record the page shows, `@shared_page("enterprises", "zones")`; a page kept
+    under them is rendered again once any of them changes. Bare `@shared_page` follows every change.
+    """
+    if len(shows) == 1 and callable(shows[0]):
+        return shared_page()(shows[0])
+    kinds = tuple(shows) or (ALL,)
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds of record {sorted(unknown)}; use {', '.join(KINDS)}")
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def serve(*args, **kwargs):
+            if _personal():
+                return view(*args, **kwargs)
+            versions = data_versions(kinds)
+            key = f"{locale_code()}:{':'.join(str(versions[kind]) for kind in kinds)}:{request.full_path}"
+            page = pages().get(key)
+            if page is None:
+                page = view(*args, **kwargs)
+                if isinstance(page, str) and not _visitors_own():
+                    pages().put(key, page)
+            return page
+        return serve
+    return decorate

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from registry.extensions import db
 
-from .models import Audited, AuditEntry, DataVersion, utcnow
+from .models import ALL, KIND_OF_TABLE, KINDS, Audited, AuditEntry, DataVersion, utcnow
 
 
 @dataclass(frozen=True)
@@ -142,28 +143,48 @@ def _after_flush(session: Session, _context) -> None:
 
 # Written on every sign-in (the user's last sign-in too) and API call, and shown on no shared page.
 PRIVATE_TABLES = frozenset({"login_attempt", "api_token", "user"})
-_WRITES = ("INSERT", "UPDATE", "DELETE")
+_WRITTEN_TABLE = re.compile(r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+
+
+def kinds_changed_by(table: str | None) -> frozenset[str]:
+    """Name the kinds of record a write to `table` changes: none for private tables, all for unknown ones."""
+    if table in PRIVATE_TABLES:
+        return frozenset()
+    kind = KIND_OF_TABLE.get(table)
+    return frozenset({kind}) if kind else frozenset(KINDS)
+
+
+def _note_changed(session: Session, kinds: frozenset[str]) -> None:
+    if kinds:
+        session.info.setdefault("data_changed", set()).update(kinds)
 
 
 def _note_flushed(session: Session, _context) -> None:
-    if any(getattr(o, "__tablename__", None) not in PRIVATE_TABLES for o in (*session.new, *session.dirty, *session.deleted)):
-        session.info["data_changed"] = True
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        _note_changed(session, kinds_changed_by(getattr(obj, "__tablename__", None)))
 
 
 def _note_statement(state) -> None:
     statement = state.statement
     if state.is_insert or state.is_update or state.is_delete:
-        written = getattr(getattr(statement, "table", None), "name", None) not in PRIVATE_TABLES
-    else:
-        written = isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() in _WRITES
-    if written:
-        state.session.info["data_changed"] = True
+        _note_changed(state.session, kinds_changed_by(getattr(getattr(statement, "table", None), "name", None)))
+    elif isinstance(statement, TextClause) and (written := _WRITTEN_TABLE.match(statement.text)):
+        _note_changed(state.session, kinds_changed_by(written.group(1)))
 
 
 def _count_change(session: Session) -> None:
     session.flush()  # the last changes are flushed after this hook otherwise
-    if session.info.pop("data_changed", False):
-        session.connection().execute(update(DataVersion).where(DataVersion.id == 1).values(number=DataVersion.number + 1))
+    kinds = session.info.pop("data_changed", None)
+    if kinds:
+        _advance(session.connection(), kinds)
+
+
+def _advance(connection, kinds, *, past: int = 0) -> None:
+    # The row for all is locked first, alone: writers then take the other rows one at a time, in
+    # the order they got that lock, so two of them never wait on each other's rows (no deadlock).
+    for chosen in ({ALL}, set(kinds) - {ALL}):
+        if chosen:
+            connection.execute(update(DataVersion).where(DataVersion.kind.in_(sorted(chosen))).values(number=DataVersion.number + past + 1))
 
 
 def _forget_change(session: Session, transaction) -> None:
@@ -172,8 +193,19 @@ def _forget_change(session: Session, transaction) -> None:
 
 
 def data_version() -> int:
-    """The number of committed changes so far (see DataVersion)."""
-    return db.session.scalar(select(DataVersion.number).where(DataVersion.id == 1)) or 0
+    """The number of committed changes so far, of any kind (see DataVersion)."""
+    return data_versions((ALL,))[ALL]
+
+
+def data_versions(kinds: tuple[str, ...] = KINDS) -> dict[str, int]:
+    """Read the counters of these kinds of record in one query (see DataVersion)."""
+    rows = db.session.execute(select(DataVersion.kind, DataVersion.number).where(DataVersion.kind.in_(kinds)))
+    return {kind: 0 for kind in kinds} | {kind: number for kind, number in rows}
+
+
+def advance_data_versions(past: dict[str, int]) -> None:
+    """Move every counter beyond both its own number and the one in `past` (after a restore brought old numbers back)."""
+    _advance(db.session.connection(), KINDS, past=max(past.values(), default=0))
 
 
 def install() -> None:

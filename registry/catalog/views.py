@@ -27,7 +27,7 @@ def _version_or_404():
 
 
 @bp.route("/")
-@shared_page
+@shared_page("catalog")
 def tree():
     """Show the whole catalog as a tree that opens and closes without JavaScript."""
     version = _version_or_404()
@@ -43,7 +43,7 @@ def tree():
 
 
 @bp.route("/items/<path:code>")
-@shared_page
+@shared_page("catalog", "enterprises", "places")
 def item(code: str):
     """Show one catalog item: its place in the tree, children, HS codes and successor."""
     version = _version_or_404()

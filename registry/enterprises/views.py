@@ -46,7 +46,7 @@ def _highlight(value, query):
 
 
 @bp.route("/")
-@shared_page
+@shared_page("enterprises", "zones", "catalog", "places")
 def browse():
     """List enterprises with facets, sorting and pages; one box searches names, tax codes and items."""
     filters = queries.Filters.from_args(request.args)
@@ -97,7 +97,7 @@ def _viewable(enterprise: Enterprise | None) -> Enterprise:
 
 
 @bp.route("/<int:enterprise_id>")
-@shared_page
+@shared_page("enterprises", "zones", "catalog", "places")
 def detail(enterprise_id: int):
     """Show one enterprise: identity, location, catalog items, certificates and status."""
     enterprise = service.get_enterprise(enterprise_id)

@@ -18,7 +18,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@shared_page
+@shared_page("enterprises", "catalog", "places")
 def index():
     """Show what the registry holds and where to start."""
     version = catalog.current_version()

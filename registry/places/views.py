@@ -14,7 +14,7 @@ bp = Blueprint("places", __name__, url_prefix="/provinces")
 
 
 @bp.route("/")
-@shared_page
+@shared_page("places")
 def provinces():
     """List the 34 provinces by region, with their communes counted."""
     provinces = service.all_provinces()
@@ -25,7 +25,7 @@ def provinces():
 
 
 @bp.route("/<code>")
-@shared_page
+@shared_page("places", "enterprises")
 def province(code: str):
     """Show one province: where it came from, its enterprises and its communes."""
     try:

@@ -79,7 +79,7 @@ def _listed(filters: ListFilters) -> list[Zone]:
 
 
 @bp.route("/")
-@shared_page
+@shared_page("zones", "places")
 def index():
     """List zones with their land and infrastructure, filtered by province, kind, status and free land."""
     filters = ListFilters.from_args(request.args)
@@ -93,7 +93,7 @@ def _may_create() -> bool:
 
 
 @bp.route("/<int:zone_id>")
-@shared_page
+@shared_page("zones", "enterprises", "places", "organizations")
 def detail(zone_id: int):
     """Show a zone: figures with their sources, infrastructure, sub-zones, enterprises, boundary versions and a map."""
     zone = db.get_or_404(Zone, zone_id)
