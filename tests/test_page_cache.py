@@ -163,3 +163,94 @@ def test_sign_ins_and_api_calls_keep_the_shared_pages(app, client, runner, accou
         db.session.add(Organization(name="Ban Quản lý thử", kind="zone_board", province_code="51"))
         db.session.commit()  # flushed by the commit itself, after its first hook
         assert data_version() == before + 2
+
+
+@pytest.fixture
+def zone_with_enterprise(app, client, runner, accounts):
+    """A zone in Quảng Ngãi with a surveyed boundary, and a published enterprise inside it."""
+    from shapely.geometry import MultiPolygon, box
+
+    from registry.audit.service import acting_as
+    from registry.zones import service as zones
+    from registry.zones.boundaries import publish_boundary
+
+    with app.app_context(), acting_as("tests"):
+        zone = zones.create_zone(None, {"name_vi": "KCN Tịnh Phong", "kind": "industrial_park", "province_code": "51"})
+        publish_boundary(None, zone, MultiPolygon([box(108.7, 15.1, 108.72, 15.12)]), source="Khảo sát")
+        db.session.commit()
+        zone_id = zone.id
+    token = officer_token(runner, accounts)
+    created = post(client, token, profile(latitude=15.11, longitude=108.71)).get_json()
+    assert created["zone"]["id"] == zone_id, created
+    return token, created, zone_id
+
+
+def only_asks_for_versions(app, client, path) -> bool:
+    """Tell whether a visit to `path` is answered from the cache (nothing asked of the database but the versions)."""
+    sent = [s for s in statements_sent(app, lambda: client.get(path)) if s != "BEGIN"]
+    return len(sent) == 1 and "data_version" in sent[0]
+
+
+def test_an_enterprise_edit_refreshes_the_pages_that_show_it_and_keeps_the_catalog(app, client, zone_with_enterprise):
+    token, created, zone_id = zone_with_enterprise
+    showing = ["/enterprises/", f"/enterprises/{created['id']}", f"/zones/{zone_id}", "/provinces/51", "/catalog/items/A.01"]
+    for path in showing:
+        assert "Điện lực Dung Quất" in client.get(path).get_data(as_text=True), path
+    for path in ("/catalog/", "/provinces/", "/zones/"):
+        client.get(path)
+    answer = client.patch(f"/api/v1/enterprises/{created['id']}", json={"name_vi": "Công ty TNHH Nước sạch Dung Quất",
+                                                                        "version": created["version"]},
+                          headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.get_json()
+    for path in showing:
+        page = client.get(path).get_data(as_text=True)
+        assert "Nước sạch Dung Quất" in page and "Điện lực" not in page, path
+    assert only_asks_for_versions(app, client, "/catalog/")  # still the page kept before the edit
+    assert only_asks_for_versions(app, client, "/provinces/")
+    assert only_asks_for_versions(app, client, "/zones/")  # the list of zones shows no enterprise
+
+
+def test_a_zone_edit_refreshes_zone_pages_and_the_map_data_and_keeps_the_catalog(app, client, zone_with_enterprise):
+    from registry.zones.models import Zone
+
+    token, created, zone_id = zone_with_enterprise
+    showing = ["/zones/", f"/zones/{zone_id}", f"/enterprises/{created['id']}"]
+    for path in [*showing, "/catalog/", "/catalog/items/A.01"]:
+        client.get(path)
+    assert "KCN Tịnh Phong" in client.get("/api/v1/zones.geojson").get_data(as_text=True)
+    with app.app_context():
+        version = db.session.get(Zone, zone_id).version
+    answer = client.patch(f"/api/v1/zones/{zone_id}", json={"name_vi": "KCN Tịnh Phong mở rộng", "version": version},
+                          headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.get_json()
+    for path in showing:
+        assert "KCN Tịnh Phong mở rộng" in client.get(path).get_data(as_text=True), path
+    assert "KCN Tịnh Phong mở rộng" in client.get("/api/v1/zones.geojson").get_data(as_text=True)
+    assert only_asks_for_versions(app, client, "/catalog/")
+    assert only_asks_for_versions(app, client, "/catalog/items/A.01")
+
+
+def test_a_page_asks_for_the_versions_of_what_it_shows_in_one_query(app, client):
+    client.get("/")
+    sent = [s for s in statements_sent(app, lambda: client.get("/")) if s != "BEGIN"]
+    assert len(sent) == 1 and "data_version" in sent[0]
+
+
+def test_every_table_is_sorted_into_a_kind_of_record_or_kept_private(app):
+    from registry.audit.models import KIND_OF_TABLE, KINDS
+    from registry.audit.service import PRIVATE_TABLES, data_versions
+
+    unshown = {"audit_entry", "data_version"}  # written beside the changes they record
+    tables = {t.name for t in db.metadata.sorted_tables}
+    assert tables - unshown - PRIVATE_TABLES - set(KIND_OF_TABLE) == set()
+    with app.app_context():
+        assert set(data_versions()) == set(KINDS)
+        counted = db.session.scalars(db.select(db.text("kind")).select_from(db.text("data_version"))).all()
+        assert set(counted) == set(KINDS)  # each kind has its row, so its writes are counted
+
+
+def test_a_page_naming_an_unknown_kind_is_refused_when_the_code_loads():
+    from registry.page_cache import shared_page
+
+    with pytest.raises(ValueError, match="enterprise"):
+        shared_page("enterprise")
