@@ -1,4 +1,4 @@
-"""Build a fresh SQLite registry and bulk-load generated enterprises into it, search index included."""
+"""Build a fresh registry (SQLite, or an empty PostgreSQL database) and bulk-load generated enterprises, search index included."""
 from __future__ import annotations
 
 import sqlite3
@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from registry import create_app
 from registry.catalog import service as catalog
@@ -25,15 +25,16 @@ PROFILE_COLUMNS = (
 )
 
 
-def make_app(database: Path) -> Flask:
-    """Create the real app on a SQLite file, with no automatic set-up and no demo data."""
+def make_app(database: Path | str) -> Flask:
+    """Create the real app on a SQLite file (or a database URL), with no automatic set-up and no demo data."""
     return create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "AUTO_INIT": False, "DEMO_DATA": False,
+        "SQLALCHEMY_DATABASE_URI": database if isinstance(database, str) else f"sqlite:///{database}",
+        "AUTO_INIT": False, "DEMO_DATA": False,
         "ENV": "testing", "SECRET_KEY": SECRET_KEY,
     })
 
 
-def create_empty(database: Path) -> None:
+def create_empty(database: Path | str) -> None:
     """Migrate a new database and load the provinces, communes and shipped catalog."""
     app = make_app(database)
     with app.app_context():
@@ -48,7 +49,7 @@ def copy_database(source: Path, target: Path) -> None:
         origin.backup(copy)
 
 
-def load_enterprises(database: Path, count: int, seed: int) -> float:
+def load_enterprises(database: Path | str, count: int, seed: int) -> float:
     """Insert `count` generated, published enterprises with Core, fill the folded columns and FTS rows; return seconds.
 
     The rows carry what `save_enterprise` would store (through `search.indexed_parts` and
@@ -70,6 +71,11 @@ def load_enterprises(database: Path, count: int, seed: int) -> float:
             _insert_chunk(chunk, next_id, nodes)
             db.session.commit()
             next_id += len(chunk)
+        if db.engine.dialect.name == "postgresql":  # rows came with their ids: move the sequences past them
+            for table in (Enterprise.__table__, EnterpriseItem.__table__, Certificate.__table__):
+                db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                        f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"))
+            db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return time.perf_counter() - started

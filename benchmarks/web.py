@@ -1,6 +1,7 @@
 """Serve a benchmark database with gunicorn (2 workers) on 127.0.0.1 and measure requests per second per page."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import random
@@ -105,6 +106,36 @@ def _python_load(port: int, path: str, seconds: int, ids: int) -> dict:
     }
 
 
+@contextlib.contextmanager
+def gunicorn(database_url: str, *, workers: int = WORKERS, threads: int = THREADS, log: Path | None = None):
+    """Serve the app on the database with gthread workers on a free loopback port; yield the port and the command.
+
+    The server's messages go to `log` when given (to be searched afterwards), else to this terminal.
+    """
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url, "REGISTRY_ENV": "production",
+        "REGISTRY_SECRET_KEY": secrets.token_hex(32), "REGISTRY_AUTO_INIT": "false", "REGISTRY_DEMO_DATA": "false",
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+        "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5", "--log-level", "warning", "registry:create_app()",
+    ]
+    with open(log, "w", encoding="utf-8") if log else contextlib.nullcontext() as output:
+        server = subprocess.Popen(command, env=environment, cwd=ROOT, stderr=output)
+        try:
+            _wait_until_up(server, port)
+            yield port, " ".join(command[1:])
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def run_web(database: Path, paths: dict[str, str], seconds: int = 10, ids: int = 1, rounds: int = 3) -> dict:
     """Start gunicorn on the database, load each path for `seconds`, `rounds` times in turn, and stop it.
 
@@ -114,20 +145,8 @@ def run_web(database: Path, paths: dict[str, str], seconds: int = 10, ids: int =
     `ss -tnp`). The best of several rounds is the figure with both workers at work.
     A path with "{id}" is asked for with random ids from 1 to `ids`, so that no cache holds them all.
     """
-    port = _free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}", "REGISTRY_ENV": "production",
-        "REGISTRY_SECRET_KEY": secrets.token_hex(32), "REGISTRY_AUTO_INIT": "false", "REGISTRY_DEMO_DATA": "false",
-    }
-    command = [
-        sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
-        "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5", "--log-level", "warning", "registry:create_app()",
-    ]
-    server = subprocess.Popen(command, env=environment, cwd=ROOT)
-    results: dict = {"server": " ".join(command[1:]), "connections": CONNECTIONS, "seconds": seconds, "pages": {}}
-    try:
-        _wait_until_up(server, port)
+    with gunicorn(f"sqlite:///{database}") as (port, server_line):
+        results: dict = {"server": server_line, "connections": CONNECTIONS, "seconds": seconds, "pages": {}}
         use_wrk = shutil.which("wrk") is not None
         for name, path in paths.items():
             single = _warm(port, path.replace(ID, "1"))
@@ -141,13 +160,6 @@ def run_web(database: Path, paths: dict[str, str], seconds: int = 10, ids: int =
             best = max(measured, key=lambda m: m["requests_per_second"])
             results["pages"][name] = {"path": path, "single_request_ms": single, **best,
                                       "rounds": [m["requests_per_second"] for m in measured]}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     healthz = results["pages"].get("/healthz", {}).get("requests_per_second")
     for page in results["pages"].values():
         page["ratio_to_healthz"] = page["requests_per_second"] / healthz if healthz else None
