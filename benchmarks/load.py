@@ -31,9 +31,9 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, text
 
 from .build import create_empty, load_enterprises, make_app
+from .run import write_results
 from .web import THREADS, WORKERS, gunicorn
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SEED = 1894
 TIMEOUT = 30
 QUERIES = ("tái chế", "xu ly nuoc thai", "quan trắc", "moi truong", "compost", "dung quat", "nước sạch", "xanh")
@@ -73,11 +73,25 @@ class Tally:
         }
 
 
-def _request(connection: http.client.HTTPConnection, method: str, path: str, headers: dict, body: dict | None = None):
-    payload = json.dumps(body).encode() if body is not None else None
-    connection.request(method, path, body=payload, headers={**headers, **({"Content-Type": "application/json"} if payload else {})})
-    response = connection.getresponse()
-    return response.status, response.read()
+class Client:
+    """One keep-alive connection to the server, opened again after a failure."""
+
+    def __init__(self, port: int, headers: dict) -> None:
+        self.port, self.headers = port, headers
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+
+    def ask(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes] | None:
+        """Send one request and return its status and body, or None when the connection failed."""
+        payload = json.dumps(body).encode() if body is not None else None
+        headers = {**self.headers, **({"Content-Type": "application/json"} if payload else {})}
+        try:
+            self.connection.request(method, path, body=payload, headers=headers)
+            response = self.connection.getresponse()
+            return response.status, response.read()
+        except OSError:
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+            return None
 
 
 class Run:
@@ -91,9 +105,6 @@ class Run:
         self.by_kind = {name: {"anonymous": Tally(), "token": Tally()} for name, _ in READS}
         self.writes = {"enterprise": Tally(), "zone": Tally()}
 
-    def _connect(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
-
     def _path(self, template: str, chooser: random.Random) -> str:
         south, west = chooser.uniform(8.6, 23.0), chooser.uniform(102.2, 109.2)
         return template.format(
@@ -104,47 +115,37 @@ class Run:
     def read(self, slot: int) -> None:
         chooser = random.Random(self.seed + slot)
         who = "token" if slot % 2 else "anonymous"
-        headers = {"Authorization": f"Bearer {self.token}"} if who == "token" else {}
-        connection = self._connect()
+        client = Client(self.port, {"Authorization": f"Bearer {self.token}"} if who == "token" else {})
         while time.monotonic() < self.deadline:
             name, template = chooser.choice(READS)
             started = time.perf_counter()
-            try:
-                status, _ = _request(connection, "GET", self._path(template, chooser), headers)
-            except OSError:
+            answer = client.ask("GET", self._path(template, chooser))
+            if answer is None:
                 self.reads[who].failures += 1
-                connection.close()
-                connection = self._connect()
                 continue
-            self.reads[who].note(status, started)
-            self.by_kind[name][who].note(status, started)
-        connection.close()
+            self.reads[who].note(answer[0], started)
+            self.by_kind[name][who].note(answer[0], started)
+        client.connection.close()
 
     def write(self, slot: int) -> None:
         chooser = random.Random(self.seed + 1000 + slot)
-        headers = {"Authorization": f"Bearer {self.token}"}
-        connection = self._connect()
+        client = Client(self.port, {"Authorization": f"Bearer {self.token}"})
         while time.monotonic() < self.deadline:
             kind = "zone" if chooser.random() < 0.3 else "enterprise"
             if kind == "zone":
                 path, change = f"/api/v1/zones/{chooser.choice(self.data['zones'])}", {"tenants": chooser.randint(0, 500)}
             else:
                 path, change = f"/api/v1/enterprises/{chooser.randint(1, self.data['enterprises'])}", {"staff": chooser.randint(1, 5000)}
-            try:
+            started = time.perf_counter()
+            answer = client.ask("GET", path)
+            if answer is not None and answer[0] == 200:
                 started = time.perf_counter()
-                status, body = _request(connection, "GET", path, headers)
-                if status != 200:  # counted as a failed write, with the read's status
-                    self.writes[kind].note(status, started)
-                    continue
-                started = time.perf_counter()
-                status, _ = _request(connection, "PATCH", path, headers, {**change, "version": json.loads(body)["version"]})
-            except OSError:
+                answer = client.ask("PATCH", path, {**change, "version": json.loads(answer[1])["version"]})
+            if answer is None:
                 self.writes[kind].failures += 1
-                connection.close()
-                connection = self._connect()
-                continue
-            self.writes[kind].note(status, started)
-        connection.close()
+            else:  # a read that failed counts as a failed write, with the read's status
+                self.writes[kind].note(answer[0], started)
+        client.connection.close()
 
     def go(self, readers: int, writers: int) -> dict:
         threads = [threading.Thread(target=self.read, args=(slot,)) for slot in range(readers)]
@@ -258,13 +259,7 @@ def main() -> None:
             results["runs"].append(run_backend("SQLite", Path(folder) / "registry.sqlite", options, Path(folder) / "sqlite.log"))
         if options.postgres:
             results["runs"].append(run_backend("PostgreSQL", _empty_postgres(options.postgres), options, Path(folder) / "postgresql.log"))
-    RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"load-{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-    summary = summarize(results)
-    (RESULTS / f"load-{stamp}.md").write_text(summary, encoding="utf-8")
-    print(summary)
-    print(f"written to {RESULTS}/load-{stamp}.json and .md")
+    write_results(results, summarize(results), prefix="load-")
 
 
 def _ms(value: float | None) -> str:
@@ -294,6 +289,7 @@ def summarize(results: dict) -> str:
                   f"{run['token_to_anonymous_alone']:.0%} alone (target ≥ 90 %)",
                   f"- “{LOCKED}” in the server log: {run['database_is_locked']} times; tracebacks: {run['tracebacks']} (target: none)",
                   f"- writes answered 409 (another writer saved first): {conflicts}", "",
+                  "Each kind of read, beside the writers:", "",
                   "| read | anonymous requests | anonymous p50 ms | token requests | token p50 ms | 5xx |", "|---|---|---|---|---|---|"]
         for name, classes in run["beside_writers"]["reads_by_kind"].items():
             anonymous, token = classes["anonymous"], classes["token"]

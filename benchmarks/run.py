@@ -54,10 +54,14 @@ def main() -> None:
             csv_path = Path(folder) / "enterprises.csv"
             write_csv(csv_path, options.scale, CSV_SEED)
             results["import"] = run_import(empty, csv_path)
+    write_results(results, summarize(results))
+
+
+def write_results(results: dict, summary: str, prefix: str = "") -> None:
+    """Keep every figure as JSON and the summary as Markdown in benchmarks/results/, and print the summary."""
     RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp = prefix + time.strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-    summary = summarize(results)
     (RESULTS / f"{stamp}.md").write_text(summary, encoding="utf-8")
     print(summary)
     print(f"written to {RESULTS / stamp}.json and .md")
