@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 
 from .audit.service import advance_data_versions, data_versions
 from .database import is_current
@@ -74,7 +75,11 @@ def restore(path: Path) -> None:
     path = check_backup(path)
     url = db.engine.url
     sqlite = url.get_backend_name() == "sqlite"
-    before = data_versions()
+    try:
+        before = data_versions()
+    except SQLAlchemyError:  # an empty database, as on a new server before its first `init`
+        db.session.rollback()
+        before = {}
     # Nothing of this process may keep a connection (or a transaction) into the old contents.
     db.session.remove()
     db.engine.dispose()

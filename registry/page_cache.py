@@ -3,10 +3,10 @@
 A page is kept (per process) under its language, path and query plus the data versions of the
 kinds of record it shows (enterprises, zones, catalog …): counters that every committed write to
 that kind moves (`registry.audit.models.DataVersion`). So a published edit shows at once on every
-page that shows it, while a zone's edit leaves the catalog's pages in place; `PAGE_CACHE_SECONDS` bounds what the database does not hold
-(settings, which need a restart anyway) and, with `PAGE_CACHE_PAGES`, memory. Signed-in users,
-visitors with a message waiting, pages that gave a visitor a form token, and anything but GET
-are never shared.
+page that shows it, while a zone's edit leaves the catalog's pages in place. `PAGE_CACHE_SECONDS`
+bounds what the database does not hold (settings, which need a restart anyway) and, with
+`PAGE_CACHE_PAGES`, memory. Signed-in users, visitors with a message waiting, pages that gave
+a visitor a form token, and anything but GET are never shared.
 """
 from __future__ import annotations
 

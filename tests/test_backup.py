@@ -70,6 +70,29 @@ def test_a_restore_brings_back_the_data_of_the_backup(app, client, runner, accou
     assert again.status_code == 200, again.get_json()  # the restored database takes writes
 
 
+def test_a_new_server_restores_last_nights_backup_into_an_empty_database(app, client, runner, accounts, tools, tmp_path):
+    from registry import create_app
+
+    from .conftest import test_config
+
+    if tools != "sqlite":
+        pytest.skip("a second PostgreSQL database is not at hand")
+    token = officer_token(runner, accounts)
+    post(client, token, profile())
+    backup = tmp_path / "registry.backup"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    new_server = create_app(test_config("sqlite:///" + str(tmp_path / "new.sqlite")))
+    try:
+        done = new_server.test_cli_runner().invoke(args=["restore", str(backup), "--yes"])
+        assert done.exit_code == 0, done.output
+        assert every_row(new_server) == every_row(app)
+        found = new_server.test_client().get("/api/v1/enterprises", query_string={"q": "dien luc"}).get_json()
+        assert found["total"] == 1
+    finally:
+        with new_server.app_context():
+            db.engine.dispose()
+
+
 def test_a_backup_of_a_live_sqlite_database_is_one_file_that_opens_alone(app, runner, accounts, tools, tmp_path):
     if tools != "sqlite":
         pytest.skip("about SQLite files")
