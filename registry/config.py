@@ -1,12 +1,15 @@
 """Settings: defaults, then `instance/registry.cfg`, then `REGISTRY_`-prefixed environment variables."""
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "secret-key", "development"}
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 80  # estimated from the key's own character frequencies; token_hex(32) gives about 240
 
 
 class Defaults:
@@ -82,14 +85,27 @@ class InsecureSecretKey(RuntimeError):
     """Raised when a deployment would start with a guessable SECRET_KEY."""
 
 
+def estimated_bits(key: str) -> float:
+    """Estimate a key's entropy from its own character frequencies; a repeated pattern counts once."""
+    period = next((p for p in range(1, len(key)) if key[p:] == key[:-p]), len(key))
+    sample = key[:period]
+    counts = Counter(sample)
+    return -sum(n * math.log2(n / len(sample)) for n in counts.values())
+
+
+def is_strong_secret(key: str) -> bool:
+    return len(key) >= MIN_SECRET_LENGTH and key.lower() not in WEAK_SECRETS and estimated_bits(key) >= MIN_SECRET_BITS
+
+
 def _secret_key(app) -> str:
     key = app.config["SECRET_KEY"] or ""
-    if len(key) >= MIN_SECRET_LENGTH and key.lower() not in WEAK_SECRETS:
+    if is_strong_secret(key):
         return key
     if app.config["ENV"] not in {"development", "testing"}:
         raise InsecureSecretKey(
             "REGISTRY_SECRET_KEY is missing or weak: set it to at least "
-            f"{MIN_SECRET_LENGTH} random characters, for example\n"
+            f"{MIN_SECRET_LENGTH} random characters (about {MIN_SECRET_BITS} bits or more; "
+            "repeated characters or patterns do not count), for example\n"
             "  export REGISTRY_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')\n"
             "or put SECRET_KEY = '...' in instance/registry.cfg."
         )

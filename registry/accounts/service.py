@@ -41,6 +41,15 @@ class SignInThrottled(Exception):
         self.minutes = minutes
 
 
+class DemoAccountRefused(Exception):
+    """A demo account tried to sign in on a production site."""
+
+
+def may_sign_in(user: User) -> bool:
+    """Tell whether an account may act here: active, and not a demo account on a production site."""
+    return user.active and not (user.is_demo and current_app.config["ENV"] == "production")
+
+
 def normalize_email(email: str) -> str:
     """Return the e-mail address in canonical form, or raise AccountError."""
     try:
@@ -160,7 +169,7 @@ def load_user(login_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    if user is None or user.session_version != int(version) or not may_sign_in(user):
         return None
     return user
 
@@ -186,6 +195,8 @@ def authenticate(email: str, password: str, remote_addr: str) -> User | None:
         db.session.add(LoginAttempt(email=email[:254], remote_addr=remote_addr[:64]))
         db.session.flush()
         return None
+    if not may_sign_in(user):
+        raise DemoAccountRefused()
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
     user.last_login_at = utcnow()
     db.session.flush()
@@ -209,7 +220,7 @@ def user_for_token(token: str) -> User | None:
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
     record = db.session.scalar(db.select(ApiToken).where(ApiToken.digest == _digest(token)))
-    if record is None or record.revoked_at is not None or not record.user.active:
+    if record is None or record.revoked_at is not None or not may_sign_in(record.user):
         return None
     record.last_used_at = utcnow()
     return record.user

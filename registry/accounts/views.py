@@ -53,6 +53,9 @@ def sign_in():
             db.session.commit()
             flash(_("Too many failed sign-ins. Wait %(n)d minutes and try again.", n=throttled.minutes), "error")
             return render_template("accounts/sign_in.html", form=form), 429
+        except service.DemoAccountRefused:
+            flash(_("Demo accounts cannot sign in on this site. Ask the administrator for an account of your own."), "error")
+            return render_template("accounts/sign_in.html", form=form), 403
         db.session.commit()
         if user is None:
             flash(_("The e-mail address or password is not right."), "error")
