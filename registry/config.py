@@ -38,6 +38,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    API_TOKEN_DAYS = 90  # how long a new API token lasts unless told otherwise
     PER_PAGE = 50
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'

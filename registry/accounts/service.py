@@ -15,11 +15,12 @@ from registry.audit.models import utcnow
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
-from .models import ApiToken, LoginAttempt, Membership, Organization, OrgKind, Role, User
+from .models import ApiToken, LoginAttempt, Membership, Organization, OrgKind, Role, TokenScope, User
 from .permissions import require
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cnmt_"
+MAX_TOKEN_DAYS = 3660
 # A hash to compare against when the e-mail is unknown, so timing does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -39,6 +40,14 @@ class SignInThrottled(Exception):
     def __init__(self, minutes: int):
         super().__init__(minutes)
         self.minutes = minutes
+
+
+class TokenScopeTooNarrow(Exception):
+    """A live token was sent for something its scope does not allow."""
+
+    def __init__(self, scope: TokenScope):
+        super().__init__(scope.value)
+        self.scope = scope
 
 
 class DemoAccountRefused(Exception):
@@ -148,12 +157,16 @@ def add_membership(actor: User | None, user: User, organization: Organization | 
 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
-    """Replace a password and end every other session of that user."""
+    """Replace a password, end every other session of that user and revoke their API tokens."""
     if actor is not None and actor.id != user.id:
         require(actor, "accounts.manage")
     _check_password(password)
     user.password_hash = generate_password_hash(password)
     user.session_version += 1
+    now = utcnow()
+    for record in user.tokens:
+        if record.revoked_at is None:
+            record.revoked_at = now
     db.session.flush()
 
 
@@ -207,21 +220,36 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str = "") -> str:
-    """Create an API token for `user` and return it; only its digest is kept."""
+def issue_token(user: User, name: str = "", *, scope: str = TokenScope.WRITE, days: int | None = None) -> str:
+    """Create an API token for `user` valid for `days` (default API_TOKEN_DAYS) and return it; only its digest is kept."""
+    try:
+        scope_value = TokenScope(scope)
+    except ValueError:
+        raise AccountError("scope", _l("Choose the scope “read” or “write”.")) from None
+    days = current_app.config["API_TOKEN_DAYS"] if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise AccountError("days", _l("A token lasts from 1 to %(n)d days.", n=MAX_TOKEN_DAYS))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, name=name[:100], digest=_digest(token), prefix=token[:12]))
+    db.session.add(ApiToken(
+        user=user, name=name[:100], digest=_digest(token), prefix=token[:12], scope=scope_value,
+        expires_at=utcnow() + timedelta(days=days),
+    ))
     db.session.flush()
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """Return the active user owning a live bearer token, and note its use."""
+def user_for_token(token: str, scope: TokenScope = TokenScope.READ) -> User | None:
+    """Return the active user owning a live bearer token, and note its use.
+
+    Raises TokenScopeTooNarrow when the token is live but may not do what `scope` names.
+    """
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
     record = db.session.scalar(db.select(ApiToken).where(ApiToken.digest == _digest(token)))
-    if record is None or record.revoked_at is not None or not may_sign_in(record.user):
+    if record is None or not record.is_live or not may_sign_in(record.user):
         return None
+    if scope == TokenScope.WRITE and record.scope != TokenScope.WRITE:
+        raise TokenScopeTooNarrow(record.scope)
     record.last_used_at = utcnow()
     return record.user
 

@@ -111,7 +111,7 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return render_template("accounts/account.html", password_form=PasswordForm(), token_form=form, new_token=None), 400
-    session["new_token"] = service.issue_token(current_user, form.name.data)
+    session["new_token"] = service.issue_token(current_user, form.name.data, scope=form.scope.data)
     db.session.commit()
     return redirect(url_for(".account"))
 
