@@ -36,6 +36,7 @@ def test_config(database_uri: str, **overrides) -> dict:
         "AUTO_INIT": False,
         "DEMO_DATA": False,
         "FACET_CACHE_SECONDS": 0,  # every test sees counts of its own records
+        "RATELIMIT_ENABLED": False,  # tests about the limits turn them on (tests/test_throttling.py)
         **overrides,
     }
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 
@@ -35,11 +36,11 @@ class AccountError(ValueError):
 
 
 class SignInThrottled(Exception):
-    """Too many failed sign-ins for this address or e-mail; try again after `minutes`."""
+    """Too many failed sign-ins for this account; try again after `seconds`."""
 
-    def __init__(self, minutes: int):
-        super().__init__(minutes)
-        self.minutes = minutes
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 class TokenScopeTooNarrow(Exception):
@@ -140,6 +141,26 @@ def create_user(
     return user
 
 
+def check_new_account(email: str, password: str) -> str:
+    """Return the normalized e-mail if it and the password would do for an account, or raise AccountError."""
+    email = normalize_email(email)
+    _check_password(password)
+    return email
+
+
+def open_account(email: str, password: str, *, full_name: str = "") -> User | None:
+    """Create a visitor's own account, or return None when the address already has one.
+
+    Both cases check the same things and hash the password, so neither the answer nor the
+    time it takes tells a visitor whether an address is taken.
+    """
+    email = check_new_account(email, password)
+    if find_user(email) is not None:
+        generate_password_hash(password)
+        return None
+    return create_user(None, email, password, full_name=full_name)
+
+
 def add_membership(actor: User | None, user: User, organization: Organization | None, role: str) -> Membership:
     """Give `user` a role in `organization`; every role but investor and admin needs one."""
     if actor is not None:
@@ -188,32 +209,51 @@ def load_user(login_id: str) -> User | None:
 
 
 def authenticate(email: str, password: str, remote_addr: str) -> User | None:
-    """Return the user when the password matches; record failures and throttle repeated ones."""
-    config = current_app.config
-    email = (email or "").strip().lower()
-    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    since = utcnow() - window
-    by_email = db.session.scalar(
-        db.select(func.count()).select_from(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.at >= since)
-    )
-    by_addr = db.session.scalar(
-        db.select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.remote_addr == remote_addr, LoginAttempt.at >= since)
-    )
-    if by_email >= config["LOGIN_MAX_FAILURES"] or by_addr >= 4 * config["LOGIN_MAX_FAILURES"]:
-        raise SignInThrottled(config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    """Return the user when the password matches; record failures and make repeated ones wait.
+
+    Raises SignInThrottled before looking at the password while a wait is running.
+    """
+    email = (email or "").strip().lower()[:254]
+    remote_addr = (remote_addr or "unknown")[:64]
+    now = utcnow()
+    _refuse_while_waiting(email, remote_addr, now)
     user = find_user(email) if email else None
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "") or not (user and user.active):
-        db.session.add(LoginAttempt(email=email[:254], remote_addr=remote_addr[:64]))
+        window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - window))
+        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, at=now))
         db.session.flush()
         return None
     if not may_sign_in(user):
         raise DemoAccountRefused()
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-    user.last_login_at = utcnow()
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.remote_addr == remote_addr))
+    user.last_login_at = now
     db.session.flush()
     return user
+
+
+def _refuse_while_waiting(email: str, remote_addr: str, now) -> None:
+    """Make one account from one address wait longer after each failure past the free ones.
+
+    An account attacked from many addresses is only slowed (a short pause between attempts),
+    so nobody can lock its owner out by failing on purpose; addresses alone are left to the
+    rate limits, since many people can share one behind a proxy.
+    """
+    config = current_app.config
+    recent = db.select(func.count(), func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.at >= now - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    )
+    waits = []
+    failures, last = db.session.execute(recent.where(LoginAttempt.remote_addr == remote_addr)).one()
+    if failures >= config["LOGIN_MAX_FAILURES"]:
+        doublings = min(failures - config["LOGIN_MAX_FAILURES"], 20)
+        waits.append((last, min(config["LOGIN_DELAY_SECONDS"] * 2**doublings, config["LOGIN_MAX_DELAY_SECONDS"])))
+    failures, last = db.session.execute(recent).one()
+    if failures >= config["LOGIN_ACCOUNT_FAILURES"]:
+        waits.append((last, config["LOGIN_ACCOUNT_DELAY_SECONDS"]))
+    remaining = max((since + timedelta(seconds=wait) - now).total_seconds() for since, wait in waits) if waits else 0
+    if remaining > 0:
+        raise SignInThrottled(math.ceil(remaining))
 
 
 def _digest(token: str) -> str:
