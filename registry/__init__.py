@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     install_placement()
     database.install(app)
 
-    from . import errors
+    from . import errors, rate_limits
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
@@ -59,6 +60,10 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.install(app)
+    rate_limits.install(app)
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from .cli import install as install_cli
 

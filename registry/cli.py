@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 
 from .accounts import service as accounts
-from .accounts.models import OrgKind, Role
+from .accounts.models import OrgKind, Role, TokenScope
 from .audit.service import acting_as
 from .catalog import service as catalog
 from .extensions import db
@@ -62,12 +62,15 @@ def create_user(email, role, org_name, org_kind, province, full_name, password):
 @users.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", help="What the token is for.")
-def create_token(email, name):
+@click.option("--scope", type=click.Choice([s.value for s in TokenScope]), default=TokenScope.WRITE.value, show_default=True,
+              help="read: only reads; write: reads and writes.")
+@click.option("--days", type=click.IntRange(1, accounts.MAX_TOKEN_DAYS), help="How long the token lasts (default: the API_TOKEN_DAYS setting).")
+def create_token(email, name, scope, days):
     """Print a new API token for an account (shown once; only its digest is stored)."""
     user = accounts.find_user(email)
     if user is None:
         raise click.BadParameter(f"no account {email}", param_hint="EMAIL")
-    token = accounts.issue_token(user, name)
+    token = accounts.issue_token(user, name, scope=scope, days=days)
     db.session.commit()
     click.echo(token)
 

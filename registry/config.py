@@ -1,12 +1,15 @@
 """Settings: defaults, then `instance/registry.cfg`, then `REGISTRY_`-prefixed environment variables."""
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "secret-key", "development"}
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 80  # estimated from the key's own character frequencies; token_hex(32) gives about 240
 
 
 class Defaults:
@@ -33,8 +36,19 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 3600 * 8
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES = 5  # failed sign-ins for one account from one address before waits begin
+    LOGIN_FAILURE_WINDOW_MINUTES = 15  # how long a failure counts
+    LOGIN_DELAY_SECONDS = 30  # the first wait; it doubles with each further failure
+    LOGIN_MAX_DELAY_SECONDS = 900
+    LOGIN_ACCOUNT_FAILURES = 100  # failures for one account from all addresses before every attempt on it is slowed
+    LOGIN_ACCOUNT_DELAY_SECONDS = 5  # the pause between attempts on such an account; it never locks it
+    PROXY_COUNT = 0  # how many proxies in front set X-Forwarded-For / -Proto; 0 trusts no such header
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URL = ""  # empty: in memory, per process; redis://host:6379 to share between workers
+    RATELIMIT_SIGN_IN = "20 per minute; 300 per hour"  # sign-in attempts per client address
+    RATELIMIT_REGISTER = "10 per minute; 50 per hour"  # registrations per client address
+    RATELIMIT_API = "600 per minute"  # API requests per client address
+    API_TOKEN_DAYS = 90  # how long a new API token lasts unless told otherwise
     PER_PAGE = 50
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -82,14 +96,27 @@ class InsecureSecretKey(RuntimeError):
     """Raised when a deployment would start with a guessable SECRET_KEY."""
 
 
+def estimated_bits(key: str) -> float:
+    """Estimate a key's entropy from its own character frequencies; a repeated pattern counts once."""
+    period = next((p for p in range(1, len(key)) if key[p:] == key[:-p]), len(key))
+    sample = key[:period]
+    counts = Counter(sample)
+    return -sum(n * math.log2(n / len(sample)) for n in counts.values())
+
+
+def is_strong_secret(key: str) -> bool:
+    return len(key) >= MIN_SECRET_LENGTH and key.lower() not in WEAK_SECRETS and estimated_bits(key) >= MIN_SECRET_BITS
+
+
 def _secret_key(app) -> str:
     key = app.config["SECRET_KEY"] or ""
-    if len(key) >= MIN_SECRET_LENGTH and key.lower() not in WEAK_SECRETS:
+    if is_strong_secret(key):
         return key
     if app.config["ENV"] not in {"development", "testing"}:
         raise InsecureSecretKey(
             "REGISTRY_SECRET_KEY is missing or weak: set it to at least "
-            f"{MIN_SECRET_LENGTH} random characters, for example\n"
+            f"{MIN_SECRET_LENGTH} random characters (about {MIN_SECRET_BITS} bits or more; "
+            "repeated characters or patterns do not count), for example\n"
             "  export REGISTRY_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')\n"
             "or put SECRET_KEY = '...' in instance/registry.cfg."
         )

@@ -60,7 +60,11 @@ def is_current(app: Flask) -> bool:
 
 
 def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
-    """Upgrade the schema to the newest migration and load reference (and demo) data; safe to repeat."""
+    """Upgrade the schema to the newest migration and load reference (and demo) data; safe to repeat.
+
+    `demo` None follows the DEMO_DATA setting, except in production, where demo records load
+    only when asked for explicitly.
+    """
     from flask_migrate import upgrade
 
     from .audit.service import acting_as
@@ -77,7 +81,9 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
             done.append("provisional Decision 980 catalog")
         if zones := load_reference_zones():
             done.append(f"{zones} reference zones")
-        if app.config["DEMO_DATA"] if demo is None else demo:
+        if demo is None:
+            demo = app.config["DEMO_DATA"] and app.config["ENV"] != "production"
+        if demo:
             from .demo import load_demo
 
             done.extend(load_demo())

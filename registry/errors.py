@@ -61,10 +61,19 @@ def install(app: Flask) -> None:
 
 def _render(error: HTTPException, explanation: str | None = None):
     code = error.code or 500
+    headers = {"Allow": ", ".join(error.valid_methods)} if code == 405 and getattr(error, "valid_methods", None) else {}
+    if code == 429:
+        from .rate_limits import retry_after
+
+        seconds = retry_after()
+        headers = {"Retry-After": str(seconds)}
+        explanation = _l("Too many requests from your address. Try again in %(n)d seconds.", n=seconds)
     if wants_json():
         from .api.errors import error_response
 
-        return error_response(code, explanation)
+        response = error_response(code, explanation)
+        response.headers.update(headers)
+        return response
     if explanation is None:
         explanation = EXPLANATIONS.get(code, "")
         if code == 413:
@@ -73,4 +82,4 @@ def _render(error: HTTPException, explanation: str | None = None):
             explanation = _l("Files up to %(mb)d MB are accepted.", mb=current_app.config["MAX_CONTENT_LENGTH"] // 2**20)
     title = TITLES.get(code, error.name)
     response = render_template("error.html", code=code, title=title, explanation=explanation)
-    return response, code, getattr(error, "get_headers", lambda: [])() if code == 405 else {}
+    return response, code, headers

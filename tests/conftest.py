@@ -31,11 +31,12 @@ def test_config(database_uri: str, **overrides) -> dict:
     return {
         "ENV": "testing",
         "TESTING": True,
-        "SECRET_KEY": "t" * 64,
+        "SECRET_KEY": "4f0c9e1a7b2d8e35c6a1f09b7d2e4c8a1b3f5d7e9c0a2b4d6f8e1c3a5b7d9f0e",
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "AUTO_INIT": False,
         "DEMO_DATA": False,
         "FACET_CACHE_SECONDS": 0,  # every test sees counts of its own records
+        "RATELIMIT_ENABLED": False,  # tests about the limits turn them on (tests/test_throttling.py)
         **overrides,
     }
 

@@ -4,18 +4,58 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from registry import create_app
+from registry.accounts.models import User
 from registry.config import InsecureSecretKey, database_url
+from registry.demo import DEMO_PASSWORD
 from registry.extensions import db
 from registry.search.enterprises import is_search_structure
 
 from .conftest import test_config
 
+STRONG_SECRET = "9d41e8b07c3f5a26e1b4d8f0a7c93e52b6d0f4a8c1e7b3d95f2a6c0e8b4d1f73"
+
 
 def test_production_refuses_to_start_without_a_strong_secret_key(tmp_path):
     with pytest.raises(InsecureSecretKey, match="REGISTRY_SECRET_KEY"):
         create_app(test_config(f"sqlite:///{tmp_path}/x.sqlite", ENV="production", SECRET_KEY="changeme"))
-    app = create_app(test_config(f"sqlite:///{tmp_path}/x.sqlite", ENV="production", SECRET_KEY="k" * 40))
+    app = create_app(test_config(f"sqlite:///{tmp_path}/x.sqlite", ENV="production", SECRET_KEY=STRONG_SECRET))
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("weak", ["a" * 32, "k" * 40, "ab" * 20, "0123456789abcdef" * 2, "Password1" * 5])
+def test_production_refuses_a_long_secret_key_that_is_easy_to_guess(tmp_path, weak):
+    with pytest.raises(InsecureSecretKey, match="secrets.token_hex"):
+        create_app(test_config(f"sqlite:///{tmp_path}/x.sqlite", ENV="production", SECRET_KEY=weak))
+
+
+def test_production_init_loads_no_demo_accounts_unless_asked(tmp_path):
+    app = create_app(test_config(f"sqlite:///{tmp_path}/prod.sqlite", ENV="production", SECRET_KEY=STRONG_SECRET, DEMO_DATA=True))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+    client = app.test_client()
+    assert _sign_in(client, "admin@demo.cnmt.vn", DEMO_PASSWORD).status_code == 200
+    assert "/sign-out" not in client.get("/").get_data(as_text=True)
+
+
+def test_production_refuses_demo_accounts_at_sign_in_and_with_tokens(tmp_path):
+    app = create_app(test_config(f"sqlite:///{tmp_path}/prod.sqlite", ENV="production", SECRET_KEY=STRONG_SECRET))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["init", "--demo"])
+    assert result.exit_code == 0, result.output
+    token = runner.invoke(args=["users", "token", "admin@demo.cnmt.vn"]).output.strip()
+    client = app.test_client()
+    refused = _sign_in(client, "admin@demo.cnmt.vn", DEMO_PASSWORD)
+    assert refused.status_code == 403 and "Tài khoản minh họa" in refused.get_data(as_text=True)
+    assert client.get("/admin/accounts").status_code == 302  # still sent to sign in
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def _sign_in(client, email, password):
+    from .conftest import csrf_token
+
+    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
 
 
 def test_settings_come_from_prefixed_environment_variables(monkeypatch, tmp_path):

@@ -1,6 +1,8 @@
 """The review workflow: registration, decisions, representatives' edits, claims and merges."""
 from __future__ import annotations
 
+import re
+
 from registry.enterprises.models import DuplicateFlag, Enterprise, PendingChange
 from registry.extensions import db
 
@@ -10,12 +12,16 @@ TAX_CODE = "0100233488"
 
 
 def register(client, email="rep@example.vn", tax_code=TAX_CODE, name="Công ty TNHH Môi trường Xanh Dung Quất", **extra):
+    """Register as a visitor, then sign in with the new account as the answer asks."""
     form = {
         "csrf_token": csrf_token(client, "/enterprises/register"),
         "account_email": email, "account_name": "Trần Thị Bình", "password": PASSWORD,
         "tax_code": tax_code, "name_vi": name, "province_code": "51", "item-C2.01": "manufactures", **extra,
     }
-    return client.post("/enterprises/register", data=form)
+    answer = client.post("/enterprises/register", data=form)
+    if answer.status_code == 302:
+        client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    return answer
 
 
 def decide(client, enterprise_id, action, reason=""):
@@ -31,7 +37,7 @@ def only_enterprise(app):
 def test_a_registration_waits_for_the_province_officer_then_is_published(app, client, accounts):
     accounts.user()
     answer = register(client)
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("/enterprises/mine")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/sign-in?next=/enterprises/mine")
     dashboard = client.get("/enterprises/mine").get_data(as_text=True)
     assert "Môi trường Xanh Dung Quất" in dashboard
     enterprise = only_enterprise(app)
@@ -167,3 +173,24 @@ def test_similar_names_in_a_province_are_flagged_and_merged_keeping_links_and_hi
     assert [e["id"] for e in client.get("/api/v1/enterprises?q=xanh").get_json()["items"]] == [first["id"]]
     history = client.get(f"/history/enterprise/{second['id']}")
     assert history.status_code == 200 and "merged" in history.get_data(as_text=True)
+
+
+def test_registration_does_not_tell_whether_an_email_already_has_an_account(app, accounts):
+    accounts.user("officer@example.vn")
+    taken, fresh = app.test_client(), app.test_client()
+    form = {"account_name": "Kẻ dò tìm", "password": "a fresh password 2026", "name_vi": "Công ty TNHH Dò Tìm",
+            "province_code": "51", "item-C2.01": "manufactures"}
+    answers = []
+    for client, email, tax_code in ((taken, "officer@example.vn", TAX_CODE), (fresh, "newcomer@example.vn", "0314409058")):
+        data = {**form, "account_email": email, "tax_code": tax_code, "csrf_token": csrf_token(client, "/enterprises/register")}
+        answer = client.post("/enterprises/register", data=data)
+        answers.append((answer.status_code, answer.headers.get("Location"), client.get(answer.headers["Location"]).get_data(as_text=True)))
+    (taken_status, taken_to, taken_page), (fresh_status, fresh_to, fresh_page) = answers
+    assert taken_status == fresh_status == 302 and taken_to == fresh_to
+    strip = lambda page: re.sub(r'value="[^"]+"', "", page).replace("0314409058", "").replace(TAX_CODE, "")  # noqa: E731
+    assert strip(taken_page) == strip(fresh_page)
+    assert "đã có tài khoản" not in taken_page.lower().replace("nếu địa chỉ đó đã có tài khoản", "")
+    with app.app_context():
+        assert [e.tax_code for e in db.session.scalars(db.select(Enterprise))] == ["0314409058"]  # nothing kept for a taken address
+    assert taken.post("/sign-in", data={"email": "officer@example.vn", "password": PASSWORD,
+                                        "csrf_token": csrf_token(taken)}).status_code == 302  # its owner's password still works

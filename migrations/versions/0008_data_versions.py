@@ -3,14 +3,14 @@
 Every counter starts at the old single counter's number.
 
 Revision ID: 0008_data_versions
-Revises: 0006_data_version
+Revises: 0007_sessions_tokens
 Create Date: 2026-12-01 09:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_data_versions"
-down_revision = "0006_data_version"
+down_revision = "0007_sessions_tokens"
 branch_labels = None
 depends_on = None
 

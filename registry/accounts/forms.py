@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from .models import OrgKind, Role
+from .models import OrgKind, Role, TokenScope
 from .service import MIN_PASSWORD_LENGTH
 
 ROLE_LABELS = {
@@ -49,6 +49,11 @@ class TokenForm(FlaskForm):
         _l("Token name"),
         description=_l("What the token is for, such as “provincial data sync”."),
         validators=[DataRequired(_l("Name the token.")), Length(max=100)],
+    )
+    scope = SelectField(
+        _l("Scope"),
+        choices=[SelectChoice(TokenScope.WRITE.value, _l("Read and write")), SelectChoice(TokenScope.READ.value, _l("Read only"))],
+        default=TokenScope.WRITE.value,
     )
 
 

@@ -97,8 +97,13 @@ class Membership(Audited, db.Model):
     organization: Mapped[Organization] = relationship(back_populates="memberships", lazy="joined")
 
 
+class TokenScope(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"  # reads too
+
+
 class ApiToken(db.Model):
-    """A bearer token for API writes. Only its SHA-256 digest is stored."""
+    """A bearer token for the API, reading or writing until it expires. Only its SHA-256 digest is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -108,8 +113,24 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
+    scope: Mapped[TokenScope] = mapped_column(stored_enum(TokenScope, length=5), default=TokenScope.WRITE)
 
     user: Mapped[User] = relationship(back_populates="tokens", lazy="joined")
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > utcnow()
+
+
+class UserSession(db.Model):
+    """One signed-in browser session, so that signing out ends it on the server too."""
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random; carried in the signed cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
 
 
 class LoginAttempt(db.Model):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 
@@ -15,11 +16,12 @@ from registry.audit.models import utcnow
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
-from .models import ApiToken, LoginAttempt, Membership, Organization, OrgKind, Role, User
+from .models import ApiToken, LoginAttempt, Membership, Organization, OrgKind, Role, TokenScope, User
 from .permissions import require
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cnmt_"
+MAX_TOKEN_DAYS = 3660
 # A hash to compare against when the e-mail is unknown, so timing does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -34,11 +36,28 @@ class AccountError(ValueError):
 
 
 class SignInThrottled(Exception):
-    """Too many failed sign-ins for this address or e-mail; try again after `minutes`."""
+    """Too many failed sign-ins for this account; try again after `seconds`."""
 
-    def __init__(self, minutes: int):
-        super().__init__(minutes)
-        self.minutes = minutes
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class TokenScopeTooNarrow(Exception):
+    """A live token was sent for something its scope does not allow."""
+
+    def __init__(self, scope: TokenScope):
+        super().__init__(scope.value)
+        self.scope = scope
+
+
+class DemoAccountRefused(Exception):
+    """A demo account tried to sign in on a production site."""
+
+
+def may_sign_in(user: User) -> bool:
+    """Tell whether an account may act here: active, and not a demo account on a production site."""
+    return user.active and not (user.is_demo and current_app.config["ENV"] == "production")
 
 
 def normalize_email(email: str) -> str:
@@ -122,6 +141,26 @@ def create_user(
     return user
 
 
+def check_new_account(email: str, password: str) -> str:
+    """Return the normalized e-mail if it and the password would do for an account, or raise AccountError."""
+    email = normalize_email(email)
+    _check_password(password)
+    return email
+
+
+def open_account(email: str, password: str, *, full_name: str = "") -> User | None:
+    """Create a visitor's own account, or return None when the address already has one.
+
+    Both cases check the same things and hash the password, so neither the answer nor the
+    time it takes tells a visitor whether an address is taken.
+    """
+    email = check_new_account(email, password)
+    if find_user(email) is not None:
+        generate_password_hash(password)
+        return None
+    return create_user(None, email, password, full_name=full_name)
+
+
 def add_membership(actor: User | None, user: User, organization: Organization | None, role: str) -> Membership:
     """Give `user` a role in `organization`; every role but investor and admin needs one."""
     if actor is not None:
@@ -139,12 +178,16 @@ def add_membership(actor: User | None, user: User, organization: Organization | 
 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
-    """Replace a password and end every other session of that user."""
+    """Replace a password, end every other session of that user and revoke their API tokens."""
     if actor is not None and actor.id != user.id:
         require(actor, "accounts.manage")
     _check_password(password)
     user.password_hash = generate_password_hash(password)
     user.session_version += 1
+    now = utcnow()
+    for record in user.tokens:
+        if record.revoked_at is None:
+            record.revoked_at = now
     db.session.flush()
 
 
@@ -160,57 +203,93 @@ def load_user(login_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    if user is None or user.session_version != int(version) or not may_sign_in(user):
         return None
     return user
 
 
 def authenticate(email: str, password: str, remote_addr: str) -> User | None:
-    """Return the user when the password matches; record failures and throttle repeated ones."""
-    config = current_app.config
-    email = (email or "").strip().lower()
-    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    since = utcnow() - window
-    by_email = db.session.scalar(
-        db.select(func.count()).select_from(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.at >= since)
-    )
-    by_addr = db.session.scalar(
-        db.select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.remote_addr == remote_addr, LoginAttempt.at >= since)
-    )
-    if by_email >= config["LOGIN_MAX_FAILURES"] or by_addr >= 4 * config["LOGIN_MAX_FAILURES"]:
-        raise SignInThrottled(config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    """Return the user when the password matches; record failures and make repeated ones wait.
+
+    Raises SignInThrottled before looking at the password while a wait is running.
+    """
+    email = (email or "").strip().lower()[:254]
+    remote_addr = (remote_addr or "unknown")[:64]
+    now = utcnow()
+    _refuse_while_waiting(email, remote_addr, now)
     user = find_user(email) if email else None
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "") or not (user and user.active):
-        db.session.add(LoginAttempt(email=email[:254], remote_addr=remote_addr[:64]))
+        window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - window))
+        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, at=now))
         db.session.flush()
         return None
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-    user.last_login_at = utcnow()
+    if not may_sign_in(user):
+        raise DemoAccountRefused()
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.remote_addr == remote_addr))
+    user.last_login_at = now
     db.session.flush()
     return user
+
+
+def _refuse_while_waiting(email: str, remote_addr: str, now) -> None:
+    """Make one account from one address wait longer after each failure past the free ones.
+
+    An account attacked from many addresses is only slowed (a short pause between attempts),
+    so nobody can lock its owner out by failing on purpose; addresses alone are left to the
+    rate limits, since many people can share one behind a proxy.
+    """
+    config = current_app.config
+    recent = db.select(func.count(), func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.at >= now - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    )
+    waits = []
+    failures, last = db.session.execute(recent.where(LoginAttempt.remote_addr == remote_addr)).one()
+    if failures >= config["LOGIN_MAX_FAILURES"]:
+        doublings = min(failures - config["LOGIN_MAX_FAILURES"], 20)
+        waits.append((last, min(config["LOGIN_DELAY_SECONDS"] * 2**doublings, config["LOGIN_MAX_DELAY_SECONDS"])))
+    failures, last = db.session.execute(recent).one()
+    if failures >= config["LOGIN_ACCOUNT_FAILURES"]:
+        waits.append((last, config["LOGIN_ACCOUNT_DELAY_SECONDS"]))
+    remaining = max((since + timedelta(seconds=wait) - now).total_seconds() for since, wait in waits) if waits else 0
+    if remaining > 0:
+        raise SignInThrottled(math.ceil(remaining))
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str = "") -> str:
-    """Create an API token for `user` and return it; only its digest is kept."""
+def issue_token(user: User, name: str = "", *, scope: str = TokenScope.WRITE, days: int | None = None) -> str:
+    """Create an API token for `user` valid for `days` (default API_TOKEN_DAYS) and return it; only its digest is kept."""
+    try:
+        scope_value = TokenScope(scope)
+    except ValueError:
+        raise AccountError("scope", _l("Choose the scope “read” or “write”.")) from None
+    days = current_app.config["API_TOKEN_DAYS"] if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise AccountError("days", _l("A token lasts from 1 to %(n)d days.", n=MAX_TOKEN_DAYS))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, name=name[:100], digest=_digest(token), prefix=token[:12]))
+    db.session.add(ApiToken(
+        user=user, name=name[:100], digest=_digest(token), prefix=token[:12], scope=scope_value,
+        expires_at=utcnow() + timedelta(days=days),
+    ))
     db.session.flush()
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """Return the active user owning a live bearer token, and note its use."""
+def user_for_token(token: str, scope: TokenScope = TokenScope.READ) -> User | None:
+    """Return the active user owning a live bearer token, and note its use.
+
+    Raises TokenScopeTooNarrow when the token is live but may not do what `scope` names.
+    """
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
     record = db.session.scalar(db.select(ApiToken).where(ApiToken.digest == _digest(token)))
-    if record is None or record.revoked_at is not None or not record.user.active:
+    if record is None or not record.is_live or not may_sign_in(record.user):
         return None
+    if scope == TokenScope.WRITE and record.scope != TokenScope.WRITE:
+        raise TokenScopeTooNarrow(record.scope)
     record.last_used_at = utcnow()
     return record.user
 

@@ -1,6 +1,7 @@
 """Sign in and out, the account page with API tokens, and account administration."""
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
@@ -50,9 +51,14 @@ def sign_in():
         try:
             user = service.authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
         except service.SignInThrottled as throttled:
-            db.session.commit()
-            flash(_("Too many failed sign-ins. Wait %(n)d minutes and try again.", n=throttled.minutes), "error")
-            return render_template("accounts/sign_in.html", form=form), 429
+            if throttled.seconds > 90:
+                flash(_("Too many failed sign-ins. Wait %(n)d minutes and try again.", n=math.ceil(throttled.seconds / 60)), "error")
+            else:
+                flash(_("Too many failed sign-ins. Wait %(n)d seconds and try again.", n=throttled.seconds), "error")
+            return render_template("accounts/sign_in.html", form=form), 429, {"Retry-After": str(throttled.seconds)}
+        except service.DemoAccountRefused:
+            flash(_("Demo accounts cannot sign in on this site. Ask the administrator for an account of your own."), "error")
+            return render_template("accounts/sign_in.html", form=form), 403
         db.session.commit()
         if user is None:
             flash(_("The e-mail address or password is not right."), "error")
@@ -108,7 +114,7 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return render_template("accounts/account.html", password_form=PasswordForm(), token_form=form, new_token=None), 400
-    session["new_token"] = service.issue_token(current_user, form.name.data)
+    session["new_token"] = service.issue_token(current_user, form.name.data, scope=form.scope.data)
     db.session.commit()
     return redirect(url_for(".account"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
@@ -227,16 +227,25 @@ def edit(enterprise_id: int):
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Register an enterprise and, for a visitor, the representative's account; the profile waits for review."""
+    """Register an enterprise and, for a visitor, the representative's account; the profile waits for review.
+
+    A visitor is told to sign in afterwards whether or not the e-mail address already had an
+    account (then nothing is stored), so the page never reveals which addresses have one.
+    """
     form = RegistrationForm() if not current_user.is_authenticated else ProfileForm()
     form.province_code.choices = _province_choices()
     if form.validate_on_submit():
+        values = _values_from(form)
         try:
-            user = current_user if current_user.is_authenticated else None
-            if user is None:
-                user = accounts.create_user(None, form.account_email.data, form.password.data, full_name=form.account_name.data)
-                set_actor(user)
-            enterprise = service.register_enterprise(user, _values_from(form))
+            if current_user.is_authenticated:
+                enterprise = service.register_enterprise(current_user, values)
+            else:
+                accounts.check_new_account(form.account_email.data, form.password.data)
+                service.clean_profile(values)
+                user = accounts.open_account(form.account_email.data, form.password.data, full_name=form.account_name.data)
+                if user is not None:
+                    set_actor(user)
+                    service.register_enterprise(user, values)
         except accounts.AccountError as error:
             db.session.rollback()
             target = {"email": "account_email", "password": "password"}.get(error.field, error.field)
@@ -248,7 +257,10 @@ def register():
             return _render_form("enterprises/register.html", form, status=422, existing=error.existing)
         db.session.commit()
         if not current_user.is_authenticated:
-            login_user(user)
+            flash(_("Thank you. Sign in with the e-mail address and password you gave to follow the review of %(name)s. "
+                    "If that address already had an account, sign in with it and register the enterprise from there.",
+                    name=values["name_vi"]), "success")
+            return redirect(url_for("accounts.sign_in", next=url_for(".mine")))
         flash(_("Thank you. The profile of %(name)s waits for review by the Department of Industry and Trade of its province.", name=enterprise.name_vi), "success")
         return redirect(url_for(".mine"))
     return _render_form("enterprises/register.html", form, existing=None)
