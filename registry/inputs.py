@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
@@ -19,6 +19,8 @@ MAX_ID = 2**31 - 1
 WEB_SCHEMES = frozenset({"http", "https"})
 YES = frozenset({"1", "true", "yes", "on", "có", "x"})
 NO = frozenset({"0", "false", "no", "off", "không"})
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+NUL_MESSAGE = _l("Remove the invisible NUL character; it cannot be stored.")
 VERSION_MESSAGE = _l("Send the version you read as a whole number, or leave it out.")
 _ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
 # A scheme such as "javascript:" or "mailto:"; "example.vn:8080" names a host, not a scheme.
@@ -56,10 +58,51 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def install(app: Flask) -> None:
-    """Bound every `<int:…>` route id, read JSON bodies safely, and let templates ask `url is web_address`."""
+    """Bound every `<int:…>` route id, read JSON bodies safely, refuse NUL characters, and let templates ask `url is web_address`."""
     app.url_map.converters["int"] = IdConverter
     app.json = JSONProvider(app)
     app.jinja_env.tests["web_address"] = is_web_address
+    app.before_request(refuse_nul_characters)
+
+
+def refuse_nul_characters():
+    """Answer 400 naming the argument or field whose text holds a NUL character, which PostgreSQL cannot store."""
+    field = _field_with_nul(request)
+    if field is None:
+        return None
+    if request.path.startswith("/api/"):
+        from registry.api.errors import error_response
+
+        return error_response(400, NUL_MESSAGE, {field: [NUL_MESSAGE]})
+    abort(400)
+
+
+def _field_with_nul(incoming) -> str | None:
+    if "\x00" in incoming.path:
+        return "path"
+    forms = (incoming.args, incoming.form) if incoming.mimetype in FORM_TYPES else (incoming.args,)
+    for values in forms:
+        for name, value in values.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                return name
+    body = incoming.get_json(silent=True) if incoming.is_json else None
+    fields = body.items() if isinstance(body, dict) else [("body", body)]
+    return next((str(name) for name, value in fields if "\x00" in str(name) or _holds_nul(value)), None)
+
+
+def _holds_nul(value) -> bool:
+    """Look through a parsed JSON value without recursion (it may be nested as deep as the parser allowed)."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def parse_id(raw) -> int | None:
@@ -92,7 +135,9 @@ def text(raw, field: str, errors: dict, limit: int) -> str:
         add_error(errors, field, _l("Enter text, not a list or an object."))
         return ""
     value = str(raw).strip()
-    if len(value) > limit:
+    if "\x00" in value:
+        add_error(errors, field, NUL_MESSAGE)
+    elif len(value) > limit:
         add_error(errors, field, _l("Write at most %(n)d characters.", n=limit))
     return value
 

@@ -165,3 +165,29 @@ def test_edit_pages_treat_a_version_that_is_not_a_number_as_stale(app, client, a
     zone_a = zones_ab[0]
     assert client.post(f"/zones/{zone_a}/edit", data=edit_form(client, zone_a, version="٣", tenants="5")).status_code == 409
     assert zone_version(app, zone_a) == 1
+
+
+def test_a_nul_character_anywhere_is_refused_naming_where_it_is(app, client, runner, accounts, admin, zones_ab):  # noqa: F811
+    zone_a = zones_ab[0]
+    answer = client.patch(f"/api/v1/zones/{zone_a}", json={"name_vi": "Khu\x00A"}, headers=admin)
+    assert answer.status_code == 400 and list(answer.get_json()["errors"]) == ["name_vi"]
+    for body in ({"priority_groups": ["A\x00"]}, {"parent_id": "\x00"}, {"sources": {"x\x00": 1}}):
+        answer = client.patch(f"/api/v1/zones/{zone_a}", json=body, headers=admin)
+        assert answer.status_code == 400 and list(answer.get_json()["errors"]) == list(body)
+    answer = post(client, officer_token(runner, accounts), profile(items=[{"code": "A.01\x00"}]))
+    assert answer.status_code == 400 and list(answer.get_json()["errors"]) == ["items"]
+    for address in ("/api/v1/enterprises?province=%00", "/api/v1/zones.geojson?catalog=%00", "/api/v1/catalog/items/A%00"):
+        answer = client.get(address)
+        assert answer.status_code == 400 and answer.get_json()["errors"], address
+    assert client.get("/enterprises/?q=%00&province=51").status_code == 400
+    page = client.post(f"/zones/{zone_a}/edit", data=edit_form(client, zone_a, name_vi="Khu\x00A"))
+    assert page.status_code == 400
+    with app.app_context():
+        assert db.session.get(Zone, zone_a).name_vi == "Khu công nghiệp Sa Đéc"
+
+
+def test_an_import_cell_with_a_nul_character_is_refused(app, runner, tmp_path):
+    table = tmp_path / "list.csv"
+    table.write_text("Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố\n0100109106,Công ty\x00 Nước Dung Quất,Quảng Ngãi\n", encoding="utf-8")
+    result = runner.invoke(args=["import", "enterprises", str(table)], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code == 1 and "NUL" in result.output
