@@ -19,9 +19,10 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     from . import config as settings
+    from . import inputs
 
     settings.load(app, config)
-    app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
+    inputs.install(app)  # before any route, so every <int:…> id is bounded
 
     from . import database, i18n, page_cache
     from .accounts.views import install as install_accounts

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 
 from registry.audit.service import set_actor
 from registry.extensions import db, login_manager
+from registry.inputs import parse_id
 from registry.places.service import all_provinces
 
 from . import service
@@ -191,7 +192,7 @@ def create_user():
     require(current_user, "accounts.manage")
     form = UserForm(prefix="user")
     if form.validate_on_submit():
-        organization = db.session.get(Organization, int(form.organization.data)) if (form.organization.data or "").isdigit() else None
+        organization = db.session.get(Organization, parse_id(form.organization.data)) if parse_id(form.organization.data) else None
         try:
             user = service.create_user(
                 current_user, form.email.data, form.password.data, full_name=form.full_name.data,

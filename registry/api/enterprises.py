@@ -9,6 +9,7 @@ from registry.enterprises import queries, service
 from registry.enterprises.exporting import export_response
 from registry.enterprises.models import Enterprise, Status
 from registry.extensions import db
+from registry.inputs import VERSION_MESSAGE, parse_version
 
 from . import bp
 from .auth import token_required, token_user
@@ -135,9 +136,11 @@ def update_enterprise(enterprise_id: int):
     if body is None:
         return error_response(400, _l("Send the fields to change as a JSON object."))
     expected = body.pop("version", None)
+    if expected is not None and parse_version(expected) is None:
+        return error_response(422, None, {"version": [VERSION_MESSAGE]})
     try:
         outcome = service.update_enterprise(g.api_user, record, body, partial=True,
-                                            expected_version=int(expected) if str(expected or "").isdigit() else None)
+                                            expected_version=parse_version(expected))
     except PermissionDenied as denied:
         db.session.rollback()
         return error_response(403, denied.message)

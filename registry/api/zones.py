@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry.accounts.permissions import PermissionDenied
 from registry.extensions import db
+from registry.inputs import VERSION_MESSAGE, parse_version
 from registry.zones import service
 from registry.zones.messages import geodata_message
 from registry.zones.models import Zone, ZoneKind, ZoneStatus
@@ -108,13 +109,15 @@ def update_zone(zone_id: int):
     if not isinstance(body, dict):
         return error_response(400, _l("Send the fields to change as a JSON object."))
     expected = body.pop("version", None)
+    if expected is not None and parse_version(expected) is None:
+        return error_response(422, None, {"version": [VERSION_MESSAGE]})
     unknown = sorted(set(body) - WRITABLE)
     if unknown:
         return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
     source = {"source": f"API, {g.api_user.email}", "confidence": ""}
     try:
         service.update_zone(g.api_user, record, body, partial=True, sources={name: source for name in body},
-                            expected_version=int(expected) if str(expected or "").isdigit() else None)
+                            expected_version=parse_version(expected))
     except PermissionDenied as denied:
         db.session.rollback()
         return error_response(403, denied.message)

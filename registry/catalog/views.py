@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from registry.accounts.permissions import require
 from registry.enterprises import queries
 from registry.extensions import db
+from registry.inputs import parse_id
 from registry.page_cache import shared_page
 
 from . import service
@@ -108,7 +109,7 @@ def resolve(label: str, mapping_id: int):
     if not form.validate_on_submit():
         abort(400)
     chosen = form.successor.data
-    new_node = db.session.get(CatalogNode, int(chosen)) if chosen and chosen.isdigit() else None
+    new_node = db.session.get(CatalogNode, parse_id(chosen)) if parse_id(chosen) else None
     if chosen and new_node is None:
         abort(400)
     try:

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func
 
+from registry import inputs
 from registry.accounts.models import User
 from registry.accounts.permissions import reviewed_provinces
 from registry.catalog import service as catalog
@@ -52,7 +53,7 @@ class Filters:
             filters.status = ""
         if filters.sort not in SORTS:
             filters.sort = ""
-        if filters.zone and not filters.zone.isdigit():
+        if filters.zone and inputs.parse_id(filters.zone) is None:
             filters.zone = "0"  # no zone has this id: nothing matches, as for any unknown zone
         return filters
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from registry import inputs
 from registry.accounts import service as accounts
 from registry.accounts.models import Membership, Organization, OrgKind, Role, User
 from registry.accounts.permissions import PermissionDenied, can, require
@@ -87,22 +88,17 @@ class ProfileLookups:
         return catalog.get_node(self._version, code) if self._version and code else None
 
 
-def _text(values: dict, field: str, errors: dict, *, required: bool = False) -> str:
-    value = values.get(field)
-    value = "" if value is None else str(value).strip()
-    if required and not value:
-        errors.setdefault(field, []).append(_l("This field is required."))
-    elif len(value) > TEXT_LIMITS.get(field, 10_000):
-        errors.setdefault(field, []).append(_l("Write at most %(n)d characters.", n=TEXT_LIMITS[field]))
-    return value
-
-
 def _integer(values: dict, field: str, errors: dict, low: int, high: int) -> int | None:
+    """Read a whole number; dots and commas are thousands separators (“1.200” staff)."""
     value = values.get(field)
     if value is None or str(value).strip() == "":
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     try:
-        number = int(str(value).strip().replace(".", "").replace(",", "")) if not isinstance(value, int) else value
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValueError(value)
+        number = value if isinstance(value, int) else int(value.strip().replace(".", "").replace(",", ""))
     except ValueError:
         errors.setdefault(field, []).append(_l("Enter a whole number."))
         return None
@@ -117,23 +113,35 @@ def _coordinate(values: dict, field: str, errors: dict) -> float | None:
     if value is None or str(value).strip() == "":
         return None
     try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError(value)
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
         errors.setdefault(field, []).append(_l("Enter a decimal number of degrees, such as 15.40."))
         return None
     low, high = VIETNAM_BOUNDS[field]
-    if not low <= number <= high:
+    if not low <= number <= high:  # NaN and infinity fail this too
         errors.setdefault(field, []).append(_l("This point is outside Vietnam (%(low)s to %(high)s).", low=low, high=high))
         return None
     return number
 
 
+def _entries(values: dict, field: str, errors: dict, message) -> list[dict]:
+    """Return `values[field]` as a list of JSON objects, or note `message` when it is something else."""
+    entries = values.get(field) or []
+    if not isinstance(entries, (list, tuple)) or not all(isinstance(entry, dict) for entry in entries):
+        errors.setdefault(field, []).append(message)
+        return []
+    return list(entries)
+
+
 def _items(values: dict, errors: dict, lookups: ProfileLookups) -> list[tuple[int, Relation]]:
     """Resolve `items` given as [{"code": "A.01", "relation": "manufactures"}] against the current catalog."""
     links, seen = [], set()
-    for entry in values.get("items") or []:
-        code = str((entry or {}).get("code") or "").strip()
-        relation_name = str((entry or {}).get("relation") or "supplies").strip()
+    message = _l("Give the items as a list of objects such as {“code”: “A.01”, “relation”: “manufactures”}.")
+    for entry in _entries(values, "items", errors, message):
+        code = str(entry.get("code") or "").strip()
+        relation_name = str(entry.get("relation") or "supplies").strip()
         node = lookups.catalog_node(code) if code else None
         if node is None:
             errors.setdefault("items", []).append(_l("There is no catalog item “%(code)s”.", code=code))
@@ -153,14 +161,15 @@ def _items(values: dict, errors: dict, lookups: ProfileLookups) -> list[tuple[in
 
 def _certificates(values: dict, errors: dict) -> list[dict]:
     cleaned = []
-    for entry in values.get("certificates") or []:
-        name = str((entry or {}).get("name") or "").strip()[:200]
+    message = _l("Give the certificates as a list of objects such as {“name”: “ISO 14001:2015”, “number”: “…”}.")
+    for entry in _entries(values, "certificates", errors, message):
+        name = str(entry.get("name") or "").strip()[:200]
         if not name:
             errors.setdefault("certificates", []).append(_l("Every certificate needs a name, such as ISO 14001:2015."))
             continue
         dates = {}
         for key in ("issued_on", "expires_on"):
-            raw = (entry or {}).get(key)
+            raw = entry.get(key)
             try:
                 dates[key] = raw if isinstance(raw, date) or not raw else date.fromisoformat(str(raw))
             except ValueError:
@@ -182,34 +191,60 @@ def clean_profile(
     lookups = lookups or ProfileLookups()
     errors: dict[str, list] = {}
     present = set(values) if partial else set(PROFILE_FIELDS)
-    cleaned: dict = {}
-    existing = None
-    if "tax_code" in present:
-        try:
-            cleaned["tax_code"] = normalize_tax_code(values.get("tax_code"))
-        except TaxCodeError as error:
-            errors["tax_code"] = [error.message]
-        else:
-            existing = lookups.enterprise_by_tax_code(cleaned["tax_code"])
-            if existing is not None and existing is not current:
-                errors["tax_code"] = [_l("An enterprise with this tax code is already registered: %(name)s.", name=existing.name_vi)]
-            else:
-                existing = None
+    cleaned, existing = _clean_tax_code(values, present, current, lookups, errors)
+    cleaned.update(_clean_contact(values, present, errors))
+    cleaned.update(_clean_place(values, present, current, lookups, errors))
+    cleaned.update(_clean_figures(values, present, errors))
+    if "items" in present:
+        cleaned["items"] = _items(values, errors, lookups)
+    if "certificates" in present:
+        cleaned["certificates"] = _certificates(values, errors)
+    if errors:
+        raise EnterpriseError(errors, existing)
+    return cleaned
+
+
+def _clean_tax_code(values: dict, present: set, current: Enterprise | None, lookups: ProfileLookups, errors: dict):
+    """Read the tax code and return it with the other record that already holds it, if any."""
+    if "tax_code" not in present:
+        return {}, None
+    try:
+        tax_code = normalize_tax_code(values.get("tax_code"))
+    except TaxCodeError as error:
+        errors["tax_code"] = [error.message]
+        return {}, None
+    existing = lookups.enterprise_by_tax_code(tax_code)
+    if existing is None or existing is current:
+        return {"tax_code": tax_code}, None
+    errors["tax_code"] = [_l("An enterprise with this tax code is already registered: %(name)s.", name=existing.name_vi)]
+    return {"tax_code": tax_code}, existing
+
+
+def _clean_contact(values: dict, present: set, errors: dict) -> dict:
+    """Read names, address, description and the ways to reach the enterprise."""
+    cleaned = {}
     for field in ("name_vi", "name_en", "short_name", "address", "website", "phone", "contact_name", "description"):
         if field in present:
-            cleaned[field] = _text(values, field, errors, required=field == "name_vi")
-    if cleaned.get("website") and not re.match(r"^https?://", cleaned["website"]):
-        cleaned["website"] = "https://" + cleaned["website"]
+            read = inputs.web_address if field == "website" else inputs.text
+            cleaned[field] = read(values.get(field), field, errors, TEXT_LIMITS[field])
+    if "name_vi" in present and not cleaned["name_vi"] and "name_vi" not in errors:
+        errors["name_vi"] = [_l("This field is required.")]
     if cleaned.get("phone") and not _PHONE.match(cleaned["phone"]):
         errors.setdefault("phone", []).append(_l("Write the phone number with digits, spaces, + ( ) . or -."))
     if "email" in present:
-        email = str(values.get("email") or "").strip()
+        email = inputs.text(values.get("email"), "email", errors, 320)
         if email:
             try:
                 email = validate_email(email, check_deliverability=False).normalized
             except EmailNotValidError:
                 errors.setdefault("email", []).append(_l("Enter an e-mail address such as name@example.vn."))
         cleaned["email"] = email
+    return cleaned
+
+
+def _clean_place(values: dict, present: set, current: Enterprise | None, lookups: ProfileLookups, errors: dict) -> dict:
+    """Read the province, the commune in it, and the point (both coordinates or neither)."""
+    cleaned: dict = {}
     province = None
     if "province_code" in present or "commune_code" in present:
         province_code = values.get("province_code", current.province_code if current else None)
@@ -235,6 +270,12 @@ def clean_profile(
             cleaned[field] = _coordinate(values, field, errors)
     if "latitude" in cleaned and "longitude" in cleaned and (cleaned["latitude"] is None) != (cleaned["longitude"] is None):
         errors.setdefault("longitude", []).append(_l("Give both latitude and longitude, or neither."))
+    return cleaned
+
+
+def _clean_figures(values: dict, present: set, errors: dict) -> dict:
+    """Read the size class, year founded, staff and the National Brand mark."""
+    cleaned = {}
     if "size_class" in present:
         size = str(values.get("size_class") or "").strip()
         try:
@@ -246,13 +287,7 @@ def clean_profile(
     if "staff" in present:
         cleaned["staff"] = _integer(values, "staff", errors, 0, 1_000_000)
     if "national_brand" in present:
-        cleaned["national_brand"] = str(values.get("national_brand")).strip().lower() in {"1", "true", "yes", "on", "có", "x"}
-    if "items" in present:
-        cleaned["items"] = _items(values, errors, lookups)
-    if "certificates" in present:
-        cleaned["certificates"] = _certificates(values, errors)
-    if errors:
-        raise EnterpriseError(errors, existing)
+        cleaned["national_brand"] = bool(inputs.yes_no(values.get("national_brand"), "national_brand", errors))
     return cleaned
 
 

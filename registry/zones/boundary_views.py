@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 
 from registry.accounts.permissions import require
 from registry.extensions import db
+from registry.inputs import parse_version
 from registry.tabular import staging
 
 from . import boundaries, service
@@ -131,12 +132,13 @@ def publish(zone_id: int, token: str):
     zone = _editable(zone_id)
     staged = _staged(zone, token)
     form = PublishForm()
-    if not form.validate_on_submit() or not form.version.data.isdigit():
+    expected = parse_version(form.version.data)
+    if not form.validate_on_submit() or expected is None:
         abort(400)
     try:
         upload = _read(staged, form.crs.data)
         notices = list(upload.notices) + boundaries.review_notices(zone, upload.geometry)
-        version = boundaries.publish_boundary(current_user, zone, upload.geometry, expected_version=int(form.version.data),
+        version = boundaries.publish_boundary(current_user, zone, upload.geometry, expected_version=expected,
                                               source=staged.filename, source_crs=upload.source_crs, notices=notices)
     except maps.GeodataError as error:
         flash(geodata_message(error.code, error.params), "error")
@@ -159,10 +161,11 @@ def restore(zone_id: int, number: int):
     form = RestoreForm()
     if old is None:
         abort(404)
-    if not form.validate_on_submit() or not form.version.data.isdigit():
+    expected = parse_version(form.version.data)
+    if not form.validate_on_submit() or expected is None:
         abort(400)
     try:
-        version = boundaries.restore(current_user, zone, old, expected_version=int(form.version.data))
+        version = boundaries.restore(current_user, zone, old, expected_version=expected)
     except service.ZoneConflict:
         db.session.rollback()
         flash(_("The zone changed while you were looking at it; nothing was restored. Check the versions below and try again."), "error")

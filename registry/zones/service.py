@@ -1,7 +1,9 @@
 """Create and change zones, validate their figures, and find them by place, box or point."""
 from __future__ import annotations
 
+import math
 from datetime import date
+from decimal import Decimal
 
 import maps
 from blinker import Namespace
@@ -9,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from shapely.geometry import Point
 from sqlalchemy.orm.exc import StaleDataError
 
+from registry import inputs
 from registry.accounts.models import Organization, OrgKind, User
 from registry.accounts.permissions import require
 from registry.catalog import service as catalog
@@ -73,35 +76,50 @@ def _number(raw, field: str, errors: dict, low, high, integer: bool):
     if isinstance(raw, str) and "," in text and "." not in text:
         text = text.replace(",", ".")  # Vietnamese decimal comma: “12,5”
     try:
-        number = int(float(text)) if integer else float(text)
+        number = math.nan if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)) else float(text)
     except ValueError:
+        number = math.nan
+    if math.isnan(number):
         errors.setdefault(field, []).append(_l("Enter a number."))
         return None
-    if not low <= number <= high:
+    if not low <= number <= high:  # also "inf", "1e400" and JSON's 1e400, which read as infinity
         errors.setdefault(field, []).append(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
         return None
-    return number
-
-
-def _boolean(raw):
-    if raw is None or str(raw).strip() == "":
-        return None
-    return str(raw).strip().lower() in {"1", "true", "yes", "on", "có", "x"}
+    return int(number) if integer else number
 
 
 def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = False) -> dict:
     """Validate a zone's fields and return the values to store, or raise ZoneError with every problem."""
     errors: dict[str, list] = {}
     present = set(values) if partial else set(values) | {"name_vi", "kind", "province_code"}
-    cleaned: dict = {}
+    cleaned = {
+        **_clean_texts(values, present, errors),
+        **_clean_figures(values, present, errors),
+        **_clean_choices(values, present, errors),
+        **_clean_place(values, present, current, errors),
+    }
+    if "priority_groups" in present:
+        cleaned["priority_groups"] = _priority_groups(values.get("priority_groups"), errors)
+    _check_areas(cleaned, current, errors)
+    if errors:
+        raise ZoneError(errors)
+    return cleaned
+
+
+def _clean_texts(values: dict, present: set, errors: dict) -> dict:
+    cleaned = {}
     for field, limit in TEXT_FIELDS.items():
         if field in present:
-            text = str(values.get(field) or "").strip()
-            if len(text) > limit:
-                errors.setdefault(field, []).append(_l("Write at most %(n)d characters.", n=limit))
-            cleaned[field] = text
-    if "name_vi" in present and not cleaned.get("name_vi"):
+            read = inputs.web_address if field == "website" else inputs.text
+            cleaned[field] = read(values.get(field), field, errors, limit)
+    if "name_vi" in present and not cleaned.get("name_vi") and "name_vi" not in errors:
         errors["name_vi"] = [_l("This field is required.")]
+    return cleaned
+
+
+def _clean_figures(values: dict, present: set, errors: dict) -> dict:
+    """Read areas, distances, prices, counts and yes/no answers, each within its range."""
+    cleaned = {}
     for field, (low, high) in NUMBER_FIELDS.items():
         if field in present:
             cleaned[field] = _number(values.get(field), field, errors, low, high, integer=False)
@@ -110,7 +128,18 @@ def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = Fal
             cleaned[field] = _number(values.get(field), field, errors, low, high, integer=True)
     for field in BOOLEAN_FIELDS:
         if field in present:
-            cleaned[field] = _boolean(values.get(field))
+            cleaned[field] = inputs.yes_no(values.get(field), field, errors)
+    if "decision_date" in present:
+        raw = values.get("decision_date")
+        try:
+            cleaned["decision_date"] = None if not raw else raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+        except ValueError:
+            errors["decision_date"] = [_l("Write dates as YYYY-MM-DD, such as 2005-03-11.")]
+    return cleaned
+
+
+def _clean_choices(values: dict, present: set, errors: dict) -> dict:
+    cleaned = {}
     if "kind" in present:
         try:
             cleaned["kind"] = ZoneKind(str(values.get("kind") or ""))
@@ -121,6 +150,12 @@ def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = Fal
             cleaned["status"] = ZoneStatus(str(values.get("status") or "operating"))
         except ValueError:
             errors["status"] = [_l("Choose planned, under construction or operating.")]
+    return cleaned
+
+
+def _clean_place(values: dict, present: set, current: Zone | None, errors: dict) -> dict:
+    """Read the province, the communes in it and the enclosing zone (which must lie in the same province)."""
+    cleaned: dict = {}
     province = None
     if "province_code" in present or "commune_codes" in present or "parent_id" in present:
         try:
@@ -128,25 +163,21 @@ def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = Fal
             cleaned["province_code"] = province.code
         except UnknownPlace as error:
             errors["province_code"] = [str(error)]
-    if "commune_codes" in present and province is not None:
-        codes = values.get("commune_codes") or []
-        codes = codes.replace(";", ",").split(",") if isinstance(codes, str) else codes
+    if "commune_codes" in present:
+        codes = inputs.code_list(values.get("commune_codes"), "commune_codes", errors)
         cleaned["commune_codes"] = []
-        for code in (str(c).strip() for c in codes if str(c).strip()):
+        for code in codes if province is not None else ():
             try:
                 cleaned["commune_codes"].append(get_commune(code, province).code)
             except UnknownPlace as error:
                 errors.setdefault("commune_codes", []).append(str(error))
     if "parent_id" in present:
         cleaned["parent_id"] = _parent(values.get("parent_id"), province, current, errors)
-    if "decision_date" in present:
-        raw = values.get("decision_date")
-        try:
-            cleaned["decision_date"] = None if not raw else raw if isinstance(raw, date) else date.fromisoformat(str(raw))
-        except ValueError:
-            errors["decision_date"] = [_l("Write dates as YYYY-MM-DD, such as 2005-03-11.")]
-    if "priority_groups" in present:
-        cleaned["priority_groups"] = _priority_groups(values.get("priority_groups"), errors)
+    return cleaned
+
+
+def _check_areas(cleaned: dict, current: Zone | None, errors: dict) -> None:
+    """Refuse changed areas that exceed the total, and leased land beyond the industrial land."""
     merged = {f: cleaned.get(f, getattr(current, f, None) if current else None) for f in AREA_FIELDS}
     if merged["total_ha"] is not None:
         for field in ("industrial_ha", "leased_ha", "available_ha"):
@@ -155,15 +186,15 @@ def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = Fal
     if merged["industrial_ha"] is not None and merged["leased_ha"] is not None and "leased_ha" in cleaned:
         if merged["leased_ha"] > merged["industrial_ha"] + 1e-6:
             errors.setdefault("leased_ha", []).append(_l("Leased land cannot exceed the industrial land (%(total)s ha).", total=merged["industrial_ha"]))
-    if errors:
-        raise ZoneError(errors)
-    return cleaned
 
 
 def _parent(raw, province, current: Zone | None, errors: dict) -> int | None:
     if raw in (None, ""):
         return None
-    parent = db.session.get(Zone, int(raw)) if str(raw).isdigit() else find_by_code(str(raw))
+    parent_id = inputs.parse_id(raw)
+    parent = db.session.get(Zone, parent_id) if parent_id else None
+    if parent is None and isinstance(raw, str):
+        parent = find_by_code(raw.strip())
     if parent is None:
         errors["parent_id"] = [_l("There is no zone “%(code)s”.", code=raw)]
         return None
@@ -177,10 +208,10 @@ def _parent(raw, province, current: Zone | None, errors: dict) -> int | None:
 
 
 def _priority_groups(raw, errors: dict) -> list[str]:
-    codes = raw.replace(";", ",").split(",") if isinstance(raw, str) else list(raw or [])
+    codes = inputs.code_list(raw, "priority_groups", errors)
     version = catalog.current_version()
     kept = []
-    for code in (str(c).strip() for c in codes if str(c).strip()):
+    for code in codes:
         if version is None or catalog.get_node(version, code) is None:
             errors.setdefault("priority_groups", []).append(_l("There is no catalog item “%(code)s”.", code=code))
         else:

@@ -15,6 +15,7 @@ from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.models import utcnow
 from registry.enterprises import queries
 from registry.extensions import db
+from registry.inputs import parse_version
 from registry.page_cache import shared_page
 from registry.places import service as places
 
@@ -211,8 +212,8 @@ def edit(zone_id: int):
 
 def _version(form: ZoneForm) -> int:
     """Return the version the editor started from; a form without one is treated as stale rather than trusted."""
-    text = (form.version.data or "").strip()
-    return int(text) if text.isdigit() else -1
+    version = parse_version(form.version.data)
+    return -1 if version is None else version
 
 
 def _changed_fields(zone: Zone, values: dict) -> set[str]:
