@@ -27,6 +27,11 @@ class Defaults:
     LANGUAGES = ("vi", "en")
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     IMPORT_MAX_BYTES = 20 * 1024 * 1024
+    IMPORT_MAX_COLUMNS = 200
+    IMPORT_MAX_ROWS = 200_000
+    IMPORT_MAX_CELL_CHARS = 32_767
+    BOUNDARY_MAX_FEATURES = 5_000
+    BOUNDARY_MAX_VERTICES = 1_000_000
     FACET_CACHE_SECONDS = 120  # how old the facet counts beside a list may be
     PAGE_CACHE_SECONDS = 300  # how long a public page may be kept while no data changes; 0 turns it off
     PAGE_CACHE_PAGES = 2000  # pages kept per process (about 10 KB each)

@@ -104,7 +104,7 @@ def columns(token: str):
         staged.save()
         return redirect(url_for(".preview", token=token))
     selects = [form[f"column_{i}"] for i in range(len(table.header))]
-    samples = [[row.cells[i] for row in table.rows[:3]] for i in range(len(table.header))]
+    samples = table.samples()
     return render_template("enterprises/import_columns.html", form=form, staged=staged, table=table, selects=selects, samples=samples)
 
 

@@ -166,9 +166,9 @@ def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: 
     except TableError as error:
         report.problems.append(ImportProblem(None, "", str(error.message)))
         return report
-    report.header, report.encoding, report.header_row, report.rows = table.header, table.encoding, table.header_row, len(table.rows)
+    report.take_table(table)
+    report.encoding, report.header_row = table.encoding, table.header_row
     report.mapping = resolve_mapping(table.header, mapping)
-    report.problems.extend(ImportProblem(p.row, p.column, str(p.message)) for p in table.problems)
     if not report.check_mapping(FIELD_LABELS, REQUIRED) or not table.rows:
         if not table.rows:
             report.problems.append(ImportProblem(None, "", _("The file has a header but no rows below it.")))
@@ -205,7 +205,7 @@ def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport)
     first_row_of: dict[str, int] = {}
     accepted: list[Accepted] = []
     for row in table.rows:
-        cells = {f: row.cells[index] for f, (_name, index) in columns.items()}
+        cells = {f: row.cell(index) for f, (_name, index) in columns.items()}
         values, own_errors = row_values(cells, lookups)
         problems = _row_problems(values, own_errors, lookups)
         cleaned = problems if isinstance(problems, dict) else None

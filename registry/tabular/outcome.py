@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from .reading import Table
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -34,6 +36,11 @@ class ImportReport:
     rows: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
+
+    def take_table(self, table: Table) -> None:
+        """Note the header, the number of rows and the layout problems (a blank header, a cell cut short) of the file read."""
+        self.header, self.rows = table.header, len(table.rows)
+        self.problems.extend(ImportProblem(p.row, p.column, str(p.message)) for p in table.problems)
 
     @property
     def errors(self) -> list[ImportProblem]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import openpyxl
@@ -20,17 +22,57 @@ class MergedRange:
     last_row: int
 
 
-def xlsx_rows(data: bytes) -> tuple[list[tuple[int, list]], list[MergedRange]]:
-    """Return the first sheet's rows numbered as Excel shows them, and its merged ranges."""
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+class UnreadableWorkbook(ValueError):
+    """The bytes are not a workbook openpyxl can read."""
+
+
+class WorkbookTooLarge(ValueError):
+    """The workbook's members would expand past the limit."""
+
+
+@contextmanager
+def first_sheet(data: bytes, max_unpacked: int) -> Iterator[tuple[Iterator[tuple[int, tuple]], list[MergedRange]]]:
+    """Yield the first sheet's rows, numbered as Excel shows them and read one at a time, and its merged ranges.
+
+    A workbook is a zip of XML that can expand a thousandfold, so its members' declared sizes are
+    checked first. The sheet's declared dimensions are ignored: openpyxl pads every row to them,
+    and a file may declare 16,384 columns for a table of three.
+    """
     try:
-        sheet = workbook.worksheets[0]
-        rows = list(enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
-        # Read-only worksheets do not expose merged ranges, so read them from the sheet's XML.
-        path = getattr(sheet, "_worksheet_path", None)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except Exception as error:
+        raise UnreadableWorkbook(str(error)) from None
+    if unpacked > max_unpacked:
+        raise WorkbookTooLarge(unpacked)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds of errors for a damaged workbook
+        raise UnreadableWorkbook(str(error)) from None
+    try:
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()
+            # Read-only worksheets do not expose merged ranges, so read them from the sheet's XML.
+            path = getattr(sheet, "_worksheet_path", None)
+            merged = merged_ranges(data, path) if path else []
+        except Exception as error:
+            raise UnreadableWorkbook(str(error)) from None
+        yield _numbered_rows(sheet), merged
     finally:
         workbook.close()
-    return rows, merged_ranges(data, path) if path else []
+
+
+def _numbered_rows(sheet) -> Iterator[tuple[int, tuple]]:
+    rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+    while True:
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # damaged XML further down the sheet
+            raise UnreadableWorkbook(str(error)) from None
+        yield number, cells
 
 
 def merged_ranges(data: bytes, sheet_path: str) -> list[MergedRange]:

@@ -5,6 +5,7 @@ in order of appearance, and one numbered row per object, so it is matched like a
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import date
@@ -15,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from registry.search.text import fold
 from registry.tabular import Table, TableError, read_table
 from registry.tabular.decoding import UndecodableText, decode_text
-from registry.tabular.reading import build_table
+from registry.tabular.reading import TableLimits, build_table
 
 from .models import ZoneKind, ZoneStatus
 
@@ -44,12 +45,17 @@ _COMMUNE_WORDS = re.compile(r"^(xa|phuong|dac khu|thi tran)\s")
 
 def read_zone_table(data: bytes, filename: str, list_key: str | None = None) -> tuple[Table, list[str]]:
     """Read a CSV, XLSX or JSON zone list; returns the table and, for JSON, the names of the lists it holds."""
+    limits = TableLimits.configured()
     if Path(filename).suffix.lower() not in JSON_SUFFIXES:
-        return read_table(data, filename), []
+        return read_table(data, filename, limits), []
     records, keys = json_records(data, list_key)
+    if len(records) > limits.rows:
+        raise limits.too_many_rows()
     header = list(dict.fromkeys(key for record in records for key in record))
-    raw = [(0, header)] + [(number, [_cell(record.get(key)) for key in header]) for number, record in enumerate(records, start=1)]
-    return build_table(raw), keys
+    if len(header) > limits.columns:
+        raise limits.too_many_columns(len(header))
+    raw = itertools.chain([(0, header)], ((number, [_cell(record.get(key)) for key in header]) for number, record in enumerate(records, start=1)))
+    return build_table(raw, limits=limits), keys
 
 
 def json_records(data: bytes, list_key: str | None) -> tuple[list[dict], list[str]]:
@@ -57,7 +63,7 @@ def json_records(data: bytes, list_key: str | None) -> tuple[list[dict], list[st
     try:
         text, _encoding = decode_text(data)
         document = json.loads(text)
-    except (UndecodableText, ValueError):
+    except (UndecodableText, ValueError, RecursionError):
         raise TableError(_l("The file is not valid JSON.")) from None
     if isinstance(document, list):
         lists = {"": document}

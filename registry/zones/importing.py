@@ -4,6 +4,7 @@ Each row goes through the same `clean_zone` as a zone typed into the form. The c
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -59,6 +60,8 @@ FIELD_LABELS = {
     "latitude": _l("Latitude (or northing)"), "longitude": _l("Longitude (or easting)"),
 }
 FIGURES = ("total_ha", "industrial_ha", "leased_ha", "available_ha", "tenants", "founded_year", "decision_number", "sectors", "status")
+# The cells read as numbers, here or by clean_zone.
+NUMBERS = ("total_ha", "industrial_ha", "leased_ha", "available_ha", "occupancy", "tenants", "founded_year", "latitude", "longitude")
 OCCUPANCY_TOLERANCE = 5.0  # percentage points between the list's occupancy and leased ÷ area
 
 
@@ -93,7 +96,7 @@ def import_zones(actor: User | None, data: bytes, filename: str, choices: Import
     except (TableError, maps.GeodataError) as error:
         report.problems.append(ImportProblem(None, "", _message(error)))
         return report
-    report.header, report.rows = table.header, len(table.rows)
+    report.take_table(table)
     report.mapping = resolve_mapping(table.header, mapping)
     if not _checked_mapping(report) or not _allowed(actor, choices.province_code, report):
         return report
@@ -167,7 +170,7 @@ def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choic
     first_row_of: dict[tuple, int] = {}
     accepted = []
     for row in table.rows:
-        cells = {f: row.cells[index] for f, (_name, index) in columns.items()}
+        cells = {f: row.cell(index) for f, (_name, index) in columns.items()}
         problems: list[tuple[str, str, bool, int | None]] = []
         province = _row_province(cells, chosen, actor, problems)
         province_code = province.code if province else None
@@ -201,6 +204,7 @@ def row_values(cells: dict[str, str], choices: ImportChoices, province_code: str
     values: dict = {name: cells[name] for name in FIELDS if name in cells and name not in {"province", "commune", "kind", "status", "occupancy"}}
     values["province_code"] = province_code
     values["name_vi"] = cells.get("name_vi", "")
+    _refuse_infinite(values, cells, problems)
     values["kind"] = _kind(cells, choices, problems)
     values["status"] = (status_of(cells["status"]) or cells["status"]) if cells.get("status") else choices.status
     if cells.get("commune"):
@@ -235,11 +239,28 @@ def _communes(text: str, province_code: str | None, problems: list) -> list[str]
     return list(dict.fromkeys(codes))
 
 
+def _figure(text: object) -> float | None:
+    """Read a figure written with a decimal point or comma; None when it is blank or not a number."""
+    try:
+        return float(str(text).replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _refuse_infinite(values: dict, cells: dict[str, str], problems: list) -> None:
+    """Name the cells that read as no finite number (“inf”, “nan”, “1e400”) and leave them out."""
+    for name in NUMBERS:
+        number = _figure(cells.get(name))
+        if number is not None and not math.isfinite(number):
+            problems.append((name, _("“%(value)s” is not a number that can be recorded; write the figure in full, such as 12,5.", value=cells[name][:40]), False, None))
+            if name in values:
+                values[name] = None
+
+
 def _place(values: dict, transformer: Transformer | None, problems: list) -> None:
     """Reproject the row's point when needed, and say so when latitude and longitude are swapped."""
-    try:
-        y, x = float(str(values.get("latitude")).replace(",", ".")), float(str(values.get("longitude")).replace(",", "."))
-    except ValueError:
+    y, x = _figure(values.get("latitude")), _figure(values.get("longitude"))
+    if y is None or x is None:
         return  # empty or not a number: clean_zone names the problem
     if transformer is not None:
         x, y = transformer.transform(x, y)
@@ -251,13 +272,9 @@ def _place(values: dict, transformer: Transformer | None, problems: list) -> Non
 
 def _check_occupancy(cells: dict[str, str], problems: list) -> None:
     """Warn when the list's occupancy disagrees with leased land over area by more than 5 points."""
-    try:
-        stated = float(cells.get("occupancy", "").replace(",", "."))
-        leased = float(cells.get("leased_ha", "").replace(",", "."))
-        base = float((cells.get("industrial_ha") or cells.get("total_ha", "")).replace(",", "."))
-    except ValueError:
-        return
-    if base <= 0:
+    stated, leased, base = (_figure(text) for text in (cells.get("occupancy"), cells.get("leased_ha"),
+                                                        cells.get("industrial_ha") or cells.get("total_ha")))
+    if stated is None or leased is None or base is None or not math.isfinite(stated + leased + base) or base <= 0:
         return
     computed = 100 * leased / base
     if abs(computed - stated) > OCCUPANCY_TOLERANCE:
