@@ -79,7 +79,12 @@ def app(base_app):
     requests). Use the `ctx` fixture, or `with app.app_context():`, to reach the database directly.
     """
     yield base_app
-    with base_app.app_context(), acting_as("tests"):
+    empty_database(base_app)
+
+
+def empty_database(app) -> None:
+    """Delete everything but the reference data, and load the shipped catalog again."""
+    with app.app_context(), acting_as("tests"):
         db.session.rollback()
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
@@ -94,7 +99,7 @@ def app(base_app):
         db.session.commit()
         db.session.remove()
         # The emptying above bypasses the session, so the data version does not move: pages kept from this test must go.
-        base_app.extensions["page_cache"].clear()
+        app.extensions["page_cache"].clear()
 
 
 @pytest.fixture

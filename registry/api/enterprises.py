@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from registry.accounts.permissions import PermissionDenied, can
+from registry.accounts.permissions import PermissionDenied
 from registry.enterprises import queries, service
 from registry.enterprises.exporting import export_response
 from registry.enterprises.models import Enterprise, Status
@@ -89,7 +89,7 @@ def enterprises_export(fmt: str):
 def enterprise(enterprise_id: int):
     """One enterprise with its catalog items, certificates, zone and eco-labels."""
     record = service.get_enterprise(enterprise_id)
-    if record is None or (record.status != Status.PUBLISHED and not can(token_user(), "enterprise.edit", record)):
+    if record is None or not service.visible_to(token_user(), record):
         return error_response(404, _l("There is no enterprise with id %(id)s.", id=enterprise_id))
     return jsonify(enterprise_json(record, full=True))
 
@@ -130,7 +130,7 @@ def create_enterprise():
 def update_enterprise(enterprise_id: int):
     """Change some fields; a representative's change to a published profile is queued (202)."""
     record = service.get_enterprise(enterprise_id)
-    if record is None or record.status == Status.MERGED:
+    if record is None or record.status == Status.MERGED or not service.visible_to(g.api_user, record):
         return error_response(404, _l("There is no enterprise with id %(id)s.", id=enterprise_id))
     body = _body()
     if body is None:

@@ -64,6 +64,11 @@ def get_enterprise(enterprise_id: int) -> Enterprise | None:
     ])
 
 
+def visible_to(user: User | None, enterprise: Enterprise) -> bool:
+    """Tell whether `user` may see the record: anyone a published one, only its editors any other (pages and API alike)."""
+    return enterprise.status == Status.PUBLISHED or can(user, "enterprise.edit", enterprise)
+
+
 class ProfileLookups:
     """Where `clean_profile` finds records, places and catalog items: the database, one query each.
 

@@ -92,7 +92,7 @@ def _zone_options(counts: dict[str, int], chosen: str, locale: str) -> list[tupl
 def _viewable(enterprise: Enterprise | None) -> Enterprise:
     if enterprise is None:
         abort(404)
-    if enterprise.status != Status.PUBLISHED and not can(current_user, "enterprise.edit", enterprise):
+    if not service.visible_to(current_user, enterprise):
         abort(404)
     return enterprise
 

@@ -1,0 +1,624 @@
+"""Who may write what: one table of write actions, tried by every kind of user through the pages and the API.
+
+Each row of WRITES names a write route, makes the records it acts on, sends the request as a
+browser or an API client would, and says how to see that it took effect. Its `allowed` actors
+must succeed and see the change; every other actor is refused (403 when signed in, the sign-in
+page or 401 when anonymous, unless the row says otherwise, such as 404 for a record they may not
+see), and the whole database must be the same after the refusal as before it.
+
+A new feature's writes join by adding rows: `test_every_write_route_is_in_the_table` fails while
+a route that is not a GET has no row.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import itertools
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Polygon
+from werkzeug.security import generate_password_hash
+
+from registry.accounts import service as accounts
+from registry.accounts.models import ApiToken, Organization, User
+from registry.catalog import service as catalog
+from registry.catalog.models import CatalogNodeMapping
+from registry.enterprises import review
+from registry.enterprises import service as enterprises
+from registry.enterprises.generator import check_digit
+from registry.enterprises.importing import FIELDS as ENTERPRISE_FIELDS
+from registry.enterprises.models import ClaimRequest, Decision, DuplicateFlag, Enterprise, PendingChange, Status
+from registry.extensions import db
+from registry.tabular import read_table, staging, suggest_mapping
+from registry.zones import boundaries
+from registry.zones import service as zones
+from registry.zones.importing import ImportChoices, resolve_mapping
+from registry.zones.import_reading import read_zone_table
+from registry.zones.models import BoundaryVersion, Zone
+
+from .conftest import PASSWORD, REFERENCE_TABLES, csrf_token, empty_database
+
+# Routes that change only the caller's own session, not the registry's data.
+NOT_PERMISSION_CHECKED = {"accounts.sign_in", "accounts.sign_out"}
+# Written by reading requests themselves (sign-in bookkeeping), so left out of "nothing changed".
+VOLATILE_COLUMNS = {"user": {"last_login_at"}, "api_token": {"last_used_at"}}
+VOLATILE_TABLES = {"login_attempt"}
+APPEND_ONLY_TABLES = {"audit_entry"}  # rows are only ever added: their count and last id tell whether one was
+
+
+# --- who -----------------------------------------------------------------------------------------
+
+ORGANIZATIONS = {
+    "department": ("Sở Công Thương Quảng Ngãi", "department", "51"),
+    "other_department": ("Sở Công Thương Gia Lai", "department", "52"),
+    "board": ("Ban Quản lý Khu kinh tế Dung Quất", "zone_board", "51"),
+    "other_board": ("Ban Quản lý Khu kinh tế tỉnh Gia Lai", "zone_board", "52"),
+    "enterprise": ("Công ty TNHH Môi trường Xanh Dung Quất", "enterprise", "51"),
+    "other_enterprise": ("Công ty Cổ phần Tái chế Sông Trà", "enterprise", "51"),
+    "ministry": ("Bộ Công Thương", "ministry", None),
+    "association": ("Hiệp hội Doanh nghiệp Môi trường Quảng Ngãi", "association", "51"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    key: str
+    role: str | None = None
+    organization: str | None = None
+
+    @property
+    def email(self) -> str:
+        return f"{self.key.replace('_', '.')}@example.vn"
+
+
+ANONYMOUS = Actor("anonymous")
+ACTORS = [
+    ANONYMOUS,
+    Actor("investor", "investor", "association"),
+    Actor("enterprise_rep-own_enterprise", "enterprise_rep", "enterprise"),
+    Actor("enterprise_rep-other_enterprise", "enterprise_rep", "other_enterprise"),
+    Actor("province_officer-own_province", "province_officer", "department"),
+    Actor("province_officer-other_province", "province_officer", "other_department"),
+    Actor("zone_editor-own_board", "zone_editor", "board"),
+    Actor("zone_editor-other_board", "zone_editor", "other_board"),
+    Actor("event_organizer", "event_organizer", "association"),
+    Actor("ministry_officer", "province_officer", "ministry"),
+    Actor("admin", "admin", "association"),
+]
+SIGNED_IN = frozenset(a.key for a in ACTORS if a.role)
+EVERYONE = SIGNED_IN | {ANONYMOUS.key}
+ADMIN, OFFICER, OTHER_OFFICER = "admin", "province_officer-own_province", "province_officer-other_province"
+EDITOR, REPRESENTATIVE, MINISTRY = "zone_editor-own_board", "enterprise_rep-own_enterprise", "ministry_officer"
+REVIEWERS = frozenset({ADMIN, OFFICER})  # of province 51, where every record below lives
+ZONE_EDITORS = REVIEWERS | {EDITOR}  # of the zone managed by the board of province 51
+IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any officer may upload a list; its rows must be in their province
+CATALOG_MANAGERS = frozenset({ADMIN, MINISTRY})
+
+ALLOWED = "allowed"
+FORBIDDEN = 403
+HIDDEN = 404
+SIGN_IN = "sign in"  # the sign-in page for pages, 401 for the API
+
+
+# --- the cell: one actor trying one write -------------------------------------------------------
+
+@dataclass
+class Cell:
+    app: object
+    world: World
+    actor: Actor
+    client: object = None
+    csrf: str = ""
+    token: str = ""
+    target: dict = field(default_factory=dict)
+
+    @property
+    def user(self) -> User | None:
+        return accounts.find_user(self.actor.email) if self.actor.role else None
+
+    def post(self, path: str, data: dict | None = None, **kwargs):
+        return self.client.post(path, data={"csrf_token": self.csrf, **(data or {})}, **kwargs)
+
+    def upload(self, path: str, data: dict, filename: str, content: bytes):
+        return self.post(path, {**data, "file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
+
+    def api(self, method: str, path: str, body):
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return self.client.open(path, method=method, json=body, headers=headers)
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write route as a row of the table."""
+
+    name: str
+    endpoint: str
+    allowed: frozenset[str]
+    prepare: Callable[[Cell], dict]  # make the records the write acts on; runs in an app context
+    send: Callable[[Cell], object]  # send the request; returns the response
+    took_effect: Callable[[Cell, object], bool]  # runs in an app context after an allowed write
+    refused: Mapping[str, object] = field(default_factory=dict)  # actor key -> outcome, where not the default
+    ends_session: bool = False  # the write signs the actor out (or may): sign in afresh for the next row
+
+    @property
+    def through_api(self) -> bool:
+        return self.endpoint.startswith("api.")
+
+    def expected(self, actor: Actor):
+        if actor.key in self.allowed:
+            return ALLOWED
+        if actor.key in self.refused:
+            return self.refused[actor.key]
+        return SIGN_IN if actor is ANONYMOUS else FORBIDDEN
+
+
+# --- records the writes act on ------------------------------------------------------------------
+
+_serial = itertools.count(1)
+_prefixes = (f"{n:09d}" for n in itertools.count(100_100_000))
+
+
+def new_tax_code() -> str:
+    """Return an unused tax code with a valid check digit."""
+    for prefix in _prefixes:
+        digit = check_digit(prefix)
+        if digit is not None:
+            return prefix + digit
+    raise AssertionError("unreachable")
+
+
+def org(key: str) -> Organization:
+    return accounts.find_organization(ORGANIZATIONS[key][0])
+
+
+def make_enterprise(status: Status = Status.PUBLISHED, owner: str | None = "enterprise") -> Enterprise:
+    record = enterprises.create_enterprise(None, {"tax_code": new_tax_code(), "name_vi": f"Công ty TNHH Xử lý Chất thải Số {next(_serial)}",
+                                                  "province_code": "51", "staff": 40}, check_similar=False)
+    record.status = status
+    record.organization = org(owner) if owner else None
+    db.session.flush()
+    return record
+
+
+def make_zone(boundary_versions: int = 0) -> Zone:
+    zone = zones.create_zone(None, {"name_vi": f"Khu công nghiệp Tịnh Phong {next(_serial)}", "kind": "industrial_park", "province_code": "51",
+                                    "total_ha": 132, "industrial_ha": 100, "leased_ha": 90}, organization=org("board"))
+    for ring in [SQUARE, BIGGER][:boundary_versions]:
+        boundaries.publish_boundary(None, zone, Polygon(ring), source="test.geojson")
+    return zone
+
+
+SQUARE = [[108.80, 15.10], [108.82, 15.10], [108.82, 15.12], [108.80, 15.12], [108.80, 15.10]]
+BIGGER = [[108.79, 15.09], [108.83, 15.09], [108.83, 15.13], [108.79, 15.13], [108.79, 15.09]]
+
+
+def geojson(ring=SQUARE) -> bytes:
+    feature = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+
+def imports_folder(cell: Cell, kind: str = "") -> Path:
+    return Path(cell.app.instance_path) / "imports" / kind
+
+
+def staged_enterprise_list(cell: Cell) -> dict:
+    """Stage a one-row list of province 51 for the actor, as the upload page does, and return its token."""
+    tax_code = new_tax_code()
+    data = f"Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố\n{tax_code},Công ty TNHH Nhập Khẩu Số {next(_serial)},51\n".encode()
+    staged = staging.stage(imports_folder(cell), _owner(cell), "ds.csv", data)
+    staged.mapping = suggest_mapping(read_table(data, "ds.csv").header, ENTERPRISE_FIELDS)
+    staged.save()
+    return {"token": staged.token, "tax_code": tax_code}
+
+
+def staged_zone_list(cell: Cell) -> dict:
+    """Stage a one-row list of zones of province 51 for the actor, as the upload page does."""
+    name = f"Cụm công nghiệp Bình Nguyên {next(_serial)}"
+    data = f"Tên,Trạng thái,Diện tích (ha)\n{name},đang hoạt động,40\n".encode()
+    folder = imports_folder(cell, "zones")
+    staged = staging.stage(folder, _owner(cell), "ccn.csv", data)
+    staged.mapping = resolve_mapping(read_zone_table(data, "ccn.csv")[0].header, None)
+    staged.save()
+    (folder / f"{staged.token}.choices.json").write_text(json.dumps(asdict(ImportChoices("51"))), encoding="utf-8")
+    return {"token": staged.token, "name": name}
+
+
+def staged_boundary(cell: Cell) -> dict:
+    zone = make_zone()
+    staged = staging.stage(imports_folder(cell, "boundaries"), _owner(cell), "ranh-gioi.geojson", geojson())
+    staged.mapping = {"zone": str(zone.id)}
+    staged.save()
+    return {"zone": zone.id, "version": zone.version, "token": staged.token}
+
+
+def _owner(cell: Cell) -> int:
+    """Stage files for the actor; an anonymous visitor has none, so theirs belong to the bystander."""
+    return (cell.user or accounts.find_user(BYSTANDER)).id
+
+
+BYSTANDER = "bystander@example.vn"
+
+
+def pending_mapping() -> CatalogNodeMapping:
+    version = catalog.get_version(NEW_CATALOG)
+    return next(m for m in catalog.mappings_of(version) if m.status == "pending")
+
+
+NEW_CATALOG = "980-2023"
+OFFICIAL_CATALOG = (
+    "code,parent,kind,name_vi,name_en,hs_codes\n"
+    "A,,,Xử lý nước thải,Wastewater treatment,\n"
+    "A.01,A,equipment,Hệ thống xử lý nước thải hợp khối,Packaged treatment plants,842121\n"
+    "A.99,A,product,Hóa chất xử lý nước mới,New water chemicals,\n"
+)
+
+
+def enterprise_target(status: Status = Status.PUBLISHED):
+    def prepare(cell: Cell) -> dict:
+        record = make_enterprise(status)
+        return {"id": record.id, "version": record.version, "tax_code": record.tax_code}
+
+    return prepare
+
+
+def profile_form(cell: Cell, **changes) -> dict:
+    return {"tax_code": cell.target["tax_code"], "name_vi": f"Công ty TNHH Xử lý Chất thải Số {next(_serial)}", "province_code": "51",
+            "version": str(cell.target.get("version", "")), **changes}
+
+
+def nothing(_cell: Cell) -> dict:
+    return {}
+
+
+def own_token(cell: Cell) -> dict:
+    user = cell.user or accounts.find_user(BYSTANDER)
+    accounts.issue_token(user, "đồng bộ")
+    return {"id": db.session.scalars(db.select(ApiToken.id).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())).first()}
+
+
+def bystanders_token(_cell: Cell) -> dict:
+    accounts.issue_token(accounts.find_user(BYSTANDER), "của người khác")
+    return {"id": db.session.scalars(db.select(ApiToken.id).order_by(ApiToken.id.desc())).first()}
+
+
+def enterprise_of(cell: Cell) -> Enterprise:
+    return db.session.get(Enterprise, cell.target["id"])
+
+
+def staff_changed_or_queued(cell: Cell, _response) -> bool:
+    record = enterprise_of(cell)
+    queued = db.session.scalars(db.select(PendingChange).where(PendingChange.enterprise_id == record.id)).all()
+    return record.staff == 77 or any(c.changes.get("staff") for c in queued)
+
+
+def status_is(*statuses: Status) -> Callable:
+    return lambda cell, _response: enterprise_of(cell).status in statuses
+
+
+def redirects_to(fragment: str) -> Callable:
+    return lambda _cell, response: response.status_code == 302 and fragment in response.headers["Location"]
+
+
+def zone_of(cell: Cell) -> Zone:
+    return db.session.get(Zone, cell.target["zone"])
+
+
+def user_of(cell: Cell) -> User:
+    return db.session.get(User, cell.target["user"])
+
+
+def the_user(cell: Cell) -> dict:
+    user = cell.user
+    return {"user": user.id, "hash": user.password_hash, "session": user.session_version} if user else {}
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+def _pending_change(cell: Cell) -> dict:
+    record = make_enterprise()
+    representative = accounts.find_user(next(a for a in ACTORS if a.key == REPRESENTATIVE).email)
+    change = enterprises.update_enterprise(representative, record, {"staff": 85}, partial=True)
+    return {"id": record.id, "change": change.id}
+
+
+def _claim(cell: Cell) -> dict:
+    record = make_enterprise(owner=None)
+    request = review.claim(accounts.find_user(BYSTANDER), record.tax_code, "Giám đốc")
+    return {"id": record.id, "claim": request.id}
+
+
+def _duplicates(cell: Cell) -> dict:
+    keep, drop = make_enterprise(), make_enterprise()
+    flag = DuplicateFlag(enterprise=keep, other=drop, score=96.0)
+    db.session.add(flag)
+    db.session.flush()
+    return {"keep": keep.id, "id": drop.id, "flag": flag.id}
+
+
+def _zone_target(cell: Cell) -> dict:
+    zone = make_zone()
+    return {"zone": zone.id, "version": zone.version, "name": zone.name_vi}
+
+
+def _zone_with_history(cell: Cell) -> dict:
+    zone = make_zone(boundary_versions=2)
+    return {"zone": zone.id, "version": zone.version}
+
+
+def _zone_form(cell: Cell) -> dict:
+    return {"name_vi": cell.target["name"], "kind": "industrial_park", "status": "operating", "parent_id": "", "commune_codes": "",
+            "wastewater_plant": "", "solid_waste_service": "", "total_ha": "132", "industrial_ha": "100", "leased_ha": "77",
+            "version": str(cell.target["version"])}
+
+
+def _mapping(cell: Cell) -> dict:
+    mapping = pending_mapping()
+    return {"mapping": mapping.id, "successor": catalog.get_node(mapping.version, "A.99").id}
+
+
+def _mapping_resolved(cell: Cell, _response) -> bool:
+    return db.session.get(CatalogNodeMapping, cell.target["mapping"]).status == "resolved"
+
+
+def _zone_leased(cell: Cell, _response) -> bool:
+    return zone_of(cell).leased_ha == 77
+
+
+def _versions(cell: Cell) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(BoundaryVersion).where(BoundaryVersion.zone_id == cell.target["zone"]))
+
+
+def _new_enterprise(cell: Cell) -> dict:
+    return {"tax_code": new_tax_code(), "name": f"Công ty TNHH Môi trường Mới Số {next(_serial)}"}
+
+
+def _exists_with_tax_code(cell: Cell, _response) -> bool:
+    return enterprises.find_by_tax_code(cell.target["tax_code"]) is not None
+
+
+def _registration(cell: Cell):
+    return cell.post("/enterprises/register", {
+        "tax_code": cell.target["tax_code"], "name_vi": cell.target["name"], "province_code": "51",
+        "account_email": f"nguoi.dang.ky.{next(_serial)}@example.vn", "account_name": "Trần Thị Bình", "password": PASSWORD})
+
+
+WRITES = [
+    # Enterprises: register, record, edit, claim.
+    Write("register enterprise", "enterprises.register", EVERYONE, _new_enterprise, _registration, _exists_with_tax_code),
+    Write("record enterprise", "enterprises.create", REVIEWERS, _new_enterprise,
+          lambda c: c.post("/enterprises/new", {"tax_code": c.target["tax_code"], "name_vi": c.target["name"], "province_code": "51"}),
+          _exists_with_tax_code),
+    Write("edit enterprise", "enterprises.edit", REVIEWERS | {REPRESENTATIVE}, enterprise_target(),
+          lambda c: c.post(f"/enterprises/{c.target['id']}/edit", profile_form(c, staff="77")), staff_changed_or_queued),
+    Write("edit pending enterprise", "enterprises.edit", REVIEWERS | {REPRESENTATIVE}, enterprise_target(Status.PENDING),
+          lambda c: c.post(f"/enterprises/{c.target['id']}/edit", profile_form(c, staff="77")), staff_changed_or_queued,
+          refused={key: HIDDEN for key in SIGNED_IN}),
+    Write("claim enterprise", "enterprises.claim", SIGNED_IN - {REPRESENTATIVE}, enterprise_target(),
+          lambda c: c.post("/enterprises/claim", {"tax_code": c.target["tax_code"], "message": "Phó giám đốc"}),
+          lambda c, _r: db.session.scalar(db.select(ClaimRequest).where(ClaimRequest.enterprise_id == c.target["id"])) is not None,
+          refused={REPRESENTATIVE: 422}),  # they represent it already
+    # The officer's review.
+    Write("approve registration", "enterprise_review.decide", REVIEWERS, enterprise_target(Status.PENDING),
+          lambda c: c.post(f"/enterprises/review/{c.target['id']}/approve", {"reason": ""}), status_is(Status.PUBLISHED)),
+    Write("reject registration", "enterprise_review.decide", REVIEWERS, enterprise_target(Status.PENDING),
+          lambda c: c.post(f"/enterprises/review/{c.target['id']}/reject", {"reason": "Không thuộc ngành môi trường."}),
+          status_is(Status.REJECTED)),
+    Write("send back registration", "enterprise_review.decide", REVIEWERS, enterprise_target(Status.PENDING),
+          lambda c: c.post(f"/enterprises/review/{c.target['id']}/request_changes", {"reason": "Thiếu địa chỉ."}),
+          lambda c, _r: enterprise_of(c).changes_requested),
+    Write("suspend enterprise", "enterprise_review.decide", REVIEWERS, enterprise_target(),
+          lambda c: c.post(f"/enterprises/review/{c.target['id']}/suspend", {"reason": "Giấy phép bị thu hồi."}),
+          status_is(Status.SUSPENDED)),
+    Write("approve pending change", "enterprise_review.change", REVIEWERS, _pending_change,
+          lambda c: c.post(f"/enterprises/review/changes/{c.target['change']}", {"decision": "approve", "reason": ""}),
+          lambda c, _r: enterprise_of(c).staff == 85),
+    Write("grant claim", "enterprise_review.claim", REVIEWERS, _claim,
+          lambda c: c.post(f"/enterprises/review/claims/{c.target['claim']}", {"decision": "approve", "reason": ""}),
+          lambda c, _r: db.session.get(ClaimRequest, c.target["claim"]).status == Decision.APPROVED),
+    Write("merge duplicates", "enterprise_review.duplicate", REVIEWERS, _duplicates,
+          lambda c: c.post(f"/enterprises/review/duplicates/{c.target['flag']}", {"keep": str(c.target["keep"]), "decision": "merge"}),
+          status_is(Status.MERGED)),
+    # Enterprise lists.
+    Write("upload enterprise list", "enterprise_io.upload", IMPORTERS, _new_enterprise,
+          lambda c: c.upload("/enterprises/import", {}, "ds.csv",
+                             f"Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố\n{c.target['tax_code']},{c.target['name']},51\n".encode()),
+          redirects_to("/columns")),
+    Write("match enterprise list columns", "enterprise_io.columns", IMPORTERS, staged_enterprise_list,
+          lambda c: c.post(f"/enterprises/import/{c.target['token']}/columns",
+                           {"column_0": "tax_code", "column_1": "name_vi", "column_2": "province_code"}),
+          redirects_to("/preview")),
+    Write("import enterprise list", "enterprise_io.commit", REVIEWERS, staged_enterprise_list,
+          lambda c: c.post(f"/enterprises/import/{c.target['token']}/commit"), _exists_with_tax_code,
+          refused={OTHER_OFFICER: 302}),  # back to the preview: "nothing was imported", the row is not in their province
+    # Zones.
+    Write("record zone", "zones.create", REVIEWERS, lambda c: {"name": f"Cụm công nghiệp Tịnh Ấn {next(_serial)}", "board": org("board").id},
+          lambda c: c.post("/zones/new", {"province_code": "51", "organization_id": str(c.target["board"]), "name_vi": c.target["name"],
+                                          "kind": "industrial_cluster", "status": "planned", "parent_id": "", "total_ha": "48",
+                                          "commune_codes": "", "wastewater_plant": "", "solid_waste_service": ""}),
+          lambda c, _r: db.session.scalar(db.select(Zone).where(Zone.name_vi == c.target["name"])) is not None),
+    Write("edit zone", "zones.edit", ZONE_EDITORS, _zone_target,
+          lambda c: c.post(f"/zones/{c.target['zone']}/edit", _zone_form(c)), _zone_leased),
+    Write("upload boundary", "zones.boundary.upload", ZONE_EDITORS, _zone_target,
+          lambda c: c.upload(f"/zones/{c.target['zone']}/boundary", {"crs": ""}, "ranh-gioi.geojson", geojson()),
+          redirects_to("/boundary/")),
+    Write("publish boundary", "zones.boundary.publish", ZONE_EDITORS, staged_boundary,
+          lambda c: c.post(f"/zones/{c.target['zone']}/boundary/{c.target['token']}/publish", {"version": str(c.target["version"]), "crs": ""}),
+          lambda c, _r: _versions(c) == 1),
+    Write("restore boundary", "zones.boundary.restore", ZONE_EDITORS, _zone_with_history,
+          lambda c: c.post(f"/zones/{c.target['zone']}/versions/1/restore", {"version": str(c.target["version"])}),
+          lambda c, _r: _versions(c) == 3),
+    Write("upload zone list", "zones.imports.upload", IMPORTERS, nothing,
+          lambda c: c.upload("/zones/import", {"province_code": "51", "kind": "industrial_cluster", "crs": "EPSG:4326"}, "ccn.csv",
+                             f"Tên,Trạng thái,Diện tích (ha)\nCụm công nghiệp Tải Lên {next(_serial)},đang hoạt động,40\n".encode()),
+          redirects_to("/columns")),
+    Write("match zone list columns", "zones.imports.columns", IMPORTERS, staged_zone_list,
+          lambda c: c.post(f"/zones/import/{c.target['token']}/columns",
+                           {"column_0": "name_vi", "column_1": "status", "column_2": "total_ha", "status": "operating"}),
+          redirects_to("/preview")),
+    Write("import zone list", "zones.imports.commit", REVIEWERS, staged_zone_list,
+          lambda c: c.post(f"/zones/import/{c.target['token']}/commit"),
+          lambda c, _r: db.session.scalar(db.select(Zone).where(Zone.name_vi == c.target["name"])) is not None,
+          refused={OTHER_OFFICER: 302}),  # back to the preview: the list's province is not theirs
+    # The catalog.
+    Write("resolve catalog mapping", "catalog.resolve", CATALOG_MANAGERS, _mapping,
+          lambda c: c.post(f"/catalog/versions/{NEW_CATALOG}/mapping/{c.target['mapping']}", {f"m{c.target['mapping']}-successor": str(c.target["successor"])}),
+          _mapping_resolved),
+    # Accounts: one's own, and the administrator's pages.
+    Write("change own password", "accounts.change_password", SIGNED_IN, the_user,
+          lambda c: c.post("/account/password", {"current": PASSWORD, "password": PASSWORD, "confirm": PASSWORD}),
+          lambda c, _r: user_of(c).password_hash != c.target["hash"], ends_session=True),
+    Write("create API token", "accounts.create_token", SIGNED_IN, the_user,
+          lambda c: c.post("/account/tokens", {"name": "đồng bộ dữ liệu"}),
+          lambda c, _r: any(t.name == "đồng bộ dữ liệu" for t in user_of(c).tokens)),
+    Write("revoke own token", "accounts.revoke_token", SIGNED_IN, own_token,
+          lambda c: c.post(f"/account/tokens/{c.target['id']}/revoke"),
+          lambda c, _r: db.session.get(ApiToken, c.target["id"]).revoked_at is not None),
+    Write("revoke another's token", "accounts.revoke_token", frozenset(), bystanders_token,
+          lambda c: c.post(f"/account/tokens/{c.target['id']}/revoke"), lambda c, _r: False,
+          refused={key: HIDDEN for key in SIGNED_IN}),
+    Write("sign out everywhere", "accounts.sign_out_everywhere", SIGNED_IN, the_user,
+          lambda c: c.post("/account/sign-out-everywhere"), lambda c, _r: user_of(c).session_version > c.target["session"],
+          ends_session=True),
+    Write("add organization", "accounts.create_organization", frozenset({ADMIN}), lambda c: {"name": f"Ban Quản lý KCN Số {next(_serial)}"},
+          lambda c: c.post("/admin/organizations", {"org-name": c.target["name"], "org-kind": "zone_board", "org-province": "51"}),
+          lambda c, _r: accounts.find_organization(c.target["name"]) is not None),
+    Write("add user", "accounts.create_user", frozenset({ADMIN}),
+          lambda c: {"email": f"can.bo.{next(_serial)}@example.vn", "department": org("department").id},
+          lambda c: c.post("/admin/users", {"user-email": c.target["email"], "user-full_name": "Lê Văn Cường", "user-password": PASSWORD,
+                                            "user-organization": str(c.target["department"]), "user-role": "province_officer"}),
+          lambda c, _r: accounts.find_user(c.target["email"]) is not None),
+    # The API, with bearer tokens.
+    Write("POST enterprise", "api.create_enterprise", REVIEWERS, _new_enterprise,
+          lambda c: c.api("POST", "/api/v1/enterprises", {"tax_code": c.target["tax_code"], "name_vi": c.target["name"], "province_code": "51"}),
+          _exists_with_tax_code),
+    Write("PATCH enterprise", "api.update_enterprise", REVIEWERS | {REPRESENTATIVE}, enterprise_target(),
+          lambda c: c.api("PATCH", f"/api/v1/enterprises/{c.target['id']}", {"staff": 77}), staff_changed_or_queued),
+    Write("PATCH pending enterprise", "api.update_enterprise", REVIEWERS | {REPRESENTATIVE}, enterprise_target(Status.PENDING),
+          lambda c: c.api("PATCH", f"/api/v1/enterprises/{c.target['id']}", {"staff": 77}), staff_changed_or_queued,
+          refused={key: HIDDEN for key in SIGNED_IN}),  # as GET answers: a record one may not see is not there
+    Write("PATCH zone", "api.update_zone", ZONE_EDITORS, _zone_target,
+          lambda c: c.api("PATCH", f"/api/v1/zones/{c.target['zone']}", {"leased_ha": 77}), _zone_leased),
+    Write("POST catalog mapping", "api.resolve_catalog_mapping", CATALOG_MANAGERS, _mapping,
+          lambda c: c.api("POST", f"/api/v1/catalog/versions/{NEW_CATALOG}/mappings/{c.target['mapping']}", {"successor": "A.99"}),
+          _mapping_resolved),
+]
+
+
+# --- the world: organizations and one account per actor, made once per module -------------------
+
+@dataclass
+class World:
+    app: object
+    sessions: dict = field(default_factory=dict)  # actor key -> (signed-in test client, its CSRF token)
+
+    def cell(self, actor: Actor, write: Write) -> Cell:
+        """Give the actor a signed-in client (with an API token for API rows) and make the write's records."""
+        client, csrf = self._client(actor)
+        cell = Cell(self.app, self, actor, client=client, csrf=csrf)
+        with self.app.app_context():
+            if actor.role and write.through_api:
+                cell.token = accounts.issue_token(cell.user, "permission matrix")
+            cell.target = write.prepare(cell)
+            db.session.commit()
+        return cell
+
+    def _client(self, actor: Actor):
+        """Sign in through the sign-in page once per actor; a visitor gets a fresh client each time."""
+        if actor.key in self.sessions:
+            client, csrf = self.sessions[actor.key]
+            with client.session_transaction() as session:
+                session.pop("_flashes", None)  # messages of earlier cells would pile up in the cookie
+            return client, csrf
+        client = self.app.test_client()
+        if not actor.role:
+            return client, csrf_token(client, "/sign-in")
+        sign_in = client.post("/sign-in", data={"email": actor.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/sign-in")})
+        assert sign_in.status_code == 302, f"{actor.email} could not sign in"
+        self.sessions[actor.key] = client, csrf_token(client, "/account")
+        return self.sessions[actor.key]
+
+    def forget_session(self, actor: Actor) -> None:
+        self.sessions.pop(actor.key, None)
+
+
+@pytest.fixture(scope="module")
+def world(base_app, tmp_path_factory):
+    """Every actor's account, the organizations they act for and a second catalog version, on an otherwise empty database."""
+    empty_database(base_app)
+    cheap = functools.partial(generate_password_hash, method="pbkdf2:sha256:1")  # an account per actor without a second of scrypt each
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "generate_password_hash", cheap)
+        with base_app.app_context():
+            for key, (name, kind, province) in ORGANIZATIONS.items():
+                accounts.create_organization(None, name, kind, province)
+            for actor in ACTORS:
+                if actor.role:
+                    accounts.create_user(None, actor.email, PASSWORD, full_name="Nguyễn Văn An", role=actor.role, organization=org(actor.organization))
+            accounts.create_user(None, BYSTANDER, PASSWORD, full_name="Phạm Thị Dung", role="investor", organization=org("association"))
+            db.session.commit()
+        official = tmp_path_factory.mktemp("catalog") / "official.csv"
+        official.write_text(OFFICIAL_CATALOG, encoding="utf-8")
+        imported = base_app.test_cli_runner().invoke(args=["catalog", "import", str(official), "--version", NEW_CATALOG, "--legal-basis", "QĐ 980"])
+        assert imported.exit_code == 0, imported.output
+        yield World(base_app)
+    empty_database(base_app)
+
+
+def database_state(app) -> dict[str, list]:
+    """Read every row of every table but the reference data, to compare before and after a refused write."""
+    with app.app_context():
+        state = {}
+        for table in db.metadata.sorted_tables:
+            if table.name in REFERENCE_TABLES or table.name in VOLATILE_TABLES:
+                continue
+            if table.name in APPEND_ONLY_TABLES:
+                state[table.name] = db.session.execute(db.select(db.func.count(), db.func.max(table.c.id))).one()
+                continue
+            columns = [c for c in table.columns if c.name not in VOLATILE_COLUMNS.get(table.name, ())]
+            state[table.name] = db.session.execute(db.select(*columns).order_by(*table.primary_key.columns)).all()
+        db.session.remove()
+        return state
+
+
+def assert_refused(write: Write, actor: Actor, response, expected) -> None:
+    said = f"{actor.key} on {write.name}: {response.status_code} {response.headers.get('Location', '')}"
+    if expected == SIGN_IN and write.through_api:
+        assert response.status_code == 401, said
+    elif expected == SIGN_IN:
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], said
+    else:
+        assert response.status_code == expected, said
+
+
+CELLS = [pytest.param(actor, write, id=f"{actor.key}-{write.name}") for write in WRITES for actor in ACTORS]
+
+
+@pytest.mark.parametrize(("actor", "write"), CELLS)
+def test_permission(world, actor, write):
+    cell = world.cell(actor, write)
+    before = database_state(world.app)
+    response = write.send(cell)
+    if write.ends_session:
+        world.forget_session(actor)
+    expected = write.expected(actor)
+    if expected == ALLOWED:
+        assert response.status_code < 400, f"{actor.key} may {write.name}, got {response.status_code}"
+        with world.app.app_context():
+            assert write.took_effect(cell, response), f"{actor.key} may {write.name}, but nothing changed"
+    else:
+        assert_refused(write, actor, response, expected)
+        after = database_state(world.app)
+        changed = [name for name in before if before[name] != after[name]]
+        assert not changed, f"{actor.key} was refused {write.name}, yet {changed} changed"
+
+
+def test_every_write_route_is_in_the_table(base_app):
+    """A route that is not a GET either has a row in WRITES or is one of the few that only touch the caller's session."""
+    writes = {rule.endpoint for rule in base_app.url_map.iter_rules() if rule.methods - {"GET", "HEAD", "OPTIONS"}}
+    tabled = {write.endpoint for write in WRITES}
+    assert writes - tabled - NOT_PERMISSION_CHECKED == set(), "add a row to WRITES for each of these write routes"
+    assert tabled - writes == set(), "these rows name routes that no longer exist"
