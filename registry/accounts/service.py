@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from datetime import timedelta
+
+from cachetools import TTLCache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.audit.models import utcnow
+from registry.database import write_aside
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
@@ -22,6 +26,11 @@ MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cnmt_"
 # A hash to compare against when the e-mail is unknown, so timing does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+# A token's last use is kept to the minute: closer would make every API call a write.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+# Tokens whose use this process noted within the last minute (by digest), so a burst of calls writes once.
+_tokens_noted: TTLCache = TTLCache(maxsize=10_000, ttl=TOKEN_USE_RESOLUTION.total_seconds())
+_tokens_noted_lock = threading.Lock()
 
 
 class AccountError(ValueError):
@@ -205,14 +214,30 @@ def issue_token(user: User, name: str = "") -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """Return the active user owning a live bearer token, and note its use."""
+    """Return the active user owning a live bearer token, and note its use (to the minute, beside the request)."""
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
     record = db.session.scalar(db.select(ApiToken).where(ApiToken.digest == _digest(token)))
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
-    record.last_used_at = utcnow()
+    _note_use(record)
     return record.user
+
+
+def _note_use(record: ApiToken) -> None:
+    """Record a token's use at most once a minute, outside the request's transaction; skip it when the database is busy."""
+    now = utcnow()
+    if record.last_used_at is not None and now - record.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    with _tokens_noted_lock:
+        if record.digest in _tokens_noted:
+            return
+        _tokens_noted[record.digest] = True
+    write_aside(
+        update(ApiToken)
+        .where(ApiToken.id == record.id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_USE_RESOLUTION))
+        .values(last_used_at=now)
+    )
 
 
 def revoke_token(user: User, token_id: int) -> None:
