@@ -4,15 +4,19 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+import threading
 from datetime import timedelta
+
+from cachetools import TTLCache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.audit.models import utcnow
+from registry.database import write_aside
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
@@ -24,6 +28,11 @@ TOKEN_PREFIX = "cnmt_"
 MAX_TOKEN_DAYS = 3660
 # A hash to compare against when the e-mail is unknown, so timing does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+# A token's last use is kept to the minute: closer would make every API call a write.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+# Tokens whose use this process noted within the last minute (by digest), so a burst of calls writes once.
+_tokens_noted: TTLCache = TTLCache(maxsize=10_000, ttl=TOKEN_USE_RESOLUTION.total_seconds())
+_tokens_noted_lock = threading.Lock()
 
 
 class AccountError(ValueError):
@@ -279,7 +288,7 @@ def issue_token(user: User, name: str = "", *, scope: str = TokenScope.WRITE, da
 
 
 def user_for_token(token: str, scope: TokenScope = TokenScope.READ) -> User | None:
-    """Return the active user owning a live bearer token, and note its use.
+    """Return the active user owning a live bearer token, and note its use (to the minute, beside the request).
 
     Raises TokenScopeTooNarrow when the token is live but may not do what `scope` names.
     """
@@ -290,8 +299,24 @@ def user_for_token(token: str, scope: TokenScope = TokenScope.READ) -> User | No
         return None
     if scope == TokenScope.WRITE and record.scope != TokenScope.WRITE:
         raise TokenScopeTooNarrow(record.scope)
-    record.last_used_at = utcnow()
+    _note_use(record)
     return record.user
+
+
+def _note_use(record: ApiToken) -> None:
+    """Record a token's use at most once a minute, outside the request's transaction; skip it when the database is busy."""
+    now = utcnow()
+    if record.last_used_at is not None and now - record.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    with _tokens_noted_lock:
+        if record.digest in _tokens_noted:
+            return
+        _tokens_noted[record.digest] = True
+    write_aside(
+        update(ApiToken)
+        .where(ApiToken.id == record.id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_USE_RESOLUTION))
+        .values(last_used_at=now)
+    )
 
 
 def revoke_token(user: User, token_id: int) -> None:

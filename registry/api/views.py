@@ -183,7 +183,6 @@ def resolve_catalog_mapping(label: str, mapping_id: int):
 def me():
     """Tell whose token this is and what roles it carries."""
     user = g.api_user
-    db.session.commit()  # keep the token's last-used time
     return jsonify(
         {
             "email": user.email,

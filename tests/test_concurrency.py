@@ -1,0 +1,214 @@
+"""Many people at once: token and anonymous reads beside API and page writes, against the served registry.
+
+The app is served on loopback over the test database (SQLite file, and PostgreSQL when configured),
+by a server that reuses a few threads for every connection as gunicorn's gthread worker does, so
+state a request leaves on its thread meets the next one. Every answer must be below 500, and the
+log must never say "database is locked".
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from sqlalchemy import event
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
+
+from registry.accounts import service as accounts_service
+from registry.accounts.models import ApiToken
+from registry.enterprises import service as enterprise_service
+from registry.extensions import db
+from registry.zones import service as zone_service
+
+from .conftest import PASSWORD
+
+DEADLINE_SECONDS = 12
+OFFICER = "officer@example.vn"
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class PooledServer(BaseWSGIServer):
+    """Serve each connection on one of `threads` long-lived threads, as gunicorn's gthread worker does."""
+
+    def __init__(self, app, threads: int):
+        super().__init__("127.0.0.1", 0, app, handler=QuietHandler)
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="served")
+
+    def process_request(self, request, client_address):
+        self.pool.submit(self._serve, request, client_address)
+
+    def _serve(self, request, client_address):
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+
+@pytest.fixture
+def served(app):
+    """Serve the test app on 127.0.0.1 with eight reused threads; yield its base URL."""
+    server = PooledServer(app, threads=8)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.pool.shutdown(wait=True)
+    thread.join(5)
+    server.server_close()
+
+
+@pytest.fixture
+def registry_data(app, accounts):
+    """An officer of Quảng Ngãi with an API token, four of the province's zones and four of its enterprises."""
+    accounts.user(OFFICER)
+    with app.app_context():
+        zones = [
+            zone_service.create_zone(None, {"name_vi": f"Cụm công nghiệp Tịnh Phong {n}", "kind": "industrial_cluster",
+                                            "province_code": "51", "total_ha": 60, "industrial_ha": 50, "leased_ha": 20}).id
+            for n in range(4)
+        ]
+        enterprises = [
+            enterprise_service.create_enterprise(None, {
+                "tax_code": f"0100233488-00{n + 1}", "name_vi": f"Công ty TNHH Tái chế Dung Quất {n}", "province_code": "51",
+                "items": [{"code": "A.01", "relation": "manufactures"}],
+            }, source="tests").id
+            for n in range(4)
+        ]
+        token = accounts_service.issue_token(accounts_service.find_user(OFFICER), "load")
+        db.session.commit()
+    return {"zones": zones, "enterprises": enterprises, "token": token}
+
+
+class Crowd:
+    """Threads that each repeat one kind of request until their count or the deadline runs out."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.deadline = time.monotonic() + DEADLINE_SECONDS
+        self.answers: list[tuple[str, int]] = []
+        self.lock = threading.Lock()
+
+    def note(self, kind: str, response: requests.Response) -> None:
+        with self.lock:
+            self.answers.append((kind, response.status_code))
+
+    def repeat(self, kind: str, times: int, action) -> None:
+        with requests.Session() as session:
+            for n in range(times):
+                if time.monotonic() > self.deadline:
+                    return
+                self.note(kind, action(session, n))
+
+    def run(self, jobs: list[tuple[str, int, object]]) -> None:
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            for future in [pool.submit(self.repeat, *job) for job in jobs]:
+                future.result()
+
+
+def _sign_in(session: requests.Session, base: str) -> None:
+    page = session.get(f"{base}/sign-in").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answer = session.post(f"{base}/sign-in", data={"email": OFFICER, "password": PASSWORD, "csrf_token": token}, allow_redirects=False)
+    assert answer.status_code == 302
+
+
+def _zone_form(page: str, **changes) -> dict:
+    """Collect what the zone edit form sends, as a browser would, with `changes` typed in."""
+    fields = dict(re.findall(r'<input[^>]*?id="([a-z_]+)"[^>]*?value="([^"]*)"', page))
+    fields.update(dict(re.findall(r'name="([a-z_]+)"[^>]*type="hidden" value="([^"]*)"', page)))
+    fields.update({"kind": "industrial_cluster", "status": "operating", "parent_id": "", "wastewater_plant": "",
+                   "solid_waste_service": ""})
+    return {**fields, **changes}
+
+
+def test_token_reads_anonymous_reads_and_writes_at_once_never_fail(app, served, registry_data, caplog):
+    base, data = served, registry_data
+    bearer = {"Authorization": f"Bearer {data['token']}"}
+
+    def token_read(session, _n):
+        return session.get(f"{base}/api/v1/enterprises?per_page=5", headers=bearer)
+
+    def anonymous_read(session, n):
+        return session.get(f"{base}/api/v1/enterprises?per_page=5" if n % 2 else f"{base}/zones/")
+
+    def api_write(zone_index):
+        def write(session, n):
+            if n % 2:
+                return session.patch(f"{base}/api/v1/zones/{data['zones'][zone_index]}", json={"leased_ha": 20 + n % 10}, headers=bearer)
+            return session.patch(f"{base}/api/v1/enterprises/{data['enterprises'][zone_index]}", json={"staff": 10 + n}, headers=bearer)
+        return write
+
+    def page_write(zone_index):
+        zone_id = data["zones"][zone_index]
+
+        def write(session, n):
+            if n == 0:
+                _sign_in(session, base)
+            form = session.get(f"{base}/zones/{zone_id}/edit")
+            if form.status_code != 200:
+                return form
+            return session.post(f"{base}/zones/{zone_id}/edit", data=_zone_form(form.text, leased_ha=str(21 + n)), allow_redirects=False)
+        return write
+
+    with caplog.at_level(logging.WARNING):
+        crowd = Crowd(base)
+        crowd.run(
+            [("token read", 40, token_read)] * 6
+            + [("anonymous read", 40, anonymous_read)] * 2
+            + [("api write", 15, api_write(0)), ("api write", 15, api_write(1))]
+            + [("page write", 10, page_write(2)), ("page write", 10, page_write(3))]
+        )
+
+    failures = [(kind, status) for kind, status in crowd.answers if status >= 500]
+    assert not failures, f"{len(failures)} of {len(crowd.answers)} answers failed: {failures[:10]}"
+    kinds = {kind for kind, _status in crowd.answers}
+    assert kinds == {"token read", "anonymous read", "api write", "page write"}
+    page_saves = [status for kind, status in crowd.answers if kind == "page write"]
+    assert page_saves and set(page_saves) == {302}, page_saves
+    assert not [r for r in caplog.records if "database is locked" in r.getMessage() or "locked" in str(r.exc_info)]
+
+
+def test_a_token_read_notes_the_tokens_use_beside_the_read_and_once_a_minute(app, client, accounts):
+    accounts.user(OFFICER)
+    with app.app_context():
+        token = accounts_service.issue_token(accounts_service.find_user(OFFICER), "sync")
+        db.session.commit()
+        engine = db.engine
+    statements: list[tuple[int, str]] = []
+
+    def record(connection, _cursor, statement, *_args):
+        statements.append((id(connection.connection.dbapi_connection), statement))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/api/v1/enterprises?per_page=5", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    with app.app_context():
+        first_use = db.session.scalar(db.select(ApiToken.last_used_at))
+    assert first_use is not None
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    with app.app_context():
+        assert db.session.scalar(db.select(ApiToken.last_used_at)) == first_use
+
+    if engine.dialect.name == "sqlite":
+        transactions = []
+        for key in dict.fromkeys(k for k, _s in statements):
+            for statement in (s for k, s in statements if k == key):
+                if statement.startswith("BEGIN") or not transactions:
+                    transactions.append([])
+                transactions[-1].append(statement)
+        reads = [t for t in transactions if any("FROM api_token" in s for s in t)]
+        assert reads and all(t[0] == "BEGIN" and not any(s.startswith(("UPDATE", "INSERT", "DELETE")) for s in t) for t in reads)
+        [noted] = [t for t in transactions if any(s.startswith("UPDATE api_token") for s in t)]
+        assert noted[0] == "BEGIN IMMEDIATE" and len(noted) == 2
