@@ -42,6 +42,7 @@ class Defaults:
     LOGIN_MAX_DELAY_SECONDS = 900
     LOGIN_ACCOUNT_FAILURES = 100  # failures for one account from all addresses before every attempt on it is slowed
     LOGIN_ACCOUNT_DELAY_SECONDS = 5  # the pause between attempts on such an account; it never locks it
+    FORCE_HTTPS = False  # redirect plain HTTP to HTTPS (off: a proxy in front usually does it)
     PROXY_COUNT = 0  # how many proxies in front set X-Forwarded-For / -Proto; 0 trusts no such header
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URL = ""  # empty: in memory, per process; redis://host:6379 to share between workers

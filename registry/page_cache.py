@@ -10,6 +10,7 @@ are never shared.
 from __future__ import annotations
 
 import functools
+import secrets
 import threading
 from collections.abc import Callable
 
@@ -19,6 +20,9 @@ from flask_login import current_user
 
 from .audit.service import data_version
 from .i18n import locale_code
+
+# Kept pages carry this where each answer needs its own CSP nonce (registry.security_headers).
+NONCE_STAND_IN = "nonce-" + secrets.token_hex(16)
 
 
 class PageCache:
@@ -69,8 +73,22 @@ def shared_page(view: Callable) -> Callable:
         key = f"{locale_code()}:{data_version()}:{request.full_path}"
         page = pages().get(key)
         if page is None:
-            page = view(*args, **kwargs)
+            page = _render_without_nonce(view, *args, **kwargs)
             if isinstance(page, str) and not _visitors_own():
                 pages().put(key, page)
-        return page
+        return page.replace(NONCE_STAND_IN, _nonce()) if isinstance(page, str) else page
     return serve
+
+
+def _render_without_nonce(view: Callable, *args, **kwargs):
+    """Render with a stand-in for this request's CSP nonce, which each visitor's copy then gets in its place."""
+    nonce = _nonce()
+    request.csp_nonce = NONCE_STAND_IN
+    try:
+        return view(*args, **kwargs)
+    finally:
+        request.csp_nonce = nonce
+
+
+def _nonce() -> str:
+    return getattr(request, "csp_nonce", "")
