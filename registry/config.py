@@ -35,6 +35,9 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_IDLE_MINUTES = 120  # a signed-in session unused this long ends
+    SESSION_MAX_HOURS = 12  # and any session ends this long after signing in
+    SESSION_TOUCH_SECONDS = 60  # how often the idle clock in the signed cookie is moved on
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     LOGIN_MAX_FAILURES = 5  # failed sign-ins for one account from one address before waits begin
     LOGIN_FAILURE_WINDOW_MINUTES = 15  # how long a failure counts
