@@ -77,3 +77,13 @@ def test_reading_pages_signed_in_writes_nothing_to_the_database(app, accounts):
     for path in ("/account", "/enterprises/", "/account"):
         assert client.get(path).status_code == 200
     assert only_session(app).last_seen_at == before.last_seen_at
+
+
+def test_signing_in_again_drops_the_sessions_past_their_time(app, accounts):
+    signed_in(app, accounts)
+    with app.app_context():
+        record = db.session.scalars(db.select(UserSession)).one()
+        record.created_at = utcnow() - timedelta(hours=app.config["SESSION_MAX_HOURS"] + 1)
+        db.session.commit()
+    accounts.sign_in(app.test_client(), "officer@example.vn")
+    assert only_session(app).created_at > utcnow() - timedelta(minutes=1)

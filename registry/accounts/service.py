@@ -201,7 +201,12 @@ def end_other_sessions(user: User) -> None:
 
 
 def open_session(user: User) -> str:
-    """Record a new signed-in session of `user` and return its id, which the signed cookie carries."""
+    """Record a new signed-in session of `user` and return its id, which the signed cookie carries.
+
+    The user's sessions past the absolute time-out are dropped on the way, so the table stays small.
+    """
+    max_age = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < utcnow() - max_age))
     record = UserSession(id=secrets.token_urlsafe(32), user_id=user.id)
     db.session.add(record)
     db.session.flush()
