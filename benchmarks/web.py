@@ -117,6 +117,7 @@ def gunicorn(database_url: str, *, workers: int = WORKERS, threads: int = THREAD
         **os.environ,
         "DATABASE_URL": database_url, "REGISTRY_ENV": "production",
         "REGISTRY_SECRET_KEY": secrets.token_hex(32), "REGISTRY_AUTO_INIT": "false", "REGISTRY_DEMO_DATA": "false",
+        "REGISTRY_RATELIMIT_ENABLED": "false",  # every connection comes from one address here
     }
     command = [
         sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(threads),

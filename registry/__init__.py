@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings.load(app, config)
     inputs.install(app)  # before any route, so every <int:…> id is bounded
 
-    from . import database, i18n, page_cache
+    from . import database, i18n, page_cache, security_headers
     from .accounts.views import install as install_accounts
     from .audit.service import install as install_audit
     from .enterprises.placement import install as install_placement
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    security_headers.install(app)
     i18n.install(app)
     page_cache.install(app)
     install_accounts(app)

@@ -40,6 +40,9 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_IDLE_MINUTES = 120  # a signed-in session unused this long ends
+    SESSION_MAX_HOURS = 12  # and any session ends this long after signing in
+    SESSION_TOUCH_SECONDS = 60  # how often the idle clock in the signed cookie is moved on
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     LOGIN_MAX_FAILURES = 5  # failed sign-ins for one account from one address before waits begin
     LOGIN_FAILURE_WINDOW_MINUTES = 15  # how long a failure counts
@@ -47,6 +50,7 @@ class Defaults:
     LOGIN_MAX_DELAY_SECONDS = 900
     LOGIN_ACCOUNT_FAILURES = 100  # failures for one account from all addresses before every attempt on it is slowed
     LOGIN_ACCOUNT_DELAY_SECONDS = 5  # the pause between attempts on such an account; it never locks it
+    FORCE_HTTPS = False  # redirect plain HTTP to HTTPS (off: a proxy in front usually does it)
     PROXY_COUNT = 0  # how many proxies in front set X-Forwarded-For / -Proto; 0 trusts no such header
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URL = ""  # empty: in memory, per process; redis://host:6379 to share between workers

@@ -11,6 +11,7 @@ a visitor a form token, and anything but GET are never shared.
 from __future__ import annotations
 
 import functools
+import secrets
 import threading
 from collections.abc import Callable
 
@@ -21,6 +22,9 @@ from flask_login import current_user
 from .audit.models import ALL, KINDS
 from .audit.service import data_versions
 from .i18n import locale_code
+
+# Kept pages carry this where each answer needs its own CSP nonce (registry.security_headers).
+NONCE_STAND_IN = "nonce-" + secrets.token_hex(16)
 
 
 class PageCache:
@@ -84,9 +88,23 @@ def shared_page(*shows: str | Callable) -> Callable:
             key = f"{locale_code()}:{':'.join(str(versions[kind]) for kind in kinds)}:{request.full_path}"
             page = pages().get(key)
             if page is None:
-                page = view(*args, **kwargs)
+                page = _render_without_nonce(view, *args, **kwargs)
                 if isinstance(page, str) and not _visitors_own():
                     pages().put(key, page)
-            return page
+            return page.replace(NONCE_STAND_IN, _nonce()) if isinstance(page, str) else page
         return serve
     return decorate
+
+
+def _render_without_nonce(view: Callable, *args, **kwargs):
+    """Render with a stand-in for this request's CSP nonce, which each visitor's copy then gets in its place."""
+    nonce = _nonce()
+    request.csp_nonce = NONCE_STAND_IN
+    try:
+        return view(*args, **kwargs)
+    finally:
+        request.csp_nonce = nonce
+
+
+def _nonce() -> str:
+    return getattr(request, "csp_nonce", "")

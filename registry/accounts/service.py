@@ -20,7 +20,7 @@ from registry.database import write_aside
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
-from .models import ApiToken, LoginAttempt, Membership, Organization, OrgKind, Role, TokenScope, User
+from .models import ApiToken, LoginAttempt, Membership, Organization, OrgKind, Role, TokenScope, User, UserSession
 from .permissions import require
 
 MIN_PASSWORD_LENGTH = 10
@@ -203,18 +203,58 @@ def set_password(actor: User | None, user: User, password: str) -> None:
 def end_other_sessions(user: User) -> None:
     """Invalidate every signed session cookie of `user`, this one included."""
     user.session_version += 1
+    now = utcnow()
+    for record in db.session.scalars(db.select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))):
+        record.revoked_at = now
     db.session.flush()
 
 
-def load_user(login_id: str) -> User | None:
-    """Return the user named by a session's login id, if that session is still valid."""
+def open_session(user: User) -> str:
+    """Record a new signed-in session of `user` and return its id, which the signed cookie carries.
+
+    The user's sessions past the absolute time-out are dropped on the way, so the table stays small.
+    """
+    max_age = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < utcnow() - max_age))
+    record = UserSession(id=secrets.token_urlsafe(32), user_id=user.id)
+    db.session.add(record)
+    db.session.flush()
+    return record.id
+
+
+def end_session(session_id: str | None) -> None:
+    """End one signed-in session on the server, so a copy of its cookie no longer signs anyone in."""
+    record = db.session.get(UserSession, session_id) if session_id else None
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = utcnow()
+        db.session.flush()
+
+
+def load_user(login_id: str, session_id: str | None = None) -> User | None:
+    """Return the user named by a session's login id, if that session is still valid.
+
+    Valid means: the account may sign in, the password has not changed since (the version in the
+    login id), and the server-side session is neither ended nor older than SESSION_MAX_HOURS.
+    """
     user_id, _, version = login_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_version != int(version) or not may_sign_in(user):
         return None
+    record = db.session.get(UserSession, session_id) if session_id else None
+    max_age = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    if record is None or record.user_id != user.id or record.revoked_at is not None or record.created_at < utcnow() - max_age:
+        return None
     return user
+
+
+def note_session_seen(session_id: str) -> None:
+    """Keep the session's last-seen time to within SESSION_TOUCH_SECONDS; only in a request that writes anyway."""
+    record = db.session.get(UserSession, session_id)
+    now = utcnow()
+    if record is not None and record.last_seen_at < now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"]):
+        record.last_seen_at = now
 
 
 def authenticate(email: str, password: str, remote_addr: str) -> User | None:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import math
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -28,11 +29,42 @@ def install(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Sign in to see this page.")
-    login_manager.user_loader(service.load_user)
+    login_manager.user_loader(_signed_in_user)
     app.before_request(lambda: set_actor(current_user if current_user.is_authenticated else None))
     app.teardown_request(lambda _error: set_actor(None))
     app.jinja_env.globals.update(can=lambda action, obj=None: can(current_user, action, obj))
     app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, ORG_KIND_LABELS=ORG_KIND_LABELS)
+
+
+def _signed_in_user(login_id: str):
+    """Load the session's user unless the session ended, idled past SESSION_IDLE_MINUTES or grew too old.
+
+    The idle clock rides in the signed cookie, moved on at most once per SESSION_TOUCH_SECONDS,
+    so reading pages never writes to the database; requests that write anyway also note the
+    time on the server-side record.
+    """
+    config = current_app.config
+    now = int(time.time())
+    seen = session.get("seen", 0)
+    if now - seen > config["SESSION_IDLE_MINUTES"] * 60:
+        return None
+    user = service.load_user(login_id, session.get("sid"))
+    if user is not None and now - seen >= config["SESSION_TOUCH_SECONDS"]:
+        session["seen"] = now
+        if request.method not in {"GET", "HEAD", "OPTIONS"}:
+            service.note_session_seen(session["sid"])
+    return user
+
+
+def _start_session(user, session_id: str) -> None:
+    """Sign `user` in with a fresh cookie, keeping only the chosen language."""
+    lang = session.get("lang") or user.locale
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    session["sid"] = session_id
+    session["seen"] = int(time.time())
 
 
 def safe_next(target: str | None) -> str:
@@ -60,15 +92,13 @@ def sign_in():
         except service.DemoAccountRefused:
             flash(_("Demo accounts cannot sign in on this site. Ask the administrator for an account of your own."), "error")
             return render_template("accounts/sign_in.html", form=form), 403
-        db.session.commit()
         if user is None:
+            db.session.commit()
             flash(_("The e-mail address or password is not right."), "error")
             return render_template("accounts/sign_in.html", form=form), 200
-        lang = session.get("lang") or user.locale
-        session.clear()
-        if lang:
-            session["lang"] = lang
-        login_user(user)
+        session_id = service.open_session(user)
+        db.session.commit()
+        _start_session(user, session_id)
         flash(_("You are signed in."), "success")
         return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/sign_in.html", form=form)
@@ -76,6 +106,9 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    """Sign out here, ending the session on the server too."""
+    service.end_session(session.get("sid"))
+    db.session.commit()
     lang = session.get("lang")
     logout_user()
     session.clear()

@@ -46,7 +46,7 @@ def open_map(page, path="/map"):
 
     page.on("console", record)
     page.goto(path)
-    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length > 0")
     return dialogs
 
 
@@ -66,7 +66,7 @@ def test_filters_reload_the_layers_without_reloading_the_page(page):
     page.locator("#map-kind").select_option("recycling_cluster")
     page.locator("form[data-map-filters] button[type=submit]").click()
     page.wait_for_url("**/map?kind=recycling_cluster")
-    page.wait_for_function(f"document.querySelectorAll('path.leaflet-interactive').length < {before}")
+    page.wait_for_function(f"() => document.querySelectorAll('path.leaflet-interactive').length < {before}")
     assert page.evaluate("window.stillHere") is True
     assert page.map_errors == []
 
@@ -86,7 +86,7 @@ def test_search_pans_to_a_zone_and_its_popup_shows_a_hostile_name_as_text(page, 
 
 def test_the_hostile_zone_popup_opened_by_clicking_its_polygon_stays_inert(page, hostile_zone):
     dialogs = open_map(page, "/map?province=01")
-    page.wait_for_function("window.RegistryMap.instances[0].map.getZoom() > 6")
+    page.wait_for_function("() => window.RegistryMap.instances[0].map.getZoom() > 6")
     shape = page.locator("path.leaflet-interactive").first
     shape.wait_for()
     page.evaluate("""() => {
@@ -114,7 +114,7 @@ def test_the_radius_search_from_the_keyboard_uses_the_map_centre(page):
     page.locator("#map-radius").fill("200")
     page.locator("button[data-area=radius]").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('[data-area-status]').textContent.length > 0 && "
+    page.wait_for_function("() => document.querySelector('[data-area-status]').textContent.length > 0 && "
                            "!document.querySelector('[data-area-status]').textContent.includes('…')")
     assert page.locator("path.leaflet-interactive").count() > 0
     assert page.map_errors == []
@@ -125,5 +125,5 @@ def test_the_full_screen_button_is_labelled_and_toggles(page):
     button = page.locator(".map-fullscreen button")
     assert button.get_attribute("aria-label") and button.get_attribute("aria-pressed") == "false"
     button.click()
-    page.wait_for_function("document.fullscreenElement !== null || document.querySelector('.registry-map.is-fullscreen')")
+    page.wait_for_function("() => document.fullscreenElement !== null || document.querySelector('.registry-map.is-fullscreen')")
     assert page.map_errors == []
