@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     install_placement()
     database.install(app)
 
-    from . import errors
+    from . import errors, transactions
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    transactions.install(app)
     errors.install(app)
 
     from .cli import install as install_cli

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.audit.models import utcnow
 from registry.database import write_aside
+from registry.domain_errors import Invalid
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
@@ -33,13 +34,12 @@ _tokens_noted: TTLCache = TTLCache(maxsize=10_000, ttl=TOKEN_USE_RESOLUTION.tota
 _tokens_noted_lock = threading.Lock()
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """Bad input for an account operation, naming the field it concerns."""
 
     def __init__(self, field: str, message):
-        super().__init__(str(message))
+        super().__init__(message, {field: [message]})
         self.field = field
-        self.message = message
 
 
 class SignInThrottled(Exception):

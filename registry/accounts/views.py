@@ -50,10 +50,8 @@ def sign_in():
         try:
             user = service.authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
         except service.SignInThrottled as throttled:
-            db.session.commit()
             flash(_("Too many failed sign-ins. Wait %(n)d minutes and try again.", n=throttled.minutes), "error")
             return render_template("accounts/sign_in.html", form=form), 429
-        db.session.commit()
         if user is None:
             flash(_("The e-mail address or password is not right."), "error")
             return render_template("accounts/sign_in.html", form=form), 200
@@ -93,7 +91,6 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit() and check_password_hash(current_user.password_hash, form.current.data):
         service.set_password(current_user, current_user, form.password.data)
-        db.session.commit()
         login_user(current_user)
         flash(_("Your password is changed. Other sessions have been signed out."), "success")
         return redirect(url_for(".account"))
@@ -109,7 +106,6 @@ def create_token():
     if not form.validate_on_submit():
         return render_template("accounts/account.html", password_form=PasswordForm(), token_form=form, new_token=None), 400
     session["new_token"] = service.issue_token(current_user, form.name.data)
-    db.session.commit()
     return redirect(url_for(".account"))
 
 
@@ -120,7 +116,6 @@ def revoke_token(token_id: int):
         service.revoke_token(current_user, token_id)
     except service.AccountError:
         abort(404)
-    db.session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for(".account"))
 
@@ -129,7 +124,6 @@ def revoke_token(token_id: int):
 @login_required
 def sign_out_everywhere():
     service.end_other_sessions(current_user)
-    db.session.commit()
     logout_user()
     flash(_("Every session of your account is signed out."), "success")
     return redirect(url_for(".sign_in"))
@@ -173,7 +167,6 @@ def create_organization():
         except service.AccountError as error:
             getattr(form, error.field).errors = [str(error.message)]
         else:
-            db.session.commit()
             flash(_("Organization “%(name)s” is added.", name=organization.name), "success")
             return redirect(url_for(".admin"))
     return _admin_page(form, UserForm(prefix="user"), 400)
@@ -193,9 +186,7 @@ def create_user():
             )
         except service.AccountError as error:
             getattr(form, error.field).errors = [str(error.message)]
-            db.session.rollback()
         else:
-            db.session.commit()
             flash(_("Account %(email)s is created.", email=user.email), "success")
             return redirect(url_for(".admin"))
     return _admin_page(OrganizationForm(prefix="org"), form, 400)
