@@ -4,10 +4,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+from sqlalchemy import update
+
 from registry.accounts import service as accounts_service
 from registry.enterprises import service as enterprise_service
 from registry.enterprises.models import Enterprise
 from registry.extensions import db
+from registry.zones import service as zone_service
+from registry.zones.models import Zone
 
 from .conftest import csrf_token
 
@@ -85,3 +90,22 @@ def test_a_language_switch_is_a_write_kept_for_the_account(app, client, accounts
     assert client.get("/language/en").status_code == 302
     with app.app_context():
         assert accounts_service.find_user("officer@example.vn").locale == "en"
+
+
+def test_a_save_overtaken_by_another_is_a_conflict_that_shows_what_is_saved_now(app, ctx, accounts):
+    accounts.user()
+    zone = zone_service.create_zone(None, {"name_vi": "Cụm công nghiệp Tịnh Phong", "kind": "industrial_cluster", "province_code": "51",
+                                           "total_ha": 60, "industrial_ha": 50, "leased_ha": 20})
+    db.session.commit()
+    zone_id, read_version = zone.id, zone.version
+    # The editor's copy as read; then a colleague's save lands before the editor's.
+    db.session.expunge(zone)
+    db.session.commit()
+    with db.engine.begin() as connection:
+        connection.execute(update(Zone).where(Zone.id == zone_id).values(leased_ha=33, version=Zone.version + 1))
+    editors_copy = db.session.merge(zone, load=False)
+    officer = accounts_service.find_user("officer@example.vn")
+    with pytest.raises(zone_service.ZoneConflict) as conflict:
+        zone_service.update_zone(officer, editors_copy, {"leased_ha": 25}, partial=True, expected_version=read_version)
+    assert conflict.value.status == 409 and conflict.value.zone.leased_ha == 33
+    assert conflict.value.zone.version == read_version + 1
