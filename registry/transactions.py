@@ -83,6 +83,7 @@ def _committed(view: Callable) -> Callable:
                 db.session.rollback()
         return answer
 
+    handle.commits_once = True
     return handle
 
 

@@ -32,6 +32,10 @@ def test_no_view_api_handler_or_service_commits_or_rolls_back_by_hand():
     assert not found, "commit once in registry.transactions; raise a refusal from registry.domain_errors instead:\n" + "\n".join(found)
 
 
+def test_every_route_goes_through_the_one_commit(app):
+    assert [endpoint for endpoint, view in app.view_functions.items() if not getattr(view, "commits_once", False)] == []
+
+
 def _published(app, accounts):
     accounts.user()
     with app.app_context():
