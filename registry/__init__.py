@@ -41,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     install_placement()
     database.install(app)
 
-    from . import errors, rate_limits
+    from . import errors, rate_limits, transactions
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    transactions.install(app)
     errors.install(app)
     rate_limits.install(app)
     if app.config["PROXY_COUNT"]:

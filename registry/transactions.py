@@ -1,4 +1,4 @@
-"""One path through every request: read or write by its method.
+"""One path through every request: read or write by its method, committed once, refused in one way.
 
 Transactions and errors
 -----------------------
@@ -11,15 +11,30 @@ request left on the same thread can change it. On SQLite a write's transaction s
 `BEGIN IMMEDIATE` (`registry.database`), so writers queue for the lock instead of failing when
 another connection committed in between.
 
+The request handler commits once, here (`install` wraps every view): a write whose view answers
+below 400 is committed; any other answer keeps nothing. No view, API handler or service calls
+`commit()` or `rollback()`. Services flush, check permissions and raise the refusals of
+`registry.domain_errors` (NotFound, Forbidden, Conflict, Invalid with field errors, TooLarge);
+`registry.errors` rolls back and answers them in one place for pages (the error page, or for a
+refused form post a message on the page the user came from) and in one for the API (its JSON
+error document, `registry.api.errors`). A view that shows a refusal itself, re-rendering its
+form with the field errors, answers with the refusal's status, so nothing is kept. Commands
+commit once each (`registry.cli`).
+
 A read never writes. A fact worth noting during a read (an API token's last use) is written
 beside it, in a short transaction of its own that gives up when the database is busy
 (`registry.database.write_aside`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
 
-from flask import current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -45,3 +60,42 @@ def request_writes() -> bool:
     if marked is not None:
         return marked == "write"
     return request.method not in READ_METHODS
+
+
+def install(app: Flask) -> None:
+    """Commit each write request once, after its view answered without an error (call after registering the views)."""
+    for endpoint, view in app.view_functions.items():
+        app.view_functions[endpoint] = _committed(view)
+
+
+def _committed(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def handle(**kwargs):
+        answer = current_app.make_response(view(**kwargs))
+        if request_writes():
+            if answer.status_code < 400:
+                try:
+                    db.session.commit()
+                except Exception:
+                    session.pop("_flashes", None)  # "saved" was not
+                    raise
+            else:
+                db.session.rollback()
+        return answer
+
+    handle.commits_once = True
+    return handle
+
+
+@contextlib.contextmanager
+def conflict_if_stale(conflict: Callable[[], Exception]) -> Iterator[None]:
+    """Raise `conflict()` when a versioned row changed underneath the flush inside the block.
+
+    The write is lost then, so its transaction is ended first: what is saved now can be read
+    for the conflict page.
+    """
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise conflict() from None

@@ -5,15 +5,16 @@ from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 
+from registry.domain_errors import Forbidden
+
 from .models import OrgKind, Role, User
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(Forbidden):
     """The user may not do this; pages and the API answer 403."""
 
     def __init__(self, message=None):
         super().__init__(message or _l("You do not have permission to do this."))
-        self.message = message or _l("You do not have permission to do this.")
 
 
 def _is_admin(user: User) -> bool:

@@ -17,6 +17,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.audit.models import utcnow
 from registry.database import write_aside
+from registry.domain_errors import Invalid
+from registry.transactions import request_writes
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
@@ -35,13 +37,12 @@ _tokens_noted: TTLCache = TTLCache(maxsize=10_000, ttl=TOKEN_USE_RESOLUTION.tota
 _tokens_noted_lock = threading.Lock()
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """Bad input for an account operation, naming the field it concerns."""
 
     def __init__(self, field: str, message):
-        super().__init__(str(message))
+        super().__init__(message, {field: [message]})
         self.field = field
-        self.message = message
 
 
 class SignInThrottled(Exception):
@@ -344,9 +345,12 @@ def user_for_token(token: str, scope: TokenScope = TokenScope.READ) -> User | No
 
 
 def _note_use(record: ApiToken) -> None:
-    """Record a token's use at most once a minute, outside the request's transaction; skip it when the database is busy."""
+    """Record a token's use at most once a minute: with a write's changes, or beside a read (skipped when the database is busy)."""
     now = utcnow()
     if record.last_used_at is not None and now - record.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    if request_writes():
+        record.last_used_at = now
         return
     with _tokens_noted_lock:
         if record.digest in _tokens_noted:

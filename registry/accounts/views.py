@@ -93,11 +93,9 @@ def sign_in():
             flash(_("Demo accounts cannot sign in on this site. Ask the administrator for an account of your own."), "error")
             return render_template("accounts/sign_in.html", form=form), 403
         if user is None:
-            db.session.commit()
             flash(_("The e-mail address or password is not right."), "error")
             return render_template("accounts/sign_in.html", form=form), 200
         session_id = service.open_session(user)
-        db.session.commit()
         _start_session(user, session_id)
         flash(_("You are signed in."), "success")
         return redirect(safe_next(request.args.get("next")))
@@ -108,7 +106,6 @@ def sign_in():
 def sign_out():
     """Sign out here, ending the session on the server too."""
     service.end_session(session.get("sid"))
-    db.session.commit()
     lang = session.get("lang")
     logout_user()
     session.clear()
@@ -133,7 +130,6 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit() and check_password_hash(current_user.password_hash, form.current.data):
         service.set_password(current_user, current_user, form.password.data)
-        db.session.commit()
         login_user(current_user)
         flash(_("Your password is changed. Other sessions have been signed out."), "success")
         return redirect(url_for(".account"))
@@ -149,7 +145,6 @@ def create_token():
     if not form.validate_on_submit():
         return render_template("accounts/account.html", password_form=PasswordForm(), token_form=form, new_token=None), 400
     session["new_token"] = service.issue_token(current_user, form.name.data, scope=form.scope.data)
-    db.session.commit()
     return redirect(url_for(".account"))
 
 
@@ -160,7 +155,6 @@ def revoke_token(token_id: int):
         service.revoke_token(current_user, token_id)
     except service.AccountError:
         abort(404)
-    db.session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for(".account"))
 
@@ -169,7 +163,6 @@ def revoke_token(token_id: int):
 @login_required
 def sign_out_everywhere():
     service.end_other_sessions(current_user)
-    db.session.commit()
     logout_user()
     flash(_("Every session of your account is signed out."), "success")
     return redirect(url_for(".sign_in"))
@@ -213,7 +206,6 @@ def create_organization():
         except service.AccountError as error:
             getattr(form, error.field).errors = [str(error.message)]
         else:
-            db.session.commit()
             flash(_("Organization “%(name)s” is added.", name=organization.name), "success")
             return redirect(url_for(".admin"))
     return _admin_page(form, UserForm(prefix="user"), 400)
@@ -233,9 +225,7 @@ def create_user():
             )
         except service.AccountError as error:
             getattr(form, error.field).errors = [str(error.message)]
-            db.session.rollback()
         else:
-            db.session.commit()
             flash(_("Account %(email)s is created.", email=user.email), "success")
             return redirect(url_for(".admin"))
     return _admin_page(OrganizationForm(prefix="org"), form, 400)

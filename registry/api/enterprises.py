@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from registry.accounts.permissions import PermissionDenied
+from registry.accounts.permissions import can
 from registry.enterprises import queries, service
 from registry.enterprises.exporting import export_response
 from registry.enterprises.models import Enterprise, Status
-from registry.extensions import db
 from registry.inputs import VERSION_MESSAGE, parse_version
 
 from . import bp
@@ -109,16 +108,12 @@ def create_enterprise():
     try:
         record = service.create_enterprise(g.api_user, body, source=str(body.get("source") or "api")[:200])
     except service.EnterpriseError as error:
-        db.session.rollback()
-        status = 409 if error.existing is not None and set(error.errors) == {"tax_code"} else 422
-        response = error_response(status, None, error.errors)
-        if error.existing is not None:
-            response.headers["Link"] = f'<{url_for("api.enterprise", enterprise_id=error.existing.id, _external=True)}>; rel="duplicate"'
+        if error.existing is None:
+            raise
+        # A duplicate tax code is a conflict with the record it points to.
+        response = error_response(409 if set(error.errors) == {"tax_code"} else 422, None, error.errors)
+        response.headers["Link"] = f'<{url_for("api.enterprise", enterprise_id=error.existing.id, _external=True)}>; rel="duplicate"'
         return response
-    except PermissionDenied as denied:
-        db.session.rollback()
-        return error_response(403, denied.message)
-    db.session.commit()
     response = jsonify(enterprise_json(record, full=True))
     response.status_code = 201
     response.headers["Location"] = url_for("api.enterprise", enterprise_id=record.id, _external=True)
@@ -138,19 +133,7 @@ def update_enterprise(enterprise_id: int):
     expected = body.pop("version", None)
     if expected is not None and parse_version(expected) is None:
         return error_response(422, None, {"version": [VERSION_MESSAGE]})
-    try:
-        outcome = service.update_enterprise(g.api_user, record, body, partial=True,
-                                            expected_version=parse_version(expected))
-    except PermissionDenied as denied:
-        db.session.rollback()
-        return error_response(403, denied.message)
-    except service.EditConflict:
-        db.session.rollback()
-        return error_response(409, _l("The record changed since version %(version)s; read it again.", version=expected))
-    except service.EnterpriseError as error:
-        db.session.rollback()
-        return error_response(422, None, error.errors)
-    db.session.commit()
+    outcome = service.update_enterprise(g.api_user, record, body, partial=True, expected_version=parse_version(expected))
     if outcome is not record:
         return jsonify({"status": "pending_review", "change_id": outcome.id, "changes": outcome.changes}), 202
     return jsonify(enterprise_json(record, full=True))

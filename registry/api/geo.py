@@ -12,7 +12,6 @@ from registry.zones.models import ZoneKind
 
 from . import bp
 from .auth import token_user
-from .errors import error_response
 from .openapi import param
 
 MAX_ZOOM = 22
@@ -31,29 +30,21 @@ def geojson_response(collection: dict) -> Response:
 @bp.get("/zones.geojson")
 def zones_geojson():
     """Zones as a FeatureCollection: polygons, or points marked approximate where no boundary is known."""
-    try:
-        filters = layers.MapFilters.from_args(request.args)
-        collection = layers.zone_layer(filters, layers.bbox_arg(request.args), _zoom(), locale_code())
-    except layers.BadParameter as error:
-        return error_response(400, error, error.errors)
-    return geojson_response(collection)
+    filters = layers.MapFilters.from_args(request.args)
+    return geojson_response(layers.zone_layer(filters, layers.bbox_arg(request.args), _zoom(), locale_code()))
 
 
 @bp.get("/enterprises.geojson")
 def enterprises_geojson():
     """Published enterprises with a location, as points: in a box, or within radius_km of near=lat,lng."""
-    try:
-        limit = layers.number_arg(request.args, "limit", 1, layers.MAX_POINTS)
-        query = layers.PointQuery(
-            bbox=layers.bbox_arg(request.args),
-            near=layers.near_arg(request.args),
-            limit=layers.MAX_POINTS if limit is None else int(limit),
-            filters=queries.Filters.from_args(request.args),
-        )
-        collection = layers.enterprise_layer(query, token_user(), locale_code())
-    except layers.BadParameter as error:
-        return error_response(400, error, error.errors)
-    return geojson_response(collection)
+    limit = layers.number_arg(request.args, "limit", 1, layers.MAX_POINTS)
+    query = layers.PointQuery(
+        bbox=layers.bbox_arg(request.args),
+        near=layers.near_arg(request.args),
+        limit=layers.MAX_POINTS if limit is None else int(limit),
+        filters=queries.Filters.from_args(request.args),
+    )
+    return geojson_response(layers.enterprise_layer(query, token_user(), locale_code()))
 
 
 BBOX = param("bbox", "min_lon,min_lat,max_lon,max_lat in WGS84 degrees", {"type": "string", "example": "108.5,13.5,109.5,14.5"})

@@ -5,7 +5,6 @@ from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from registry.catalog import service as catalog
-from registry.accounts.permissions import PermissionDenied
 from registry.catalog.models import CatalogNode, CatalogNodeMapping, CatalogVersion
 from registry.extensions import db
 from registry.places import service as places
@@ -170,11 +169,7 @@ def resolve_catalog_mapping(label: str, mapping_id: int):
         successor = catalog.get_node(version, str(body["successor"]))
         if successor is None:
             return error_response(422, None, {"successor": [_l("There is no catalog item “%(code)s”.", code=body["successor"])]})
-    try:
-        catalog.resolve_mapping(g.api_user, mapping, successor)
-    except PermissionDenied as denied:
-        return error_response(403, denied.message)
-    db.session.commit()
+    catalog.resolve_mapping(g.api_user, mapping, successor)
     return jsonify(mapping_json(mapping))
 
 

@@ -5,7 +5,6 @@ import maps
 from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from registry.accounts.permissions import PermissionDenied
 from registry.extensions import db
 from registry.inputs import VERSION_MESSAGE, parse_version
 from registry.zones import service
@@ -115,19 +114,8 @@ def update_zone(zone_id: int):
     if unknown:
         return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
     source = {"source": f"API, {g.api_user.email}", "confidence": ""}
-    try:
-        service.update_zone(g.api_user, record, body, partial=True, sources={name: source for name in body},
-                            expected_version=parse_version(expected))
-    except PermissionDenied as denied:
-        db.session.rollback()
-        return error_response(403, denied.message)
-    except service.ZoneConflict:
-        db.session.rollback()
-        return error_response(409, _l("The zone changed since version %(version)s; read it again.", version=expected))
-    except service.ZoneError as error:
-        db.session.rollback()
-        return error_response(422, None, error.errors)
-    db.session.commit()
+    service.update_zone(g.api_user, record, body, partial=True, sources={name: source for name in body},
+                        expected_version=parse_version(expected))
     return jsonify(zone_json(record, full=True))
 
 

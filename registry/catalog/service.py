@@ -9,6 +9,7 @@ from sqlalchemy import func, update
 
 from registry.accounts.permissions import require
 from registry.audit.models import utcnow
+from registry.domain_errors import Invalid
 from registry.extensions import db
 from registry.search.text import fold, like_pattern
 
@@ -46,7 +47,7 @@ SUB_SECTOR_NAMES = {
 }
 
 
-class CatalogError(ValueError):
+class CatalogError(Invalid):
     """A catalog operation refused, with a message for the user."""
 
 

@@ -112,11 +112,6 @@ def resolve(label: str, mapping_id: int):
     new_node = db.session.get(CatalogNode, parse_id(chosen)) if parse_id(chosen) else None
     if chosen and new_node is None:
         abort(400)
-    try:
-        service.resolve_mapping(current_user, mapping, new_node)
-    except service.CatalogError as error:
-        flash(str(error), "error")
-        return redirect(url_for(".mapping", label=label))
-    db.session.commit()
+    service.resolve_mapping(current_user, mapping, new_node)
     flash(_("Item %(code)s is resolved.", code=mapping.old_node.code), "success")
     return redirect(url_for(".mapping", label=label))

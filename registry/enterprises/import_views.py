@@ -12,7 +12,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField
 
 from registry.accounts.permissions import PermissionDenied, reviewed_provinces
-from registry.extensions import db
 from registry.tabular import TableError, csv_chunks, read_table, suggest_mapping
 from registry.tabular import staging
 from registry.tabular.staging import import_limit
@@ -114,7 +113,6 @@ def preview(token: str):
     """Check every row without writing, and show what would be imported and what is wrong."""
     staged = _staged_or_404(token)
     report = import_enterprises(current_user, staged.read(), staged.filename, staged.mapping, dry_run=True)
-    db.session.rollback()
     return render_template("enterprises/import_preview.html", report=report, staged=staged, form=ConfirmForm(),
                            limit=PREVIEW_LIMIT)
 
@@ -128,10 +126,8 @@ def commit(token: str):
         abort(400)
     report = import_enterprises(current_user, staged.read(), staged.filename, staged.mapping, dry_run=False)
     if not report.imported:
-        db.session.rollback()
         flash(_("Nothing was imported: %(n)d problem(s) were found. Correct the file and upload it again.", n=len(report.errors)), "error")
         return redirect(url_for(".preview", token=token))
-    db.session.commit()
     staged.discard()
     flash(_("Imported %(n)d enterprises from %(file)s.", n=report.imported, file=staged.filename), "success")
     if report.flagged:
@@ -145,7 +141,6 @@ def report(token: str):
     """Download every bad row and column, and the likely duplicates, as CSV."""
     staged = _staged_or_404(token)
     result = import_enterprises(current_user, staged.read(), staged.filename, staged.mapping, dry_run=True)
-    db.session.rollback()
     header, rows = report_table(result, lambda id_: request.host_url.rstrip("/") + record_url(id_))
     name = Path(staged.filename).stem or "import"
     return Response(csv_chunks(header, rows), mimetype="text/csv",

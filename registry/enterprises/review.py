@@ -9,6 +9,7 @@ from registry.accounts.models import User
 from registry.accounts.permissions import PermissionDenied, require, reviewed_provinces
 from registry.audit.models import utcnow
 from registry.catalog.models import CatalogNode
+from registry.domain_errors import Conflict
 from registry.extensions import db
 from registry.search import enterprises as search
 
@@ -17,12 +18,8 @@ from .changes import cleaned_from_changes
 from .service import EnterpriseError, apply_values, find_by_tax_code, give_representation, save_enterprise
 from .taxcode import TaxCodeError, normalize_tax_code
 
-class ReviewError(ValueError):
-    """A review action that cannot be taken, with a message for the user."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ReviewError(Conflict):
+    """A review action the record's state does not allow, with a message for the user."""
 
 
 def _require_reason(reason: str | None) -> str:

@@ -41,21 +41,9 @@ def decide(enterprise_id: int, action: str):
     if not form.validate_on_submit():
         abort(400)
     act, done = ACTIONS[action]
-    try:
-        act(current_user, enterprise, form.reason.data)
-    except (review.ReviewError, service.EnterpriseError) as error:
-        db.session.rollback()
-        flash(_message(error), "error")
-        return redirect(request.referrer or url_for(".queue"))
-    db.session.commit()
+    act(current_user, enterprise, form.reason.data)
     flash(_(done), "success")
     return redirect(url_for(".queue"))
-
-
-def _message(error) -> str:
-    if isinstance(error, service.EnterpriseError):
-        return " ".join(str(m) for messages in error.errors.values() for m in messages)
-    return str(error.message)
 
 
 @bp.route("/changes/<int:change_id>", methods=["GET", "POST"])
@@ -65,13 +53,7 @@ def change(change_id: int):
     pending = db.get_or_404(PendingChange, change_id)
     form = ReasonForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            review.decide_change(current_user, pending, request.form.get("decision") == "approve", form.reason.data)
-        except (review.ReviewError, service.EnterpriseError) as error:
-            db.session.rollback()
-            flash(_message(error), "error")
-            return redirect(url_for(".change", change_id=change_id))
-        db.session.commit()
+        review.decide_change(current_user, pending, request.form.get("decision") == "approve", form.reason.data)
         flash(_("The change has been decided."), "success")
         return redirect(url_for(".queue"))
     require(current_user, "enterprise.review", pending.enterprise)
@@ -86,13 +68,7 @@ def claim(claim_id: int):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        review.decide_claim(current_user, request_, request.form.get("decision") == "approve", form.reason.data)
-    except (review.ReviewError, service.EnterpriseError) as error:
-        db.session.rollback()
-        flash(_message(error), "error")
-        return redirect(url_for(".queue"))
-    db.session.commit()
+    review.decide_claim(current_user, request_, request.form.get("decision") == "approve", form.reason.data)
     flash(_("The claim has been decided."), "success")
     return redirect(url_for(".queue"))
 
@@ -106,21 +82,15 @@ def duplicate(flag_id: int):
     form = MergeForm()
     form.keep.choices = [SelectChoice(str(e.id), f"{e.name_vi} ({e.tax_code_display})") for e in (flag.enterprise, flag.other)]
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            if request.form.get("decision") == "dismiss":
-                review.dismiss_flag(current_user, flag)
-                done = _("The two records are kept apart.")
-                target = url_for(".queue")
-            else:
-                keep, drop = (flag.enterprise, flag.other) if form.keep.data == str(flag.enterprise_id) else (flag.other, flag.enterprise)
-                review.merge(current_user, keep, drop)
-                done = _("The records have been merged; the other one now points here.")
-                target = url_for("enterprises.detail", enterprise_id=keep.id)
-        except review.ReviewError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for(".duplicate", flag_id=flag_id))
-        db.session.commit()
+        if request.form.get("decision") == "dismiss":
+            review.dismiss_flag(current_user, flag)
+            done = _("The two records are kept apart.")
+            target = url_for(".queue")
+        else:
+            keep, drop = (flag.enterprise, flag.other) if form.keep.data == str(flag.enterprise_id) else (flag.other, flag.enterprise)
+            review.merge(current_user, keep, drop)
+            done = _("The records have been merged; the other one now points here.")
+            target = url_for("enterprises.detail", enterprise_id=keep.id)
         flash(done, "success")
         return redirect(target)
     return render_template("enterprises/duplicate.html", flag=flag, form=form)

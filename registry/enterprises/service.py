@@ -7,7 +7,6 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry import inputs
 from registry.accounts import service as accounts
@@ -16,9 +15,11 @@ from registry.accounts.permissions import PermissionDenied, can, require
 from registry.audit.models import utcnow
 from registry.catalog import service as catalog
 from registry.catalog.models import CatalogNode
+from registry.domain_errors import Conflict, Invalid
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.search import enterprises as search
+from registry.transactions import conflict_if_stale
 
 from .changes import changed_fields
 from .duplicates import flag_similar
@@ -40,17 +41,20 @@ PROFILE_FIELDS = (
 _PHONE = re.compile(r"^[0-9+().\s-]{6,40}$")
 
 
-class EnterpriseError(ValueError):
+class EnterpriseError(Invalid):
     """Bad input for an enterprise, as `{field: [messages]}`; `existing` is the record a duplicate tax code belongs to."""
 
     def __init__(self, errors: dict[str, list], existing: Enterprise | None = None):
-        super().__init__("; ".join(f"{field}: {', '.join(str(m) for m in ms)}" for field, ms in errors.items()))
-        self.errors = errors
+        super().__init__(None, errors)
         self.existing = existing
 
 
-class EditConflict(Exception):
-    """Someone else saved the record after this edit began."""
+class EditConflict(Conflict):
+    """Someone else saved the record after this edit began (from `version`, when the editor said which they read)."""
+
+    def __init__(self, version: int | None = None):
+        super().__init__(_l("The record changed since version %(version)s; read it again.", version=version) if version is not None
+                         else _l("Someone else saved this record while you were editing it; nothing was changed. Read it again."))
 
 
 def find_by_tax_code(tax_code: str) -> Enterprise | None:
@@ -374,7 +378,7 @@ def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expe
     """
     require(actor, "enterprise.edit", enterprise)
     if expected_version is not None and expected_version != enterprise.version:
-        raise EditConflict()
+        raise EditConflict(expected_version)
     cleaned = clean_profile(values, current=enterprise, partial=partial)
     moving = "province_code" in cleaned and cleaned["province_code"] != enterprise.province_code
     if moving and not can(actor, "enterprise.create", get_province(cleaned["province_code"])):
@@ -391,8 +395,6 @@ def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expe
         enterprise.status = Status.PENDING
         enterprise.changes_requested = False
     apply_values(enterprise, cleaned)
-    try:
+    with conflict_if_stale(lambda: EditConflict(expected_version)):
         save_enterprise(enterprise)
-    except StaleDataError:
-        raise EditConflict() from None
     return enterprise

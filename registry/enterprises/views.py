@@ -185,10 +185,8 @@ def create():
         try:
             enterprise = service.create_enterprise(current_user, _values_from(form), source="officer")
         except service.EnterpriseError as error:
-            db.session.rollback()
             _show_errors(form, error)
             return _render_form("enterprises/form.html", form, status=422, existing=error.existing)
-        db.session.commit()
         flash(_("The enterprise has been recorded and published."), "success")
         return redirect(url_for(".detail", enterprise_id=enterprise.id))
     return _render_form("enterprises/form.html", form, existing=None)
@@ -210,14 +208,11 @@ def edit(enterprise_id: int):
                 current_user, enterprise, _values_from(form), expected_version=_version(form)
             )
         except service.EditConflict:
-            db.session.rollback()
             fresh = service.get_enterprise(enterprise_id)
             return render_template("enterprises/conflict.html", enterprise=fresh, submitted=_values_from(form)), 409
         except service.EnterpriseError as error:
-            db.session.rollback()
             _show_errors(form, error)
             return _render_form("enterprises/form.html", form, enterprise, status=422, existing=error.existing)
-        db.session.commit()
         if outcome is enterprise:
             flash(_("The profile has been saved."), "success")
         else:
@@ -256,15 +251,12 @@ def register():
                     set_actor(user)
                     service.register_enterprise(user, values)
         except accounts.AccountError as error:
-            db.session.rollback()
             target = {"email": "account_email", "password": "password"}.get(error.field, error.field)
             form[target].errors = list(form[target].errors or []) + [str(error.message)]
             return _render_form("enterprises/register.html", form, status=422, existing=None)
         except service.EnterpriseError as error:
-            db.session.rollback()
             _show_errors(form, error)
             return _render_form("enterprises/register.html", form, status=422, existing=error.existing)
-        db.session.commit()
         if not current_user.is_authenticated:
             flash(_("Thank you. Sign in with the e-mail address and password you gave to follow the review of %(name)s. "
                     "If that address already had an account, sign in with it and register the enterprise from there.",
@@ -286,10 +278,8 @@ def claim():
         try:
             request_ = submit_claim(current_user, form.tax_code.data, form.message.data)
         except service.EnterpriseError as error:
-            db.session.rollback()
             form.tax_code.errors = [str(m) for m in error.errors["tax_code"]]
             return render_template("enterprises/claim.html", form=form), 422
-        db.session.commit()
         flash(_("Your claim on %(name)s waits for an officer of its province.", name=request_.enterprise.name_vi), "success")
         return redirect(url_for(".mine"))
     return render_template("enterprises/claim.html", form=form)

@@ -13,6 +13,7 @@ from registry.extensions import db
 from registry.page_cache import shared_page
 from registry.places.models import Commune
 from registry.places.service import all_provinces
+from registry.transactions import writes
 
 bp = Blueprint("home", __name__)
 
@@ -41,13 +42,13 @@ def index():
 
 
 @bp.route("/language/<code>")
+@writes
 def set_language(code: str):
     """Switch the interface language and remember it, for the account too when signed in."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         if current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
-            db.session.commit()
     return redirect(safe_next(request.args.get("next")))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Select
 
 from registry.accounts.models import User
 from registry.catalog import service as catalog
+from registry.domain_errors import Invalid
 from registry.enterprises import queries
 from registry.enterprises.models import Enterprise
 from registry.extensions import db
@@ -33,12 +34,13 @@ COUNTRY_ZOOM = 6
 MAX_ZOOM = 20
 
 
-class BadParameter(ValueError):
+class BadParameter(Invalid):
     """A query argument the user can fix; `errors` maps the argument to its messages."""
 
+    status = 400
+
     def __init__(self, name: str, message: object) -> None:
-        super().__init__(str(message))
-        self.errors = {name: [message]}
+        super().__init__(message, {name: [message]})
 
 
 @dataclass

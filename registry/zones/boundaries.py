@@ -4,11 +4,11 @@ from __future__ import annotations
 import maps
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.accounts.models import User
 from registry.accounts.permissions import require
 from registry.extensions import db
+from registry.transactions import conflict_if_stale
 
 from .models import BoundaryVersion, Zone
 from .service import ZoneConflict, boundary_changed
@@ -72,7 +72,7 @@ def publish_boundary(
     if actor is not None:
         require(actor, "zone.edit", zone)
     if expected_version is not None and expected_version != zone.version:
-        raise ZoneConflict(zone)
+        raise ZoneConflict(zone, expected_version)
     previous_box = (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat)
     set_geometry(zone, geometry, approximate=approximate)
     number = (db.session.scalar(db.select(db.func.max(BoundaryVersion.number)).where(BoundaryVersion.zone_id == zone.id)) or 0) + 1
@@ -84,11 +84,8 @@ def publish_boundary(
         restored_from=restored_from,
     )
     db.session.add(version)
-    try:
+    with conflict_if_stale(lambda: ZoneConflict(db.session.get(Zone, zone.id), expected_version)):
         db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ZoneConflict(db.session.get(Zone, zone.id)) from None
     boundary_changed.send(zone, previous_box=previous_box)
     return version
 

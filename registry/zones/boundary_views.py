@@ -144,9 +144,7 @@ def publish(zone_id: int, token: str):
         flash(geodata_message(error.code, error.params), "error")
         return redirect(url_for(".upload", zone_id=zone.id))
     except service.ZoneConflict as conflict:
-        db.session.rollback()
         return _preview_page(db.session.get(Zone, conflict.zone.id), staged, upload, form.crs.data or "", conflict=True)
-    db.session.commit()
     staged.discard()
     flash(_("The boundary has been published as version %(n)d.", n=version.number), "success")
     return redirect(url_for("zones.detail", zone_id=zone.id))
@@ -167,9 +165,8 @@ def restore(zone_id: int, number: int):
     try:
         version = boundaries.restore(current_user, zone, old, expected_version=expected)
     except service.ZoneConflict:
-        db.session.rollback()
+        # Refused before anything changed: send the editor back to the versions with what happened.
         flash(_("The zone changed while you were looking at it; nothing was restored. Check the versions below and try again."), "error")
         return redirect(url_for("zones.detail", zone_id=zone_id, _anchor="boundary-versions"))
-    db.session.commit()
     flash(_("Version %(old)d has been published again as version %(n)d.", old=number, n=version.number), "success")
     return redirect(url_for("zones.detail", zone_id=zone.id, _anchor="boundary-versions"))

@@ -13,7 +13,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
 from registry.accounts.permissions import PermissionDenied, reviewed_provinces
-from registry.extensions import db
 from registry.places import service as places
 from registry.tabular import TableError, staging
 from registry.tabular.staging import import_limit
@@ -125,7 +124,6 @@ def preview(token: str):
     """Check every row without writing, and show what would be imported and what is wrong."""
     staged, choices = _staged_or_404(token)
     report = import_zones(current_user, staged.read(), staged.filename, choices, staged.mapping, dry_run=True)
-    db.session.rollback()
     return render_template("zones/import_preview.html", report=report, staged=staged, form=ConfirmForm(), limit=PREVIEW_LIMIT)
 
 
@@ -138,10 +136,8 @@ def commit(token: str):
         abort(400)
     report = import_zones(current_user, staged.read(), staged.filename, choices, staged.mapping, dry_run=False)
     if not report.imported:
-        db.session.rollback()
         flash(_("Nothing was imported: %(n)d problem(s) were found. Correct the file and upload it again.", n=len(report.errors)), "error")
         return redirect(url_for(".preview", token=token))
-    db.session.commit()
     staged.discard()
     (_folder() / f"{token}.choices.json").unlink(missing_ok=True)
     flash(_("Imported %(n)d zones from %(file)s.", n=report.imported, file=staged.filename), "success")

@@ -9,15 +9,16 @@ import maps
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from shapely.geometry import Point
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry import inputs
 from registry.accounts.models import Organization, OrgKind, User
 from registry.accounts.permissions import require
 from registry.catalog import service as catalog
+from registry.domain_errors import Conflict, Invalid
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.search.text import fold
+from registry.transactions import conflict_if_stale
 
 from .models import Zone, ZoneKind, ZoneStatus
 
@@ -45,19 +46,19 @@ TEXT_FIELDS = {
 BOOLEAN_FIELDS = ("wastewater_plant", "solid_waste_service")
 
 
-class ZoneError(ValueError):
+class ZoneError(Invalid):
     """Bad input for a zone, as `{field: [messages]}`."""
 
     def __init__(self, errors: dict[str, list]):
-        super().__init__("; ".join(f"{k}: {', '.join(str(m) for m in v)}" for k, v in errors.items()))
-        self.errors = errors
+        super().__init__(None, errors)
 
 
-class ZoneConflict(Exception):
-    """Someone else saved the zone after this edit began; `zone` holds what is saved now."""
+class ZoneConflict(Conflict):
+    """Someone else saved the zone after this edit began (from `version`, when given); `zone` holds what is saved now."""
 
-    def __init__(self, zone: Zone):
-        super().__init__(zone.id)
+    def __init__(self, zone: Zone, version: int | None = None):
+        super().__init__(_l("The zone changed since version %(version)s; read it again.", version=version) if version is not None
+                         else _l("Someone else saved this zone while you were editing it; nothing was changed. Look at it again."))
         self.zone = zone
 
 
@@ -254,16 +255,13 @@ def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int 
     """Change a zone's figures; a stale `expected_version` raises ZoneConflict instead of overwriting."""
     require(actor, "zone.edit", zone)
     if expected_version is not None and expected_version != zone.version:
-        raise ZoneConflict(zone)
+        raise ZoneConflict(zone, expected_version)
     cleaned = clean_zone(values, current=zone, partial=partial)
     _apply(zone, cleaned)
     if sources:
         zone.sources = {**(zone.sources or {}), **sources}
-    try:
+    with conflict_if_stale(lambda: ZoneConflict(db.session.get(Zone, zone.id), expected_version)):
         db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ZoneConflict(db.session.get(Zone, zone.id)) from None
     return zone
 
 

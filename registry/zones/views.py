@@ -173,10 +173,8 @@ def create():
         try:
             zone = service.create_zone(current_user, values, organization=board, sources=_edit_sources(values, None))
         except service.ZoneError as error:
-            db.session.rollback()
             _show_errors(form, error)
             return render_template("zones/form.html", form=form, zone=None), 422
-        db.session.commit()
         flash(_("The zone has been recorded."), "success")
         return redirect(url_for(".detail", zone_id=zone.id))
     return render_template("zones/form.html", form=form, zone=None)
@@ -198,13 +196,10 @@ def edit(zone_id: int):
             changed = _changed_fields(zone, values)
             service.update_zone(current_user, zone, values, expected_version=_version(form), sources=_edit_sources(values, changed))
         except service.ZoneConflict as conflict:
-            db.session.rollback()
             return _conflict(form, conflict.zone.id)
         except service.ZoneError as error:
-            db.session.rollback()
             _show_errors(form, error)
             return render_template("zones/form.html", form=form, zone=zone), 422
-        db.session.commit()
         flash(_("The zone's figures have been saved."), "success")
         return redirect(url_for(".detail", zone_id=zone.id))
     return render_template("zones/form.html", form=form, zone=zone)
