@@ -48,6 +48,8 @@ NOT_PERMISSION_CHECKED = {"accounts.sign_in", "accounts.sign_out"}
 VOLATILE_COLUMNS = {"user": {"last_login_at"}, "api_token": {"last_used_at"}}
 VOLATILE_TABLES = {"login_attempt"}
 APPEND_ONLY_TABLES = {"audit_entry"}  # rows are only ever added: their count and last id tell whether one was
+BYSTANDER = "bystander@example.vn"  # another user: claims on records, a token that is not the actor's
+NEW_CATALOG = "980-2023"  # a second catalog version, whose items await mapping from the first
 
 
 # --- who -----------------------------------------------------------------------------------------
@@ -240,15 +242,11 @@ def _owner(cell: Cell) -> int:
     return (cell.user or accounts.find_user(BYSTANDER)).id
 
 
-BYSTANDER = "bystander@example.vn"
-
-
 def pending_mapping() -> CatalogNodeMapping:
     version = catalog.get_version(NEW_CATALOG)
     return next(m for m in catalog.mappings_of(version) if m.status == "pending")
 
 
-NEW_CATALOG = "980-2023"
 OFFICIAL_CATALOG = (
     "code,parent,kind,name_vi,name_en,hs_codes\n"
     "A,,,Xử lý nước thải,Wastewater treatment,\n"
