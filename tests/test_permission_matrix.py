@@ -498,6 +498,9 @@ WRITES = [
     Write("PATCH pending enterprise", "api.update_enterprise", REVIEWERS | {REPRESENTATIVE}, enterprise_target(Status.PENDING),
           lambda c: c.api("PATCH", f"/api/v1/enterprises/{c.target['id']}", {"staff": 77}), staff_changed_or_queued,
           refused={key: HIDDEN for key in SIGNED_IN}),  # as GET answers: a record one may not see is not there
+    Write("PATCH enterprise into another province", "api.update_enterprise", frozenset({ADMIN}), enterprise_target(),
+          lambda c: c.api("PATCH", f"/api/v1/enterprises/{c.target['id']}", {"province_code": "52"}),
+          lambda c, _r: enterprise_of(c).province_code == "52"),  # only an officer of the new province may move it there
     Write("PATCH zone", "api.update_zone", ZONE_EDITORS, _zone_target,
           lambda c: c.api("PATCH", f"/api/v1/zones/{c.target['zone']}", {"leased_ha": 77}), _zone_leased),
     Write("POST catalog mapping", "api.resolve_catalog_mapping", CATALOG_MANAGERS, _mapping,
