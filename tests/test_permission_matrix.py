@@ -48,6 +48,8 @@ NOT_PERMISSION_CHECKED = {"accounts.sign_in", "accounts.sign_out"}
 VOLATILE_COLUMNS = {"user": {"last_login_at"}, "api_token": {"last_used_at"}}
 VOLATILE_TABLES = {"login_attempt"}
 APPEND_ONLY_TABLES = {"audit_entry"}  # rows are only ever added: their count and last id tell whether one was
+BYSTANDER = "bystander@example.vn"  # another user: claims on records, a token that is not the actor's
+NEW_CATALOG = "980-2023"  # a second catalog version, whose items await mapping from the first
 
 
 # --- who -----------------------------------------------------------------------------------------
@@ -240,15 +242,11 @@ def _owner(cell: Cell) -> int:
     return (cell.user or accounts.find_user(BYSTANDER)).id
 
 
-BYSTANDER = "bystander@example.vn"
-
-
 def pending_mapping() -> CatalogNodeMapping:
     version = catalog.get_version(NEW_CATALOG)
     return next(m for m in catalog.mappings_of(version) if m.status == "pending")
 
 
-NEW_CATALOG = "980-2023"
 OFFICIAL_CATALOG = (
     "code,parent,kind,name_vi,name_en,hs_codes\n"
     "A,,,Xử lý nước thải,Wastewater treatment,\n"
@@ -500,6 +498,9 @@ WRITES = [
     Write("PATCH pending enterprise", "api.update_enterprise", REVIEWERS | {REPRESENTATIVE}, enterprise_target(Status.PENDING),
           lambda c: c.api("PATCH", f"/api/v1/enterprises/{c.target['id']}", {"staff": 77}), staff_changed_or_queued,
           refused={key: HIDDEN for key in SIGNED_IN}),  # as GET answers: a record one may not see is not there
+    Write("PATCH enterprise into another province", "api.update_enterprise", frozenset({ADMIN}), enterprise_target(),
+          lambda c: c.api("PATCH", f"/api/v1/enterprises/{c.target['id']}", {"province_code": "52"}),
+          lambda c, _r: enterprise_of(c).province_code == "52"),  # only an officer of the new province may move it there
     Write("PATCH zone", "api.update_zone", ZONE_EDITORS, _zone_target,
           lambda c: c.api("PATCH", f"/api/v1/zones/{c.target['zone']}", {"leased_ha": 77}), _zone_leased),
     Write("POST catalog mapping", "api.resolve_catalog_mapping", CATALOG_MANAGERS, _mapping,

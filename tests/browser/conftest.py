@@ -1,6 +1,7 @@
 """A live server on loopback and Debian's Chromium driven by Playwright (never a downloaded browser)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -15,17 +16,26 @@ from ..conftest import test_config
 CHROMIUM = os.environ.get("REGISTRY_CHROMIUM", "/usr/bin/chromium")
 
 
+@contextlib.contextmanager
+def serving(app):
+    """Serve `app` on a free port of 127.0.0.1 in a thread; give its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Serve a freshly initialised registry (reference and demo data) on 127.0.0.1."""
     database = tmp_path_factory.mktemp("live") / "registry.sqlite"
     app = create_app(test_config(f"sqlite:///{database}", AUTO_INIT=True, DEMO_DATA=True))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

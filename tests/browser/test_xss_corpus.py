@@ -1,0 +1,319 @@
+"""Hostile text in every stored field stays text: on every page, in map popups and layer names, and in exports.
+
+A registry of its own is filled, through the services, with records whose every text and URL
+field holds one payload of CORPUS; Chromium then opens each page that shows them, as a visitor,
+an officer, a representative and an administrator would. Any dialog fails the test, so does an
+element the payload managed to create (an <img>/<svg> with an event handler), and on the record
+pages a link to a scheme other than http(s)/mailto; where a page shows the field, the payload must read back as
+the very text that was stored.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+from dataclasses import dataclass, field
+
+import openpyxl
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from shapely.geometry import box
+
+from registry import create_app
+from registry.accounts import service as accounts
+from registry.audit.service import acting_as
+from registry.enterprises import review
+from registry.enterprises import service as enterprises
+from registry.enterprises.generator import check_digit
+from registry.enterprises.models import DuplicateFlag
+from registry.extensions import db
+from registry.zones import service as zones
+from registry.zones.boundaries import publish_boundary
+
+from ..conftest import PASSWORD, test_config
+from .conftest import serving
+
+pytestmark = pytest.mark.browser
+
+CORPUS = [
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "${alert(1)}",
+    "`-alert(1)-`",
+    "</script><script>alert(1)</script>",
+    "{{7*7}}",
+    '=HYPERLINK("https://example.com","x")',  # a formula, for the exports
+]
+HOSTILE_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "   javascript:alert(1)", "\tjavascript:alert(1)"]
+OFFICER, REPRESENTATIVE, ADMIN = "can.bo@example.vn", "dai.dien@example.vn", "quan.tri@example.vn"
+# Elements a payload managed to create: any attribute handler that calls alert.
+INJECTED = """() => [...document.querySelectorAll("*")].flatMap(el => [...el.attributes]
+    .filter(attr => attr.name.startsWith("on") && attr.value.includes("alert(1)")).map(() => el.outerHTML.slice(0, 120)))"""
+# Links that would run script when followed.
+SCRIPT_LINKS = """() => [...document.querySelectorAll("a[href]")].map(a => a.getAttribute("href")).filter(href => {
+    try { return !["http:", "https:", "mailto:", "tel:"].includes(new URL(href, location.href).protocol); }
+    catch (error) { return false; }  // not a URL at all: following it goes nowhere
+})"""
+
+
+@dataclass
+class Corpus:
+    url: str = ""
+    enterprises: list[int] = field(default_factory=list)
+    zones: list[int] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)
+    change: int = 0
+    duplicate: int = 0
+
+
+def tax_codes():
+    for number in range(200_300_000, 200_400_000):
+        prefix = f"{number:09d}"
+        if check_digit(prefix) is not None:
+            yield prefix + check_digit(prefix)
+
+
+def hostile_profile(payload: str, website: str, tax_code: str, n: int) -> dict:
+    return {
+        "tax_code": tax_code, "name_vi": payload, "name_en": payload, "short_name": payload, "province_code": "51",
+        "address": payload, "description": payload, "contact_name": payload, "phone": "+84 255 3822 123", "website": website,
+        "latitude": 15.0 + 0.05 * n, "longitude": 108.6 + 0.05 * n, "items": [{"code": "C2.01", "relation": "manufactures"}],
+        "certificates": [{"name": payload, "number": payload[:100], "issuer": payload}],
+    }
+
+
+def hostile_zone_values(payload: str, website: str, n: int) -> dict:
+    text = {name: payload for name in ("name_vi", "name_en", "location_text", "developer", "land_price_note", "power_note",
+                                       "water_note", "sectors", "description", "contact")}
+    return {**text, "decision_number": payload[:120], "website": website, "kind": "industrial_park", "province_code": "51",
+            "total_ha": 100, "industrial_ha": 80, "leased_ha": 40}
+
+
+def stored(create, values: dict, *args, **kwargs):
+    """Store a record with its hostile URL; when the service refuses the URL (as it should), store it without one."""
+    try:
+        return create(values, *args, **kwargs)
+    except (enterprises.EnterpriseError, zones.ZoneError) as refused:
+        assert set(refused.errors) == {"website"}, refused.errors
+        return create({**values, "website": ""}, *args, **kwargs)
+
+
+def store_corpus(app) -> Corpus:
+    """Write every payload into every stored text and URL field, through the services as the pages and the API do."""
+    corpus = Corpus()
+    codes = tax_codes()
+    with app.app_context(), acting_as("xss corpus"):
+        department = accounts.create_organization(None, "Sở Công Thương Quảng Ngãi", "department", "51")
+        accounts.create_user(None, OFFICER, PASSWORD, full_name="Nguyễn Văn An", role="province_officer", organization=department)
+        admin_org = accounts.create_organization(None, CORPUS[0] + " (hiệp hội)", "association", "51")
+        admin = accounts.create_user(None, ADMIN, PASSWORD, full_name=CORPUS[1], role="admin", organization=admin_org)
+        representative = accounts.create_user(None, REPRESENTATIVE, PASSWORD, full_name=CORPUS[3])
+        for n, payload in enumerate(CORPUS):
+            website = HOSTILE_URLS[n % len(HOSTILE_URLS)]
+            board = accounts.create_organization(None, f"{payload} (ban quản lý {n})", "zone_board", "51")
+            accounts.create_user(None, f"nguoi.{n}@example.vn", PASSWORD, full_name=payload, role="zone_editor", organization=board)
+            accounts.issue_token(admin, payload)
+            zone = stored(functools.partial(zones.create_zone, None), hostile_zone_values(payload, website, n), organization=board,
+                          sources={"total_ha": {"source": payload, "confidence": "H"}})
+            if corpus.zones:
+                zone.parent_id = corpus.zones[0]
+            around = (108.58 + 0.05 * n, 14.98 + 0.05 * n, 108.62 + 0.05 * n, 15.02 + 0.05 * n)
+            publish_boundary(None, zone, box(*around), source=payload)
+            corpus.zones.append(zone.id)
+            record = stored(functools.partial(enterprises.create_enterprise, None), hostile_profile(payload, website, next(codes), n),
+                            source=payload)
+            corpus.enterprises.append(record.id)
+            pending = stored(functools.partial(enterprises.register_enterprise, representative), hostile_profile(payload, website, next(codes), n))
+            corpus.pending.append(pending.id)
+            review.claim(representative, record.tax_code, payload)
+        published = enterprises.get_enterprise(corpus.enterprises[0])
+        enterprises.give_representation(representative, published)
+        change = enterprises.update_enterprise(representative, published, {"description": CORPUS[4], "name_en": CORPUS[2]}, partial=True)
+        corpus.change = change.id
+        officer = accounts.find_user(OFFICER)
+        review.request_changes(officer, enterprises.get_enterprise(corpus.pending[1]), CORPUS[0])
+        review.reject(officer, enterprises.get_enterprise(corpus.pending[2]), CORPUS[1])
+        flag = db.session.scalar(db.select(DuplicateFlag))
+        corpus.duplicate = flag.id if flag else 0
+        db.session.commit()
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """A registry of its own, served on loopback, holding the corpus in every field."""
+    database = tmp_path_factory.mktemp("xss") / "registry.sqlite"
+    app = create_app(test_config(f"sqlite:///{database}", AUTO_INIT=True))
+    stored = store_corpus(app)
+    with serving(app) as url:
+        stored.url = url
+        yield stored
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(corpus):
+    """The pages below are opened on the corpus's registry, not the shared demo one."""
+    return corpus.url
+
+
+@pytest.fixture
+def visitor(page):
+    """The browser page, recording every dialog (and dismissing it so the page goes on)."""
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+    return page
+
+
+def visit(page, path: str, *, shows: list[str] = (), wait_map: bool = False):
+    """Open a page; fail on a dialog, an injected element or a script link, and check it shows `shows` as text."""
+    page.goto(path)
+    if wait_map:
+        page.wait_for_function("window.RegistryMap && window.RegistryMap.instances.length > 0")
+        page.wait_for_function("document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0")
+    page.wait_for_timeout(50)  # let an <img onerror> fire
+    assert page.dialogs == [], page.dialogs
+    assert page.evaluate(INJECTED) == [], path
+    text = page.locator("body").inner_text()
+    missing = [payload for payload in shows if payload not in text]
+    assert not missing, f"{path} does not show {missing} as text"
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/sign-in")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+def open_every_popup(page) -> list[str]:
+    """Click every drawn zone and marker of each map on the page, and return the text of each popup opened."""
+    texts = []
+    shapes = page.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-marker-icon:not(.marker-cluster)")
+    for index in range(shapes.count()):
+        page.evaluate("window.RegistryMap.instances.forEach(i => i.map.closePopup())")
+        try:
+            shapes.nth(index).click(force=True, timeout=400)
+            page.wait_for_selector(".leaflet-popup-content", timeout=400)
+        except PlaywrightError:  # a shape under another one, or reaching past the map's frame
+            continue
+        texts += page.evaluate("() => [...document.querySelectorAll('.leaflet-popup-content')].map(e => e.innerText)")
+    assert page.dialogs == [], page.dialogs
+    assert page.evaluate(INJECTED) == []
+    return texts
+
+
+def test_public_lists_and_records_show_the_payloads_as_text(visitor, corpus):
+    visit(visitor, "/enterprises/", shows=CORPUS)
+    visit(visitor, "/zones/", shows=CORPUS)
+    visit(visitor, "/provinces/51")
+    visit(visitor, "/catalog/items/C2.01", shows=CORPUS)
+    for payload, enterprise_id in zip(CORPUS, corpus.enterprises):
+        visit(visitor, f"/enterprises/{enterprise_id}", shows=[payload], wait_map=True)
+        popups = open_every_popup(visitor)
+        assert any(payload in text for text in popups), f"the marker of enterprise {enterprise_id} opened no popup with its name"
+    for payload, zone_id in zip(CORPUS, corpus.zones):
+        visit(visitor, f"/zones/{zone_id}", shows=[payload], wait_map=True)
+        layers = visitor.locator(".leaflet-control-layers").inner_text()
+        assert payload in layers, "the layer named after the zone shows its name as text"
+        popups = open_every_popup(visitor)
+        assert any(payload in text for text in popups), f"the polygon of zone {zone_id} opened no popup with its name"
+
+
+def test_search_results_highlight_and_echo_payloads_as_text(visitor, corpus):
+    visit(visitor, "/search/?q=alert", shows=CORPUS[:5])
+    visit(visitor, "/enterprises/?q=alert", shows=CORPUS[:5])
+    assert visitor.locator("#enterprise-results mark").count() > 0, "the matching word is highlighted"
+    for payload in CORPUS:
+        visit(visitor, "/")
+        visitor.fill("#site-search-q", payload)
+        visitor.press("#site-search-q", "Enter")
+        visitor.wait_for_url("**/search/**")
+        visit(visitor, visitor.url)
+        assert visitor.input_value("#site-search-q") == payload
+    visit(visitor, "/enterprises/")
+    visitor.fill("#enterprise-q", "alert")
+    visitor.wait_for_function("location.search.includes('q=alert')")
+    visitor.wait_for_timeout(100)
+    assert visitor.dialogs == [] and visitor.evaluate(INJECTED) == []
+    assert CORPUS[0] in visitor.locator("#enterprise-results").inner_text()
+
+
+def test_the_map_page_popups_and_search_show_payloads_as_text(visitor, corpus):
+    visit(visitor, "/map?province=51", wait_map=True)
+    popups = open_every_popup(visitor)
+    assert any(CORPUS[0] in text for text in popups)
+    visitor.fill("#map-search-q", "alert")
+    visitor.click("form[data-map-search] button[type=submit]")
+    visitor.locator("[data-map-search-results] button").first.wait_for()
+    listed = visitor.locator("[data-map-search-results]").inner_text()
+    assert CORPUS[0] in listed
+    visitor.wait_for_timeout(100)
+    assert visitor.dialogs == [] and visitor.evaluate(INJECTED) == []
+
+
+def test_officers_queues_forms_and_history_show_payloads_as_text(visitor, corpus):
+    sign_in(visitor, OFFICER)
+    visit(visitor, "/enterprises/review/", shows=CORPUS)
+    visit(visitor, f"/enterprises/review/changes/{corpus.change}", shows=[CORPUS[4], CORPUS[2]])
+    if corpus.duplicate:
+        visit(visitor, f"/enterprises/review/duplicates/{corpus.duplicate}")
+    visit(visitor, f"/enterprises/{corpus.pending[0]}", shows=[CORPUS[0]])
+    visit(visitor, "/history/")
+    visit(visitor, f"/history/enterprise/{corpus.enterprises[0]}", shows=[CORPUS[0]])
+    visit(visitor, f"/history/zone/{corpus.zones[1]}", shows=[CORPUS[1]])
+    for payload, enterprise_id, zone_id in zip(CORPUS, corpus.enterprises, corpus.zones):
+        visit(visitor, f"/enterprises/{enterprise_id}/edit")
+        assert visitor.input_value("#name_vi") == payload, "the form keeps the stored name exactly"
+        visit(visitor, f"/zones/{zone_id}/edit")
+        assert visitor.input_value("#name_vi") == payload
+    # A boundary file named like a payload: the preview shows the name and the comparison map's names as text.
+    for payload in CORPUS[:2]:
+        visit(visitor, f"/zones/{corpus.zones[0]}/boundary")
+        square = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": payload}, "geometry": {
+            "type": "Polygon", "coordinates": [[[108.58, 14.98], [108.63, 14.98], [108.63, 15.03], [108.58, 15.03], [108.58, 14.98]]]}}]}
+        visitor.set_input_files("input[type=file]", {"name": f"{payload}.geojson", "mimeType": "application/geo+json",
+                                                      "buffer": json.dumps(square).encode()})
+        visitor.click("form[enctype] button[type=submit]")
+        visitor.wait_for_url("**/boundary/**")
+        visit(visitor, visitor.url, shows=[payload], wait_map=True)
+        open_every_popup(visitor)
+
+
+def test_representatives_and_administrators_pages_show_payloads_as_text(visitor, corpus):
+    sign_in(visitor, REPRESENTATIVE)
+    visit(visitor, "/enterprises/mine", shows=[CORPUS[0], CORPUS[1]])  # the officer's note and reason, as text
+    visit(visitor, "/account")
+    visitor.context.clear_cookies()
+    sign_in(visitor, ADMIN)
+    visit(visitor, "/admin/accounts", shows=CORPUS)
+    visit(visitor, "/account", shows=CORPUS)
+
+
+def test_exports_keep_payloads_as_inert_cells(visitor, corpus):
+    csv_text = visitor.request.get(f"{corpus.url}/enterprises/export.csv").text()
+    rows = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    cells = {cell for row in rows[1:] for cell in row}
+    assert {p for p in CORPUS if not p.startswith("=")} <= cells, "the CSV holds the payloads verbatim"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), "no cell starts like a formula"
+    assert "'" + CORPUS[6] in cells
+    workbook = openpyxl.load_workbook(io.BytesIO(visitor.request.get(f"{corpus.url}/enterprises/export.xlsx").body()))
+    values = [cell for row in workbook.active.iter_rows() for cell in row]
+    assert not any(cell.data_type == "f" for cell in values), "no cell of the workbook is a formula"
+    assert "'" + CORPUS[6] in {cell.value for cell in values}
+    api_csv = visitor.request.get(f"{corpus.url}/api/v1/enterprises.csv").text().lstrip("\ufeff")
+    assert "'" + CORPUS[6] in {cell for row in csv.reader(io.StringIO(api_csv)) for cell in row}
+    visitor.goto("/")
+    assert visitor.dialogs == []
+
+
+def test_stored_links_only_lead_to_web_pages(visitor, corpus):
+    """A `javascript:` URL in any case or with leading blanks is never a link (zones: fixed by the URL-scheme branch)."""
+    one_per_url = len(HOSTILE_URLS)  # record n holds HOSTILE_URLS[n % 4]
+    for path in [f"/enterprises/{i}" for i in corpus.enterprises[:one_per_url]] + [f"/zones/{i}" for i in corpus.zones[:one_per_url]]:
+        visit(visitor, path)
+        assert visitor.evaluate(SCRIPT_LINKS) == [], f"{path} links to a script"
