@@ -167,3 +167,28 @@ def test_similar_names_in_a_province_are_flagged_and_merged_keeping_links_and_hi
     assert [e["id"] for e in client.get("/api/v1/enterprises?q=xanh").get_json()["items"]] == [first["id"]]
     history = client.get(f"/history/enterprise/{second['id']}")
     assert history.status_code == 200 and "merged" in history.get_data(as_text=True)
+
+
+def test_a_representatives_edit_to_a_suspended_profile_waits_and_is_not_published_with_the_profile(app, client, accounts, runner):
+    accounts.user()
+    register(client)
+    enterprise = only_enterprise(app)
+    officer = app.test_client()
+    accounts.sign_in(officer, "officer@example.vn")
+    decide(officer, enterprise.id, "approve")
+    decide(officer, enterprise.id, "suspend", "Giấy phép môi trường hết hạn.")
+    assert only_enterprise(app).status == "suspended"
+    edit = {"csrf_token": csrf_token(client, f"/enterprises/{enterprise.id}/edit"), "version": str(only_enterprise(app).version),
+            "tax_code": TAX_CODE, "name_vi": "Công ty TNHH Môi trường Xanh Dung Quất", "province_code": "51", "staff": "85",
+            "item-C2.01": "manufactures"}
+    assert client.post(f"/enterprises/{enterprise.id}/edit", data=edit).status_code == 302
+    rep_token = runner.invoke(args=["users", "token", "rep@example.vn"]).output.strip()
+    patch = app.test_client().patch(f"/api/v1/enterprises/{enterprise.id}", json={"website": "https://xanh.example.vn"},
+                                    headers={"Authorization": f"Bearer {rep_token}"})
+    assert patch.status_code == 202 and patch.get_json()["status"] == "pending_review"
+    decide(officer, enterprise.id, "approve")
+    published = only_enterprise(app)
+    assert published.status == "published" and published.staff is None and published.website == ""
+    with app.app_context():
+        changes = db.session.scalars(db.select(PendingChange).order_by(PendingChange.id))
+        assert [change.changes for change in changes] == [{"staff": 85}, {"website": "https://xanh.example.vn"}]
