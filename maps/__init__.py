@@ -19,7 +19,7 @@ from .layers import (
     tolerance_for_zoom,
 )
 from .popups import inert_text, safe_popup_html
-from .reading import MAX_UPLOAD_BYTES, BoundaryUpload, read_boundary_file
+from .reading import MAX_UPLOAD_BYTES, BoundaryUpload, ShapeLimits, read_boundary_file
 from .storage import bounds, centroid, display_geometry, from_geojson_text, from_wkb, to_geojson_text, to_wkb_hex
 from .validation import (
     VIETNAM_BBOX,
@@ -41,6 +41,7 @@ __all__ = [
     "MapConfig",
     "MapParts",
     "Notice",
+    "ShapeLimits",
     "ZipLimits",
     "area_hectares",
     "area_mismatch",

@@ -17,6 +17,8 @@ MESSAGES: dict[str, str] = {
     "no_shapefile": "The zip archive holds no Shapefile (.shp with its .shx and .dbf).",
     "no_kml": "The KMZ archive holds no .kml document.",
     "unreadable_file": "The file cannot be read as {format}.",
+    "too_many_features": "The file holds {count} features; at most {limit} are read from one upload.",
+    "too_many_vertices": "The file's shapes have {count} vertices; at most {limit} are read from one upload.",
     "missing_prj": "The Shapefile has no .prj file; choose the coordinate reference system it uses.",
     "missing_crs": "The file does not say which coordinate reference system it uses; choose one.",
     "unknown_crs": "{value!r} is not a coordinate reference system we know.",

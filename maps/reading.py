@@ -45,6 +45,36 @@ class BoundaryUpload:
     attributes: tuple[dict, ...]
 
 
+@dataclass(frozen=True)
+class ShapeLimits:
+    """How many features and vertices one upload may hold: past either it is refused before its shapes are joined."""
+
+    max_features: int = 5_000
+    max_vertices: int = 1_000_000
+
+
+@dataclass
+class _Tally:
+    """Features and vertices read so far from every layer of an upload, refused as soon as a limit is passed."""
+
+    limits: ShapeLimits
+    features: int = 0
+    vertices: int = 0
+
+    def remaining_features(self) -> int:
+        return self.limits.max_features - self.features
+
+    def add_features(self, count: int) -> None:
+        self.features += count
+        if self.features > self.limits.max_features:
+            raise GeodataError("too_many_features", count=self.features, limit=self.limits.max_features)
+
+    def add_vertices(self, count: int) -> None:
+        self.vertices += count
+        if self.vertices > self.limits.max_vertices:
+            raise GeodataError("too_many_vertices", count=self.vertices, limit=self.limits.max_vertices)
+
+
 @dataclass
 class _Layer:
     geometries: list[BaseGeometry | None]
@@ -60,11 +90,14 @@ def read_boundary_file(
     *,
     max_bytes: int = MAX_UPLOAD_BYTES,
     zip_limits: ZipLimits = ZipLimits(),
+    shape_limits: ShapeLimits = ShapeLimits(),
 ) -> BoundaryUpload:
     """Read the polygons of an uploaded file as one WGS84 MultiPolygon, or raise GeodataError.
 
     `crs`, when given, is the system the coordinates are in and overrides what the file declares;
     the app passes it after a "missing_prj", "missing_crs" or "coordinates_not_degrees" error.
+    Each layer's features are counted before they are read and its vertices right after, so a
+    file of 60,000 small polygons is refused before any are joined or reprojected.
     """
     if len(data) > max_bytes:
         raise GeodataError("too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
@@ -74,7 +107,7 @@ def read_boundary_file(
     file_format = FORMATS[extension]
     chosen_crs = parse_crs(crs) if isinstance(crs, str) else crs
     notices: list[Notice] = []
-    layers = _read_layers(data, file_format, zip_limits, chosen_crs, notices)
+    layers = _read_layers(data, file_format, zip_limits, chosen_crs, notices, _Tally(shape_limits))
     for layer in layers:
         layer.source_crs = chosen_crs or layer.declared_crs
     if chosen_crs is not None:
@@ -93,7 +126,7 @@ def read_boundary_file(
 
 
 def _read_layers(
-    data: bytes, file_format: str, zip_limits: ZipLimits, chosen_crs: CRS | None, notices: list[Notice]
+    data: bytes, file_format: str, zip_limits: ZipLimits, chosen_crs: CRS | None, notices: list[Notice], tally: _Tally
 ) -> list[_Layer]:
     if file_format == "Shapefile":
         layers = []
@@ -102,25 +135,25 @@ def _read_layers(
                 raise GeodataError("missing_prj")
             if not shapefile.has_cpg:
                 notices.append(Notice("missing_cpg", {"name": shapefile.name}))
-            layers += _read_all_layers(shapefile.archive, file_format)
+            layers += _read_all_layers(shapefile.archive, file_format, tally)
         return layers
     if file_format == "KMZ":
-        layers = _read_all_layers(kml_in(open_checked_zip(data, zip_limits)), file_format)
+        layers = _read_all_layers(kml_in(open_checked_zip(data, zip_limits)), file_format, tally)
     elif file_format == "GeoPackage":
         # Inside a zip GDAL sees a ".gpkg" name and does not warn about the in-memory file's extension.
-        layers = _read_all_layers(stored_zip({"upload.gpkg": data}), file_format)
+        layers = _read_all_layers(stored_zip({"upload.gpkg": data}), file_format, tally)
     else:
-        layers = _read_all_layers(data, file_format)
+        layers = _read_all_layers(data, file_format, tally)
     if chosen_crs is None and any(layer.declared_crs is None for layer in layers):
         raise GeodataError("missing_crs")
     return layers
 
 
-def _read_all_layers(source: bytes, file_format: str) -> list[_Layer]:
+def _read_all_layers(source: bytes, file_format: str, tally: _Tally) -> list[_Layer]:
     try:
         # By index: a GeoJSON or KML layer is named after pyogrio's temporary in-memory file, new each call.
         indexes = [index for index, (_name, kind) in enumerate(pyogrio.list_layers(source)) if kind is not None]
-        frames = [pyogrio.read_dataframe(source, layer=index) for index in indexes]
+        frames = [_read_layer(source, index, tally) for index in indexes]
     except _READ_ERRORS:
         raise GeodataError("unreadable_file", format=file_format) from None
     if not any(len(frame) for frame in frames):
@@ -133,6 +166,20 @@ def _read_all_layers(source: bytes, file_format: str) -> list[_Layer]:
         )
         for frame in frames
     ]
+
+
+def _read_layer(source: bytes, index: int, tally: _Tally) -> pd.DataFrame:
+    """Count a layer's features (GDAL scans them without building shapes), then read it and count its vertices."""
+    count = pyogrio.read_info(source, layer=index, force_feature_count=True)["features"]
+    allowed = tally.remaining_features()
+    if count >= 0:
+        tally.add_features(count)
+    # Where a driver cannot count, read one feature past the limit and count what came.
+    frame = pyogrio.read_dataframe(source, layer=index, max_features=allowed + 1)
+    if count < 0:
+        tally.add_features(len(frame))
+    tally.add_vertices(int(shapely.get_num_coordinates(frame.geometry.array).sum()))
+    return frame
 
 
 def _polygons_2d(layers: list[_Layer], notices: list[Notice]) -> dict[CRS, list[Polygon]]:

@@ -75,17 +75,27 @@ def test_rejection_and_requests_for_changes_need_a_reason_the_representative_see
     assert "Không thuộc ngành công nghiệp môi trường." in client.get("/enterprises/mine").get_data(as_text=True)
 
 
-def test_a_representatives_edit_to_a_published_profile_waits_as_a_diff(app, client, accounts):
+def published_with_officer(app, client, accounts):
+    """Register a profile as its representative (`client`), and have the province officer publish it."""
     accounts.user()
     register(client)
     enterprise = only_enterprise(app)
     officer = app.test_client()
     accounts.sign_in(officer, "officer@example.vn")
     decide(officer, enterprise.id, "approve")
-    edit = {"csrf_token": csrf_token(client, f"/enterprises/{enterprise.id}/edit"), "version": str(only_enterprise(app).version),
-            "tax_code": TAX_CODE, "name_vi": "Công ty TNHH Môi trường Xanh Dung Quất", "province_code": "51", "staff": "85",
+    return enterprise, officer
+
+
+def edit_staff(app, client, enterprise_id: int, staff: str):
+    edit = {"csrf_token": csrf_token(client, f"/enterprises/{enterprise_id}/edit"), "version": str(only_enterprise(app).version),
+            "tax_code": TAX_CODE, "name_vi": "Công ty TNHH Môi trường Xanh Dung Quất", "province_code": "51", "staff": staff,
             "item-C2.01": "manufactures"}
-    assert client.post(f"/enterprises/{enterprise.id}/edit", data=edit).status_code == 302
+    return client.post(f"/enterprises/{enterprise_id}/edit", data=edit)
+
+
+def test_a_representatives_edit_to_a_published_profile_waits_as_a_diff(app, client, accounts):
+    enterprise, officer = published_with_officer(app, client, accounts)
+    assert edit_staff(app, client, enterprise.id, "85").status_code == 302
     assert only_enterprise(app).staff is None  # the public profile keeps the approved values
     with app.app_context():
         change = db.session.scalars(db.select(PendingChange)).one()
@@ -194,3 +204,20 @@ def test_registration_does_not_tell_whether_an_email_already_has_an_account(app,
         assert [e.tax_code for e in db.session.scalars(db.select(Enterprise))] == ["0314409058"]  # nothing kept for a taken address
     assert taken.post("/sign-in", data={"email": "officer@example.vn", "password": PASSWORD,
                                         "csrf_token": csrf_token(taken)}).status_code == 302  # its owner's password still works
+
+
+def test_a_representatives_edit_to_a_suspended_profile_waits_and_is_not_published_with_the_profile(app, client, accounts, runner):
+    enterprise, officer = published_with_officer(app, client, accounts)
+    decide(officer, enterprise.id, "suspend", "Giấy phép môi trường hết hạn.")
+    assert only_enterprise(app).status == "suspended"
+    assert edit_staff(app, client, enterprise.id, "85").status_code == 302
+    rep_token = runner.invoke(args=["users", "token", "rep@example.vn"]).output.strip()
+    patch = app.test_client().patch(f"/api/v1/enterprises/{enterprise.id}", json={"website": "https://xanh.example.vn"},
+                                    headers={"Authorization": f"Bearer {rep_token}"})
+    assert patch.status_code == 202 and patch.get_json()["status"] == "pending_review"
+    decide(officer, enterprise.id, "approve")
+    published = only_enterprise(app)
+    assert published.status == "published" and published.staff is None and published.website == ""
+    with app.app_context():
+        changes = db.session.scalars(db.select(PendingChange).order_by(PendingChange.id))
+        assert [change.changes for change in changes] == [{"staff": 85}, {"website": "https://xanh.example.vn"}]

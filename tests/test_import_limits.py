@@ -68,7 +68,7 @@ def count(app, model) -> int:
 def test_a_file_of_100000_columns_is_refused_at_the_first_row(translated):
     with pytest.raises(TableError) as refused:
         read_table(wide_csv(), "wide.csv")
-    assert "100000 columns" in str(refused.value.message) and "at most 200" in str(refused.value.message)
+    assert "100000" in str(refused.value.message) and "200" in str(refused.value.message)  # in the user's language
 
 
 def test_a_blank_header_past_column_zzz_is_refused_even_when_the_limit_is_raised(app, translated):
@@ -78,13 +78,13 @@ def test_a_blank_header_past_column_zzz_is_refused_even_when_the_limit_is_raised
             read_table(blank_header_past_zzz(), "wide.csv")
     finally:
         app.config["IMPORT_MAX_COLUMNS"] = 200
-    assert "at most 16384" in str(refused.value.message)  # Excel's own widest sheet
+    assert "16384" in str(refused.value.message)  # Excel's own widest sheet
 
 
 def test_a_cell_past_the_csv_modules_limit_is_named_by_row_and_column(translated):
     table = read_table((ENTERPRISE_HEADER + f"0100109106,Công ty A,51,{LONG_DESCRIPTION}\n").encode(), "list.csv")
     assert [(p.row, p.column) for p in table.problems] == [(2, "Mô tả")]
-    assert "144000 characters" in str(table.problems[0].message)
+    assert "144000" in str(table.problems[0].message) and "32767" in str(table.problems[0].message)
     assert len(table.rows[0].cells[3]) == 32_767
 
 
@@ -93,7 +93,7 @@ def test_rows_past_the_limit_stop_the_reading(translated):
     body = "".join(f"0100109106,Công ty {n},51,\n" for n in range(51))
     with pytest.raises(TableError) as refused:
         read_table((ENTERPRISE_HEADER + body).encode(), "list.csv", limits)
-    assert "more than 50 rows" in str(refused.value.message)
+    assert " 50 " in str(refused.value.message)
     assert len(read_table((ENTERPRISE_HEADER + body[:-len("0100109106,Công ty 50,51,\n")]).encode(), "list.csv", limits).rows) == 50
 
 
@@ -115,7 +115,7 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused(translated):
     workbook.save(output)
     with pytest.raises(TableError) as refused:
         read_table(output.getvalue(), "list.xlsx", TableLimits(unpacked_bytes=1_000))
-    assert "once unpacked" in str(refused.value.message)
+    assert "MB" in str(refused.value.message)
 
 
 def _with_sheet_xml(data: bytes, change) -> bytes:

@@ -246,3 +246,22 @@ def test_an_enterprise_is_placed_in_the_zone_when_its_boundary_is_published(app,
     with app.app_context():
         assert db.session.get(Enterprise, enterprise_id).zone_id == zone_id
     assert "Công ty TNHH Xử lý Nước Sa Đéc" in editor.get(f"/zones/{zone_id}").get_data(as_text=True)
+
+
+def test_a_file_of_more_features_or_vertices_than_the_settings_allow_is_refused_in_words(app, editor, zone_id):
+    before = state(app, zone_id)
+    features, app.config["BOUNDARY_MAX_FEATURES"] = app.config["BOUNDARY_MAX_FEATURES"], 3
+    try:
+        squares = [polygon([[x + 0.03 * n, y] for x, y in SQUARE]) for n in range(4)]
+        page = upload(editor, zone_id, geojson(*squares)).get_data(as_text=True)
+        assert "The file holds 4 features; at most 3 are read from one upload." in page
+    finally:
+        app.config["BOUNDARY_MAX_FEATURES"] = features
+    vertices, app.config["BOUNDARY_MAX_VERTICES"] = app.config["BOUNDARY_MAX_VERTICES"], 4
+    try:
+        response = upload(editor, zone_id, geojson(polygon()))
+        assert response.status_code == 422
+        assert "have 5 vertices; at most 4 are read from one upload" in response.get_data(as_text=True)
+    finally:
+        app.config["BOUNDARY_MAX_VERTICES"] = vertices
+    assert state(app, zone_id) == before

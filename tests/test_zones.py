@@ -212,3 +212,50 @@ def test_patch_changes_figures_and_refuses_other_boards_stale_versions_and_bad_v
     with app.app_context():
         assert db.session.get(Zone, zone_a).leased_ha == 95
         assert db.session.get(Zone, zone_b).leased_ha == 90
+
+
+def test_a_zone_cannot_be_put_inside_a_zone_that_lies_inside_it(app, client, accounts, editor_a, english):
+    with app.app_context():
+        park, cluster, lot = (make_zone(name) for name in ("KCN Sa Đéc Mở rộng", "CCN Sa Đéc 1", "Lô A Sa Đéc"))
+    assert editor_a.post(f"/zones/{cluster}/edit", data=edit_form(editor_a, cluster, parent_id=str(park))).status_code == 302
+    assert editor_a.post(f"/zones/{lot}/edit", data=edit_form(editor_a, lot, parent_id=str(cluster))).status_code == 302
+    for inner in (cluster, lot):  # 5 inside 4 while 4 is inside 5, and the same through a zone between
+        refused = editor_a.post(f"/zones/{park}/edit?lang=en", data=edit_form(editor_a, park, parent_id=str(inner)))
+        assert refused.status_code == 422
+        assert re.search(r'id="parent_id-error"[^>]*>.*?lies inside this one', refused.get_data(as_text=True), re.S)
+    headers = {"Authorization": f"Bearer {token_for(app, 'editor.a@example.vn')}"}
+    for parent in (lot, park):
+        answer = client.patch(f"/api/v1/zones/{park}?lang=en", json={"parent_id": parent}, headers=headers)
+        assert answer.status_code == 422 and list(answer.get_json()["errors"]) == ["parent_id"]
+    with app.app_context():
+        assert db.session.get(Zone, park).parent_id is None
+
+
+def test_a_zone_is_given_only_to_a_board_of_its_province_or_a_national_one(app, client, accounts, english):
+    with app.app_context():
+        other = accounts_service.create_organization(None, BOARD_B, "zone_board", "52")
+        own = accounts_service.create_organization(None, "Ban Quản lý Khu kinh tế Dung Quất và các KCN Quảng Ngãi", "zone_board", "51")
+        db.session.commit()
+        boards = {"other": other.id, "own": own.id}
+    accounts.user("officer.qng@example.vn")
+    accounts.sign_in(client, "officer.qng@example.vn")
+
+    def record(name: str, board: str):
+        form = {"csrf_token": csrf_token(client, "/zones/new"), "province_code": "51", "organization_id": str(boards[board]),
+                "name_vi": name, "kind": "industrial_cluster", "status": "planned", "parent_id": "", "commune_codes": "",
+                "wastewater_plant": "", "solid_waste_service": ""}
+        return client.post("/zones/new?lang=en", data=form)
+
+    refused = record("CCN Tịnh Phong 2", "other")
+    assert refused.status_code == 422
+    assert re.search(r'id="organization_id-error"[^>]*>.*?belongs to another province', refused.get_data(as_text=True), re.S)
+    assert record("CCN Tịnh Phong 3", "own").status_code == 302
+    with app.app_context():
+        given = dict(db.session.execute(db.select(Zone.name_vi, Zone.organization_id).where(Zone.name_vi.like("CCN %"))).all())
+        assert given == {"CCN Tịnh Phong 3": boards["own"]}
+        values = {"name_vi": "CCN Phổ Phong", "kind": "industrial_cluster", "province_code": "51"}
+        with pytest.raises(service.ZoneError) as raised:
+            service.create_zone(None, values, organization=accounts_service.find_organization(BOARD_B))  # the command line too
+        assert list(raised.value.errors) == ["organization_id"]
+        ministry = accounts_service.create_organization(None, "Bộ Công Thương", "ministry", None)  # national
+        assert service.create_zone(None, values, organization=ministry).organization_id == ministry.id

@@ -371,7 +371,10 @@ def register_enterprise(user: User, values: dict) -> Enterprise:
 
 
 def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expected_version: int | None = None, partial: bool = False):
-    """Change a profile: officers directly; a representative's edit to a published profile waits for review.
+    """Change a profile: officers directly; a representative's edit to a published or suspended profile waits for review.
+
+    A suspended profile was published once and is published again by an officer's approval, so an
+    edit made meanwhile must not ride along unreviewed.
 
     Returns the enterprise, or the PendingChange created for review. Raises EditConflict when
     `expected_version` shows someone saved in between.
@@ -383,7 +386,7 @@ def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expe
     moving = "province_code" in cleaned and cleaned["province_code"] != enterprise.province_code
     if moving and not can(actor, "enterprise.create", get_province(cleaned["province_code"])):
         raise PermissionDenied(_l("Only an officer of the new province can move an enterprise there."))
-    if not can(actor, "enterprise.review", enterprise) and enterprise.status == Status.PUBLISHED:
+    if not can(actor, "enterprise.review", enterprise) and enterprise.status in {Status.PUBLISHED, Status.SUSPENDED}:
         changes = changed_fields(enterprise, cleaned)
         if not changes:
             return enterprise

@@ -66,7 +66,7 @@ def upload(zone_id: int):
         form.file.errors.append(_("Choose a boundary file."))
         return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=None), 422
     try:
-        maps.read_boundary_file(data, filename, form.crs.data or None)
+        _read_file(data, filename, form.crs.data)
     except maps.GeodataError as error:
         return _refused(form, zone, error, staged, data, filename)
     if staged is None:
@@ -96,8 +96,15 @@ def _refused(form: BoundaryUploadForm, zone: Zone, error: maps.GeodataError, sta
     return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=None), 422
 
 
+def _read_file(data: bytes, filename: str, crs: str | None) -> maps.BoundaryUpload:
+    """Read an upload within the BOUNDARY_MAX_FEATURES and BOUNDARY_MAX_VERTICES settings."""
+    config = current_app.config
+    limits = maps.ShapeLimits(max_features=int(config["BOUNDARY_MAX_FEATURES"]), max_vertices=int(config["BOUNDARY_MAX_VERTICES"]))
+    return maps.read_boundary_file(data, filename, crs or None, shape_limits=limits)
+
+
 def _read(staged: staging.StagedFile, crs: str | None) -> maps.BoundaryUpload:
-    return maps.read_boundary_file(staged.read(), staged.filename, crs or None)
+    return _read_file(staged.read(), staged.filename, crs)
 
 
 @bp.get("/<int:zone_id>/boundary/<token>")

@@ -16,6 +16,8 @@ MESSAGES = {
     "no_shapefile": _l("The zip archive holds no Shapefile (.shp with its .shx and .dbf)."),
     "no_kml": _l("The KMZ archive holds no .kml document."),
     "unreadable_file": _l("The file cannot be read as %(format)s."),
+    "too_many_features": _l("The file holds %(count)s features; at most %(limit)s are read from one upload. Upload only this zone's boundary."),
+    "too_many_vertices": _l("The file's shapes have %(count)s vertices; at most %(limit)s are read from one upload. Simplify the boundary (to about 1 m) and upload it again."),
     "missing_prj": _l("The Shapefile has no .prj file, so we do not know its coordinate reference system; choose the one it uses."),
     "missing_crs": _l("The file does not say which coordinate reference system it uses; choose one."),
     "unknown_crs": _l("“%(value)s” is not a coordinate reference system we know."),

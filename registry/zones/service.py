@@ -230,8 +230,12 @@ def _unique_code(name: str, province_code: str) -> str:
 
 def create_zone(actor: User | None, values: dict, *, code: str | None = None, organization: Organization | None = None,
                 sources: dict | None = None, is_demo: bool = False) -> Zone:
-    """Record a zone; `actor` None means the command line, imports of reference data or the first start."""
+    """Record a zone; `actor` None means the command line, imports of reference data or the first start.
+
+    Its managing board must belong to the zone's province or be national, whoever records it.
+    """
     cleaned = clean_zone(values)
+    _check_board(organization, cleaned["province_code"])
     zone = Zone(code=code or _unique_code(cleaned["name_vi"], cleaned["province_code"]), sources=sources or {}, is_demo=is_demo,
                 organization=organization)
     _apply(zone, cleaned)
@@ -240,6 +244,25 @@ def create_zone(actor: User | None, values: dict, *, code: str | None = None, or
     db.session.add(zone)
     db.session.flush()
     return zone
+
+
+def _check_board(organization: Organization | None, province_code: str) -> None:
+    """Refuse a managing board of another province; a ministry or an organization without a province is national."""
+    if organization is None or organization.kind == OrgKind.MINISTRY or organization.province_code in (None, province_code):
+        return
+    raise ZoneError({"organization_id": [_l("%(board)s belongs to another province; choose a board of the zone's province or a national one.",
+                                            board=organization.name)]})
+
+
+def _refuse_cycle(zone: Zone, parent_id: int | None) -> None:
+    """Refuse an enclosing zone that lies inside `zone` at any depth (4 inside 5 while 5 is inside 4)."""
+    seen: set[int] = set()
+    ancestor = parent_id
+    while ancestor is not None and ancestor not in seen:
+        if ancestor == zone.id:
+            raise ZoneError({"parent_id": [_l("The zone chosen lies inside this one, directly or through other zones, so it cannot enclose it.")]})
+        seen.add(ancestor)
+        ancestor = db.session.scalar(db.select(Zone.parent_id).where(Zone.id == ancestor))
 
 
 def _apply(zone: Zone, cleaned: dict) -> None:
@@ -257,6 +280,8 @@ def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int 
     if expected_version is not None and expected_version != zone.version:
         raise ZoneConflict(zone, expected_version)
     cleaned = clean_zone(values, current=zone, partial=partial)
+    if cleaned.get("parent_id") is not None:
+        _refuse_cycle(zone, cleaned["parent_id"])
     _apply(zone, cleaned)
     if sources:
         zone.sources = {**(zone.sources or {}), **sources}

@@ -6,7 +6,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Point
 
 from maps.errors import GeodataError
-from maps.reading import read_boundary_file
+from maps.reading import ShapeLimits, read_boundary_file
 from maps.validation import area_hectares
 
 from .files import (
@@ -284,3 +284,35 @@ def test_a_polygon_without_area_beside_a_good_one_is_dropped_with_a_notice(hanoi
 
     assert_square_at(upload, *HANOI)
     assert notice_codes(upload) == ["repaired_invalid_geometry"]
+
+
+def squares_around(lon: float, lat: float, count: int) -> list:
+    return [square(lon + 0.02 * (n % 10), lat + 0.02 * (n // 10), 500) for n in range(count)]
+
+
+@pytest.mark.parametrize("file_format", ["geojson", "gpkg", "kml", "shapefile"])
+def test_a_file_with_more_features_than_allowed_is_refused_with_the_count(file_format, tmp_path):
+    data, filename = write(frame(squares_around(*HANOI, 6)), file_format, tmp_path)
+
+    with pytest.raises(GeodataError) as refused:
+        read_boundary_file(data, filename, shape_limits=ShapeLimits(max_features=5))
+
+    assert (refused.value.code, refused.value.params) == ("too_many_features", {"count": 6, "limit": 5})
+    assert len(read_boundary_file(data, filename, shape_limits=ShapeLimits(max_features=6)).geometry.geoms) == 6
+
+
+def test_features_are_counted_across_the_shapefiles_of_a_zip(hanoi_square, dung_quat_square, tmp_path):
+    members = shapefile_members(frame([hanoi_square, square(HANOI[0] + 0.05, HANOI[1])], "EPSG:3405"), tmp_path, name="ha_noi")
+    members |= shapefile_members(frame([dung_quat_square], "EPSG:3406"), tmp_path, name="dung_quat")
+
+    assert error_code(zip_bytes(members), "khu.zip", shape_limits=ShapeLimits(max_features=2)) == "too_many_features"
+
+
+def test_a_shape_with_more_vertices_than_allowed_is_refused_with_the_count():
+    circle = Point(*HANOI).buffer(0.01, quad_segs=8)  # 33 vertices, the first repeated at the end
+    ring = [list(point) for point in circle.exterior.coords]
+
+    with pytest.raises(GeodataError) as refused:
+        read_boundary_file(geojson({"type": "Polygon", "coordinates": [ring]}), "khu.geojson", shape_limits=ShapeLimits(max_vertices=32))
+
+    assert (refused.value.code, refused.value.params) == ("too_many_vertices", {"count": 33, "limit": 32})
