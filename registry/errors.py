@@ -64,7 +64,10 @@ def _render(error: HTTPException, explanation: str | None = None):
     if wants_json():
         from .api.errors import error_response
 
-        return error_response(code, explanation)
+        response = error_response(code, explanation)
+        if code == 405:
+            response.headers["Allow"] = ", ".join(getattr(error, "valid_methods", None) or ())
+        return response
     if explanation is None:
         explanation = EXPLANATIONS.get(code, "")
         if code == 413:

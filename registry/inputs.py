@@ -187,4 +187,6 @@ def web_address(raw, field: str, errors: dict, limit: int) -> str:
     if not is_web_address(candidate):
         add_error(errors, field, _l("Enter a web address beginning with http:// or https://, such as https://example.vn."))
         return ""
+    if len(candidate) > limit and field not in errors:  # https:// added to a bare host may pass the limit
+        add_error(errors, field, _l("Write at most %(n)d characters.", n=limit))
     return candidate
