@@ -173,8 +173,11 @@ def is_web_address(value) -> bool:
     """Tell whether `value` is an http(s) address a page may link to (the check for rows stored before it was enforced)."""
     if not isinstance(value, str) or not value or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
         return False
-    parts = urlsplit(value)
-    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    try:
+        parts = urlsplit(value)
+        return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    except ValueError:  # such as an unclosed IPv6 bracket
+        return False
 
 
 def web_address(raw, field: str, errors: dict, limit: int) -> str:
@@ -187,4 +190,6 @@ def web_address(raw, field: str, errors: dict, limit: int) -> str:
     if not is_web_address(candidate):
         add_error(errors, field, _l("Enter a web address beginning with http:// or https://, such as https://example.vn."))
         return ""
+    if len(candidate) > limit and field not in errors:  # https:// added to a bare host may pass the limit
+        add_error(errors, field, _l("Write at most %(n)d characters.", n=limit))
     return candidate

@@ -191,3 +191,14 @@ def test_an_import_cell_with_a_nul_character_is_refused(app, runner, tmp_path):
     table.write_text("Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố\n0100109106,Công ty\x00 Nước Dung Quất,Quảng Ngãi\n", encoding="utf-8")
     result = runner.invoke(args=["import", "enterprises", str(table)], env={"LANG": "en_US.UTF-8"})
     assert result.exit_code == 1 and "NUL" in result.output
+
+
+def test_a_zone_keeps_both_coordinates_or_neither(app, client, admin, zones_ab):  # noqa: F811
+    zone_a = zones_ab[0]
+    assert client.patch(f"/api/v1/zones/{zone_a}", json={"latitude": 10.3}, headers=admin).status_code == 422
+    placed = client.patch(f"/api/v1/zones/{zone_a}", json={"latitude": 10.3, "longitude": 105.7}, headers=admin)
+    assert placed.get_json()["location"] == {"lat": 10.3, "lng": 105.7}
+    answer = client.patch(f"/api/v1/zones/{zone_a}", json={"longitude": None}, headers=admin)
+    assert answer.status_code == 422 and list(answer.get_json()["errors"]) == ["longitude"]
+    cleared = client.patch(f"/api/v1/zones/{zone_a}", json={"latitude": None, "longitude": None}, headers=admin)
+    assert cleared.status_code == 200 and cleared.get_json()["location"] is None

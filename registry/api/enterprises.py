@@ -4,16 +4,15 @@ from __future__ import annotations
 from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from registry.accounts.permissions import can
 from registry.enterprises import queries, service
 from registry.enterprises.exporting import export_response
-from registry.enterprises.models import Enterprise, Status
+from registry.enterprises.models import Enterprise, Relation, SizeClass, Status
 from registry.inputs import VERSION_MESSAGE, parse_version
 
 from . import bp
 from .auth import token_required, token_user
 from .errors import error_response
-from .openapi import param
+from .openapi import ID_SCHEMA, param
 
 
 def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:
@@ -146,12 +145,37 @@ LIST_PARAMS = [
     param("catalog", "Code of a Decision 980 item or group; its sub-items and mapped predecessors count too"),
     param("relation", "manufactures, supplies, services or uses", {"type": "string", "enum": ["manufactures", "supplies", "services", "uses"]}),
     param("size", "Size class", {"type": "string", "enum": ["micro", "small", "medium", "large"]}),
-    param("zone", "Zone id; enterprises placed in the zones inside it count too (the parks of an economic zone)"),
+    param("zone", "Zone id; enterprises placed in the zones inside it count too (the parks of an economic zone)", ID_SCHEMA),
     param("ecolabel", "Eco-label scheme (eco-labels come with a later release; until then nothing matches)"),
     param("sort", "name, newest, province or staff; best match first when q is given", {"type": "string", "enum": ["name", "newest", "province", "staff"]}),
     param("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
     param("per_page", "Results per page, 1 to 200 (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
 ]
+_TEXT = {name: {"type": "string", "maxLength": service.TEXT_LIMITS[name]}
+         for name in ("name_vi", "name_en", "short_name", "address", "phone", "contact_name", "description")}
+_DATE = {"type": "string", "format": "date", "nullable": True}
+# The fields `clean_profile` reads, with the types and ranges it accepts.
+PROFILE_SCHEMA = {
+    "tax_code": {"type": "string", "example": "0100233488",
+                 "description": "Mã số thuế: 10 digits, or 13 for a branch written 0123456789-001; the check digit must hold"},
+    **_TEXT,
+    "province_code": {"type": "string", "example": "51", "description": "GSO code of the province"},
+    "commune_code": {"type": "string", "nullable": True, "description": "5-digit code or name of a commune in the province"},
+    **{name: {"type": "number", "minimum": low, "maximum": high, "nullable": True} for name, (low, high) in service.VIETNAM_BOUNDS.items()},
+    "size_class": {"type": "string", "enum": [s.value for s in SizeClass], "nullable": True},
+    "founded_year": {"type": "integer", "minimum": 1900, "nullable": True, "description": "Not later than this year"},
+    "staff": {"type": "integer", "minimum": 0, "maximum": 1_000_000, "nullable": True},
+    "website": {"type": "string", "maxLength": service.TEXT_LIMITS["website"],
+                "description": "An http:// or https:// address; a bare host such as example.vn gets https://"},
+    "email": {"type": "string", "maxLength": 254},
+    "national_brand": {"type": "boolean"},
+    "items": {"type": "array", "items": {"type": "object", "required": ["code"], "properties": {
+        "code": {"type": "string", "example": "A.01"},
+        "relation": {"type": "string", "enum": [r.value for r in Relation], "default": "supplies"}}}},
+    "certificates": {"type": "array", "items": {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string", "maxLength": 200, "example": "ISO 14001:2015"}, "number": {"type": "string"},
+        "issuer": {"type": "string"}, "issued_on": _DATE, "expires_on": _DATE}}},
+}
 OPENAPI_SCHEMAS = {
     "Enterprise": {
         "type": "object",
@@ -167,25 +191,36 @@ OPENAPI_SCHEMAS = {
             "status": {"type": "string", "enum": ["pending", "published", "suspended", "rejected", "merged"]},
             "demo": {"type": "boolean"},
             "location": {"type": "object", "nullable": True, "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}}},
-            "catalog_items": {"type": "array", "items": {"type": "object"}},
+            "catalog_items": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "version": {"type": "string"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"},
+                "relation": {"type": "string", "enum": [r.value for r in Relation]}}}},
             "url": {"type": "string"},
+            "address": {"type": "string"}, "founded_year": {"type": "integer", "nullable": True},
+            "staff": {"type": "integer", "nullable": True}, "website": {"type": "string"}, "email": {"type": "string"},
+            "phone": {"type": "string"}, "contact_name": {"type": "string"}, "description": {"type": "string"},
+            "national_brand": {"type": "boolean"},
+            "certificates": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "number": {"type": "string"}, "issuer": {"type": "string"},
+                "issued_on": _DATE, "expires_on": _DATE}}},
+            "zone": {"type": "object", "nullable": True, "properties": {
+                "id": {"type": "integer"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"}, "kind": {"type": "string"}}},
+            "ecolabels": {"type": "array", "items": {"type": "object"}},
+            "source": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+            "version": {"type": "integer"},
         },
     },
     "EnterpriseInput": {
         "type": "object",
         "required": ["tax_code", "name_vi", "province_code"],
-        "properties": {
-            "tax_code": {"type": "string"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"},
-            "short_name": {"type": "string"}, "province_code": {"type": "string"}, "commune_code": {"type": "string"},
-            "address": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
-            "size_class": {"type": "string", "enum": ["micro", "small", "medium", "large"]},
-            "founded_year": {"type": "integer"}, "staff": {"type": "integer"}, "website": {"type": "string"},
-            "email": {"type": "string"}, "phone": {"type": "string"}, "contact_name": {"type": "string"},
-            "description": {"type": "string"}, "national_brand": {"type": "boolean"},
-            "items": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string"}, "relation": {"type": "string"}}}},
-            "certificates": {"type": "array", "items": {"type": "object"}},
-            "version": {"type": "integer", "description": "PATCH only: the version you read, to refuse a lost update (409)"},
-        },
+        "properties": {**PROFILE_SCHEMA, "source": {"type": "string", "maxLength": 200, "description": "Where the record comes from"}},
+        "example": {"tax_code": "0100233488", "name_vi": "Công ty TNHH Điện lực Dung Quất", "province_code": "51",
+                    "website": "https://dienluc-dungquat.vn", "items": [{"code": "A.01", "relation": "manufactures"}]},
+    },
+    "EnterpriseChange": {
+        "type": "object",
+        "properties": {**PROFILE_SCHEMA, "version": {"type": "integer", "minimum": 0,
+                                                     "description": "The version you read, to refuse a lost update (409)"}},
     },
 }
 
@@ -194,6 +229,7 @@ def openapi_paths(json_response, ref, error) -> dict:
     """Describe the enterprise routes for the OpenAPI document."""
     record = json_response(ref("Enterprise"), "The enterprise")
     body = {"required": True, "content": {"application/json": {"schema": ref("EnterpriseInput")}}}
+    change = {"required": True, "content": {"application/json": {"schema": ref("EnterpriseChange")}}}
     return {
         "/enterprises": {
             "get": {
@@ -224,15 +260,17 @@ def openapi_paths(json_response, ref, error) -> dict:
         "/enterprises/{enterprise_id}": {
             "get": {
                 "summary": "One enterprise with its catalog items, certificates, zone and eco-labels",
-                "parameters": [param("enterprise_id", "The enterprise's id", {"type": "integer"}, "path")],
+                "parameters": [param("enterprise_id", "The enterprise's id", ID_SCHEMA, "path")],
                 "responses": {"200": record, "404": error},
             },
             "patch": {
                 "summary": "Change some fields; a representative's change to a published profile waits for review (202)",
                 "security": [{"bearer": []}],
-                "parameters": [param("enterprise_id", "The enterprise's id", {"type": "integer"}, "path")],
-                "requestBody": body,
-                "responses": {"200": record, "202": json_response({"type": "object"}, "Queued for review"),
+                "parameters": [param("enterprise_id", "The enterprise's id", ID_SCHEMA, "path")],
+                "requestBody": change,
+                "responses": {"200": record, "202": json_response({"type": "object", "required": ["status", "change_id"], "properties": {
+                    "status": {"type": "string", "enum": ["pending_review"]}, "change_id": {"type": "integer"},
+                    "changes": {"type": "object"}}}, "Queued for review"),
                               "400": error, "401": error, "403": error, "404": error, "409": error, "422": error},
             },
         },

@@ -12,7 +12,7 @@ from registry.zones.models import ZoneKind
 
 from . import bp
 from .auth import token_user
-from .openapi import param
+from .openapi import BBOX_SCHEMA, ID_SCHEMA, param
 
 MAX_ZOOM = 22
 
@@ -47,7 +47,7 @@ def enterprises_geojson():
     return geojson_response(layers.enterprise_layer(query, token_user(), locale_code()))
 
 
-BBOX = param("bbox", "min_lon,min_lat,max_lon,max_lat in WGS84 degrees", {"type": "string", "example": "108.5,13.5,109.5,14.5"})
+BBOX = param("bbox", "min_lon,min_lat,max_lon,max_lat in WGS84 degrees", BBOX_SCHEMA)
 OPENAPI_SCHEMAS = {
     "FeatureCollection": {
         "type": "object",
@@ -100,7 +100,7 @@ def openapi_paths(json_response, ref, error) -> dict:
                     param("province", "GSO code of the province"),
                     param("catalog", "Code of a Decision 980 item or group"),
                     param("q", "Words of a name or tax code"),
-                    param("zone", "Zone id; enterprises in the zones inside it count too"),
+                    param("zone", "Zone id; enterprises in the zones inside it count too", ID_SCHEMA),
                     param("relation", "manufactures, supplies, services or uses"),
                     param("size", "micro, small, medium or large"),
                     param("limit", "At most this many points (default and maximum 20,000)",

@@ -3,6 +3,13 @@ from __future__ import annotations
 
 from flask import url_for
 
+from registry.inputs import MAX_ID
+
+# A decimal number, as parse_bbox reads it; the ranges and min-below-max are checked by the route (400).
+_NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*"
+BBOX_SCHEMA = {"type": "string", "pattern": f"^{_NUMBER}(,{_NUMBER}){{3}}$", "example": "108.5,13.5,109.5,14.5"}
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -18,11 +25,15 @@ def _json(schema: dict, description: str) -> dict:
 
 
 ERROR = _json(_ref("Error"), "An error, in the API's one error shape")
+TOO_MANY = {
+    **_json(_ref("Error"), "Too many requests from this client; try again later"),
+    "headers": {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}},
+}
 VERSION_PARAM = {
     "name": "version",
     "in": "query",
     "required": False,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "example": "provisional-2025"},
     "description": "Catalog version label; the current version when omitted",
 }
 
@@ -121,7 +132,8 @@ def document() -> dict:
             },
         },
         "paths": {
-            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json({"type": "object", "required": ["openapi", "paths"]},
+                                                                                        "OpenAPI 3 document")}}},
             "/provinces": {
                 "get": {
                     "summary": "The 34 provinces in force since 1 July 2025",
@@ -136,7 +148,8 @@ def document() -> dict:
             "/provinces/{code}": {
                 "get": {
                     "summary": "One province with its communes",
-                    "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "parameters": [{"name": "code", "in": "path", "required": True, "description": "GSO code, such as 51 or 01",
+                                    "schema": {"type": "string", "pattern": "^[0-9]{1,2}$", "example": "51"}}],
                     "responses": {"200": _json(_ref("Province"), "The province"), "404": ERROR},
                 }
             },
@@ -178,14 +191,16 @@ def document() -> dict:
             "/catalog/items/{code}": {
                 "get": {
                     "summary": "One catalog item with its children",
-                    "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}, VERSION_PARAM],
+                    "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string", "example": "A.01"}},
+                                   VERSION_PARAM],
                     "responses": {"200": _json(_ref("CatalogNode"), "The item"), "404": ERROR},
                 }
             },
             "/catalog/versions/{label}/mappings": {
                 "get": {
                     "summary": "How the previous version's items map onto this version, pending first",
-                    "parameters": [{"name": "label", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "parameters": [{"name": "label", "in": "path", "required": True,
+                                    "schema": {"type": "string", "example": "provisional-2025"}}],
                     "responses": {
                         "200": _json({"type": "object", "properties": {"version": {"type": "string"}, "items": {"type": "array", "items": _ref("Mapping")}}}, "Mappings"),
                         "404": ERROR,
@@ -198,7 +213,7 @@ def document() -> dict:
                     "security": [{"bearer": []}],
                     "parameters": [
                         {"name": "label", "in": "path", "required": True, "schema": {"type": "string"}},
-                        {"name": "mapping_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                        {"name": "mapping_id", "in": "path", "required": True, "schema": ID_SCHEMA},
                     ],
                     "requestBody": {
                         "required": True,
@@ -213,7 +228,11 @@ def document() -> dict:
                 "get": {
                     "summary": "The account a bearer token belongs to, with its roles",
                     "security": [{"bearer": []}],
-                    "responses": {"200": {"description": "The account"}, "401": ERROR},
+                    "responses": {"200": _json({"type": "object", "required": ["email", "memberships"], "properties": {
+                        "email": {"type": "string"}, "full_name": {"type": "string"},
+                        "memberships": {"type": "array", "items": {"type": "object", "properties": {
+                            "organization": {"type": "string"}, "kind": {"type": "string"}, "role": {"type": "string"},
+                            "province": {"type": "string", "nullable": True}}}}}}, "The account"), "401": ERROR},
                 }
             },
         },
@@ -224,4 +243,23 @@ def document() -> dict:
     spec["paths"].update(geo.openapi_paths(_json, _ref, ERROR))
     spec["components"]["schemas"].update(zones.OPENAPI_SCHEMAS)
     spec["paths"].update(zones.openapi_paths(_json, _ref, ERROR))
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            _add_common_answers(path, operation)
     return spec
+
+
+def _add_common_answers(path: str, operation: dict) -> None:
+    """Add the answers any operation of its shape can give, so each route lists only its own.
+
+    Any parameter or body may be refused with 400 (a NUL character, a malformed value), a path
+    naming no record is 404, a body may be too large (413), and the public API is rate limited (429).
+    """
+    answers = operation["responses"]
+    if operation.get("parameters") or "requestBody" in operation:
+        answers.setdefault("400", ERROR)
+    if "{" in path:
+        answers.setdefault("404", ERROR)
+    if "requestBody" in operation:
+        answers.setdefault("413", ERROR)
+    answers.setdefault("429", TOO_MANY)

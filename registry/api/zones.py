@@ -14,7 +14,7 @@ from registry.zones.models import Zone, ZoneKind, ZoneStatus
 from . import bp
 from .auth import token_required
 from .errors import error_response
-from .openapi import param
+from .openapi import BBOX_SCHEMA, ID_SCHEMA, param
 
 # The fields a PATCH may change; the province and the managing board are changed by administrators only.
 WRITABLE = frozenset({
@@ -122,7 +122,7 @@ def update_zone(zone_id: int):
 def openapi_paths(json_response, ref, error) -> dict:
     """Describe the zone routes for the OpenAPI document."""
     record = json_response(ref("Zone"), "The zone")
-    zone_id = param("zone_id", "The zone's id", {"type": "integer"}, "path")
+    zone_id = param("zone_id", "The zone's id", ID_SCHEMA, "path")
     return {
         "/zones": {"get": {
             "summary": "Zones, filtered by province, kind, status and bounding box",
@@ -130,7 +130,7 @@ def openapi_paths(json_response, ref, error) -> dict:
                 param("province", "GSO code of the province"),
                 param("kind", "Kind of zone", {"type": "string", "enum": [k.value for k in ZoneKind]}),
                 param("status", "Status", {"type": "string", "enum": [s.value for s in ZoneStatus]}),
-                param("bbox", "min_lon,min_lat,max_lon,max_lat (WGS84): zones whose boundary box or point meets it"),
+                param("bbox", "min_lon,min_lat,max_lon,max_lat (WGS84): zones whose boundary box or point meets it", BBOX_SCHEMA),
             ],
             "responses": {"200": json_response({"type": "object", "properties": {
                 "items": {"type": "array", "items": ref("Zone")}, "total": {"type": "integer"}}}, "Zones"), "400": error},
@@ -141,16 +141,44 @@ def openapi_paths(json_response, ref, error) -> dict:
             "patch": {
                 "summary": "Change some figures (an editor of the managing board, an officer of the province, an administrator)",
                 "security": [{"bearer": []}], "parameters": [zone_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
-                    "version": {"type": "integer", "description": "The version you read, to refuse a lost update (409)"},
-                    **{name: {} for name in sorted(WRITABLE)}}}}}},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ZoneChange")}}},
                 "responses": {"200": record, "400": error, "401": error, "403": error, "404": error, "409": error, "422": error},
             },
         },
     }
 
 
+def _change_schema() -> dict:
+    """Describe each field a PATCH may send, with the type and range `clean_zone` accepts."""
+    fields = {
+        **{name: {"type": "string", "maxLength": limit} for name, limit in service.TEXT_FIELDS.items()},
+        **{name: {"type": "number", "minimum": low, "maximum": high, "nullable": True} for name, (low, high) in service.NUMBER_FIELDS.items()},
+        **{name: {"type": "integer", "minimum": low, "maximum": high, "nullable": True}
+           for name, (low, high) in service.INTEGER_FIELDS.items()},
+        **{name: {"type": "boolean", "nullable": True} for name in service.BOOLEAN_FIELDS},
+        "kind": {"type": "string", "enum": [k.value for k in ZoneKind]},
+        "status": {"type": "string", "enum": [s.value for s in ZoneStatus]},
+        "parent_id": {**ID_SCHEMA, "nullable": True, "description": "The enclosing zone, in the same province (its code is accepted too)"},
+        "commune_codes": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{5}$"}, "description": "Communes of the zone's province"},
+        "decision_date": {"type": "string", "format": "date", "nullable": True},
+        "priority_groups": {"type": "array", "items": {"type": "string"}, "description": "Codes of Decision 980 items or groups"},
+    }
+    fields["website"]["description"] = "An http:// or https:// address; a bare host such as example.vn gets https://"
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {**fields, "version": {"type": "integer", "minimum": 0, "description": "The version you read, to refuse a lost update (409)"}},
+    }
+
+
+def _figure_types() -> dict:
+    """Type the figures a zone's full record carries, as stored (no range: older rows may predate a rule)."""
+    change = _change_schema()["properties"]
+    return {name: {key: value for key, value in change[name].items() if key in {"type", "nullable"}} for name in _FIGURES}
+
+
 OPENAPI_SCHEMAS = {
+    "ZoneChange": _change_schema(),
     "Zone": {
         "type": "object",
         "properties": {
@@ -165,6 +193,13 @@ OPENAPI_SCHEMAS = {
             "bbox": {"type": "array", "nullable": True, "items": {"type": "number"}},
             "sources": {"type": "object", "description": "Per figure: {source, confidence H/M/L}"},
             "version": {"type": "integer"}, "url": {"type": "string"},
+            "boundary_approximate": {"type": "boolean", "nullable": True}, "demo": {"type": "boolean"},
+            "communes": {"type": "array", "items": {"type": "string"}},
+            "organization": {"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "decision_date": {"type": "string", "format": "date", "nullable": True},
+            "priority_groups": {"type": "array", "items": {"type": "string"}},
+            "mapped_ha": {"type": "number", "nullable": True}, "updated_at": {"type": "string", "format": "date-time"},
+            **_figure_types(),
         },
     },
 }

@@ -241,7 +241,7 @@ def _clean_contact(values: dict, present: set, errors: dict) -> dict:
     if cleaned.get("phone") and not _PHONE.match(cleaned["phone"]):
         errors.setdefault("phone", []).append(_l("Write the phone number with digits, spaces, + ( ) . or -."))
     if "email" in present:
-        email = inputs.text(values.get("email"), "email", errors, 320)
+        email = inputs.text(values.get("email"), "email", errors, 254)
         if email:
             try:
                 email = validate_email(email, check_deliverability=False).normalized

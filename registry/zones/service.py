@@ -102,6 +102,7 @@ def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = Fal
     if "priority_groups" in present:
         cleaned["priority_groups"] = _priority_groups(values.get("priority_groups"), errors)
     _check_areas(cleaned, current, errors)
+    _check_position(cleaned, current, errors)
     if errors:
         raise ZoneError(errors)
     return cleaned
@@ -187,6 +188,14 @@ def _check_areas(cleaned: dict, current: Zone | None, errors: dict) -> None:
     if merged["industrial_ha"] is not None and merged["leased_ha"] is not None and "leased_ha" in cleaned:
         if merged["leased_ha"] > merged["industrial_ha"] + 1e-6:
             errors.setdefault("leased_ha", []).append(_l("Leased land cannot exceed the industrial land (%(total)s ha).", total=merged["industrial_ha"]))
+
+
+def _check_position(cleaned: dict, current: Zone | None, errors: dict) -> None:
+    """Refuse a change that leaves one coordinate without the other."""
+    sent = [field for field in ("latitude", "longitude") if field in cleaned]
+    merged = {f: cleaned.get(f, getattr(current, f, None) if current else None) for f in ("latitude", "longitude")}
+    if sent and (merged["latitude"] is None) != (merged["longitude"] is None) and not any(f in errors for f in sent):
+        errors[sent[-1]] = [_l("Give both latitude and longitude, or neither.")]
 
 
 def _parent(raw, province, current: Zone | None, errors: dict) -> int | None:

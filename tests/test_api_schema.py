@@ -1,0 +1,111 @@
+"""The API against its own OpenAPI document, with requests schemathesis generates from it, in process.
+
+Every operation is called with inputs drawn from /api/v1/openapi.json, anonymously and with a token
+that may write; the write operations are also called with the boundary and wrong-type values of
+schemathesis's coverage phase. No answer may be a 5xx, and every answer must be one the document
+lists, with its content type, headers and body schema. Even path ids are pointed at seeded records,
+so generated bodies reach the validation of real zones and enterprises, not only their 404.
+"""
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from registry.accounts import service as accounts_service
+from registry.api.openapi import document
+from registry.enterprises import service as enterprises
+from registry.extensions import db
+from registry.inputs import MAX_ID
+from registry.zones import service as zones
+
+from .test_enterprises import profile
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_headers_conformance,
+    schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.allow_header_conformance,
+]
+# Bounded for CI: about 20 generated requests per operation and pass, the same ones on every run.
+BOUNDED = settings(max_examples=20, deadline=None, derandomize=True, database=None,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+GENERATED = {"phases": {"coverage": {"enabled": False}}}
+BOUNDARIES = {"phases": {"examples": {"enabled": False}, "fuzzing": {"enabled": False}, "coverage": {"enabled": True}}}
+
+
+@pytest.fixture
+def seeded(app, accounts):
+    """A park inside an economic zone, a published enterprise in it, and an administrator's token."""
+    with app.app_context():
+        board = accounts_service.create_organization(None, "Ban Quản lý Khu kinh tế Dung Quất", "zone_board", "51")
+        outer = zones.create_zone(None, {"name_vi": "Khu kinh tế Dung Quất", "kind": "economic_zone", "province_code": "51",
+                                         "total_ha": 45332}, organization=board)
+        inner = zones.create_zone(None, {"name_vi": "Khu công nghiệp Tịnh Phong", "kind": "industrial_park", "province_code": "51",
+                                         "parent_id": outer.id, "total_ha": 141.7, "latitude": 15.34, "longitude": 108.8},
+                                  organization=board)
+        enterprise = enterprises.create_enterprise(None, profile(latitude=15.34, longitude=108.8, website="https://dienluc.vn"))
+        admin = accounts.user("admin@example.vn", role="admin")
+        token = accounts_service.issue_token(db.session.merge(admin), "schemathesis")
+        db.session.commit()
+        return {"zone_id": inner.id, "enterprise_id": enterprise.id, "token": token}
+
+
+@pytest.fixture
+def generated(app, seeded):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=schemathesis.Config.from_dict(GENERATED))
+
+
+@pytest.fixture
+def boundaries(app, seeded):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=schemathesis.Config.from_dict(BOUNDARIES))
+
+
+def call(case, seeded: dict, *, token: bool) -> None:
+    """Send half the generated ids to records that exist, make the call, and check the answer against the document."""
+    for name, value in (case.path_parameters or {}).items():
+        if name in seeded and isinstance(value, int) and value % 2 == 0:
+            case.path_parameters[name] = seeded[name]
+    headers = {"Authorization": f"Bearer {seeded['token']}"} if token else None
+    case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+@schemathesis.pytest.from_fixture("generated").parametrize()
+@BOUNDED
+def test_anonymous_requests_get_documented_answers(case, seeded):
+    call(case, seeded, token=False)
+
+
+@schemathesis.pytest.from_fixture("generated").parametrize()
+@BOUNDED
+def test_requests_with_a_write_token_get_documented_answers(case, seeded):
+    call(case, seeded, token=True)
+
+
+@schemathesis.pytest.from_fixture("boundaries").include(method=["POST", "PATCH"]).parametrize()
+@BOUNDED
+def test_writes_with_boundary_and_wrong_type_values_get_documented_answers(case, seeded):
+    call(case, seeded, token=True)
+
+
+def test_a_wrong_method_says_which_methods_are_allowed(client):
+    answer = client.delete("/api/v1/zones/1")
+    assert answer.status_code == 405 and set(answer.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "PATCH"}
+    assert answer.get_json()["error"] == "method_not_allowed"
+
+
+def test_the_document_types_ids_and_boxes_and_lists_the_shared_answers(app):
+    with app.test_request_context():
+        spec = document()
+    zone = spec["paths"]["/zones/{zone_id}"]
+    assert zone["get"]["parameters"][0]["schema"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    bbox = next(p for p in spec["paths"]["/zones.geojson"]["get"]["parameters"] if p["name"] == "bbox")
+    assert bbox["schema"]["type"] == "string" and bbox["schema"]["pattern"].startswith("^")
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            assert "429" in operation["responses"], (method, path)
+            if "requestBody" in operation:
+                assert {"400", "413"} <= set(operation["responses"]), (method, path)
+    assert {"404", "409", "422"} <= set(zone["patch"]["responses"])
