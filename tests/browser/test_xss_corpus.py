@@ -172,8 +172,8 @@ def visit(page, path: str, *, shows: list[str] = (), wait_map: bool = False):
     """Open a page; fail on a dialog, an injected element or a script link, and check it shows `shows` as text."""
     page.goto(path)
     if wait_map:
-        page.wait_for_function("window.RegistryMap && window.RegistryMap.instances.length > 0")
-        page.wait_for_function("document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0")
+        page.wait_for_function("() => window.RegistryMap && window.RegistryMap.instances.length > 0")
+        page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0")
     page.wait_for_timeout(50)  # let an <img onerror> fire
     assert page.dialogs == [], page.dialogs
     assert page.evaluate(INJECTED) == [], path
@@ -237,7 +237,7 @@ def test_search_results_highlight_and_echo_payloads_as_text(visitor, corpus):
         assert visitor.input_value("#site-search-q") == payload
     visit(visitor, "/enterprises/")
     visitor.fill("#enterprise-q", "alert")
-    visitor.wait_for_function("location.search.includes('q=alert')")
+    visitor.wait_for_function("() => location.search.includes('q=alert')")
     visitor.wait_for_timeout(100)
     assert visitor.dialogs == [] and visitor.evaluate(INJECTED) == []
     assert CORPUS[0] in visitor.locator("#enterprise-results").inner_text()
