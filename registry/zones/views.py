@@ -21,6 +21,7 @@ from registry.places import service as places
 
 from . import boundaries, boundary_views, import_views, service
 from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
+from .messages import describe_source, entered_source
 from .models import Zone, ZoneKind, ZoneStatus
 from .zone_maps import zone_map
 
@@ -114,7 +115,8 @@ def _source_of(zone: Zone):
 
     def lookup(name: str) -> dict | None:
         sources = zone.sources or {}
-        return sources.get(name) or sources.get(aliases.get(name, ""))
+        entry = sources.get(name) or sources.get(aliases.get(name, ""))
+        return {**entry, "source": describe_source(entry.get("source") or "")} if entry else None
 
     return lookup
 
@@ -225,7 +227,7 @@ def _changed_fields(zone: Zone, values: dict) -> set[str]:
 def _edit_sources(values: dict, changed: set[str] | None) -> dict:
     """Say who gave each changed figure: the editor's organization and account, and the date."""
     organizations = ", ".join(m.organization.name for m in current_user.memberships if m.organization) or current_user.email
-    source = _("%(org)s, entered by %(email)s on %(date)s", org=organizations, email=current_user.email, date=utcnow().date().isoformat())
+    source = entered_source(organizations, current_user.email, utcnow().date().isoformat())
     names = changed if changed is not None else {name for name, value in values.items() if value not in (None, "", [])}
     names = {"decision_number" if n == "decision_date" else "location" if n in {"latitude", "longitude"} else n for n in names}
     return {name: {"source": source, "confidence": ""} for name in names}
