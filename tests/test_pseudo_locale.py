@@ -383,3 +383,37 @@ def test_command_output_follows_the_language_and_is_translated(pseudo, tmp_path)
     outputs.append(runner.invoke(args=["import", "zones", str(zones), "--province", "51", "--dry-run"]).output)
     assert all(OPEN in output for output in outputs), outputs
     assert _command_leaks(pseudo, "\n".join(outputs), (enterprises.name, zones.name)) == [], "\n".join(outputs)
+
+
+DUNG_QUAT_BOARD = "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi"
+
+
+def test_figure_sources_are_worded_in_the_readers_language(app, client, accounts, tmp_path):
+    from registry.accounts import service as accounts_service
+    from registry.zones.models import Zone
+
+    with app.app_context():
+        load_reference_zones()
+        db.session.commit()
+        dung_quat = db.session.scalars(db.select(Zone).where(Zone.code == "51-kkt-dung-quat")).one()
+        zone_id, version = dung_quat.id, dung_quat.version
+    accounts.user("board@example.vn", role="zone_editor", name=DUNG_QUAT_BOARD, kind="zone_board", province="51")
+    with app.app_context():
+        token = accounts_service.issue_token(accounts_service.find_user("board@example.vn"), "tests")
+        db.session.commit()
+    sent = client.patch(f"/api/v1/zones/{zone_id}", json={"leased_ha": 9000, "version": version}, headers={"Authorization": f"Bearer {token}"})
+    assert sent.status_code == 200, sent.get_json()
+    listing = tmp_path / "cum-cong-nghiep.csv"
+    listing.write_text(ZONES_CSV.splitlines()[0] + "\n" + ZONES_CSV.splitlines()[1] + "\n", encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["import", "zones", str(listing), "--province", "51"]).exit_code == 0
+    with app.app_context():
+        imported = db.session.scalars(db.select(Zone.id).where(Zone.name_vi == "Cụm công nghiệp Bình Nguyên")).one()
+
+    vietnamese = client.get(f"/zones/{zone_id}").get_data(as_text=True)
+    assert "vị trí gần đúng của nhà máy lọc dầu, chưa được kiểm chứng" in vietnamese and "unverified" not in vietnamese
+    assert "do board@example.vn gửi qua API" in vietnamese and "API, " not in vietnamese
+    assert "nhập từ tệp cum-cong-nghiep.csv" in client.get(f"/zones/{imported}").get_data(as_text=True)
+    client.get("/language/en")
+    english = client.get(f"/zones/{zone_id}").get_data(as_text=True)
+    assert "approximate position of the refinery, unverified" in english and "sent through the API by board@example.vn" in english
+    assert "imported from the file cum-cong-nghiep.csv" in client.get(f"/zones/{imported}").get_data(as_text=True)

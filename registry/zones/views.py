@@ -15,6 +15,7 @@ from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.models import utcnow
 from registry.enterprises import queries
 from registry.extensions import db
+from registry.i18n import locale_code
 from registry.inputs import parse_version
 from registry.page_cache import shared_page
 from registry.places import service as places
@@ -116,7 +117,11 @@ def _source_of(zone: Zone):
     def lookup(name: str) -> dict | None:
         sources = zone.sources or {}
         entry = sources.get(name) or sources.get(aliases.get(name, ""))
-        return {**entry, "source": describe_source(entry.get("source") or "")} if entry else None
+        if not entry:
+            return None
+        # Reference data carries its sources in both languages.
+        written = (entry.get("source_en") if locale_code() == "en" else None) or entry.get("source") or ""
+        return {**entry, "source": describe_source(written)}
 
     return lookup
 
