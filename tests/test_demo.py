@@ -20,7 +20,7 @@ def _load(runner) -> str:
     return result.output
 
 
-def test_demo_load_adds_flagged_enterprises_in_every_province_once(app, runner):
+def test_demo_load_adds_flagged_enterprises_in_every_province_once(app, runner, english):
     output = _load(runner)
     assert f"{DEMO_ENTERPRISES} demo enterprises" in output
     assert "demo enterprises" not in _load(runner)

@@ -148,9 +148,17 @@ def _record_text(app) -> set[str]:
                         if not CODE.fullmatch(text):
                             known.add(text.strip())
                         known.update(_pieces(text))
-                    # The history lists changes by the names fields are stored under (not translated yet).
-                    known.update(_keys_in(value))
     return known
+
+
+def _stored_names(app) -> set[str]:
+    """The history page lists changes by the tables, fields and codes they are stored under: not translated yet."""
+    from registry.audit.models import AuditEntry
+
+    with app.app_context():
+        entries = db.session.scalars(db.select(AuditEntry)).all()
+        return ({e.entity_type for e in entries} | {key for e in entries for key in _keys_in([e.before, e.after])}
+                | {text for e in entries for text in _strings_in([e.before, e.after]) if CODE.fullmatch(text)})
 
 
 def _crs_names() -> set[str]:
@@ -203,13 +211,15 @@ def leaks(app, pages: dict[str, str], data: str = "") -> list[tuple[str, str]]:
     """
     known = _record_text(app) | set(_pieces(data)) | {line.strip() for line in data.splitlines()} | _crs_names()
     found = []
+    stored_names = _stored_names(app)
     for name, html in pages.items():
+        page_known = known | stored_names if name.startswith("/history/") else known
         parser = _VisibleText()
         parser.feed(html)
         texts = ["".join(parser.text), *parser.attributes]
         for text in texts:
             for piece in _pieces(_outside_brackets(text)):
-                if _untranslated(piece, known):
+                if _untranslated(piece, page_known):
                     found.append((name, piece))
     return sorted(set(found))
 
