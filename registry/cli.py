@@ -119,8 +119,9 @@ def import_catalog(file: Path, label, legal_basis, source, keep_current):
     if summary.version.is_current:
         click.echo(_("It is now the current catalog."))
     if summary.mapped or summary.pending:
+        mapping_page = f"/catalog/versions/{summary.version.label}/mapping"
         click.echo(_("%(mapped)d items of the previous version were mapped by code; %(pending)d await an official at %(path)s.",
-                     mapped=summary.mapped, pending=summary.pending, path=f"/catalog/versions/{summary.version.label}/mapping"))
+                     mapped=summary.mapped, pending=summary.pending, path=mapping_page))
 
 
 @catalog_cli.command("versions")

@@ -7,6 +7,7 @@ Walking the pages in it, any visible text left outside the brackets that is not 
 from __future__ import annotations
 
 import io
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +20,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import Enum, String, Text
 
 from registry.extensions import db
+from registry.mapping import builder
 from registry.zones.reference import load_reference_zones
 
 from .conftest import PASSWORD, csrf_token
@@ -75,10 +77,11 @@ def pseudo(app, pseudo_translations, monkeypatch):
 
 
 def _forget_translations(app) -> None:
-    """Flask-Babel keeps loaded catalogs per locale for the whole process, and pages are cached."""
+    """Flask-Babel keeps loaded catalogs per locale for the whole process, as the map does its words; pages are cached."""
     with app.app_context():
         app.extensions["babel"].instance.domain_instance.cache.clear()
     app.extensions["page_cache"].clear()
+    builder._page_words.cache_clear()
 
 
 class _VisibleText(HTMLParser):
@@ -111,6 +114,15 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         if not self._hidden:
             self.text.append(data)
+
+
+def _map_words(html: str) -> list[str]:
+    """The words a map's script shows (tooltips, legend, search results), which the page hands it."""
+    words = []
+    for start in re.finditer(r"var registryMapConfig_\w+ = ", html):
+        settings, _end = json.JSONDecoder().raw_decode(html, start.end())
+        words += list(settings["labels"].values()) + [entry["label"] for entry in settings["legend"]]
+    return words
 
 
 def _outside_brackets(text: str) -> str:
@@ -216,7 +228,7 @@ def leaks(app, pages: dict[str, str], data: str = "") -> list[tuple[str, str]]:
         page_known = known | stored_names if name.startswith("/history/") else known
         parser = _VisibleText()
         parser.feed(html)
-        texts = ["".join(parser.text), *parser.attributes]
+        texts = ["".join(parser.text), *parser.attributes, *_map_words(html)]
         for text in texts:
             for piece in _pieces(_outside_brackets(text)):
                 if _untranslated(piece, page_known):
@@ -427,3 +439,23 @@ def test_figure_sources_are_worded_in_the_readers_language(app, client, accounts
     english = client.get(f"/zones/{zone_id}").get_data(as_text=True)
     assert "approximate position of the refinery, unverified" in english and "sent through the API by board@example.vn" in english
     assert "imported from the file cum-cong-nghiep.csv" in client.get(f"/zones/{imported}").get_data(as_text=True)
+
+
+def test_api_messages_follow_the_callers_language_and_are_translated(pseudo, client):
+    vietnamese = {"Accept-Language": "vi"}
+    answers = [
+        client.get("/api/v1/enterprises/999999", headers=vietnamese),
+        client.get("/api/v1/zones/999999", headers=vietnamese),
+        client.get("/api/v1/no-such-thing", headers=vietnamese),
+        client.get("/api/v1/zones?kind=volcano", headers=vietnamese),
+        client.get("/api/v1/zones.geojson?bbox=north", headers=vietnamese),
+        client.patch("/api/v1/zones/1", json={"leased_ha": 1}, headers=vietnamese),
+        client.post("/api/v1/enterprises", data="{", content_type="application/json", headers=vietnamese),
+    ]
+    messages = []
+    for answer in answers:
+        assert answer.status_code >= 400 and answer.is_json, answer.request.path
+        body = answer.get_json()
+        messages += [body["message"], *(m for field in body["errors"].values() for m in field)]
+    known = _record_text(pseudo)
+    assert [m for m in messages if any(_untranslated(p, known) for p in _pieces(_outside_brackets(m)))] == []
