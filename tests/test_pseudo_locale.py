@@ -316,6 +316,17 @@ def test_every_officer_page_and_decision_shows_only_translated_words(pseudo, cli
         f"/enterprises/{first}/edit",
     )}
     pages["403"] = _get(client, "/admin/accounts", 403)
+    pages["400"] = client.post("/enterprises/new", data={}).get_data(as_text=True)
+    pages["/enterprises/new"] = _get(client, "/enterprises/new")
+    from registry.enterprises.models import DuplicateFlag
+
+    with pseudo.app_context():
+        flag_id = db.session.scalars(db.select(DuplicateFlag.id)).first()
+    pages["duplicates"] = _get(client, f"/enterprises/review/duplicates/{flag_id}")
+    accounts.sign_in(visitor, "rep1@example.vn")
+    pages["representative's dashboard"] = _get(visitor, "/enterprises/mine")
+    pages["representative's edit"] = _get(visitor, f"/enterprises/{second}/edit")
+    pages["claim"] = _get(visitor, "/enterprises/claim")
     pages["reject without a reason"] = _decide(client, first, "reject")
     pages["approved"] = _decide(client, first, "approve")
     pages["suspended"] = _decide(client, first, "suspend")
