@@ -29,8 +29,8 @@ def init_command(demo):
     from .database import init_database
 
     for line in init_database(current_app, demo=demo):
-        click.echo(f"loaded {line}")
-    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+        click.echo(_("Loaded %(what)s.", what=line))
+    click.echo(_("database ready: %(database)s", database=db.engine.url.render_as_string(hide_password=True)))
 
 
 @users.command("create")
@@ -48,15 +48,16 @@ def create_user(email, role, org_name, org_kind, province, full_name, password):
             organization = accounts.find_organization(org_name)
             if organization is None:
                 if not org_kind:
-                    names = ", ".join(o.name for o in accounts.list_organizations()) or "none yet"
-                    raise click.UsageError(f"no organization named “{org_name}” (existing: {names}); pass --org-kind to create it")
+                    names = ", ".join(o.name for o in accounts.list_organizations()) or _("none yet")
+                    raise click.UsageError(_("There is no organization named “%(name)s” (existing: %(names)s); pass --org-kind to create it.",
+                                             name=org_name, names=names))
                 organization = accounts.create_organization(None, org_name, org_kind, province)
             user = accounts.create_user(None, email, password, full_name=full_name, role=role, organization=organization)
         except accounts.AccountError as error:
             db.session.rollback()
             raise click.BadParameter(str(error.message), param_hint=error.field) from None
         db.session.commit()
-    click.echo(f"created {user.email} as {role} of {organization.name}")
+    click.echo(_("Created %(email)s as %(role)s of %(organization)s.", email=user.email, role=role, organization=organization.name))
 
 
 @users.command("token")
@@ -69,7 +70,7 @@ def create_token(email, name, scope, days):
     """Print a new API token for an account (shown once; only its digest is stored)."""
     user = accounts.find_user(email)
     if user is None:
-        raise click.BadParameter(f"no account {email}", param_hint="EMAIL")
+        raise click.BadParameter(_("There is no account %(email)s.", email=email), param_hint="EMAIL")
     token = accounts.issue_token(user, name, scope=scope, days=days)
     db.session.commit()
     click.echo(token)
@@ -82,14 +83,14 @@ def set_password(email, password):
     """Replace an account's password and sign out its sessions."""
     user = accounts.find_user(email)
     if user is None:
-        raise click.BadParameter(f"no account {email}", param_hint="EMAIL")
+        raise click.BadParameter(_("There is no account %(email)s.", email=email), param_hint="EMAIL")
     with acting_as("cli"):
         try:
             accounts.set_password(None, user, password)
         except accounts.AccountError as error:
             raise click.BadParameter(str(error.message), param_hint="password") from None
         db.session.commit()
-    click.echo(f"password changed for {user.email}")
+    click.echo(_("Changed the password of %(email)s.", email=user.email))
 
 
 @catalog_cli.command("import")
@@ -118,8 +119,9 @@ def import_catalog(file: Path, label, legal_basis, source, keep_current):
     if summary.version.is_current:
         click.echo(_("It is now the current catalog."))
     if summary.mapped or summary.pending:
+        mapping_page = f"/catalog/versions/{summary.version.label}/mapping"
         click.echo(_("%(mapped)d items of the previous version were mapped by code; %(pending)d await an official at %(path)s.",
-                     mapped=summary.mapped, pending=summary.pending, path=f"/catalog/versions/{summary.version.label}/mapping"))
+                     mapped=summary.mapped, pending=summary.pending, path=mapping_page))
 
 
 @catalog_cli.command("versions")
@@ -127,7 +129,8 @@ def list_versions():
     """List catalog versions, newest first."""
     for version in catalog.all_versions():
         mark = "*" if version.is_current else " "
-        click.echo(f"{mark} {version.label}\t{version.legal_basis}\t{catalog.pending_count(version)} pending")
+        pending = _("%(n)d pending", n=catalog.pending_count(version))
+        click.echo(f"{mark} {version.label}\t{version.legal_basis}\t{pending}")
 
 
 @demo_cli.command("load")
@@ -137,7 +140,7 @@ def demo_load():
 
     with acting_as("cli"):
         for line in load_demo():
-            click.echo(f"loaded {line}")
+            click.echo(_("Loaded %(what)s.", what=line))
         db.session.commit()
 
 
@@ -147,7 +150,7 @@ def demo_remove():
     from .demo import remove_demo
 
     with acting_as("cli"):
-        click.echo(f"removed {remove_demo()} demo records")
+        click.echo(_("%(n)d demo records removed.", n=remove_demo()))
         db.session.commit()
 
 
@@ -210,7 +213,8 @@ def i18n_update():
     translations = ROOT / "registry" / "translations"
     pot = translations / "messages.pot"
     babel = CommandLineInterface()
-    babel.run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+    # Babel skips folders whose names start with "_" unless told otherwise, and templates/_macros holds strings too.
+    babel.run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".* __pycache__",
                "--no-location", "--sort-output", "--project", "CNMT Investment Registry", "-o", str(pot), str(ROOT)])
     babel.run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(translations), "--no-fuzzy-matching", "--ignore-obsolete"])
     english = translations / "en" / "LC_MESSAGES" / "messages.po"
@@ -225,8 +229,8 @@ def i18n_update():
         missing = [m.id for m in read_po(handle) if m.id and not m.string]
     babel.run(["pybabel", "-q", "compile", "-d", str(translations)])
     for message_id in missing:
-        click.echo(f"untranslated (vi): {message_id}")
-    click.echo(f"{len(missing)} Vietnamese strings to translate" if missing else "both catalogs complete")
+        click.echo(_("Untranslated (vi): %(message)s", message=message_id))
+    click.echo(_("%(n)d Vietnamese strings to translate.", n=len(missing)) if missing else _("Both catalogs are complete."))
 
 
 import_cli = AppGroup("import", help="Import lists of records from CSV or XLSX files: all or nothing.")
@@ -238,11 +242,12 @@ def _parse_map(pairs: tuple[str, ...], fields) -> dict[str, str]:
     for pair in pairs:
         header, sep, field_name = pair.rpartition("=")
         if not sep or not header.strip():
-            raise click.BadParameter(f"write “Header=field”, not “{pair}”", param_hint="--map")
+            raise click.BadParameter(_("Write “Header=field”, not “%(pair)s”.", pair=pair), param_hint="--map")
         mapping[header.strip()] = field_name.strip()
     unknown = sorted(set(mapping.values()) - set(fields) - {""})
     if unknown:
-        raise click.BadParameter(f"unknown field(s) {', '.join(unknown)}; use {', '.join(fields)}", param_hint="--map")
+        raise click.BadParameter(_("Unknown field(s) %(unknown)s; use %(fields)s.", unknown=", ".join(unknown), fields=", ".join(fields)),
+                                 param_hint="--map")
     return mapping
 
 
@@ -258,7 +263,8 @@ def _conclude_import(file: Path, report, imported_message: str) -> None:
     for header, field_name in report.mapping.items():
         click.echo(f"  {header} → {field_name}")
     for problem in report.problems:
-        click.echo(f"{file.name}: {'warning: ' if problem.warning else ''}{problem.describe()}", err=True)
+        described = _("warning: %(problem)s", problem=problem.describe()) if problem.warning else problem.describe()
+        click.echo(f"{file.name}: {described}", err=True)
     if report.imported:
         click.echo(imported_message)
         return

@@ -5,6 +5,7 @@ import fcntl
 from pathlib import Path
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import Executable, event, inspect
 from sqlalchemy.exc import OperationalError
 
@@ -100,11 +101,11 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
     upgrade(directory=app.extensions["migrate"].directory)
     with acting_as("init"):
         communes = load_reference_places()
-        done.append(f"{communes} communes in 34 provinces")
+        done.append(_("%(n)d communes in 34 provinces", n=communes))
         if load_shipped_catalog():
-            done.append("provisional Decision 980 catalog")
+            done.append(_("the provisional Decision 980 catalog"))
         if zones := load_reference_zones():
-            done.append(f"{zones} reference zones")
+            done.append(_("%(n)d reference zones", n=zones))
         if demo is None:
             demo = app.config["DEMO_DATA"] and app.config["ENV"] != "production"
         if demo:

@@ -1,6 +1,7 @@
 """Demo accounts, organizations and enterprises for trying the platform; every one is flagged demo."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from .accounts import service as accounts
@@ -53,12 +54,12 @@ def load_demo() -> list[str]:
                 organization=accounts.find_organization(org_name), is_demo=True,
             )
             created += 1
-    done = [f"{created} demo organizations and accounts (password {DEMO_PASSWORD})"] if created else []
+    done = [_("%(n)d demo organizations and accounts (password %(password)s)", n=created, password=DEMO_PASSWORD)] if created else []
     enterprises = _load_demo_enterprises()
     if enterprises:
-        done.append(f"{enterprises} demo enterprises in 34 provinces")
+        done.append(_("%(n)d demo enterprises in 34 provinces", n=enterprises))
     if _load_representative():
-        done.append(f"demo enterprise representative {REPRESENTATIVE}")
+        done.append(_("the demo enterprise representative %(email)s", email=REPRESENTATIVE))
     return done
 
 

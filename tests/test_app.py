@@ -99,7 +99,7 @@ def test_the_migrations_match_the_models(app):
         assert compare_metadata(context, db.metadata) == []
 
 
-def test_cli_init_is_safe_to_repeat(runner):
+def test_cli_init_is_safe_to_repeat(runner, english):
     first = runner.invoke(args=["init", "--no-demo"])
     second = runner.invoke(args=["init", "--no-demo"])
     assert first.exit_code == 0 and second.exit_code == 0, second.output

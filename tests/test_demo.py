@@ -20,7 +20,7 @@ def _load(runner) -> str:
     return result.output
 
 
-def test_demo_load_adds_flagged_enterprises_in_every_province_once(app, runner):
+def test_demo_load_adds_flagged_enterprises_in_every_province_once(app, runner, english):
     output = _load(runner)
     assert f"{DEMO_ENTERPRISES} demo enterprises" in output
     assert "demo enterprises" not in _load(runner)
@@ -48,7 +48,7 @@ def test_the_demo_representative_signs_in_and_represents_a_demo_enterprise(app, 
     assert accounts.sign_in(client, REPRESENTATIVE, DEMO_PASSWORD).status_code == 302
 
 
-def test_demo_remove_deletes_every_demo_enterprise_and_its_search_rows(app, runner):
+def test_demo_remove_deletes_every_demo_enterprise_and_its_search_rows(app, runner, english):
     _load(runner)
     with app.app_context():
         sample = db.session.scalars(db.select(Enterprise).order_by(Enterprise.id)).first()

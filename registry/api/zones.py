@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from registry.extensions import db
 from registry.inputs import VERSION_MESSAGE, parse_version
 from registry.zones import service
-from registry.zones.messages import geodata_message
+from registry.zones.messages import api_source, geodata_message
 from registry.zones.models import Zone, ZoneKind, ZoneStatus
 
 from . import bp
@@ -113,7 +113,7 @@ def update_zone(zone_id: int):
     unknown = sorted(set(body) - WRITABLE)
     if unknown:
         return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
-    source = {"source": f"API, {g.api_user.email}", "confidence": ""}
+    source = {"source": api_source(g.api_user.email), "confidence": ""}
     service.update_zone(g.api_user, record, body, partial=True, sources={name: source for name in body},
                         expected_version=parse_version(expected))
     return jsonify(zone_json(record, full=True))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -16,10 +17,10 @@ from .models import ClaimRequest, DuplicateFlag, PendingChange
 bp = Blueprint("enterprise_review", __name__, url_prefix="/enterprises/review")
 
 ACTIONS = {
-    "approve": (lambda user, e, reason: review.approve(user, e), "The profile is published."),
-    "reject": (review.reject, "The registration was rejected; the representative sees your reason."),
-    "request_changes": (review.request_changes, "The profile was sent back to its representative with your note."),
-    "suspend": (review.suspend, "The profile is suspended and no longer public."),
+    "approve": (lambda user, e, reason: review.approve(user, e), _l("The profile is published.")),
+    "reject": (review.reject, _l("The registration was rejected; the representative sees your reason.")),
+    "request_changes": (review.request_changes, _l("The profile was sent back to its representative with your note.")),
+    "suspend": (review.suspend, _l("The profile is suspended and no longer public.")),
 }
 
 
@@ -42,7 +43,7 @@ def decide(enterprise_id: int, action: str):
         abort(400)
     act, done = ACTIONS[action]
     act(current_user, enterprise, form.reason.data)
-    flash(_(done), "success")
+    flash(str(done), "success")
     return redirect(url_for(".queue"))
 
 

@@ -40,6 +40,8 @@ def client_labels() -> dict[str, str]:
         "approximate": _("Approximate location or boundary"),
         "open": _("Open the page"),
         "hectares": _("ha"),
+        "zoom_in": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
         "fullscreen": _("Full screen"),
         "exit_fullscreen": _("Leave full screen"),
         "load_failed": _("Some map data could not be loaded. Try again later."),

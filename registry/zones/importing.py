@@ -25,7 +25,7 @@ from registry.tabular import ImportProblem, ImportReport, Table, TableError
 
 from . import service
 from .import_reading import commune_names_in, decision_date_in, kind_from_name, kind_of, read_zone_table, status_of
-from .messages import geodata_message
+from .messages import geodata_message, imported_source
 from .models import Zone
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -103,7 +103,7 @@ def import_zones(actor: User | None, data: bytes, filename: str, choices: Import
     accepted = check_rows(actor, table, report, choices, transformer)
     if dry_run or report.errors:
         return report
-    source = f"import: {filename}"[:200]
+    source = imported_source(filename)[:200]
     report.created_ids = [_create(values, source).id for values in accepted]
     return report
 

@@ -81,3 +81,33 @@ def _display_params(code: str, params: dict) -> dict:
     if code == "outside_vietnam" and isinstance(params.get("bounds"), (list, tuple)):
         params["bounds"] = ", ".join(str(value) for value in params["bounds"])
     return params
+
+
+# Sources the registry writes itself are stored in one language-neutral form and worded when shown.
+_IMPORTED = "import: "
+_SENT_BY_API = "API, "
+_ENTERED = "site: "
+
+
+def imported_source(filename: str) -> str:
+    return f"{_IMPORTED}{filename}"
+
+
+def api_source(email: str) -> str:
+    return f"{_SENT_BY_API}{email}"
+
+
+def entered_source(organizations: str, email: str, day: str) -> str:
+    return f"{_ENTERED}{organizations}; {email}; {day}"
+
+
+def describe_source(text: str) -> str:
+    """Word a figure's source in the reader's language when the registry wrote it; show any other as written."""
+    if text.startswith(_IMPORTED):
+        return _("imported from the file %(file)s", file=text.removeprefix(_IMPORTED))
+    if text.startswith(_SENT_BY_API):
+        return _("sent through the API by %(email)s", email=text.removeprefix(_SENT_BY_API))
+    parts = text.removeprefix(_ENTERED).rsplit("; ", 2)
+    if text.startswith(_ENTERED) and len(parts) == 3:
+        return _("%(org)s, entered by %(email)s on %(date)s", org=parts[0], email=parts[1], date=parts[2])
+    return text

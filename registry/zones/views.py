@@ -15,12 +15,14 @@ from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.models import utcnow
 from registry.enterprises import queries
 from registry.extensions import db
+from registry.i18n import locale_code
 from registry.inputs import parse_version
 from registry.page_cache import shared_page
 from registry.places import service as places
 
 from . import boundaries, boundary_views, import_views, service
 from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
+from .messages import describe_source, entered_source
 from .models import Zone, ZoneKind, ZoneStatus
 from .zone_maps import zone_map
 
@@ -114,7 +116,12 @@ def _source_of(zone: Zone):
 
     def lookup(name: str) -> dict | None:
         sources = zone.sources or {}
-        return sources.get(name) or sources.get(aliases.get(name, ""))
+        entry = sources.get(name) or sources.get(aliases.get(name, ""))
+        if not entry:
+            return None
+        # Reference data carries its sources in both languages.
+        written = (entry.get("source_en") if locale_code() == "en" else None) or entry.get("source") or ""
+        return {**entry, "source": describe_source(written)}
 
     return lookup
 
@@ -220,7 +227,7 @@ def _changed_fields(zone: Zone, values: dict) -> set[str]:
 def _edit_sources(values: dict, changed: set[str] | None) -> dict:
     """Say who gave each changed figure: the editor's organization and account, and the date."""
     organizations = ", ".join(m.organization.name for m in current_user.memberships if m.organization) or current_user.email
-    source = _("%(org)s, entered by %(email)s on %(date)s", org=organizations, email=current_user.email, date=utcnow().date().isoformat())
+    source = entered_source(organizations, current_user.email, utcnow().date().isoformat())
     names = changed if changed is not None else {name for name, value in values.items() if value not in (None, "", [])}
     names = {"decision_number" if n == "decision_date" else "location" if n in {"latitude", "longitude"} else n for n in names}
     return {name: {"source": source, "confidence": ""} for name in names}

@@ -218,6 +218,14 @@
     return control;
   }
 
+  // Leaflet titles its zoom buttons in English; give them the page's words.
+  function nameZoomButtons(container, labels) {
+    [[".leaflet-control-zoom-in", labels.zoom_in], [".leaflet-control-zoom-out", labels.zoom_out]].forEach(function (pair) {
+      var button = container.querySelector(pair[0]);
+      if (button && pair[1]) { button.title = pair[1]; button.setAttribute("aria-label", pair[1]); }
+    });
+  }
+
   function status(instance, message) {
     if (instance.statusLine) { instance.statusLine.textContent = message || ""; }
   }
@@ -287,6 +295,7 @@
     L.control.layers(null, overlays, { collapsed: false }).addTo(map);
     if (specs.some(function (spec) { return spec.style === "zone"; })) { legendControl(config).addTo(map); }
     fullscreenControl(instance).addTo(map);
+    nameZoomButtons(container, config.labels);
     instances.push(instance);
     if (config.mode !== "full") { loadEmbedded(instance); }
     waiting.forEach(function (callback) { callback(instance); });

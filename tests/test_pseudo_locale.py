@@ -1,0 +1,240 @@
+"""Every word the site, its API and its commands show goes through the catalogs (see tests/pseudo_locale.py)."""
+from __future__ import annotations
+
+import io
+import re
+
+from registry.extensions import db
+from registry.zones.reference import load_reference_zones
+
+from .conftest import PASSWORD, csrf_token
+from .pseudo_locale import OPEN, assert_translated, leaked_words, pseudo, pseudo_translations  # noqa: F401 (fixtures)
+
+
+def _get(client, path: str, status: int = 200) -> str:
+    response = client.get(path, follow_redirects=True)
+    assert response.status_code == status, path
+    return response.get_data(as_text=True)
+
+
+def _register(client, tax_code: str, name: str, email: str) -> str:
+    form = {
+        "csrf_token": csrf_token(client, "/enterprises/register"),
+        "account_email": email, "account_name": "Trần Thị Bình", "password": PASSWORD,
+        "tax_code": tax_code, "name_vi": name, "province_code": "51", "item-C2.01": "manufactures",
+    }
+    return client.post("/enterprises/register", data=form, follow_redirects=True).get_data(as_text=True)
+
+
+def _decide(client, enterprise_id: int, action: str, reason: str = "") -> str:
+    form = {"csrf_token": csrf_token(client, "/enterprises/review/"), "reason": reason}
+    return client.post(f"/enterprises/review/{enterprise_id}/{action}", data=form, follow_redirects=True).get_data(as_text=True)
+
+
+def _enterprise_ids(app) -> list[int]:
+    from registry.enterprises.models import Enterprise
+
+    with app.app_context():
+        return list(db.session.scalars(db.select(Enterprise.id).order_by(Enterprise.id)))
+
+
+def test_every_public_page_shows_only_translated_words(pseudo, client, accounts):
+    accounts.user("officer@example.vn")
+    with pseudo.app_context():
+        load_reference_zones()
+        db.session.commit()
+    visitor = pseudo.test_client()
+    _register(visitor, "0100233488", "Công ty TNHH Môi trường Xanh Dung Quất", "rep@example.vn")
+    accounts.sign_in(client, "officer@example.vn")
+    _decide(client, _enterprise_ids(pseudo)[0], "approve")
+    from registry.zones.models import Zone
+
+    with pseudo.app_context():
+        zone_id = db.session.scalars(db.select(Zone.id).order_by(Zone.id)).first()
+    enterprise_id = _enterprise_ids(pseudo)[0]
+    anonymous = pseudo.test_client()
+    pages = {path: _get(anonymous, path) for path in (
+        "/", "/enterprises/", f"/enterprises/{enterprise_id}", "/enterprises/?q=xanh", "/enterprises/register",
+        "/zones/", f"/zones/{zone_id}", "/map", "/catalog/", "/catalog/items/A", "/catalog/versions",
+        "/provinces/", "/provinces/51", "/search/?q=dung+quat", "/sign-in", "/history/",
+    )}
+    pages["404"] = _get(anonymous, "/no/such/page", 404)
+    wrong = {"csrf_token": csrf_token(anonymous), "email": "nobody@example.vn", "password": "wrong password"}
+    pages["sign-in refused"] = anonymous.post("/sign-in", data=wrong).get_data(as_text=True)
+    pages["registration refused"] = anonymous.post("/enterprises/register", data={
+        "csrf_token": csrf_token(anonymous, "/enterprises/register"), "tax_code": "12"}).get_data(as_text=True)
+    assert_translated(pseudo, pages)
+
+
+def test_every_officer_page_and_decision_shows_only_translated_words(pseudo, client, accounts):
+    accounts.user("officer@example.vn")
+    accounts.user("admin@example.vn", role="admin")
+    with pseudo.app_context():
+        load_reference_zones()
+        db.session.commit()
+    visitor = pseudo.test_client()
+    for number, tax_code in enumerate(("0100233488", "0300588569", "0100109106")):
+        _register(visitor, tax_code, f"Công ty TNHH Quan trắc Sông Trà {number}", f"rep{number}@example.vn")
+    first, second, third = _enterprise_ids(pseudo)
+    accounts.sign_in(client, "officer@example.vn")
+    from registry.zones.models import Zone
+
+    with pseudo.app_context():
+        zone_id = db.session.scalars(db.select(Zone.id).order_by(Zone.id)).first()
+    pages = {path: _get(client, path) for path in (
+        "/enterprises/review/", "/account", "/enterprises/import", "/zones/import", "/zones/new", "/history/", "/enterprises/mine",
+        f"/enterprises/{first}/edit",
+    )}
+    pages["403"] = _get(client, "/admin/accounts", 403)
+    pages["400"] = client.post("/enterprises/new", data={}).get_data(as_text=True)
+    pages["/enterprises/new"] = _get(client, "/enterprises/new")
+    from registry.enterprises.models import DuplicateFlag
+
+    with pseudo.app_context():
+        flag_id = db.session.scalars(db.select(DuplicateFlag.id)).first()
+    pages["duplicates"] = _get(client, f"/enterprises/review/duplicates/{flag_id}")
+    accounts.sign_in(visitor, "rep1@example.vn")
+    pages["representative's dashboard"] = _get(visitor, "/enterprises/mine")
+    pages["representative's edit"] = _get(visitor, f"/enterprises/{second}/edit")
+    pages["claim"] = _get(visitor, "/enterprises/claim")
+    pages["reject without a reason"] = _decide(client, first, "reject")
+    pages["approved"] = _decide(client, first, "approve")
+    pages["suspended"] = _decide(client, first, "suspend")
+    pages["sent back"] = _decide(client, second, "request_changes", "Thiếu giấy phép môi trường.")
+    pages["rejected"] = _decide(client, third, "reject", "Không phải doanh nghiệp môi trường.")
+    admin = pseudo.test_client()
+    accounts.sign_in(admin, "admin@example.vn")
+    pages["/admin/accounts"] = _get(admin, "/admin/accounts")
+    pages[f"/zones/{zone_id}/edit"] = _get(admin, f"/zones/{zone_id}/edit")
+    pages[f"/zones/{zone_id}/boundary"] = _get(admin, f"/zones/{zone_id}/boundary")
+    assert_translated(pseudo, pages)
+
+
+ENTERPRISES_CSV = (
+    "Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố,Địa chỉ,Danh mục 980,Ghi chú\n"
+    "0100109106,Công ty TNHH Xử lý Nước Dung Quất,Quảng Ngãi,Số 5 Lê Lợi,A.01,\n"
+    "12,Công ty Cổ phần Quan trắc Sông Trà,51,Số 7 Trần Phú,B.01,\n"
+)
+ZONES_CSV = (
+    "Tên khu,Loại,Tỉnh,Tổng diện tích (ha)\n"
+    "Cụm công nghiệp Bình Nguyên,CCN,51,45\n"
+    "Cụm công nghiệp Tịnh Phong,CCN,51,mười\n"
+)
+
+
+def _walk_import(client, base: str, data: str, filename: str) -> dict[str, str]:
+    """Upload a file with one bad row, keep the suggested columns, and read every step of the wizard."""
+    upload = client.post(base, data={"csrf_token": csrf_token(client, base), "file": (io.BytesIO(data.encode()), filename)},
+                         content_type="multipart/form-data")
+    pages = {f"{base} upload": _get(client, base)}
+    columns_path = upload.headers["Location"]
+    columns = _get(client, columns_path)
+    pages[f"{base} columns"] = columns
+    form = {"csrf_token": csrf_token(client, columns_path)}
+    for select in re.finditer(r'<select[^>]*name="(column_\d+)"[^>]*>(.*?)</select>', columns, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', select.group(2))
+        form[select.group(1)] = next((v for v in chosen.groups() if v is not None), "") if chosen else ""
+    for field in re.finditer(r'<select[^>]*name="(?!column_)([a-z_]+)"[^>]*>.*?<option[^>]*value="([^"]+)"', columns, re.S):
+        form.setdefault(field.group(1), field.group(2))
+    preview = client.post(columns_path, data=form, follow_redirects=True)
+    pages[f"{base} preview"] = preview.get_data(as_text=True)
+    pages[f"{base} upload refused"] = client.post(base, data={"csrf_token": csrf_token(client, base)},
+                                                  content_type="multipart/form-data").get_data(as_text=True)
+    return pages
+
+
+def test_the_import_wizards_show_only_translated_words(pseudo, client, accounts):
+    accounts.user("admin@example.vn", role="admin")
+    accounts.sign_in(client, "admin@example.vn")
+    pages = _walk_import(client, "/enterprises/import", ENTERPRISES_CSV, "danh-sach.csv")
+    pages.update(_walk_import(client, "/zones/import", ZONES_CSV, "cum-cong-nghiep.csv"))
+    assert_translated(pseudo, pages, data=ENTERPRISES_CSV + ZONES_CSV)
+
+
+# Click frames errors in its own English words ("Usage:", "Error: Invalid value for …"): not ours to translate here.
+CLICK_FRAMING = re.compile(r"^Usage: .*$|^Try '.*' for help\.$|^Error: (Invalid value for [^:]+: )?", re.M)
+
+
+def _command_leaks(app, output: str, names: tuple[str, ...]) -> list[str]:
+    from registry.enterprises.importing import FIELDS as ENTERPRISE_FIELDS
+    from registry.zones.importing import FIELDS as ZONE_FIELDS
+
+    # The mapping lists fields by the names --map takes, beside the file's own headers.
+    known = {*ENTERPRISE_FIELDS, *ZONE_FIELDS, *ENTERPRISES_CSV.splitlines(), *ZONES_CSV.splitlines(), *names}
+    return leaked_words(app, CLICK_FRAMING.sub("", output), known)
+
+
+def test_command_output_follows_the_language_and_is_translated(pseudo, tmp_path):
+    runner = pseudo.test_cli_runner()
+    outputs = [
+        runner.invoke(args=["users", "create", "officer@example.vn", "--role", "province_officer", "--org", "Sở Công Thương Quảng Ngãi",
+                            "--org-kind", "department", "--province", "51", "--password", PASSWORD]).output,
+        runner.invoke(args=["users", "create", "other@example.vn", "--role", "province_officer", "--org", "Không có",
+                            "--password", PASSWORD]).output,
+        runner.invoke(args=["users", "set-password", "officer@example.vn", "--password", "another good passphrase"]).output,
+        runner.invoke(args=["users", "set-password", "nobody@example.vn", "--password", "another good passphrase"]).output,
+        runner.invoke(args=["users", "token", "nobody@example.vn"]).output,
+        runner.invoke(args=["catalog", "versions"]).output,
+    ]
+    enterprises = tmp_path / "danh-sach.csv"
+    enterprises.write_text(ENTERPRISES_CSV, encoding="utf-8")
+    outputs.append(runner.invoke(args=["import", "enterprises", str(enterprises), "--dry-run"]).output)
+    outputs.append(runner.invoke(args=["import", "enterprises", str(enterprises), "--map", "nonsense"]).output)
+    zones = tmp_path / "cum-cong-nghiep.csv"
+    zones.write_text(ZONES_CSV, encoding="utf-8")
+    outputs.append(runner.invoke(args=["import", "zones", str(zones), "--province", "51", "--dry-run"]).output)
+    assert all(OPEN in output for output in outputs), outputs
+    assert _command_leaks(pseudo, "\n".join(outputs), (enterprises.name, zones.name)) == [], "\n".join(outputs)
+
+
+DUNG_QUAT_BOARD = "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi"
+
+
+def test_figure_sources_are_worded_in_the_readers_language(app, client, accounts, tmp_path):
+    from registry.accounts import service as accounts_service
+    from registry.zones.models import Zone
+
+    with app.app_context():
+        load_reference_zones()
+        db.session.commit()
+        dung_quat = db.session.scalars(db.select(Zone).where(Zone.code == "51-kkt-dung-quat")).one()
+        zone_id, version = dung_quat.id, dung_quat.version
+    accounts.user("board@example.vn", role="zone_editor", name=DUNG_QUAT_BOARD, kind="zone_board", province="51")
+    with app.app_context():
+        token = accounts_service.issue_token(accounts_service.find_user("board@example.vn"), "tests")
+        db.session.commit()
+    sent = client.patch(f"/api/v1/zones/{zone_id}", json={"leased_ha": 9000, "version": version}, headers={"Authorization": f"Bearer {token}"})
+    assert sent.status_code == 200, sent.get_json()
+    listing = tmp_path / "cum-cong-nghiep.csv"
+    listing.write_text(ZONES_CSV.splitlines()[0] + "\n" + ZONES_CSV.splitlines()[1] + "\n", encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["import", "zones", str(listing), "--province", "51"]).exit_code == 0
+    with app.app_context():
+        imported = db.session.scalars(db.select(Zone.id).where(Zone.name_vi == "Cụm công nghiệp Bình Nguyên")).one()
+
+    vietnamese = client.get(f"/zones/{zone_id}").get_data(as_text=True)
+    assert "vị trí gần đúng của nhà máy lọc dầu, chưa được kiểm chứng" in vietnamese and "unverified" not in vietnamese
+    assert "do board@example.vn gửi qua API" in vietnamese and "API, " not in vietnamese
+    assert "nhập từ tệp cum-cong-nghiep.csv" in client.get(f"/zones/{imported}").get_data(as_text=True)
+    client.get("/language/en")
+    english = client.get(f"/zones/{zone_id}").get_data(as_text=True)
+    assert "approximate position of the refinery, unverified" in english and "sent through the API by board@example.vn" in english
+    assert "imported from the file cum-cong-nghiep.csv" in client.get(f"/zones/{imported}").get_data(as_text=True)
+
+
+def test_api_messages_follow_the_callers_language_and_are_translated(pseudo, client):
+    vietnamese = {"Accept-Language": "vi"}
+    answers = [
+        client.get("/api/v1/enterprises/999999", headers=vietnamese),
+        client.get("/api/v1/zones/999999", headers=vietnamese),
+        client.get("/api/v1/no-such-thing", headers=vietnamese),
+        client.get("/api/v1/zones?kind=volcano", headers=vietnamese),
+        client.get("/api/v1/zones.geojson?bbox=north", headers=vietnamese),
+        client.patch("/api/v1/zones/1", json={"leased_ha": 1}, headers=vietnamese),
+        client.post("/api/v1/enterprises", data="{", content_type="application/json", headers=vietnamese),
+    ]
+    messages = []
+    for answer in answers:
+        assert answer.status_code >= 400 and answer.is_json, answer.request.path
+        body = answer.get_json()
+        messages += [body["message"], *(m for field in body["errors"].values() for m in field)]
+    assert [m for m in messages if leaked_words(pseudo, m)] == []
