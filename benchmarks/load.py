@@ -3,7 +3,9 @@
 `python -m benchmarks.load [--scale 20000] [--seconds 60] [--readers 50] [--writers 10] [--postgres URL]`
 
 For each database (SQLite in a temporary folder; PostgreSQL too when a URL is given) it builds a
-registry with the shared generator, creates an administrator with an API token, serves it with
+registry with the shared generator, creates an administrator with a write token for the writers
+and a reader's account with a read token for the readers (so token and anonymous reads ask for the
+same published records, and the ratio measures what the token costs), serves it with
 gunicorn's gthread workers on 127.0.0.1, and runs two rounds of `--seconds` each: the readers
 alone, then the readers beside the writers. Readers keep one keep-alive connection each and ask,
 at random, for the list, a profile and a search as pages and through the API, and for the map's
@@ -97,8 +99,8 @@ class Client:
 class Run:
     """One round: readers (and writers) on their own connections until the deadline."""
 
-    def __init__(self, port: int, data: dict, token: str, seconds: int, seed: int) -> None:
-        self.port, self.data, self.token, self.seconds = port, data, token, seconds
+    def __init__(self, port: int, data: dict, tokens: dict[str, str], seconds: int, seed: int) -> None:
+        self.port, self.data, self.tokens, self.seconds = port, data, tokens, seconds
         self.deadline = time.monotonic() + seconds
         self.seed = seed
         self.reads = {"anonymous": Tally(), "token": Tally()}
@@ -115,7 +117,7 @@ class Run:
     def read(self, slot: int) -> None:
         chooser = random.Random(self.seed + slot)
         who = "token" if slot % 2 else "anonymous"
-        client = Client(self.port, {"Authorization": f"Bearer {self.token}"} if who == "token" else {})
+        client = Client(self.port, {"Authorization": f"Bearer {self.tokens['read']}"} if who == "token" else {})
         while time.monotonic() < self.deadline:
             name, template = chooser.choice(READS)
             started = time.perf_counter()
@@ -129,7 +131,7 @@ class Run:
 
     def write(self, slot: int) -> None:
         chooser = random.Random(self.seed + 1000 + slot)
-        client = Client(self.port, {"Authorization": f"Bearer {self.token}"})
+        client = Client(self.port, {"Authorization": f"Bearer {self.tokens['write']}"})
         while time.monotonic() < self.deadline:
             kind = "zone" if chooser.random() < 0.3 else "enterprise"
             if kind == "zone":
@@ -189,8 +191,8 @@ def _empty_postgres(url: str) -> str:
     return database_url(url)
 
 
-def _prepare(database: Path | str) -> tuple[str, dict]:
-    """Create an administrator with an API token; return the token and what writers and readers may ask for."""
+def _prepare(database: Path | str) -> tuple[dict[str, str], dict]:
+    """Create an administrator with a write token and a reader with a read token; return them and what to ask for."""
     from registry.accounts import service as accounts
     from registry.enterprises.models import Enterprise
     from registry.extensions import db
@@ -201,13 +203,15 @@ def _prepare(database: Path | str) -> tuple[str, dict]:
         ministry = accounts.create_organization(None, "Bộ Công Thương (benchmark)", "ministry", None)
         user = accounts.create_user(None, "load@benchmark.example.vn", "load-benchmark-" + "x" * 20, full_name="Load benchmark",
                                     role="admin", organization=ministry)
-        token = accounts.issue_token(user, "load benchmark")
+        reader = accounts.create_user(None, "reader@benchmark.example.vn", "load-benchmark-" + "y" * 20, full_name="Reader")
+        tokens = {"write": accounts.issue_token(user, "load benchmark writers"),
+                  "read": accounts.issue_token(reader, "load benchmark readers", scope="read")}
         db.session.commit()
         data = {"enterprises": db.session.scalar(db.select(db.func.max(Enterprise.id))),
                 "zones": list(db.session.scalars(db.select(Zone.id)))}
         db.session.remove()
         db.engine.dispose()
-    return token, data
+    return tokens, data
 
 
 def run_backend(name: str, database: Path | str, options, log: Path) -> dict:
@@ -215,15 +219,15 @@ def run_backend(name: str, database: Path | str, options, log: Path) -> dict:
     started = time.perf_counter()
     create_empty(database)
     load_enterprises(database, options.scale, SEED)
-    token, data = _prepare(database)
+    tokens, data = _prepare(database)
     built = time.perf_counter() - started
     print(f"{name}: built {options.scale:,} enterprises and {len(data['zones'])} zones in {built:.0f} s")
     url = database if isinstance(database, str) else f"sqlite:///{database}"
     with gunicorn(url, workers=options.workers, threads=options.threads, log=log) as (port, server_line):
-        Run(port, data, token, min(options.seconds, 5), SEED).go(options.readers, 0)  # warm templates and caches
-        alone = Run(port, data, token, options.seconds, SEED).go(options.readers, 0)
+        Run(port, data, tokens, min(options.seconds, 5), SEED).go(options.readers, 0)  # warm templates and caches
+        alone = Run(port, data, tokens, options.seconds, SEED).go(options.readers, 0)
         print(f"{name}: reads alone {alone['reads']['per_second']:.0f}/s")
-        beside = Run(port, data, token, options.seconds, SEED + 1).go(options.readers, options.writers)
+        beside = Run(port, data, tokens, options.seconds, SEED + 1).go(options.readers, options.writers)
         print(f"{name}: reads beside writers {beside['reads']['per_second']:.0f}/s, writes {beside['writes']['per_second']:.0f}/s")
     server_log = log.read_text(encoding="utf-8", errors="replace")
     return {
