@@ -210,6 +210,12 @@ def end_other_sessions(user: User) -> None:
     db.session.flush()
 
 
+def end_every_session() -> None:
+    """Sign everyone out: end every server-side session and invalidate every signed session cookie."""
+    db.session.execute(update(UserSession).where(UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    db.session.execute(update(User).values(session_version=User.session_version + 1))
+
+
 def open_session(user: User) -> str:
     """Record a new signed-in session of `user` and return its id, which the signed cookie carries.
 
