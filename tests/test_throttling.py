@@ -134,3 +134,30 @@ def test_registrations_per_address_are_rate_limited(app, sibling):
     token = csrf_token(limited, "/enterprises/register")
     assert limited.post("/enterprises/register", data={"csrf_token": token}).status_code == 200  # the form, with its errors
     assert limited.post("/enterprises/register", data={"csrf_token": token}).status_code == 429
+
+
+def test_sign_in_still_works_while_the_rate_limit_store_is_down(app, accounts, sibling, monkeypatch):
+    accounts.user("officer@example.vn")
+    limited = sibling(RATELIMIT_ENABLED=True)
+    storage = limited.extensions["rate_limits"].storage
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    for method in ("acquire_entry", "get_moving_window", "incr", "get", "check"):
+        if hasattr(storage, method):
+            monkeypatch.setattr(storage, method, unreachable)
+    client = limited.test_client()
+    assert sign_in(client, "officer@example.vn", PASSWORD).status_code == 302
+    assert limited.test_client().get("/api/v1/provinces").status_code == 200
+
+
+def test_a_proxy_that_is_not_configured_is_reported_once_in_the_log(app, sibling, caplog):
+    unconfigured = sibling(PROXY_COUNT=0).test_client()
+    for _ in range(3):
+        unconfigured.get("/sign-in", headers={"X-Forwarded-For": OWNER}, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    warnings = [r for r in caplog.records if r.levelname == "WARNING" and "REGISTRY_PROXY_COUNT" in r.getMessage()]
+    assert len(warnings) == 1 and "10.0.0.2" in warnings[0].getMessage()
+    caplog.clear()
+    sibling(PROXY_COUNT=1).test_client().get("/sign-in", headers={"X-Forwarded-For": OWNER})
+    assert not [r for r in caplog.records if "REGISTRY_PROXY_COUNT" in r.getMessage()]
