@@ -20,6 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
+from .accounts.service import end_every_session
 from .audit.service import advance_data_versions, data_versions
 from .database import is_current
 from .extensions import db
@@ -71,7 +72,7 @@ def check_backup(path: Path) -> Path:
 
 
 def restore(path: Path) -> None:
-    """Replace the configured database's contents with the backup at `path`."""
+    """Replace the configured database's contents with the backup at `path`, signing everyone out."""
     path = check_backup(path)
     url = db.engine.url
     sqlite = url.get_backend_name() == "sqlite"
@@ -92,6 +93,8 @@ def restore(path: Path) -> None:
         upgrade(directory=current_app.extensions["migrate"].directory)
     # The restored counters are older than pages other processes keep: move them past both.
     advance_data_versions(before)
+    # Sessions ended after the backup was taken would live again: everyone signs in afresh.
+    end_every_session()
     db.session.commit()
     current_app.extensions["page_cache"].clear()
 

@@ -48,8 +48,8 @@ class Defaults:
     LOGIN_FAILURE_WINDOW_MINUTES = 15  # how long a failure counts
     LOGIN_DELAY_SECONDS = 30  # the first wait; it doubles with each further failure
     LOGIN_MAX_DELAY_SECONDS = 900
-    LOGIN_ACCOUNT_FAILURES = 100  # failures for one account from all addresses before every attempt on it is slowed
-    LOGIN_ACCOUNT_DELAY_SECONDS = 5  # the pause between attempts on such an account; it never locks it
+    LOGIN_ACCOUNT_FAILURES = 100  # failures for one account from all addresses before each address that failed on it is slowed
+    LOGIN_ACCOUNT_DELAY_SECONDS = 5  # the pause after the latest failure; an address without failures is never held back
     FORCE_HTTPS = False  # redirect plain HTTP to HTTPS (off: a proxy in front usually does it)
     PROXY_COUNT = 0  # how many proxies in front set X-Forwarded-For / -Proto; 0 trusts no such header
     RATELIMIT_ENABLED = True

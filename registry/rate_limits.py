@@ -3,14 +3,15 @@
 Each application gets its own limiter, so apps built side by side (tests, several sites in one
 process) never share counters or the on/off switch. Counts live in memory per process unless
 `RATELIMIT_STORAGE_URL` names a shared store such as Redis; behind a proxy the client address
-is the one `PROXY_COUNT` trusts (see `create_app`).
+is the one `PROXY_COUNT` trusts (see `create_app`). While that store is unreachable the limits
+are skipped, with the error logged, rather than every limited request failing.
 """
 from __future__ import annotations
 
 import math
 import time
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -33,12 +34,15 @@ def install(app: Flask) -> None:
         headers_enabled=True,  # a 429 carries Retry-After
         strategy="moving-window",
         key_prefix="registry",
+        swallow_errors=True,  # a store that is down must not take sign-in and the API down with it
     )
     app.extensions["rate_limits"] = limiter  # the limits below hold it only weakly
     for endpoint, (setting, methods) in LIMITED_VIEWS.items():
         app.view_functions[endpoint] = limiter.limit(_setting(app, setting), methods=methods)(app.view_functions[endpoint])
     for name, setting in LIMITED_BLUEPRINTS.items():
         limiter.limit(_setting(app, setting))(app.blueprints[name])
+    if not config["PROXY_COUNT"]:
+        app.before_request(_warn_of_an_untrusted_proxy)
 
 
 def retry_after() -> int:
@@ -46,6 +50,16 @@ def retry_after() -> int:
     limiter = current_app.extensions.get("rate_limits")
     breached = limiter.current_limit if limiter is not None else None
     return max(1, math.ceil(breached.reset_at - time.time())) if breached else 60
+
+
+def _warn_of_an_untrusted_proxy() -> None:
+    """Say once, in the log, that requests come through a proxy whose address stands for every client."""
+    if "X-Forwarded-For" in request.headers and not current_app.extensions.get("proxy_warned"):
+        current_app.extensions["proxy_warned"] = True  # one app per worker process: once per process
+        current_app.logger.warning(
+            "Requests carry X-Forwarded-For but REGISTRY_PROXY_COUNT is 0: the client address used for sign-in "
+            "throttling and rate limits is the proxy's (%s), shared by every client. Set REGISTRY_PROXY_COUNT to the "
+            "number of proxies in front of the registry.", request.remote_addr)
 
 
 def _setting(app: Flask, key: str):

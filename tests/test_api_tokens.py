@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import g
+
 from registry.accounts import service
 from registry.accounts.models import ApiToken
 from registry.audit.models import utcnow
+from registry.api.auth import token_required
 from registry.extensions import db
+from registry.transactions import reads, writes
 
 from .conftest import PASSWORD, csrf_token
 
@@ -84,3 +88,18 @@ def test_the_account_page_shows_each_tokens_scope_and_expiry_and_makes_read_toke
         service.revoke_token(record.user, record.id)
         db.session.commit()
     assert "báo cáo" not in client.get("/account").get_data(as_text=True)
+
+
+def test_the_scope_a_call_needs_follows_the_views_read_or_write_marker(app, runner, client, accounts, monkeypatch):
+    """A POST that only computes (`@reads`) takes a read token; a GET that keeps something (`@writes`) needs write."""
+    accounts.user("officer@example.vn")
+    reader = runner.invoke(args=["users", "token", "officer@example.vn", "--scope", "read"]).output.strip()
+
+    def answered():
+        return {"user": g.api_user.email}
+
+    monkeypatch.setitem(app.view_functions, "api.create_enterprise", reads(token_required(answered)))
+    monkeypatch.setitem(app.view_functions, "api.me", writes(token_required(answered)))
+    computed = client.post("/api/v1/enterprises", headers=bearer(reader), json=NEW_ENTERPRISE)
+    assert computed.status_code == 200 and computed.get_json() == {"user": "officer@example.vn"}
+    assert client.get("/api/v1/me", headers=bearer(reader)).status_code == 403

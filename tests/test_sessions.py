@@ -87,3 +87,16 @@ def test_signing_in_again_drops_the_sessions_past_their_time(app, accounts):
         db.session.commit()
     accounts.sign_in(app.test_client(), "officer@example.vn")
     assert only_session(app).created_at > utcnow() - timedelta(minutes=1)
+
+
+def test_a_get_marked_as_a_write_notes_the_session_as_seen(app, accounts):
+    """Switching the language is a write (`@writes`), so it keeps the session's last-seen time like any other write."""
+    client = signed_in(app, accounts)
+    with app.app_context():
+        record = db.session.scalars(db.select(UserSession)).one()
+        record.last_seen_at = before = utcnow() - timedelta(minutes=10)
+        db.session.commit()
+    with client.session_transaction() as stored:
+        stored["seen"] = int(time.time()) - 600
+    assert client.get("/language/en").status_code == 302
+    assert only_session(app).last_seen_at > before + timedelta(minutes=9)

@@ -77,17 +77,19 @@ def test_each_further_failure_doubles_the_wait_and_says_when_to_retry(app, clien
     assert sign_in(client, "officer@example.vn", PASSWORD).status_code == 302
 
 
-def test_an_account_attacked_from_many_addresses_is_slowed_never_locked(app, accounts, monkeypatch):
+def test_an_account_attacked_from_many_addresses_slows_the_attackers_never_the_owner(app, accounts, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FAILURES", 6)
     accounts.user("officer@example.vn")
     botnet = app.test_client()
     for n in range(6):
         sign_in(botnet, "officer@example.vn", "guess-guess", f"192.0.2.{n + 1}")
+    for n in range(6):  # every address that failed waits the pause after the latest failure from anywhere
+        slowed = sign_in(botnet, "officer@example.vn", "guess-guess", f"192.0.2.{n + 1}")
+        assert slowed.status_code == 429 and int(slowed.headers["Retry-After"]) <= app.config["LOGIN_ACCOUNT_DELAY_SECONDS"]
     owner = app.test_client()
-    slowed = sign_in(owner, "officer@example.vn", PASSWORD, OWNER)
-    assert slowed.status_code == 429 and int(slowed.headers["Retry-After"]) <= app.config["LOGIN_ACCOUNT_DELAY_SECONDS"]
+    assert sign_in(owner, "officer@example.vn", PASSWORD, OWNER).status_code == 302  # the owner walks in meanwhile
     age_failures(app, app.config["LOGIN_ACCOUNT_DELAY_SECONDS"])
-    assert sign_in(owner, "officer@example.vn", PASSWORD, OWNER).status_code == 302
+    assert sign_in(botnet, "officer@example.vn", "guess-guess", "192.0.2.1").status_code == 200  # one more guess after the pause
 
 
 def test_the_client_address_comes_from_the_configured_number_of_proxies(app, accounts, sibling):
@@ -132,3 +134,30 @@ def test_registrations_per_address_are_rate_limited(app, sibling):
     token = csrf_token(limited, "/enterprises/register")
     assert limited.post("/enterprises/register", data={"csrf_token": token}).status_code == 200  # the form, with its errors
     assert limited.post("/enterprises/register", data={"csrf_token": token}).status_code == 429
+
+
+def test_sign_in_still_works_while_the_rate_limit_store_is_down(app, accounts, sibling, monkeypatch):
+    accounts.user("officer@example.vn")
+    limited = sibling(RATELIMIT_ENABLED=True)
+    storage = limited.extensions["rate_limits"].storage
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    for method in ("acquire_entry", "get_moving_window", "incr", "get", "check"):
+        if hasattr(storage, method):
+            monkeypatch.setattr(storage, method, unreachable)
+    client = limited.test_client()
+    assert sign_in(client, "officer@example.vn", PASSWORD).status_code == 302
+    assert limited.test_client().get("/api/v1/provinces").status_code == 200
+
+
+def test_a_proxy_that_is_not_configured_is_reported_once_in_the_log(app, sibling, caplog):
+    unconfigured = sibling(PROXY_COUNT=0).test_client()
+    for _ in range(3):
+        unconfigured.get("/sign-in", headers={"X-Forwarded-For": OWNER}, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    warnings = [r for r in caplog.records if r.levelname == "WARNING" and "REGISTRY_PROXY_COUNT" in r.getMessage()]
+    assert len(warnings) == 1 and "10.0.0.2" in warnings[0].getMessage()
+    caplog.clear()
+    sibling(PROXY_COUNT=1).test_client().get("/sign-in", headers={"X-Forwarded-For": OWNER})
+    assert not [r for r in caplog.records if "REGISTRY_PROXY_COUNT" in r.getMessage()]

@@ -210,6 +210,12 @@ def end_other_sessions(user: User) -> None:
     db.session.flush()
 
 
+def end_every_session() -> None:
+    """Sign everyone out: end every server-side session and invalidate every signed session cookie."""
+    db.session.execute(update(UserSession).where(UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    db.session.execute(update(User).values(session_version=User.session_version + 1))
+
+
 def open_session(user: User) -> str:
     """Record a new signed-in session of `user` and return its id, which the signed cookie carries.
 
@@ -285,9 +291,11 @@ def authenticate(email: str, password: str, remote_addr: str) -> User | None:
 def _refuse_while_waiting(email: str, remote_addr: str, now) -> None:
     """Make one account from one address wait longer after each failure past the free ones.
 
-    An account attacked from many addresses is only slowed (a short pause between attempts),
-    so nobody can lock its owner out by failing on purpose; addresses alone are left to the
-    rate limits, since many people can share one behind a proxy.
+    An account attacked from many addresses is slowed too: each address that has failed on it
+    waits a short pause after the latest failure from anywhere. An address without failures of
+    its own, such as the owner's, is never held back, so nobody can keep the owner out by
+    failing on purpose; addresses alone are left to the rate limits, since many people can
+    share one behind a proxy.
     """
     config = current_app.config
     recent = db.select(func.count(), func.max(LoginAttempt.at)).where(
@@ -298,8 +306,9 @@ def _refuse_while_waiting(email: str, remote_addr: str, now) -> None:
     if failures >= config["LOGIN_MAX_FAILURES"]:
         doublings = min(failures - config["LOGIN_MAX_FAILURES"], 20)
         waits.append((last, min(config["LOGIN_DELAY_SECONDS"] * 2**doublings, config["LOGIN_MAX_DELAY_SECONDS"])))
+    own_failures = failures
     failures, last = db.session.execute(recent).one()
-    if failures >= config["LOGIN_ACCOUNT_FAILURES"]:
+    if own_failures and failures >= config["LOGIN_ACCOUNT_FAILURES"]:
         waits.append((last, config["LOGIN_ACCOUNT_DELAY_SECONDS"]))
     remaining = max((since + timedelta(seconds=wait) - now).total_seconds() for since, wait in waits) if waits else 0
     if remaining > 0:

@@ -16,6 +16,7 @@ from registry.audit.service import set_actor
 from registry.extensions import db, login_manager
 from registry.inputs import parse_id
 from registry.places.service import all_provinces
+from registry.transactions import request_writes
 
 from . import service
 from .forms import ORG_KIND_LABELS, ROLE_LABELS, OrganizationForm, PasswordForm, SignInForm, TokenForm, UserForm
@@ -51,7 +52,7 @@ def _signed_in_user(login_id: str):
     user = service.load_user(login_id, session.get("sid"))
     if user is not None and now - seen >= config["SESSION_TOUCH_SECONDS"]:
         session["seen"] = now
-        if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        if request_writes():
             service.note_session_seen(session["sid"])
     return user
 

@@ -9,11 +9,9 @@ from flask_babel import lazy_gettext as _l
 from registry.accounts.models import TokenScope
 from registry.accounts.service import TokenScopeTooNarrow, user_for_token
 from registry.audit.service import set_actor
+from registry.transactions import request_writes
 
 from .errors import error_response
-
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def token_user(scope: TokenScope = TokenScope.READ):
@@ -23,11 +21,11 @@ def token_user(scope: TokenScope = TokenScope.READ):
 
 
 def token_required(view):
-    """Require `Authorization: Bearer <token>`, with write scope unless the method only reads; the user is `g.api_user`."""
+    """Require `Authorization: Bearer <token>`, with write scope when the request writes (`registry.transactions`); the user is `g.api_user`."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        scope = TokenScope.READ if request.method in SAFE_METHODS else TokenScope.WRITE
+        scope = TokenScope.WRITE if request_writes() else TokenScope.READ
         try:
             user = token_user(scope)
         except TokenScopeTooNarrow:
