@@ -5,6 +5,7 @@ services' domain errors carry) and returns None, so a form or a JSON body gets e
 """
 from __future__ import annotations
 
+import enum
 import re
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -123,6 +124,15 @@ def parse_version(raw) -> int | None:
     return 0 if raw in (0, "0") else parse_id(raw)
 
 
+def form_version(raw) -> int:
+    """Return the version an edit page's form started from; a missing or unreadable one is stale (-1), never "no check".
+
+    The edit pages always carry the version in a hidden field, so a form without it did not come from them.
+    """
+    version = parse_version(raw)
+    return -1 if version is None else version
+
+
 def add_error(errors: dict, field: str, message) -> None:
     errors.setdefault(field, []).append(message)
 
@@ -140,6 +150,21 @@ def text(raw, field: str, errors: dict, limit: int) -> str:
     elif len(value) > limit:
         add_error(errors, field, _l("Write at most %(n)d characters.", n=limit))
     return value
+
+
+def choice(raw, field: str, errors: dict, choices: type[enum.Enum], message, default=None):
+    """Return the member of `choices` whose value `raw` is; nothing given is `default`; anything else notes `message`.
+
+    Only text is read: a JSON 0, false, a list or an object is refused, not turned into a word.
+    """
+    if raw is None or isinstance(raw, str) and not raw.strip():
+        if default is None:
+            return None
+        return choices(default)
+    if not isinstance(raw, str) or raw.strip() not in {member.value for member in choices}:
+        add_error(errors, field, message)
+        return None
+    return choices(raw.strip())
 
 
 def yes_no(raw, field: str, errors: dict) -> bool | None:
