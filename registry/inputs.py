@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
@@ -75,7 +75,10 @@ def refuse_nul_characters():
         from registry.api.errors import error_response
 
         return error_response(400, NUL_MESSAGE, {field: [NUL_MESSAGE]})
-    abort(400)
+    from registry.errors import error_page
+
+    return error_page(400, _l("“%(field)s” holds an invisible NUL character, which cannot be stored; remove it and send again.",
+                              field=field))
 
 
 def _field_with_nul(incoming) -> str | None:

@@ -180,6 +180,9 @@ def test_a_nul_character_anywhere_is_refused_naming_where_it_is(app, client, run
         answer = client.get(address)
         assert answer.status_code == 400 and answer.get_json()["errors"], address
     assert client.get("/enterprises/?q=%00&province=51").status_code == 400
+    page = client.get("/enterprises/?q=%00&province=51&lang=en")
+    assert page.status_code == 400 and "“q” holds an invisible NUL character" in page.get_data(as_text=True)
+    assert "Trường “q” có ký tự NUL ẩn" in client.get("/enterprises/?q=%00&lang=vi").get_data(as_text=True)
     page = client.post(f"/zones/{zone_a}/edit", data=edit_form(client, zone_a, name_vi="Khu\x00A"))
     assert page.status_code == 400
     with app.app_context():
