@@ -92,6 +92,11 @@ def refusal(error: DomainError):
     return _render_code(error.status, " ".join(error.messages()) or None)
 
 
+def error_page(code: int, explanation):
+    """The error page (or the API's error document) for `code`, explaining what went wrong."""
+    return _render_code(code, str(explanation))
+
+
 def _page_sent_from() -> str | None:
     """The path of the page a form was sent from, when it is a page of this site."""
     referrer = urlsplit(request.referrer or "")

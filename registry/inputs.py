@@ -5,11 +5,12 @@ services' domain errors carry) and returns None, so a form or a JSON body gets e
 """
 from __future__ import annotations
 
+import enum
 import re
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
@@ -74,7 +75,10 @@ def refuse_nul_characters():
         from registry.api.errors import error_response
 
         return error_response(400, NUL_MESSAGE, {field: [NUL_MESSAGE]})
-    abort(400)
+    from registry.errors import error_page
+
+    return error_page(400, _l("“%(field)s” holds an invisible NUL character, which cannot be stored; remove it and send again.",
+                              field=field))
 
 
 def _field_with_nul(incoming) -> str | None:
@@ -123,6 +127,15 @@ def parse_version(raw) -> int | None:
     return 0 if raw in (0, "0") else parse_id(raw)
 
 
+def form_version(raw) -> int:
+    """Return the version an edit page's form started from; a missing or unreadable one is stale (-1), never "no check".
+
+    The edit pages always carry the version in a hidden field, so a form without it did not come from them.
+    """
+    version = parse_version(raw)
+    return -1 if version is None else version
+
+
 def add_error(errors: dict, field: str, message) -> None:
     errors.setdefault(field, []).append(message)
 
@@ -140,6 +153,21 @@ def text(raw, field: str, errors: dict, limit: int) -> str:
     elif len(value) > limit:
         add_error(errors, field, _l("Write at most %(n)d characters.", n=limit))
     return value
+
+
+def choice(raw, field: str, errors: dict, choices: type[enum.Enum], message, default=None):
+    """Return the member of `choices` whose value `raw` is; nothing given is `default`; anything else notes `message`.
+
+    Only text is read: a JSON 0, false, a list or an object is refused, not turned into a word.
+    """
+    if raw is None or isinstance(raw, str) and not raw.strip():
+        if default is None:
+            return None
+        return choices(default)
+    if not isinstance(raw, str) or raw.strip() not in {member.value for member in choices}:
+        add_error(errors, field, message)
+        return None
+    return choices(raw.strip())
 
 
 def yes_no(raw, field: str, errors: dict) -> bool | None:

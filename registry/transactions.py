@@ -62,6 +62,14 @@ def request_writes() -> bool:
     return request.method not in READ_METHODS
 
 
+def discard() -> None:
+    """Keep nothing of this request so far, for a view that answers a refusal with a redirect (below 400, so committed).
+
+    Call it right before such a redirect: the flashed message stays, whatever was flushed is rolled back.
+    """
+    db.session.rollback()
+
+
 def install(app: Flask) -> None:
     """Commit each write request once, after its view answered without an error (call after registering the views)."""
     for endpoint, view in app.view_functions.items():

@@ -49,8 +49,9 @@ def seeded(app, accounts):
         enterprise = enterprises.create_enterprise(None, profile(latitude=15.34, longitude=108.8, website="https://dienluc.vn"))
         admin = accounts.user("admin@example.vn", role="admin")
         token = accounts_service.issue_token(db.session.merge(admin), "schemathesis")
+        read_token = accounts_service.issue_token(db.session.merge(admin), "schemathesis-read", scope="read")
         db.session.commit()
-        return {"zone_id": inner.id, "enterprise_id": enterprise.id, "token": token}
+        return {"zone_id": inner.id, "enterprise_id": enterprise.id, "token": token, "read_token": read_token}
 
 
 @pytest.fixture
@@ -63,12 +64,16 @@ def boundaries(app, seeded):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=schemathesis.Config.from_dict(BOUNDARIES))
 
 
-def call(case, seeded: dict, *, token: bool) -> None:
-    """Send half the generated ids to records that exist, make the call, and check the answer against the document."""
+def call(case, seeded: dict, *, token: bool | str) -> None:
+    """Send half the generated ids to records that exist, make the call, and check the answer against the document.
+
+    `token` True sends the write token, "read" the read-only one, False none.
+    """
     for name, value in (case.path_parameters or {}).items():
         if name in seeded and isinstance(value, int) and value % 2 == 0:
             case.path_parameters[name] = seeded[name]
-    headers = {"Authorization": f"Bearer {seeded['token']}"} if token else None
+    key = "read_token" if token == "read" else "token"
+    headers = {"Authorization": f"Bearer {seeded[key]}"} if token else None
     case.call_and_validate(headers=headers, checks=CHECKS)
 
 
@@ -84,10 +89,24 @@ def test_requests_with_a_write_token_get_documented_answers(case, seeded):
     call(case, seeded, token=True)
 
 
+# Reads with a read token are those of the anonymous and write passes; its writes are what differ.
+@schemathesis.pytest.from_fixture("generated").include(method=["POST", "PATCH"]).parametrize()
+@BOUNDED
+def test_writes_with_a_read_token_are_refused_as_documented(case, seeded):
+    call(case, seeded, token="read")
+
+
 @schemathesis.pytest.from_fixture("boundaries").include(method=["POST", "PATCH"]).parametrize()
 @BOUNDED
 def test_writes_with_boundary_and_wrong_type_values_get_documented_answers(case, seeded):
     call(case, seeded, token=True)
+
+
+def test_a_read_token_may_not_write(client, seeded):
+    headers = {"Authorization": f"Bearer {seeded['read_token']}", "Accept-Language": "en"}
+    assert client.get(f"/api/v1/zones/{seeded['zone_id']}", headers=headers).status_code == 200
+    answer = client.patch(f"/api/v1/zones/{seeded['zone_id']}", json={"tenants": 3}, headers=headers)
+    assert answer.status_code == 403 and "may only read" in answer.get_json()["message"]
 
 
 def test_a_wrong_method_says_which_methods_are_allowed(client):
@@ -109,3 +128,6 @@ def test_the_document_types_ids_and_boxes_and_lists_the_shared_answers(app):
             if "requestBody" in operation:
                 assert {"400", "413"} <= set(operation["responses"]), (method, path)
     assert {"404", "409", "422"} <= set(zone["patch"]["responses"])
+    for path, operations in spec["paths"].items():
+        for method in set(operations) & {"post", "patch", "put", "delete"}:
+            assert {"401", "403"} <= set(operations[method]["responses"]), (method, path)

@@ -180,6 +180,9 @@ def test_a_nul_character_anywhere_is_refused_naming_where_it_is(app, client, run
         answer = client.get(address)
         assert answer.status_code == 400 and answer.get_json()["errors"], address
     assert client.get("/enterprises/?q=%00&province=51").status_code == 400
+    page = client.get("/enterprises/?q=%00&province=51&lang=en")
+    assert page.status_code == 400 and "“q” holds an invisible NUL character" in page.get_data(as_text=True)
+    assert "Trường “q” có ký tự NUL ẩn" in client.get("/enterprises/?q=%00&lang=vi").get_data(as_text=True)
     page = client.post(f"/zones/{zone_a}/edit", data=edit_form(client, zone_a, name_vi="Khu\x00A"))
     assert page.status_code == 400
     with app.app_context():
@@ -202,3 +205,59 @@ def test_a_zone_keeps_both_coordinates_or_neither(app, client, admin, zones_ab):
     assert answer.status_code == 422 and list(answer.get_json()["errors"]) == ["longitude"]
     cleared = client.patch(f"/api/v1/zones/{zone_a}", json={"latitude": None, "longitude": None}, headers=admin)
     assert cleared.status_code == 200 and cleared.get_json()["location"] is None
+
+
+def test_a_zone_status_or_kind_that_is_not_one_of_the_words_is_refused_not_reset(app, client, admin, zones_ab):  # noqa: F811
+    zone_a = zones_ab[0]
+    assert client.patch(f"/api/v1/zones/{zone_a}", json={"status": "planned"}, headers=admin).status_code == 200
+    for field in ("status", "kind"):
+        for value in (None, "", 0, False, [], {}, ["planned"], "Planned?"):
+            answer = client.patch(f"/api/v1/zones/{zone_a}", json={field: value}, headers=admin)
+            assert answer.status_code == 422 and list(answer.get_json()["errors"]) == [field], (field, value)
+    with app.app_context():
+        assert db.session.get(Zone, zone_a).status.value == "planned"
+
+
+def test_a_new_zone_without_a_status_is_operating(app):
+    from registry.zones import service
+
+    with app.app_context():
+        for status in (None, ""):
+            values = {"name_vi": f"Cụm công nghiệp Mới {status!r}", "kind": "industrial_cluster", "province_code": "82", "status": status}
+            assert service.create_zone(None, values).status.value == "operating"
+
+
+def test_a_zone_count_with_a_fraction_is_refused(app, client, admin, zones_ab):  # noqa: F811
+    zone_a = zones_ab[0]
+    for field in ("tenants", "wastewater_capacity_m3_day", "founded_year"):
+        answer = client.patch(f"/api/v1/zones/{zone_a}", json={field: 2001.5}, headers=admin)
+        assert answer.status_code == 422 and list(answer.get_json()["errors"]) == [field], field
+    assert client.patch(f"/api/v1/zones/{zone_a}", json={"tenants": "1,5"}, headers=admin).status_code == 422
+    assert client.patch(f"/api/v1/zones/{zone_a}", json={"tenants": 120.0}, headers=admin).get_json()["tenants"] == 120
+
+
+def test_certificate_texts_and_enterprise_choices_must_be_text(client, runner, accounts):
+    token = officer_token(runner, accounts)
+    for key in ("name", "number", "issuer"):
+        certificate = {"name": "ISO 14001:2015", key: {"a": 1}}
+        answer = post(client, token, profile(certificates=[{"name": "ISO 9001"}, certificate]))
+        assert answer.status_code == 422 and list(answer.get_json()["errors"]) == [f"certificates[1].{key}"], key
+    for value in (0, False, [], {"a": 1}, ["small"]):
+        answer = post(client, token, profile(size_class=value))
+        assert answer.status_code == 422 and list(answer.get_json()["errors"]) == ["size_class"], value
+    answer = post(client, token, profile(items=[{"code": "A.01", "relation": ["uses"]}]))
+    assert answer.status_code == 422 and list(answer.get_json()["errors"]) == ["items"]
+    assert client.get("/api/v1/enterprises").get_json()["total"] == 0
+
+
+def test_edit_pages_treat_a_form_without_its_version_as_stale(app, client, admin, enterprise_id, zones_ab):  # noqa: F811
+    edit = {"csrf_token": csrf_token(client, f"/enterprises/{enterprise_id}/edit"), "tax_code": GOOD, "name_vi": "Tên mới",
+            "province_code": "51"}
+    for version in ({}, {"version": ""}, {"version": "  "}):
+        assert client.post(f"/enterprises/{enterprise_id}/edit", data={**edit, **version}).status_code == 409, version
+    zone_a = zones_ab[0]
+    form = edit_form(client, zone_a, tenants="5")
+    del form["version"]
+    assert client.post(f"/zones/{zone_a}/edit", data=form).status_code == 409
+    assert zone_version(app, zone_a) == 1
+    assert client.get(f"/api/v1/enterprises/{enterprise_id}").get_json()["name_vi"] != "Tên mới"

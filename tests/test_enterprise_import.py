@@ -186,3 +186,23 @@ def test_the_cli_imports_all_or_nothing_with_exit_codes(app, runner, tmp_path, e
     assert count_enterprises(app) == 2
     assert runner.invoke(args=["import", "enterprises", str(good)]).exit_code == 1  # now every tax code exists
     assert runner.invoke(args=["import", "enterprises", str(good), "--map", "Tên=nonsense"]).exit_code == 2
+
+
+def test_an_import_refused_after_something_was_flushed_keeps_nothing(app, officer, english, monkeypatch):
+    from registry.enterprises import import_views
+    from registry.enterprises.service import create_enterprise
+
+    real_import = import_views.import_enterprises
+
+    def flush_then_import_nothing(actor, data, filename, mapping, *, dry_run):
+        report = real_import(actor, data, filename, mapping, dry_run=True)
+        if not dry_run:
+            create_enterprise(None, {"tax_code": "0100109106", "name_vi": "Công ty Dở Dang", "province_code": "51"}, source="tests")
+        return report
+
+    monkeypatch.setattr(import_views, "import_enterprises", flush_then_import_nothing)
+    token = staged_token(upload(officer, GOOD.encode(), "ds.csv"))
+    commit = officer.post(f"/enterprises/import/{token}/commit", data={"csrf_token": csrf_token(officer, f"/enterprises/import/{token}/preview")})
+    assert commit.status_code == 302 and "/preview" in commit.headers["Location"]
+    assert "Nothing was imported" in officer.get(commit.headers["Location"]).get_data(as_text=True)
+    assert count_enterprises(app) == 0

@@ -265,3 +265,25 @@ def test_a_file_of_more_features_or_vertices_than_the_settings_allow_is_refused_
     finally:
         app.config["BOUNDARY_MAX_VERTICES"] = vertices
     assert state(app, zone_id) == before
+
+
+def test_a_restore_refused_after_something_was_flushed_keeps_nothing(app, editor, zone_id, monkeypatch):
+    from registry.zones import boundary_views, service
+
+    for ring in (SQUARE, BIGGER):
+        publish_from_preview(editor, zone_id, upload(editor, zone_id, geojson(polygon(ring))).headers["Location"])
+
+    def restore_then_refuse(actor, zone, old, expected_version):
+        zone.name_vi = "Đổi dở dang"
+        db.session.flush()
+        raise service.ZoneConflict(zone)
+
+    monkeypatch.setattr(boundary_views.boundaries, "restore", restore_then_refuse)
+    detail = editor.get(f"/zones/{zone_id}?lang=en").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', detail).group(1)
+    answer = editor.post(f"/zones/{zone_id}/versions/1/restore?lang=en",
+                         data={"csrf_token": csrf_token(editor, f"/zones/{zone_id}"), "version": version})
+    assert answer.status_code == 302
+    assert "nothing was restored" in editor.get(f"/zones/{zone_id}?lang=en").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Zone, zone_id).name_vi != "Đổi dở dang"

@@ -15,6 +15,7 @@ from registry.accounts.permissions import PermissionDenied, reviewed_provinces
 from registry.tabular import TableError, csv_chunks, read_table, suggest_mapping
 from registry.tabular import staging
 from registry.tabular.staging import import_limit
+from registry.transactions import discard
 
 from . import queries
 from .exporting import export_response
@@ -126,6 +127,7 @@ def commit(token: str):
         abort(400)
     report = import_enterprises(current_user, staged.read(), staged.filename, staged.mapping, dry_run=False)
     if not report.imported:
+        discard()
         flash(_("Nothing was imported: %(n)d problem(s) were found. Correct the file and upload it again.", n=len(report.errors)), "error")
         return redirect(url_for(".preview", token=token))
     staged.discard()

@@ -244,7 +244,7 @@ def _column_field(field_name: str, columns: dict) -> str:
         return "relation"
     if field_name == "longitude" and "longitude" not in columns:
         return "latitude"
-    return field_name
+    return field_name.split("[", 1)[0]  # "certificates[0].name" is in the certificates column
 
 
 def _permission_problems(actor: User | None, province_code: str, lookups: ImportLookups, allowed: dict[str, bool]) -> list:

@@ -33,6 +33,7 @@ TEXT_LIMITS = {
     "name_vi": 300, "name_en": 300, "short_name": 120, "address": 500, "website": 300,
     "phone": 40, "contact_name": 200, "description": 5000, "source": 200,
 }
+CERTIFICATE_TEXTS = {"name": 200, "number": 100, "issuer": 200}
 PROFILE_FIELDS = (
     "tax_code", "name_vi", "name_en", "short_name", "province_code", "commune_code", "address", "latitude",
     "longitude", "size_class", "founded_year", "staff", "website", "email", "phone", "contact_name",
@@ -149,18 +150,15 @@ def _items(values: dict, errors: dict, lookups: ProfileLookups) -> list[tuple[in
     links, seen = [], set()
     message = _l("Give the items as a list of objects such as {“code”: “A.01”, “relation”: “manufactures”}.")
     for entry in _entries(values, "items", errors, message):
-        code = str(entry.get("code") or "").strip()
-        relation_name = str(entry.get("relation") or "supplies").strip()
+        code = inputs.text(entry.get("code"), "items", errors, 50)
         node = lookups.catalog_node(code) if code else None
         if node is None:
             errors.setdefault("items", []).append(_l("There is no catalog item “%(code)s”.", code=code))
             continue
-        try:
-            relation = Relation(relation_name)
-        except ValueError:
-            errors.setdefault("items", []).append(
-                _l("“%(relation)s” is not a relation; use manufactures, supplies, services or uses.", relation=relation_name)
-            )
+        raw = entry.get("relation")
+        message = _l("“%(relation)s” is not a relation; use manufactures, supplies, services or uses.", relation=raw)
+        relation = inputs.choice(raw, "items", errors, Relation, message, Relation.SUPPLIES)
+        if relation is None:
             continue
         if (node.id, relation) not in seen:
             seen.add((node.id, relation))
@@ -171,10 +169,11 @@ def _items(values: dict, errors: dict, lookups: ProfileLookups) -> list[tuple[in
 def _certificates(values: dict, errors: dict) -> list[dict]:
     cleaned = []
     message = _l("Give the certificates as a list of objects such as {“name”: “ISO 14001:2015”, “number”: “…”}.")
-    for entry in _entries(values, "certificates", errors, message):
-        name = str(entry.get("name") or "").strip()[:200]
-        if not name:
-            errors.setdefault("certificates", []).append(_l("Every certificate needs a name, such as ISO 14001:2015."))
+    for index, entry in enumerate(_entries(values, "certificates", errors, message)):
+        texts = {key: inputs.text(entry.get(key), f"certificates[{index}].{key}", errors, limit) for key, limit in CERTIFICATE_TEXTS.items()}
+        if not texts["name"]:
+            if f"certificates[{index}].name" not in errors:
+                errors.setdefault("certificates", []).append(_l("Every certificate needs a name, such as ISO 14001:2015."))
             continue
         dates = {}
         for key in ("issued_on", "expires_on"):
@@ -185,7 +184,7 @@ def _certificates(values: dict, errors: dict) -> list[dict]:
                 errors.setdefault("certificates", []).append(_l("Write dates as YYYY-MM-DD, such as 2025-07-01."))
                 dates[key] = None
         cleaned.append(
-            {"name": name, "number": str(entry.get("number") or "")[:100], "issuer": str(entry.get("issuer") or "")[:200], **dates}
+            {**texts, **dates}
         )
     return cleaned
 
@@ -286,11 +285,8 @@ def _clean_figures(values: dict, present: set, errors: dict) -> dict:
     """Read the size class, year founded, staff and the National Brand mark."""
     cleaned = {}
     if "size_class" in present:
-        size = str(values.get("size_class") or "").strip()
-        try:
-            cleaned["size_class"] = SizeClass(size) if size else None
-        except ValueError:
-            errors["size_class"] = [_l("Choose micro, small, medium or large.")]
+        cleaned["size_class"] = inputs.choice(values.get("size_class"), "size_class", errors, SizeClass,
+                                              _l("Choose micro, small, medium or large."))
     if "founded_year" in present:
         cleaned["founded_year"] = _integer(values, "founded_year", errors, 1900, date.today().year)
     if "staff" in present:

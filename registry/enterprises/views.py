@@ -13,7 +13,7 @@ from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.service import set_actor
 from registry.catalog import service as catalog
 from registry.extensions import db
-from registry.inputs import parse_version
+from registry.inputs import form_version
 from registry.mapping.embed import enterprise_map
 from registry.page_cache import shared_page
 from registry.places import service as places
@@ -205,7 +205,7 @@ def edit(enterprise_id: int):
     elif form.validate_on_submit():
         try:
             outcome = service.update_enterprise(
-                current_user, enterprise, _values_from(form), expected_version=_version(form)
+                current_user, enterprise, _values_from(form), expected_version=form_version(form.version.data)
             )
         except service.EditConflict:
             fresh = service.get_enterprise(enterprise_id)
@@ -219,14 +219,6 @@ def edit(enterprise_id: int):
             flash(_("Your changes wait for review by the Department of Industry and Trade; the profile shows the approved values until then."), "success")
         return redirect(url_for(".detail", enterprise_id=enterprise.id))
     return _render_form("enterprises/form.html", form, enterprise, existing=None)
-
-
-def _version(form: ProfileForm) -> int | None:
-    """Return the version the editor started from; one that is not a number is treated as stale rather than trusted."""
-    if not (form.version.data or "").strip():
-        return None
-    version = parse_version(form.version.data)
-    return -1 if version is None else version
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from registry.accounts.permissions import require
 from registry.extensions import db
 from registry.inputs import parse_version
 from registry.tabular import staging
+from registry.transactions import discard
 
 from . import boundaries, service
 from .forms import BoundaryUploadForm, PublishForm, RestoreForm
@@ -173,6 +174,7 @@ def restore(zone_id: int, number: int):
         version = boundaries.restore(current_user, zone, old, expected_version=expected)
     except service.ZoneConflict:
         # Refused before anything changed: send the editor back to the versions with what happened.
+        discard()
         flash(_("The zone changed while you were looking at it; nothing was restored. Check the versions below and try again."), "error")
         return redirect(url_for("zones.detail", zone_id=zone_id, _anchor="boundary-versions"))
     flash(_("Version %(old)d has been published again as version %(n)d.", old=number, n=version.number), "success")

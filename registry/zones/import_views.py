@@ -16,6 +16,7 @@ from registry.accounts.permissions import PermissionDenied, reviewed_provinces
 from registry.places import service as places
 from registry.tabular import TableError, staging
 from registry.tabular.staging import import_limit
+from registry.transactions import discard
 
 from .forms import STATUS_LABELS, ConfirmForm, ImportUploadForm
 from .importing import FIELD_LABELS, ImportChoices, import_zones, resolve_mapping
@@ -136,6 +137,7 @@ def commit(token: str):
         abort(400)
     report = import_zones(current_user, staged.read(), staged.filename, choices, staged.mapping, dry_run=False)
     if not report.imported:
+        discard()
         flash(_("Nothing was imported: %(n)d problem(s) were found. Correct the file and upload it again.", n=len(report.errors)), "error")
         return redirect(url_for(".preview", token=token))
     staged.discard()

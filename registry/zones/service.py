@@ -86,6 +86,9 @@ def _number(raw, field: str, errors: dict, low, high, integer: bool):
     if not low <= number <= high:  # also "inf", "1e400" and JSON's 1e400, which read as infinity
         errors.setdefault(field, []).append(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
         return None
+    if integer and not number.is_integer():  # a JSON 120.0 is 120, but 1.5 tenants is a mistake
+        errors.setdefault(field, []).append(_l("Enter a whole number."))
+        return None
     return int(number) if integer else number
 
 
@@ -96,7 +99,7 @@ def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = Fal
     cleaned = {
         **_clean_texts(values, present, errors),
         **_clean_figures(values, present, errors),
-        **_clean_choices(values, present, errors),
+        **_clean_choices(values, present, current, errors),
         **_clean_place(values, present, current, errors),
     }
     if "priority_groups" in present:
@@ -140,18 +143,19 @@ def _clean_figures(values: dict, present: set, errors: dict) -> dict:
     return cleaned
 
 
-def _clean_choices(values: dict, present: set, errors: dict) -> dict:
+def _clean_choices(values: dict, present: set, current: Zone | None, errors: dict) -> dict:
+    """Read the kind (always required) and the status, which is "operating" only when a new zone does not say."""
     cleaned = {}
     if "kind" in present:
-        try:
-            cleaned["kind"] = ZoneKind(str(values.get("kind") or ""))
-        except ValueError:
+        cleaned["kind"] = inputs.choice(values.get("kind"), "kind", errors, ZoneKind, _l("Choose the kind of zone."))
+        if cleaned["kind"] is None and "kind" not in errors:
             errors["kind"] = [_l("Choose the kind of zone.")]
     if "status" in present:
-        try:
-            cleaned["status"] = ZoneStatus(str(values.get("status") or "operating"))
-        except ValueError:
-            errors["status"] = [_l("Choose planned, under construction or operating.")]
+        message = _l("Choose planned, under construction or operating.")
+        default = ZoneStatus.OPERATING if current is None else None
+        cleaned["status"] = inputs.choice(values.get("status"), "status", errors, ZoneStatus, message, default)
+        if cleaned["status"] is None and "status" not in errors:
+            errors["status"] = [message]
     return cleaned
 
 

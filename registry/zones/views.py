@@ -16,7 +16,7 @@ from registry.audit.models import utcnow
 from registry.enterprises import queries
 from registry.extensions import db
 from registry.i18n import locale_code
-from registry.inputs import parse_version
+from registry.inputs import form_version
 from registry.page_cache import shared_page
 from registry.places import service as places
 
@@ -201,7 +201,7 @@ def edit(zone_id: int):
         values = _form_values(form, zone.province_code)
         try:
             changed = _changed_fields(zone, values)
-            service.update_zone(current_user, zone, values, expected_version=_version(form), sources=_edit_sources(values, changed))
+            service.update_zone(current_user, zone, values, expected_version=form_version(form.version.data), sources=_edit_sources(values, changed))
         except service.ZoneConflict as conflict:
             return _conflict(form, conflict.zone.id)
         except service.ZoneError as error:
@@ -210,12 +210,6 @@ def edit(zone_id: int):
         flash(_("The zone's figures have been saved."), "success")
         return redirect(url_for(".detail", zone_id=zone.id))
     return render_template("zones/form.html", form=form, zone=zone)
-
-
-def _version(form: ZoneForm) -> int:
-    """Return the version the editor started from; a form without one is treated as stale rather than trusted."""
-    version = parse_version(form.version.data)
-    return -1 if version is None else version
 
 
 def _changed_fields(zone: Zone, values: dict) -> set[str]:
