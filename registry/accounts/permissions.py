@@ -1,13 +1,23 @@
-"""The one permission check: `can(user, action, obj)`. Services call it before every write."""
+"""The one permission check, `can(user, action, obj)`, and the registry of rules behind it.
+
+Each feature declares its actions and their rules in its own `permissions.py`, next to the
+services that check them, with `rule()`; the service imports the action constants from there,
+so its rules are registered whenever it can run. This module imports no feature: the role and
+membership helpers below are the building blocks the features' rules are made of.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from flask_babel import lazy_gettext as _l
 
 from registry.domain_errors import Forbidden
 
 from .models import OrgKind, Role, User
+
+Rule = Callable[[User, object], bool]
+
+RULES: dict[str, Rule] = {}
 
 
 class PermissionDenied(Forbidden):
@@ -17,71 +27,30 @@ class PermissionDenied(Forbidden):
         super().__init__(message or _l("You do not have permission to do this."))
 
 
-def _is_admin(user: User) -> bool:
-    return Role.ADMIN in user.roles
+class UnknownAction(LookupError):
+    """`can` was asked about an action no feature registered: a programming error, never a refusal."""
 
 
-def _in_ministry(user: User) -> bool:
-    return any(
-        m.organization.kind == OrgKind.MINISTRY and m.role != Role.INVESTOR for m in user.memberships
-    )
+class DuplicateRule(ValueError):
+    """Two rules were registered for one action."""
 
 
-def _is_official(user: User) -> bool:
-    official_roles = {Role.PROVINCE_OFFICER, Role.ZONE_EDITOR}
-    return _is_admin(user) or _in_ministry(user) or bool(user.roles & official_roles)
-
-
-def _officer_of(user: User, province_code: str | None) -> bool:
-    return province_code is not None and any(
-        m.role == Role.PROVINCE_OFFICER
-        and m.organization.kind in {OrgKind.DEPARTMENT, OrgKind.ZONE_BOARD}
-        and m.organization.province_code == province_code
-        for m in user.memberships
-    )
-
-
-def _represents(user: User, enterprise) -> bool:
-    organization_id = getattr(enterprise, "organization_id", None)
-    return organization_id is not None and any(
-        m.role == Role.ENTERPRISE_REP and m.organization_id == organization_id for m in user.memberships
-    )
-
-
-def _reviews(user: User, enterprise) -> bool:
-    return _is_admin(user) or _officer_of(user, getattr(enterprise, "province_code", None))
-
-
-def _edits_zone(user: User, zone) -> bool:
-    """Editors of the managing board, officers of the zone's province, and administrators edit a zone."""
-    organization_id = getattr(zone, "organization_id", None)
-    board_member = organization_id is not None and any(
-        m.organization_id == organization_id and m.role in {Role.ZONE_EDITOR, Role.PROVINCE_OFFICER} for m in user.memberships
-    )
-    return board_member or _is_admin(user) or _officer_of(user, getattr(zone, "province_code", None))
-
-
-RULES: dict[str, Callable[[User, object], bool]] = {
-    "catalog.manage": lambda user, _obj: _is_admin(user) or _in_ministry(user),
-    "audit.view": lambda user, _obj: _is_official(user),
-    "accounts.manage": lambda user, _obj: _is_admin(user),
-    "province.edit": lambda user, province: _is_admin(user) or _officer_of(user, getattr(province, "code", None)),
-    # Officers create, import and review the enterprises of their own province.
-    "enterprise.create": lambda user, province: _is_admin(user) or _officer_of(user, getattr(province, "code", None)),
-    "enterprise.review": _reviews,
-    "enterprise.edit": lambda user, enterprise: _reviews(user, enterprise) or _represents(user, enterprise),
-    "enterprise.register": lambda user, _obj: True,
-    "zone.edit": _edits_zone,
-}
+def rule(action: str, check: Rule) -> str:
+    """Register `check(user, obj)` as the rule of `action` and return the action for callers to import."""
+    if action in RULES:
+        raise DuplicateRule(f"a rule for permission action {action!r} is already registered")
+    RULES[action] = check
+    return action
 
 
 def can(user: User | None, action: str, obj: object = None) -> bool:
-    """Tell whether `user` may perform `action` on `obj`; anonymous users may not write."""
-    if action not in RULES:
-        raise KeyError(f"unknown permission action {action!r}")
+    """Tell whether `user` may perform `action` on `obj`; anonymous and inactive users may not."""
+    check = RULES.get(action)
+    if check is None:
+        raise UnknownAction(f"no rule is registered for permission action {action!r}")
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return RULES[action](user, obj)
+    return check(user, obj)
 
 
 def require(user: User | None, action: str, obj: object = None) -> None:
@@ -90,12 +59,50 @@ def require(user: User | None, action: str, obj: object = None) -> None:
         raise PermissionDenied()
 
 
+# --- building blocks of the features' rules --------------------------------------------------
+
+def is_admin(user: User) -> bool:
+    return Role.ADMIN in user.roles
+
+
+def in_ministry(user: User) -> bool:
+    return any(
+        m.organization.kind == OrgKind.MINISTRY and m.role != Role.INVESTOR for m in user.memberships
+    )
+
+
+def is_official(user: User) -> bool:
+    official_roles = {Role.PROVINCE_OFFICER, Role.ZONE_EDITOR}
+    return is_admin(user) or in_ministry(user) or bool(user.roles & official_roles)
+
+
+def officer_of(user: User, province_code: str | None) -> bool:
+    """Tell whether `user` is an officer of a department or zone board of the province."""
+    return province_code is not None and province_code in _officer_provinces(user)
+
+
+def oversees(user: User, province_code: str | None) -> bool:
+    """Administrators and the province's officers oversee a province's records."""
+    return is_admin(user) or officer_of(user, province_code)
+
+
+def member_of(user: User, organization_id: int | None, roles: Collection[Role]) -> bool:
+    """Tell whether `user` holds one of `roles` in the organization."""
+    return organization_id is not None and any(
+        m.organization_id == organization_id and m.role in roles for m in user.memberships
+    )
+
+
 def reviewed_provinces(user: User | None) -> set[str] | None:
     """Return the province codes whose enterprises `user` reviews; None means every province (admins)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    if _is_admin(user):
+    if is_admin(user):
         return None
+    return _officer_provinces(user)
+
+
+def _officer_provinces(user: User) -> set[str]:
     return {
         m.organization.province_code
         for m in user.memberships
@@ -103,3 +110,11 @@ def reviewed_provinces(user: User | None) -> set[str] | None:
         and m.organization.kind in {OrgKind.DEPARTMENT, OrgKind.ZONE_BOARD}
         and m.organization.province_code
     }
+
+
+# --- the base layer's own rules ---------------------------------------------------------------
+# Audit and places sit below accounts (its models import theirs), so their rules live here.
+
+MANAGE_ACCOUNTS = rule("accounts.manage", lambda user, _obj: is_admin(user))
+VIEW_AUDIT = rule("audit.view", lambda user, _obj: is_official(user))
+EDIT_PROVINCE = rule("province.edit", lambda user, province: oversees(user, getattr(province, "code", None)))

@@ -23,7 +23,7 @@ from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
 from .models import ApiToken, LoginAttempt, Membership, Organization, OrgKind, Role, TokenScope, User, UserSession
-from .permissions import require
+from .permissions import MANAGE_ACCOUNTS, require
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cnmt_"
@@ -102,7 +102,7 @@ def create_organization(
 ) -> Organization:
     """Register an organization; provincial bodies must name their province."""
     if actor is not None:
-        require(actor, "accounts.manage")
+        require(actor, MANAGE_ACCOUNTS)
     name = (name or "").strip()
     if not name:
         raise AccountError("name", _l("Enter the organization's name."))
@@ -138,7 +138,7 @@ def create_user(
 ) -> User:
     """Create an account, optionally with a role in an organization. `actor` None means the CLI."""
     if actor is not None:
-        require(actor, "accounts.manage")
+        require(actor, MANAGE_ACCOUNTS)
     email = normalize_email(email)
     if find_user(email):
         raise AccountError("email", _l("An account with this e-mail address already exists."))
@@ -174,7 +174,7 @@ def open_account(email: str, password: str, *, full_name: str = "") -> User | No
 def add_membership(actor: User | None, user: User, organization: Organization | None, role: str) -> Membership:
     """Give `user` a role in `organization`; every role but investor and admin needs one."""
     if actor is not None:
-        require(actor, "accounts.manage")
+        require(actor, MANAGE_ACCOUNTS)
     try:
         role_value = Role(role)
     except ValueError:
@@ -190,7 +190,7 @@ def add_membership(actor: User | None, user: User, organization: Organization | 
 def set_password(actor: User | None, user: User, password: str) -> None:
     """Replace a password, end every other session of that user and revoke their API tokens."""
     if actor is not None and actor.id != user.id:
-        require(actor, "accounts.manage")
+        require(actor, MANAGE_ACCOUNTS)
     _check_password(password)
     user.password_hash = generate_password_hash(password)
     user.session_version += 1

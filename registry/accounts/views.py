@@ -21,7 +21,7 @@ from registry.transactions import request_writes
 from . import service
 from .forms import ORG_KIND_LABELS, ROLE_LABELS, OrganizationForm, PasswordForm, SignInForm, TokenForm, UserForm
 from .models import Organization
-from .permissions import can, require
+from .permissions import MANAGE_ACCOUNTS, can, require
 
 bp = Blueprint("accounts", __name__)
 
@@ -177,7 +177,7 @@ def _province_choices():
 @login_required
 def admin():
     """List users and organizations, with forms to add them."""
-    require(current_user, "accounts.manage")
+    require(current_user, MANAGE_ACCOUNTS)
     return _admin_page(OrganizationForm(prefix="org"), UserForm(prefix="user"))
 
 
@@ -199,7 +199,7 @@ def _admin_page(org_form, user_form, status=200):
 @bp.post("/admin/organizations")
 @login_required
 def create_organization():
-    require(current_user, "accounts.manage")
+    require(current_user, MANAGE_ACCOUNTS)
     form = OrganizationForm(prefix="org")
     if form.validate_on_submit():
         try:
@@ -215,7 +215,7 @@ def create_organization():
 @bp.post("/admin/users")
 @login_required
 def create_user():
-    require(current_user, "accounts.manage")
+    require(current_user, MANAGE_ACCOUNTS)
     form = UserForm(prefix="user")
     if form.validate_on_submit():
         organization = db.session.get(Organization, parse_id(form.organization.data)) if parse_id(form.organization.data) else None

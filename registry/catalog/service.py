@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.search.text import fold, like_pattern
 
 from .models import CatalogNode, CatalogNodeMapping, CatalogVersion
+from .permissions import MANAGE_CATALOG
 
 PROBLEM_MESSAGES = {
     "bad_file": _l("The file cannot be read: %(reason)s"),
@@ -154,7 +155,7 @@ def import_catalog(actor, catalog: catalog980.CatalogVersion, *, make_current: b
     `actor` None means the command line or the first start.
     """
     if actor is not None:
-        require(actor, "catalog.manage")
+        require(actor, MANAGE_CATALOG)
     if get_version(catalog.version) is not None:
         raise CatalogError(_l("A catalog version labelled “%(label)s” already exists.", label=catalog.version))
     previous = current_version()
@@ -209,7 +210,7 @@ def import_catalog(actor, catalog: catalog980.CatalogVersion, *, make_current: b
 def set_current(actor, version: CatalogVersion) -> None:
     """Make `version` the one pages, search and new links use."""
     if actor is not None:
-        require(actor, "catalog.manage")
+        require(actor, MANAGE_CATALOG)
     db.session.execute(update(CatalogVersion).where(CatalogVersion.id != version.id).values(is_current=False))
     version.is_current = True
     db.session.flush()
@@ -231,7 +232,7 @@ def pending_count(version: CatalogVersion) -> int:
 
 def resolve_mapping(actor, mapping: CatalogNodeMapping, new_node: CatalogNode | None) -> None:
     """Record an official's choice of successor for an old node, or that it has none."""
-    require(actor, "catalog.manage")
+    require(actor, MANAGE_CATALOG)
     if new_node is not None and new_node.version_id != mapping.version_id:
         raise CatalogError(_l("Choose an item of version %(label)s.", label=mapping.version.label))
     mapping.new_node = new_node

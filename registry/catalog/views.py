@@ -16,6 +16,7 @@ from registry.page_cache import shared_page
 from . import service
 from .forms import MappingForm
 from .models import CatalogNode, CatalogNodeMapping
+from .permissions import MANAGE_CATALOG
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 
@@ -76,7 +77,7 @@ def versions():
 @login_required
 def mapping(label: str):
     """Show how the previous version's items map onto this one, with the unmapped first."""
-    require(current_user, "catalog.manage")
+    require(current_user, MANAGE_CATALOG)
     version = service.get_version(label) or abort(404)
     mappings = service.mappings_of(version)
     choices = _successor_choices(version)
@@ -99,7 +100,7 @@ def _successor_choices(version):
 @login_required
 def resolve(label: str, mapping_id: int):
     """Record the successor an official chose for an unmapped item."""
-    require(current_user, "catalog.manage")
+    require(current_user, MANAGE_CATALOG)
     version = service.get_version(label) or abort(404)
     mapping = db.session.get(CatalogNodeMapping, mapping_id)
     if mapping is None or mapping.version_id != version.id:

@@ -26,6 +26,7 @@ from registry.tabular import ImportProblem, ImportReport, Table, TableError, rea
 
 from .import_writer import write_rows
 from .models import Enterprise, Relation, Status
+from .permissions import CREATE_ENTERPRISE
 from .service import EnterpriseError, ProfileLookups, clean_profile
 from .import_duplicates import similar_names
 
@@ -251,7 +252,7 @@ def _permission_problems(actor: User | None, province_code: str, lookups: Import
     if actor is None:
         return []
     if province_code not in allowed:
-        allowed[province_code] = can(actor, "enterprise.create", lookups.provinces[province_code])
+        allowed[province_code] = can(actor, CREATE_ENTERPRISE, lookups.provinces[province_code])
     if allowed[province_code]:
         return []
     name = lookups.provinces[province_code].name_vi

@@ -15,6 +15,7 @@ from registry.search import enterprises as search
 
 from .models import ClaimRequest, Decision, DuplicateFlag, Enterprise, EnterpriseItem, PendingChange, Status
 from .changes import cleaned_from_changes
+from .permissions import REVIEW_ENTERPRISE
 from .service import EnterpriseError, apply_values, find_by_tax_code, give_representation, save_enterprise
 from .taxcode import TaxCodeError, normalize_tax_code
 
@@ -31,7 +32,7 @@ def _require_reason(reason: str | None) -> str:
 
 def approve(actor: User, enterprise: Enterprise) -> None:
     """Publish a pending registration."""
-    require(actor, "enterprise.review", enterprise)
+    require(actor, REVIEW_ENTERPRISE, enterprise)
     if enterprise.status not in {Status.PENDING, Status.REJECTED, Status.SUSPENDED}:
         raise ReviewError(_l("Only a pending, rejected or suspended profile can be published."))
     enterprise.status = Status.PUBLISHED
@@ -43,7 +44,7 @@ def approve(actor: User, enterprise: Enterprise) -> None:
 
 def reject(actor: User, enterprise: Enterprise, reason: str) -> None:
     """Refuse a pending registration, telling the representative why."""
-    require(actor, "enterprise.review", enterprise)
+    require(actor, REVIEW_ENTERPRISE, enterprise)
     if enterprise.status != Status.PENDING:
         raise ReviewError(_l("Only a pending profile can be rejected."))
     enterprise.review_note = _require_reason(reason)
@@ -54,7 +55,7 @@ def reject(actor: User, enterprise: Enterprise, reason: str) -> None:
 
 def request_changes(actor: User, enterprise: Enterprise, note: str) -> None:
     """Send a pending registration back to its representative with what to change."""
-    require(actor, "enterprise.review", enterprise)
+    require(actor, REVIEW_ENTERPRISE, enterprise)
     if enterprise.status != Status.PENDING:
         raise ReviewError(_l("Only a pending profile can be sent back for changes."))
     enterprise.review_note = _require_reason(note)
@@ -64,7 +65,7 @@ def request_changes(actor: User, enterprise: Enterprise, note: str) -> None:
 
 def suspend(actor: User, enterprise: Enterprise, reason: str) -> None:
     """Take a published profile off the public registry."""
-    require(actor, "enterprise.review", enterprise)
+    require(actor, REVIEW_ENTERPRISE, enterprise)
     if enterprise.status != Status.PUBLISHED:
         raise ReviewError(_l("Only a published profile can be suspended."))
     enterprise.review_note = _require_reason(reason)
@@ -74,7 +75,7 @@ def suspend(actor: User, enterprise: Enterprise, reason: str) -> None:
 
 def decide_change(actor: User, change: PendingChange, approve_it: bool, reason: str = "") -> None:
     """Apply or refuse a representative's pending edit."""
-    require(actor, "enterprise.review", change.enterprise)
+    require(actor, REVIEW_ENTERPRISE, change.enterprise)
     if change.status != Decision.PENDING:
         raise ReviewError(_l("This change has already been decided."))
     if approve_it:
@@ -120,7 +121,7 @@ def claim(actor: User, tax_code: str, message: str = "") -> ClaimRequest:
 
 def decide_claim(actor: User, request: ClaimRequest, approve_it: bool, reason: str = "") -> None:
     """Grant or refuse a claim; a granted claim makes the claimant a representative."""
-    require(actor, "enterprise.review", request.enterprise)
+    require(actor, REVIEW_ENTERPRISE, request.enterprise)
     if request.status != Decision.PENDING:
         raise ReviewError(_l("This claim has already been decided."))
     if approve_it:
@@ -136,7 +137,7 @@ def decide_claim(actor: User, request: ClaimRequest, approve_it: bool, reason: s
 
 def dismiss_flag(actor: User, flag: DuplicateFlag) -> None:
     """Record that two alike records are different enterprises."""
-    require(actor, "enterprise.review", flag.enterprise)
+    require(actor, REVIEW_ENTERPRISE, flag.enterprise)
     flag.status = "dismissed"
     flag.decided_by_id = actor.id
     db.session.flush()
@@ -148,8 +149,8 @@ def merge(actor: User, keep: Enterprise, drop: Enterprise) -> Enterprise:
     Empty fields of `keep` take the values of `drop`. The dropped record is kept (status merged,
     pointing at `keep`) so its history and old links stay readable.
     """
-    require(actor, "enterprise.review", keep)
-    require(actor, "enterprise.review", drop)
+    require(actor, REVIEW_ENTERPRISE, keep)
+    require(actor, REVIEW_ENTERPRISE, drop)
     if keep.id == drop.id or Status.MERGED in {keep.status, drop.status}:
         raise ReviewError(_l("Choose two different records that are not merged already."))
     for field in ("name_en", "short_name", "commune_code", "address", "latitude", "longitude", "size_class", "founded_year",

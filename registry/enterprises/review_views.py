@@ -13,6 +13,7 @@ from registry.extensions import db
 from . import review, service
 from .forms import MergeForm, ReasonForm
 from .models import ClaimRequest, DuplicateFlag, PendingChange
+from .permissions import REVIEW_ENTERPRISE
 
 bp = Blueprint("enterprise_review", __name__, url_prefix="/enterprises/review")
 
@@ -57,7 +58,7 @@ def change(change_id: int):
         review.decide_change(current_user, pending, request.form.get("decision") == "approve", form.reason.data)
         flash(_("The change has been decided."), "success")
         return redirect(url_for(".queue"))
-    require(current_user, "enterprise.review", pending.enterprise)
+    require(current_user, REVIEW_ENTERPRISE, pending.enterprise)
     return render_template("enterprises/change.html", change=pending, rows=review.diff_rows(pending), form=form)
 
 
@@ -79,7 +80,7 @@ def claim(claim_id: int):
 def duplicate(flag_id: int):
     """Compare two alike records side by side; merge them or record that they differ."""
     flag = db.get_or_404(DuplicateFlag, flag_id)
-    require(current_user, "enterprise.review", flag.enterprise)
+    require(current_user, REVIEW_ENTERPRISE, flag.enterprise)
     form = MergeForm()
     form.keep.choices = [SelectChoice(str(e.id), f"{e.name_vi} ({e.tax_code_display})") for e in (flag.enterprise, flag.other)]
     if request.method == "POST" and form.validate_on_submit():

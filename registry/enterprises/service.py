@@ -23,6 +23,7 @@ from registry.transactions import conflict_if_stale
 
 from .changes import changed_fields
 from .duplicates import flag_similar
+from .permissions import CREATE_ENTERPRISE, EDIT_ENTERPRISE, REGISTER_ENTERPRISE, REVIEW_ENTERPRISE
 from .placement import place
 from .models import Certificate, Enterprise, EnterpriseItem, PendingChange, Relation, SizeClass, Status
 from .taxcode import TaxCodeError, normalize_tax_code
@@ -71,7 +72,7 @@ def get_enterprise(enterprise_id: int) -> Enterprise | None:
 
 def visible_to(user: User | None, enterprise: Enterprise) -> bool:
     """Tell whether `user` may see the record: anyone a published one, only its editors any other (pages and API alike)."""
-    return enterprise.status == Status.PUBLISHED or can(user, "enterprise.edit", enterprise)
+    return enterprise.status == Status.PUBLISHED or can(user, EDIT_ENTERPRISE, enterprise)
 
 
 class ProfileLookups:
@@ -324,7 +325,7 @@ def create_enterprise(actor: User | None, values: dict, *, source: str = "", is_
     """Record an enterprise as an officer (published at once) or from the command line (`actor` None)."""
     cleaned = clean_profile(values)
     if actor is not None:
-        require(actor, "enterprise.create", get_province(cleaned["province_code"]))
+        require(actor, CREATE_ENTERPRISE, get_province(cleaned["province_code"]))
     enterprise = Enterprise(status=Status.PUBLISHED, published_at=utcnow(), source=source[:200], is_demo=is_demo)
     apply_values(enterprise, cleaned)
     save_enterprise(enterprise)
@@ -356,7 +357,7 @@ def give_representation(user: User, enterprise: Enterprise) -> None:
 
 def register_enterprise(user: User, values: dict) -> Enterprise:
     """Register a profile as its representative; it waits, pending, for an officer of its province."""
-    require(user, "enterprise.register")
+    require(user, REGISTER_ENTERPRISE)
     cleaned = clean_profile(values)
     enterprise = Enterprise(status=Status.PENDING, source="registration")
     apply_values(enterprise, cleaned)
@@ -375,14 +376,14 @@ def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expe
     Returns the enterprise, or the PendingChange created for review. Raises EditConflict when
     `expected_version` shows someone saved in between.
     """
-    require(actor, "enterprise.edit", enterprise)
+    require(actor, EDIT_ENTERPRISE, enterprise)
     if expected_version is not None and expected_version != enterprise.version:
         raise EditConflict(expected_version)
     cleaned = clean_profile(values, current=enterprise, partial=partial)
     moving = "province_code" in cleaned and cleaned["province_code"] != enterprise.province_code
-    if moving and not can(actor, "enterprise.create", get_province(cleaned["province_code"])):
+    if moving and not can(actor, CREATE_ENTERPRISE, get_province(cleaned["province_code"])):
         raise PermissionDenied(_l("Only an officer of the new province can move an enterprise there."))
-    if not can(actor, "enterprise.review", enterprise) and enterprise.status in {Status.PUBLISHED, Status.SUSPENDED}:
+    if not can(actor, REVIEW_ENTERPRISE, enterprise) and enterprise.status in {Status.PUBLISHED, Status.SUSPENDED}:
         changes = changed_fields(enterprise, cleaned)
         if not changes:
             return enterprise
@@ -390,7 +391,7 @@ def update_enterprise(actor: User, enterprise: Enterprise, values: dict, *, expe
         db.session.add(change)
         db.session.flush()
         return change
-    if not can(actor, "enterprise.review", enterprise) and enterprise.status in {Status.REJECTED, Status.PENDING}:
+    if not can(actor, REVIEW_ENTERPRISE, enterprise) and enterprise.status in {Status.REJECTED, Status.PENDING}:
         enterprise.status = Status.PENDING
         enterprise.changes_requested = False
     apply_values(enterprise, cleaned)

@@ -24,6 +24,7 @@ from . import queries, service
 from .changes import pending_changes_of
 from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, RegistrationForm
 from .models import ClaimRequest, Decision, Enterprise, Status
+from .permissions import EDIT_ENTERPRISE, REVIEW_ENTERPRISE
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 PER_PAGE = 20
@@ -108,9 +109,9 @@ def detail(enterprise_id: int):
     return render_template(
         "enterprises/detail.html",
         enterprise=enterprise,
-        may_edit=can(current_user, "enterprise.edit", enterprise),
-        may_review=can(current_user, "enterprise.review", enterprise),
-        changes=pending_changes_of(enterprise) if can(current_user, "enterprise.edit", enterprise) else [],
+        may_edit=can(current_user, EDIT_ENTERPRISE, enterprise),
+        may_review=can(current_user, REVIEW_ENTERPRISE, enterprise),
+        changes=pending_changes_of(enterprise) if can(current_user, EDIT_ENTERPRISE, enterprise) else [],
         merged=db.session.scalars(db.select(Enterprise).where(Enterprise.merged_into_id == enterprise.id).options(lazyload("*"))).all(),
         map_parts=enterprise_map(enterprise),
     )
@@ -197,7 +198,7 @@ def create():
 def edit(enterprise_id: int):
     """Change a profile; a representative's change to a published profile goes to the officer's queue."""
     enterprise = _viewable(service.get_enterprise(enterprise_id))
-    require(current_user, "enterprise.edit", enterprise)
+    require(current_user, EDIT_ENTERPRISE, enterprise)
     form = ProfileForm()
     form.province_code.choices = _province_choices()
     if request.method == "GET":

@@ -11,6 +11,7 @@ from registry.extensions import db
 from registry.transactions import conflict_if_stale
 
 from .models import BoundaryVersion, Zone
+from .permissions import EDIT_ZONE
 from .service import ZoneConflict, boundary_changed
 
 # A new boundary whose centre lies further than this from the zone's recorded position is probably
@@ -70,7 +71,7 @@ def publish_boundary(
 ) -> BoundaryVersion:
     """Make `geometry` the zone's boundary and keep it as a new version; `actor` None is the CLI or reference data."""
     if actor is not None:
-        require(actor, "zone.edit", zone)
+        require(actor, EDIT_ZONE, zone)
     if expected_version is not None and expected_version != zone.version:
         raise ZoneConflict(zone, expected_version)
     previous_box = (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat)

@@ -23,6 +23,7 @@ from . import boundaries, service
 from .forms import BoundaryUploadForm, PublishForm, RestoreForm
 from .messages import ASK_FOR_CRS, geodata_message
 from .models import BoundaryVersion, Zone
+from .permissions import EDIT_ZONE
 from .zone_maps import comparison_map
 
 bp = Blueprint("boundary", __name__)
@@ -34,7 +35,7 @@ def _folder() -> Path:
 
 def _editable(zone_id: int) -> Zone:
     zone = db.get_or_404(Zone, zone_id)
-    require(current_user, "zone.edit", zone)
+    require(current_user, EDIT_ZONE, zone)
     return zone
 
 

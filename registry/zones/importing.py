@@ -27,6 +27,7 @@ from . import service
 from .import_reading import commune_names_in, decision_date_in, kind_from_name, kind_of, read_zone_table, status_of
 from .messages import geodata_message, imported_source
 from .models import Zone
+from .permissions import EDIT_ZONE
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "name_vi": ("name_vi", "ten", "tên", "tên cụm công nghiệp", "tên khu công nghiệp", "tên khu", "tên ccn", "tên kcn", "name"),
@@ -143,7 +144,7 @@ def _allowed(actor: User | None, province_code: str, report: ZoneImportReport) -
 
 
 def _may_import(actor: User | None, province: Province) -> bool:
-    return actor is None or can(actor, "zone.edit", SimpleNamespace(organization_id=None, province_code=province.code))
+    return actor is None or can(actor, EDIT_ZONE, SimpleNamespace(organization_id=None, province_code=province.code))
 
 
 def _row_province(cells: dict[str, str], chosen: Province | None, actor: User | None, problems: list) -> Province | None:

@@ -21,6 +21,7 @@ from registry.search.text import fold
 from registry.transactions import conflict_if_stale
 
 from .models import Zone, ZoneKind, ZoneStatus
+from .permissions import EDIT_ZONE
 
 signals = Namespace()
 # Sent with the changed zone after its boundary changes, so records placed by point-in-polygon
@@ -253,7 +254,7 @@ def create_zone(actor: User | None, values: dict, *, code: str | None = None, or
                 organization=organization)
     _apply(zone, cleaned)
     if actor is not None:
-        require(actor, "zone.edit", zone)
+        require(actor, EDIT_ZONE, zone)
     db.session.add(zone)
     db.session.flush()
     return zone
@@ -289,7 +290,7 @@ def _apply(zone: Zone, cleaned: dict) -> None:
 def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int | None = None, partial: bool = False,
                 sources: dict | None = None) -> Zone:
     """Change a zone's figures; a stale `expected_version` raises ZoneConflict instead of overwriting."""
-    require(actor, "zone.edit", zone)
+    require(actor, EDIT_ZONE, zone)
     if expected_version is not None and expected_version != zone.version:
         raise ZoneConflict(zone, expected_version)
     cleaned = clean_zone(values, current=zone, partial=partial)

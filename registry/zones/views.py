@@ -24,6 +24,7 @@ from . import boundaries, boundary_views, import_views, service
 from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
 from .messages import describe_source, entered_source
 from .models import Zone, ZoneKind, ZoneStatus
+from .permissions import EDIT_ZONE
 from .zone_maps import zone_map
 
 bp = Blueprint("zones", __name__, url_prefix="/zones")
@@ -102,7 +103,7 @@ def detail(zone_id: int):
     zone = db.get_or_404(Zone, zone_id)
     children = list(db.session.scalars(db.select(Zone).where(Zone.parent_id == zone.id).order_by(Zone.name_folded)))
     enterprises = queries.page_of(queries.Filters(zone=str(zone.id)), current_user, 1, 20)
-    may_edit = can(current_user, "zone.edit", zone)
+    may_edit = can(current_user, EDIT_ZONE, zone)
     return render_template(
         "zones/detail.html", zone=zone, children=children, enterprises=enterprises, versions=boundaries.versions_of(zone),
         may_edit=may_edit, source_of=_source_of(zone),
@@ -192,7 +193,7 @@ def create():
 def edit(zone_id: int):
     """Change a zone's figures; a save based on an older version shows both versions instead of overwriting."""
     zone = db.get_or_404(Zone, zone_id)
-    require(current_user, "zone.edit", zone)
+    require(current_user, EDIT_ZONE, zone)
     form = ZoneForm()
     form.parent_id.choices = _parent_choices(zone.province_code, zone)
     if request.method == "GET":
