@@ -1,6 +1,7 @@
 """Which zone holds a point: the smallest of the boundaries covering it, for one point or many at once."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
@@ -9,6 +10,7 @@ import shapely
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
+from .distance import distance_to_km
 from .validation import area_hectares
 
 Key = TypeVar("Key", bound=Hashable)
@@ -34,9 +36,14 @@ class ZoneIndex(Generic[Key]):
         # Sorted smallest first, so the lowest tree position among a point's matches is its zone.
         entries.sort(key=lambda entry: entry[:2])
         self._keys: list[Key] = [entry[2] for entry in entries]
-        self._geometries = [entry[3] for entry in entries]
+        self._geometries = np.array([entry[3] for entry in entries], dtype=object)
         self._positions = {key: position for position, key in enumerate(self._keys)}
         self._tree = STRtree(self._geometries)
+        # Prepared, a polygon answers "covers this point" several times faster than the tree's own
+        # predicate; GEOS builds a prepared geometry's inner index lazily, not thread-safely, so
+        # queries from several threads take turns (libgeos/geos#825).
+        shapely.prepare(self._geometries)
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -53,13 +60,19 @@ class ZoneIndex(Generic[Key]):
         if count == 0 or not self._keys:
             return [None] * count
         points = shapely.points(np.asarray(longitudes, dtype=float), np.asarray(latitudes, dtype=float))
-        point_positions, zone_positions = self._tree.query(points, predicate="covered_by")
+        with self._lock:
+            point_positions, zone_positions = self._tree.query(points)  # boxes meeting each point
+            covered = shapely.covers(self._geometries[zone_positions], points[point_positions])
+        point_positions, zone_positions = point_positions[covered], zone_positions[covered]
         nothing = len(self._keys)
         smallest = np.full(count, nothing, dtype=np.intp)
         np.minimum.at(smallest, point_positions, zone_positions)
         return [None if position == nothing else self._keys[position] for position in smallest.tolist()]
 
-    def geometry_of(self, key: Key) -> BaseGeometry | None:
-        """Return the indexed boundary of a zone (for measuring a distance to it), or None."""
+    def distance_km(self, key: Key, longitude: float, latitude: float) -> float | None:
+        """Return how far the point lies from the zone in kilometres (0 inside it), or None for a key not indexed."""
         position = self._positions.get(key)
-        return None if position is None else self._geometries[position]
+        if position is None:
+            return None
+        with self._lock:
+            return distance_to_km(self._geometries[position], longitude, latitude)
