@@ -4,7 +4,8 @@ Nothing here imports Flask, the database or the `registry` package. Problems car
 (GeodataError, Notice) that the application translates.
 """
 from .archives import ZipLimits
-from .crs import CrsChoice, crs_choices, crs_label, parse_crs
+from .crs import CrsChoice, Reprojection, crs_choices, crs_label, parse_crs, reprojection_to_wgs84
+from .distance import box_around, distance_km, distance_to_km
 from .errors import MESSAGES, GeodataError, Notice, default_message
 from .folium_maps import MapConfig, MapParts, build_map, map_parts, script_json
 from .layers import (
@@ -27,9 +28,12 @@ from .validation import (
     area_mismatch,
     check_inside_vietnam,
     check_within_region,
+    far_from_recorded,
     is_inside_vietnam,
+    is_point_in_vietnam,
 )
 from .vendor import asset_url, use_local_assets, vendor_assets
+from .zone_index import ZoneIndex
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -41,13 +45,16 @@ __all__ = [
     "MapConfig",
     "MapParts",
     "Notice",
+    "Reprojection",
     "ShapeLimits",
     "ZipLimits",
+    "ZoneIndex",
     "area_hectares",
     "area_mismatch",
     "asset_url",
     "bboxes_intersect",
     "bounds",
+    "box_around",
     "build_map",
     "centroid",
     "check_inside_vietnam",
@@ -57,15 +64,20 @@ __all__ = [
     "decimals_for_zoom",
     "default_message",
     "display_geometry",
+    "distance_km",
+    "distance_to_km",
+    "far_from_recorded",
     "feature_collection",
     "from_geojson_text",
     "from_wkb",
     "inert_text",
     "is_inside_vietnam",
+    "is_point_in_vietnam",
     "map_parts",
     "parse_bbox",
     "parse_crs",
     "read_boundary_file",
+    "reprojection_to_wgs84",
     "round_coordinates",
     "rows_in_bbox",
     "safe_popup_html",

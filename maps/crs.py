@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from pyproj import CRS
+import numpy as np
+from pyproj import CRS, Transformer
 from pyproj.database import query_crs_info
 from pyproj.enums import PJType
 from pyproj.exceptions import CRSError
@@ -70,3 +71,30 @@ def crs_label(crs: CRS) -> str:
     """Return "EPSG:3405" when the CRS has an EPSG code, else its name."""
     authority = crs.to_authority(min_confidence=90)
     return f"{authority[0]}:{authority[1]}" if authority else crs.name
+
+
+class Reprojection:
+    """Turn coordinates of one CRS (easting/longitude first) into WGS84 longitude and latitude."""
+
+    def __init__(self, source: CRS | str) -> None:
+        self.source = source if isinstance(source, CRS) else parse_crs(source)
+        self._transformer = Transformer.from_crs(self.source, WGS84, always_xy=True)
+
+    def transform(self, x: float, y: float) -> tuple[float, float]:
+        """Return one point's (longitude, latitude)."""
+        longitude, latitude = self._transformer.transform(x, y)
+        return float(longitude), float(latitude)
+
+    def transform_many(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the longitudes and latitudes of many points at once."""
+        longitudes, latitudes = self._transformer.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        return np.asarray(longitudes), np.asarray(latitudes)
+
+
+def reprojection_to_wgs84(crs: str) -> Reprojection | None:
+    """Parse a user's CRS choice ("" is WGS84) and return its reprojection, or None when it is WGS84 already.
+
+    Raises GeodataError("unknown_crs") for a CRS pyproj does not know.
+    """
+    chosen = parse_crs(crs or WGS84)
+    return None if chosen.to_epsg() == 4326 else Reprojection(chosen)

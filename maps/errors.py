@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "crs_overridden": "The file says {declared}; it was read as {used} as requested.",
     "area_mismatch": "The declared area {declared_ha} ha differs from the mapped area {computed_ha} ha "
     "by {percent}%.",
+    "far_from_recorded": "The boundary's centre lies {km} km from the recorded position, more than {limit_km} km.",
 }
 
 

@@ -11,7 +11,8 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from .errors import GeodataError
-from .validation import Bbox, area_hectares
+from .validation import Bbox
+from .zone_index import ZoneIndex
 
 MAX_DECIMALS = 5  # 5 decimals of a degree is about 1 m, finer than any boundary we hold
 MAX_ZOOM = 20
@@ -104,13 +105,10 @@ def smallest_containing(
 ) -> Key | None:
     """Return the key of the smallest polygon covering the point, so an industrial park beats its economic zone.
 
-    `candidates` are typically prefiltered by bbox in the database; `point` is (lon, lat).
+    `point` is (lon, lat). For many points, or one geometry set asked many times, build a ZoneIndex once.
     """
     location = point if isinstance(point, Point) else Point(point)
-    covering = [(area_hectares(geometry), key) for key, geometry in candidates if geometry.covers(location)]
-    if not covering:
-        return None
-    return min(covering, key=lambda pair: pair[0])[1]
+    return ZoneIndex((key, geometry, None) for key, geometry in candidates).zone_at(location.x, location.y)
 
 
 def _lists(value: object) -> object:

@@ -11,14 +11,14 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from .archives import ZipLimits, kml_in, open_checked_zip, shapefiles_in, stored_zip
-from .crs import WGS84, crs_label, parse_crs
+from .crs import Reprojection, crs_label, parse_crs
 from .errors import GeodataError, Notice
 from .validation import is_inside_vietnam, polygons_of
 
@@ -232,11 +232,11 @@ def _explain_outside(polygons: list[Polygon], in_wgs84: list[Polygon], source_cr
 
 
 def _reproject(polygons: list[Polygon], source_crs: CRS, swap: bool) -> list[Polygon]:
-    transformer = Transformer.from_crs(source_crs, WGS84, always_xy=True)
+    reprojection = Reprojection(source_crs)
 
     def transform(xy: np.ndarray) -> np.ndarray:
         x, y = (xy[:, 1], xy[:, 0]) if swap else (xy[:, 0], xy[:, 1])
-        return np.column_stack(transformer.transform(x, y))
+        return np.column_stack(reprojection.transform_many(x, y))
 
     return list(shapely.transform(polygons, transform))
 

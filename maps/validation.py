@@ -26,6 +26,11 @@ def is_inside_vietnam(geometry: BaseGeometry) -> bool:
     return _bounds_within(geometry.bounds, VIETNAM_BBOX)
 
 
+def is_point_in_vietnam(longitude: float, latitude: float) -> bool:
+    """Tell whether a (longitude, latitude) point lies in Vietnam's box."""
+    return _bounds_within((longitude, latitude, longitude, latitude), VIETNAM_BBOX)
+
+
 def check_inside_vietnam(geometry: BaseGeometry) -> None:
     """Raise GeodataError("outside_vietnam") unless the geometry lies in Vietnam's box."""
     if not is_inside_vietnam(geometry):
@@ -75,6 +80,17 @@ def area_mismatch(declared_ha: float, computed_ha: float, tolerance: float = ARE
         return None
     params = {"declared_ha": round(declared_ha, 2), "computed_ha": round(computed_ha, 2)}
     return Notice("area_mismatch", params | {"percent": round(difference * 100)})
+
+
+def far_from_recorded(centre: tuple[float, float], recorded: tuple[float, float], limit_km: float) -> Notice | None:
+    """Return a "far_from_recorded" notice when a boundary's centre lies over `limit_km` from the recorded point.
+
+    Both points are (longitude, latitude); the distance is measured on the WGS84 ellipsoid.
+    """
+    _azimuth, _back, metres = _GEOD.inv(recorded[0], recorded[1], centre[0], centre[1])
+    if metres / 1000 <= limit_km:
+        return None
+    return Notice("far_from_recorded", {"km": round(metres / 1000), "limit_km": limit_km})
 
 
 def _as_geometry(region: Bbox | BaseGeometry) -> BaseGeometry:

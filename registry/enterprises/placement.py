@@ -1,67 +1,68 @@
-"""Place enterprises in zones by point-in-polygon, and again whenever a zone boundary changes."""
+"""Place enterprises in zones by point-in-polygon, and again whenever a zone boundary changes.
+
+Every lookup goes through the one zone index of the stored boundaries (registry.zones.zone_index);
+the zones package announces a boundary change and knows nothing of enterprises.
+"""
 from __future__ import annotations
 
-import maps
-from shapely import STRtree
-from shapely.geometry import Point
 from sqlalchemy import bindparam, update
 
 from registry.extensions import db
 from registry.zones import service as zones
-from registry.zones.models import Zone
+from registry.zones.zone_index import zone_id_at, zone_index
 
 from .models import Enterprise
+
+CHUNK = 1000
 
 
 def place(enterprise: Enterprise) -> None:
     """Set the enterprise's zone from its location (none without a location or outside every zone)."""
-    zone = zones.zone_at(enterprise.latitude, enterprise.longitude) if enterprise.has_location else None
-    enterprise.zone_id = zone.id if zone else None
+    enterprise.zone_id = zone_id_at(enterprise.latitude, enterprise.longitude) if enterprise.has_location else None
 
 
 def replace_around(zone, previous_box=None, **_ignored) -> int:
-    """Place again the enterprises inside the zone's old or new box, or placed in it; returns how many changed."""
+    """Place again the enterprises inside the zone's old or new box, or placed in it; returns how many changed.
+
+    One pass: the enterprises' positions are read in one query, looked up in the zone index at
+    once, and only those whose zone changes are loaded and changed (each with its audit entry).
+    """
     boxes = [b for b in (previous_box, (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat)) if b and None not in b]
     condition = Enterprise.zone_id == zone.id
     for min_lon, min_lat, max_lon, max_lat in boxes:
         condition = condition | (Enterprise.longitude.between(min_lon, max_lon) & Enterprise.latitude.between(min_lat, max_lat))
-    changed = 0
-    for enterprise in db.session.scalars(db.select(Enterprise).where(condition)):
-        before = enterprise.zone_id
-        place(enterprise)
-        changed += enterprise.zone_id != before
+    rows = db.session.execute(
+        db.select(Enterprise.id, Enterprise.latitude, Enterprise.longitude, Enterprise.zone_id).where(condition)
+    ).all()
+    located = [row for row in rows if row.latitude is not None and row.longitude is not None]
+    index = zone_index()
+    found = dict(zip((row.id for row in located), index.zones_at([row.longitude for row in located], [row.latitude for row in located])))
+    changes = {row.id: found.get(row.id) for row in rows if found.get(row.id) != row.zone_id}
+    ids = list(changes)
+    for start in range(0, len(ids), CHUNK):
+        for enterprise in db.session.scalars(db.select(Enterprise).where(Enterprise.id.in_(ids[start:start + CHUNK]))):
+            enterprise.zone_id = changes[enterprise.id]
     db.session.flush()
-    return changed
+    return len(changes)
 
 
 def place_many(enterprise_ids: list[int]) -> int:
-    """Place many enterprises at once with one spatial index of the zones; returns how many got a zone.
+    """Place many enterprises at once with the zone index; returns how many got a zone.
 
     Bulk imports insert rows without the ORM, so they place their records here in one pass.
     """
-    zones_with_boundary = db.session.execute(
-        db.select(Zone.id, Zone.boundary_wkb, Zone.mapped_ha).where(Zone.boundary_wkb.is_not(None))
-    ).all()
-    if not zones_with_boundary or not enterprise_ids:
+    index = zone_index()
+    if not len(index) or not enterprise_ids:
         return 0
-    shapes = [maps.from_wkb(row.boundary_wkb) for row in zones_with_boundary]
-    tree = STRtree(shapes)
     placed = 0
-    for start in range(0, len(enterprise_ids), 1000):
-        chunk = enterprise_ids[start:start + 1000]
+    for start in range(0, len(enterprise_ids), CHUNK):
         rows = db.session.execute(
-            db.select(Enterprise.id, Enterprise.longitude, Enterprise.latitude).where(
-                Enterprise.id.in_(chunk), Enterprise.latitude.is_not(None), Enterprise.longitude.is_not(None)
+            db.select(Enterprise.id, Enterprise.latitude, Enterprise.longitude).where(
+                Enterprise.id.in_(enterprise_ids[start:start + CHUNK]), Enterprise.latitude.is_not(None), Enterprise.longitude.is_not(None)
             )
         ).all()
-        updates = []
-        for row in rows:
-            point = Point(row.longitude, row.latitude)
-            # The smallest holding zone wins, as in zones.service.zone_at: a park inside an economic zone.
-            holding = [i for i in tree.query(point, predicate="covered_by")]
-            if holding:
-                best = min(holding, key=lambda i: shapes[i].area)
-                updates.append({"enterprise_id": row.id, "zone_id": zones_with_boundary[best].id})
+        found = index.zones_at([row.longitude for row in rows], [row.latitude for row in rows])
+        updates = [{"enterprise_id": row.id, "zone_id": zone_id} for row, zone_id in zip(rows, found) if zone_id is not None]
         if updates:
             db.session.execute(
                 update(Enterprise.__table__).where(Enterprise.__table__.c.id == bindparam("enterprise_id")).values(zone_id=bindparam("zone_id")),

@@ -26,8 +26,6 @@ from .features import ZONE_COLUMNS, enterprise_point, url_pattern, zone_features
 
 MAX_POINTS = 20_000
 MAX_RADIUS_KM = 200
-KM_PER_DEGREE = 111.32
-EARTH_RADIUS_KM = 6371.0088
 # Without a zoom, assume the answer is drawn about this many pixels wide.
 ASSUMED_VIEW_PIXELS = 1024
 COUNTRY_ZOOM = 6
@@ -183,7 +181,7 @@ def enterprise_layer(query: PointQuery, viewer: User | None, locale: str) -> dic
     """Return published enterprises with a location as compact points; nearest first for a radius search."""
     bbox = query.bbox
     if query.near is not None:
-        bbox = _around(*query.near)
+        bbox = maps.box_around(*query.near)
     statement = queries.filtered(query.filters, viewer, ranked=False).with_only_columns(
         Enterprise.id, Enterprise.name_vi, Enterprise.name_en, Enterprise.longitude, Enterprise.latitude
     ).where(Enterprise.latitude.is_not(None), Enterprise.longitude.is_not(None))
@@ -195,7 +193,7 @@ def enterprise_layer(query: PointQuery, viewer: User | None, locale: str) -> dic
     truncated = len(rows) > cap
     if query.near is not None:
         lat, lng, radius = query.near
-        measured = sorted(((distance_km(lat, lng, row.latitude, row.longitude), row.id, row) for row in rows), key=lambda m: m[:2])
+        measured = sorted(((maps.distance_km(lat, lng, row.latitude, row.longitude), row.id, row) for row in rows), key=lambda m: m[:2])
         rows = [row for km, _key, row in measured if km <= radius]
     truncated = truncated or len(rows) > query.limit
     features = [
@@ -204,17 +202,3 @@ def enterprise_layer(query: PointQuery, viewer: User | None, locale: str) -> dic
     ]
     url_template = url_pattern("enterprises.detail", "enterprise_id")
     return {"type": "FeatureCollection", "features": features, "truncated": truncated, "url_template": url_template}
-
-
-def _around(lat: float, lng: float, radius_km: float) -> Bbox:
-    """Return a box holding the circle, clamped to valid degrees."""
-    dlat = radius_km / KM_PER_DEGREE
-    dlng = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    return max(lng - dlng, -180), max(lat - dlat, -90), min(lng + dlng, 180), min(lat + dlat, 90)
-
-
-def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Return the great-circle distance in kilometres (haversine; metres of error do not matter here)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))

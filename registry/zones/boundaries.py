@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import maps
-from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 from registry.accounts.models import User
@@ -17,7 +16,6 @@ from .service import ZoneConflict, boundary_changed
 # A new boundary whose centre lies further than this from the zone's recorded position is probably
 # the wrong file, or in the wrong coordinate system: the editor is warned before publishing.
 FAR_FROM_RECORDED_KM = 15
-_GEOD = Geod(ellps="WGS84")
 
 
 def review_notices(zone: Zone, geometry: BaseGeometry) -> list[maps.Notice]:
@@ -29,10 +27,9 @@ def review_notices(zone: Zone, geometry: BaseGeometry) -> list[maps.Notice]:
     if mismatch is not None:
         notices.append(mismatch)
     if zone.latitude is not None and zone.longitude is not None:
-        lon, lat = maps.centroid(geometry)
-        _az, _back, metres = _GEOD.inv(zone.longitude, zone.latitude, lon, lat)
-        if metres / 1000 > FAR_FROM_RECORDED_KM:
-            notices.append(maps.Notice("far_from_recorded", {"km": round(metres / 1000), "limit_km": FAR_FROM_RECORDED_KM}))
+        far = maps.far_from_recorded(maps.centroid(geometry), (zone.longitude, zone.latitude), FAR_FROM_RECORDED_KM)
+        if far is not None:
+            notices.append(far)
     return notices
 
 

@@ -11,8 +11,6 @@ from types import SimpleNamespace
 import maps
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from pyproj import Transformer
-from shapely.geometry import Point
 
 from registry.accounts.models import User
 from registry.accounts.permissions import can
@@ -93,7 +91,7 @@ def import_zones(actor: User | None, data: bytes, filename: str, choices: Import
     report = ZoneImportReport(filename=filename)
     try:
         table, report.lists = read_zone_table(data, filename, choices.list_key)
-        transformer = _transformer(choices.crs)
+        transformer = maps.reprojection_to_wgs84(choices.crs)
     except (TableError, maps.GeodataError) as error:
         report.problems.append(ImportProblem(None, "", _message(error)))
         return report
@@ -111,11 +109,6 @@ def import_zones(actor: User | None, data: bytes, filename: str, choices: Import
 
 def _message(error: TableError | maps.GeodataError) -> str:
     return str(error.message) if isinstance(error, TableError) else geodata_message(error.code, error.params)
-
-
-def _transformer(crs: str) -> Transformer | None:
-    chosen = maps.parse_crs(crs or "EPSG:4326")
-    return None if chosen.to_epsg() == 4326 else Transformer.from_crs(chosen, "EPSG:4326", always_xy=True)
 
 
 def resolve_mapping(header: list[str], chosen: dict[str, str] | None) -> dict[str, str]:
@@ -163,7 +156,7 @@ def _row_province(cells: dict[str, str], chosen: Province | None, actor: User | 
 
 
 def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choices: ImportChoices,
-               transformer: Transformer | None) -> list[dict]:
+               transformer: maps.Reprojection | None) -> list[dict]:
     """Clean every row, recording each problem by row and column; return the values of the rows that passed."""
     columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
     chosen = db.session.get(Province, normalize_code(choices.province_code, 2) or "") if choices.province_code else None
@@ -199,7 +192,7 @@ def _column_of(field_name: str) -> str:
     return {"commune_codes": "commune", "location_text": "commune", "kind": "kind", "decision_date": "decision_number"}.get(field_name, field_name)
 
 
-def row_values(cells: dict[str, str], choices: ImportChoices, province_code: str | None, transformer: Transformer | None,
+def row_values(cells: dict[str, str], choices: ImportChoices, province_code: str | None, transformer: maps.Reprojection | None,
                problems: list) -> dict:
     """Turn one row's cells into `clean_zone` input, noting what cannot be read or does not add up."""
     values: dict = {name: cells[name] for name in FIELDS if name in cells and name not in {"province", "commune", "kind", "status", "occupancy"}}
@@ -258,7 +251,7 @@ def _refuse_infinite(values: dict, cells: dict[str, str], problems: list) -> Non
                 values[name] = None
 
 
-def _place(values: dict, transformer: Transformer | None, problems: list) -> None:
+def _place(values: dict, transformer: maps.Reprojection | None, problems: list) -> None:
     """Reproject the row's point when needed, and say so when latitude and longitude are swapped."""
     y, x = _figure(values.get("latitude")), _figure(values.get("longitude"))
     if y is None or x is None:
@@ -266,7 +259,7 @@ def _place(values: dict, transformer: Transformer | None, problems: list) -> Non
     if transformer is not None:
         x, y = transformer.transform(x, y)
         values["longitude"], values["latitude"] = round(x, 6), round(y, 6)
-    if not maps.is_inside_vietnam(Point(x, y)) and maps.is_inside_vietnam(Point(y, x)):
+    if not maps.is_point_in_vietnam(x, y) and maps.is_point_in_vietnam(y, x):
         problems.append(("latitude", _("Latitude and longitude appear to be swapped: the point lies in Vietnam only with the two exchanged."), False, None))
         values["latitude"] = values["longitude"] = None
 

@@ -5,10 +5,8 @@ import math
 from datetime import date
 from decimal import Decimal
 
-import maps
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
-from shapely.geometry import Point
 
 from registry import inputs
 from registry.accounts.models import Organization, OrgKind, User
@@ -22,6 +20,7 @@ from registry.transactions import conflict_if_stale
 
 from .models import Zone, ZoneKind, ZoneStatus
 from .permissions import EDIT_ZONE
+from .zone_index import zone_id_at
 
 signals = Namespace()
 # Sent with the changed zone after its boundary changes, so records placed by point-in-polygon
@@ -329,8 +328,5 @@ def in_bbox(bbox: tuple[float, float, float, float], statement=None):
 
 def zone_at(latitude: float, longitude: float) -> Zone | None:
     """Return the smallest zone whose boundary holds the point (a park inside an economic zone wins)."""
-    candidates = db.session.scalars(
-        db.select(Zone).where(Zone.min_lon <= longitude, Zone.max_lon >= longitude, Zone.min_lat <= latitude, Zone.max_lat >= latitude)
-    ).all()
-    chosen = maps.smallest_containing(Point(longitude, latitude), [(z.id, maps.from_wkb(z.boundary_wkb)) for z in candidates if z.boundary_wkb])
-    return db.session.get(Zone, chosen) if chosen is not None else None
+    zone_id = zone_id_at(latitude, longitude)
+    return db.session.get(Zone, zone_id) if zone_id is not None else None
