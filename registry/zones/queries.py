@@ -90,7 +90,7 @@ class ZoneFilters:
         values = {
             "q": self.q, "province": self.province, "kind": self.kind, "status": self.status,
             "parent": "" if self.parent is None else str(self.parent), "catalog": self.catalog,
-            "min_available_ha": "" if self.min_available_ha is None else f"{self.min_available_ha:g}",
+            "min_available_ha": "" if self.min_available_ha is None else str(self.min_available_ha).removesuffix(".0"),
             "bbox": "" if self.bbox is None else ",".join(str(value) for value in self.bbox),
             "sort": self.sort, **overrides,
         }
