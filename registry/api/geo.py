@@ -8,17 +8,19 @@ from flask import Response, request
 from registry.enterprises import queries
 from registry.i18n import locale_code
 from registry.mapping import layers
-from registry.zones.models import ZoneKind
+from registry.query_args import bbox_arg, number_arg
+from registry.zones.queries import ZoneFilters
 
 from . import bp
 from .auth import token_user
 from .openapi import BBOX_SCHEMA, ID_SCHEMA, param
+from .zones import FILTER_PARAMS
 
 MAX_ZOOM = 22
 
 
 def _zoom() -> float | None:
-    zoom = layers.number_arg(request.args, "zoom", 0, MAX_ZOOM)
+    zoom = number_arg(request.args, "zoom", 0, MAX_ZOOM)
     return None if zoom is None else round(zoom)
 
 
@@ -30,16 +32,16 @@ def geojson_response(collection: dict) -> Response:
 @bp.get("/zones.geojson")
 def zones_geojson():
     """Zones as a FeatureCollection: polygons, or points marked approximate where no boundary is known."""
-    filters = layers.MapFilters.from_args(request.args)
-    return geojson_response(layers.zone_layer(filters, layers.bbox_arg(request.args), _zoom(), locale_code()))
+    filters = ZoneFilters.from_args(request.args, strict=True)
+    return geojson_response(layers.zone_layer(filters, _zoom(), locale_code()))
 
 
 @bp.get("/enterprises.geojson")
 def enterprises_geojson():
     """Published enterprises with a location, as points: in a box, or within radius_km of near=lat,lng."""
-    limit = layers.number_arg(request.args, "limit", 1, layers.MAX_POINTS)
+    limit = number_arg(request.args, "limit", 1, layers.MAX_POINTS)
     query = layers.PointQuery(
-        bbox=layers.bbox_arg(request.args),
+        bbox=bbox_arg(request.args),
         near=layers.near_arg(request.args),
         limit=layers.MAX_POINTS if limit is None else int(limit),
         filters=queries.Filters.from_args(request.args),
@@ -76,14 +78,9 @@ def openapi_paths(json_response, ref, error) -> dict:
                 "summary": "Zones as GeoJSON, simplified for the zoom level; properties id, name, kind, kind_label, status, "
                 "available_ha, occupancy, approximate, url",
                 "parameters": [
-                    BBOX,
                     param("zoom", "Web Mercator zoom the layer is drawn at (0-22); guessed from bbox when omitted",
                            {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}),
-                    param("province", "GSO code of the province"),
-                    param("kind", "Kind of zone", {"type": "string", "enum": [kind.value for kind in ZoneKind]}),
-                    param("catalog", "Decision 980 item or group among the zone's priority groups"),
-                    param("min_available_ha", "At least this much available land, in hectares", {"type": "number", "minimum": 0}),
-                    param("q", "Words of the zone's name; case and accents are ignored"),
+                    *FILTER_PARAMS,
                 ],
                 "responses": {"200": layer, "400": error},
             }

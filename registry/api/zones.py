@@ -1,14 +1,14 @@
 """API routes for zones: list with filters, one zone, and a board's change of figures with a token."""
 from __future__ import annotations
 
-import maps
 from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from registry.extensions import db
 from registry.inputs import VERSION_MESSAGE, parse_version
-from registry.zones import service
-from registry.zones.messages import api_source, geodata_message
+from registry.query_args import page_args
+from registry.zones import queries, service
+from registry.zones.messages import api_source
 from registry.zones.models import Zone, ZoneKind, ZoneStatus
 
 from . import bp
@@ -66,26 +66,11 @@ def zone_json(zone: Zone, *, full: bool = False) -> dict:
 
 @bp.get("/zones")
 def zones():
-    """List zones, filtered by province, kind, status and a bounding box."""
-    statement = db.select(Zone)
-    province, kind, status = (request.args.get(name, "").strip() for name in ("province", "kind", "status"))
-    if kind and kind not in set(ZoneKind):
-        return error_response(400, _l("Unknown kind “%(kind)s”; use one of %(kinds)s.", kind=kind, kinds=", ".join(ZoneKind)))
-    if status and status not in set(ZoneStatus):
-        return error_response(400, _l("Unknown status “%(status)s”; use one of %(statuses)s.", status=status, statuses=", ".join(ZoneStatus)))
-    if province:
-        statement = statement.where(Zone.province_code == province.zfill(2))
-    if kind:
-        statement = statement.where(Zone.kind == kind)
-    if status:
-        statement = statement.where(Zone.status == status)
-    if request.args.get("bbox"):
-        try:
-            statement = service.in_bbox(maps.parse_bbox(request.args["bbox"]), statement)
-        except maps.GeodataError as error:
-            return error_response(400, geodata_message(error.code, error.params), {"bbox": [geodata_message(error.code, error.params)]})
-    items = [zone_json(zone) for zone in db.session.scalars(statement.order_by(Zone.province_code, Zone.name_folded))]
-    return jsonify({"items": items, "total": len(items)})
+    """List zones, filtered by name, province, kind, status, parent, catalog group, free land and a bounding box."""
+    filters = queries.ZoneFilters.from_args(request.args, strict=True)
+    page, per_page = page_args(request.args, queries.MAX_PER_PAGE, queries.MAX_PER_PAGE)
+    results = queries.page_of(filters, page, per_page)
+    return jsonify({"items": [zone_json(zone) for zone in results.items], "total": results.total, "page": page, "per_page": per_page})
 
 
 @bp.get("/zones/<int:zone_id>")
@@ -119,21 +104,38 @@ def update_zone(zone_id: int):
     return jsonify(zone_json(record, full=True))
 
 
+# The arguments of queries.ZoneFilters, which the zone list and the zones' GeoJSON layer both take.
+FILTER_PARAMS = [
+    param("q", "Words of the zone's name in Vietnamese or English, the last one possibly cut short; case and accents are ignored"),
+    param("province", "GSO code of the province"),
+    param("kind", "Kind of zone", {"type": "string", "enum": [k.value for k in ZoneKind]}),
+    param("status", "Status", {"type": "string", "enum": [s.value for s in ZoneStatus]}),
+    param("parent", "Id of a zone: the zones directly inside it", ID_SCHEMA),
+    param("catalog", "Decision 980 item or group among the zone's priority groups"),
+    param("min_available_ha", "At least this much available land, in hectares",
+          {"type": "number", "minimum": 0, "maximum": service.NUMBER_FIELDS["available_ha"][1]}),
+    param("bbox", "min_lon,min_lat,max_lon,max_lat (WGS84): zones whose boundary box or point meets it", BBOX_SCHEMA),
+]
+
+
 def openapi_paths(json_response, ref, error) -> dict:
     """Describe the zone routes for the OpenAPI document."""
     record = json_response(ref("Zone"), "The zone")
     zone_id = param("zone_id", "The zone's id", ID_SCHEMA, "path")
     return {
         "/zones": {"get": {
-            "summary": "Zones, filtered by province, kind, status and bounding box",
+            "summary": "Zones, filtered by name, province, kind, status, parent, catalog group, available land and bounding box",
             "parameters": [
-                param("province", "GSO code of the province"),
-                param("kind", "Kind of zone", {"type": "string", "enum": [k.value for k in ZoneKind]}),
-                param("status", "Status", {"type": "string", "enum": [s.value for s in ZoneStatus]}),
-                param("bbox", "min_lon,min_lat,max_lon,max_lat (WGS84): zones whose boundary box or point meets it", BBOX_SCHEMA),
+                *FILTER_PARAMS,
+                param("sort", "Order: by province then name (default), name, total area or available land, largest first",
+                      {"type": "string", "enum": list(queries.SORTS)}),
+                param("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
+                param("per_page", f"Zones per page, 1 to {queries.MAX_PER_PAGE} (default {queries.MAX_PER_PAGE})",
+                      {"type": "integer", "minimum": 1, "maximum": queries.MAX_PER_PAGE}),
             ],
             "responses": {"200": json_response({"type": "object", "properties": {
-                "items": {"type": "array", "items": ref("Zone")}, "total": {"type": "integer"}}}, "Zones"), "400": error},
+                "items": {"type": "array", "items": ref("Zone")}, "total": {"type": "integer"},
+                "page": {"type": "integer"}, "per_page": {"type": "integer"}}}, "One page of zones"), "400": error},
         }},
         "/zones/{zone_id}": {
             "get": {"summary": "One zone with every figure and its sources", "parameters": [zone_id],

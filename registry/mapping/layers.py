@@ -7,20 +7,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import maps
 from flask_babel import lazy_gettext as _l
 from maps.validation import Bbox
 from sqlalchemy import Select
 
 from registry.accounts.models import User
-from registry.catalog import service as catalog
-from registry.domain_errors import Invalid
 from registry.enterprises import queries
 from registry.enterprises.models import Enterprise
 from registry.extensions import db
-from registry.search.text import fold
-from registry.zones import service as zones
-from registry.zones.models import Zone, ZoneKind
+from registry.query_args import BadParameter, number_arg
+from registry.zones import queries as zone_queries
+from registry.zones.models import Zone
+from registry.zones.queries import ZoneFilters
 
 from .features import ZONE_COLUMNS, enterprise_point, url_pattern, zone_features
 
@@ -30,70 +28,6 @@ MAX_RADIUS_KM = 200
 ASSUMED_VIEW_PIXELS = 1024
 COUNTRY_ZOOM = 6
 MAX_ZOOM = 20
-
-
-class BadParameter(Invalid):
-    """A query argument the user can fix; `errors` maps the argument to its messages."""
-
-    status = 400
-
-    def __init__(self, name: str, message: object) -> None:
-        super().__init__(message, {name: [message]})
-
-
-@dataclass
-class MapFilters:
-    """What the map shows: the filters form on /map and the GeoJSON endpoints' arguments."""
-
-    province: str = ""
-    kind: str = ""
-    catalog: str = ""
-    min_available_ha: float | None = None
-    q: str = ""
-
-    @classmethod
-    def from_args(cls, args, *, strict: bool = True) -> MapFilters:
-        """Read the filters; a bad kind or area raises BadParameter when `strict`, else is dropped."""
-        filters = cls(**{name: (args.get(name) or "").strip()[:200] for name in ("province", "kind", "catalog", "q")})
-        try:
-            if filters.kind and filters.kind not in {kind.value for kind in ZoneKind}:
-                raise BadParameter("kind", _l("Choose a kind of zone from the list."))
-            filters.min_available_ha = number_arg(args, "min_available_ha", 0, 1_000_000)
-        except BadParameter:
-            if strict:
-                raise
-            filters.kind = "" if filters.kind not in {kind.value for kind in ZoneKind} else filters.kind
-        return filters
-
-    def args(self) -> dict[str, str]:
-        """Return the filters that are set, as query arguments."""
-        values = {**vars(self), "min_available_ha": "" if self.min_available_ha is None else f"{self.min_available_ha:g}"}
-        return {name: value for name, value in values.items() if value}
-
-
-def number_arg(args, name: str, low: float, high: float) -> float | None:
-    """Read an optional number between low and high, or raise BadParameter."""
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        raise BadParameter(name, _l("Enter a number.")) from None
-    if not (math.isfinite(value) and low <= value <= high):
-        raise BadParameter(name, _l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
-    return value
-
-
-def bbox_arg(args) -> Bbox | None:
-    """Read the optional bbox argument, or raise BadParameter in the user's language."""
-    raw = args.get("bbox")
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        return maps.parse_bbox(raw.strip())
-    except maps.GeodataError:
-        raise BadParameter("bbox", _l("Give the box as min_lon,min_lat,max_lon,max_lat in degrees, west and south first.")) from None
 
 
 def near_arg(args) -> tuple[float, float, float] | None:
@@ -120,46 +54,16 @@ def zoom_for(bbox: Bbox | None) -> float:
     return max(0.0, min(MAX_ZOOM, math.log2(360 * ASSUMED_VIEW_PIXELS / (256 * width))))
 
 
-def catalog_codes(code: str) -> set[str] | None:
-    """Return the codes a zone's priority groups may hold to match `code`: its subtree and its ancestors."""
-    version = catalog.current_version()
-    node = catalog.get_node(version, code) if version else None
-    if node is None:
-        return None
-    index = catalog.children_index(catalog.nodes_of(version))
-    codes, stack = {a.code for a in catalog.ancestors_of(node)}, [node]
-    while stack:
-        current = stack.pop()
-        codes.add(current.code)
-        stack.extend(index.get(current.id, []))
-    return codes
+def zone_statement(filters: ZoneFilters) -> Select:
+    """Select the columns of the zone features matching the filters, the box prefiltered on indexed columns."""
+    return zone_queries.filtered(filters, ordered=False).with_only_columns(*ZONE_COLUMNS).order_by(Zone.id)
 
 
-def zone_statement(filters: MapFilters, bbox: Bbox | None) -> Select:
-    """Select the zone columns matching the filters, prefiltered by the box on indexed columns."""
-    statement = db.select(*ZONE_COLUMNS)
-    if bbox is not None:
-        statement = zones.in_bbox(bbox, statement)
-    if filters.province:
-        statement = statement.where(Zone.province_code == filters.province)
-    if filters.kind:
-        statement = statement.where(Zone.kind == ZoneKind(filters.kind))
-    if filters.min_available_ha is not None:
-        statement = statement.where(Zone.available_ha >= filters.min_available_ha)
-    if folded := fold(filters.q).strip():
-        escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(Zone.name_folded.like(f"%{escaped}%", escape="\\"))
-    return statement.order_by(Zone.id)
-
-
-def zone_layer(filters: MapFilters, bbox: Bbox | None, zoom: float | None, locale: str) -> dict:
-    """Return the zones as a FeatureCollection simplified for `zoom` (guessed from the box when None)."""
-    rows = db.session.execute(zone_statement(filters, bbox)).all()
-    if filters.catalog:
-        wanted = catalog_codes(filters.catalog) or set()
-        rows = [row for row in rows if wanted.intersection(row.priority_groups or [])]
-    level = round(zoom if zoom is not None else zoom_for(bbox))
-    return {"type": "FeatureCollection", "features": zone_features(rows, locale, level, bbox, _display_boundaries)}
+def zone_layer(filters: ZoneFilters, zoom: float | None, locale: str) -> dict:
+    """Return the zones matching `filters` as a FeatureCollection simplified for `zoom` (guessed from the box when None)."""
+    rows = db.session.execute(zone_statement(filters)).all()
+    level = round(zoom if zoom is not None else zoom_for(filters.bbox))
+    return {"type": "FeatureCollection", "features": zone_features(rows, locale, level, filters.bbox, _display_boundaries)}
 
 
 def _display_boundaries(ids: list[int]) -> dict[int, str]:

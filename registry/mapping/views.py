@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from registry.catalog import service as catalog
 from registry.places.service import all_provinces
 from registry.zones.models import ZoneKind
+from registry.zones.queries import ZoneFilters
 
 from .builder import assemble, vendor_release
-from .layers import MapFilters
 from .styles import kind_label
 
 bp = Blueprint("mapping", __name__)
@@ -30,7 +30,7 @@ def vendor(release: str, name: str):
 @bp.route("/map")
 def full_map():
     """Show the map of zones and enterprises, with filters, search and an area search."""
-    filters = MapFilters.from_args(request.args, strict=False)
+    filters = ZoneFilters.from_args(request.args)
     config = {
         "mode": "full",
         "filters": filters.args(),

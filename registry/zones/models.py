@@ -31,13 +31,15 @@ class ZoneStatus(enum.StrEnum):
 
 
 class Zone(Audited, db.Model):
-    __audit_exclude__ = ("boundary_wkb", "display_geojson", "name_folded", "version")
+    __audit_exclude__ = ("boundary_wkb", "display_geojson", "name_folded", "search_folded", "version")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name_vi: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300), default="")
     name_folded: Mapped[str] = mapped_column(String(300), default="", index=True)
+    # Both names folded, between spaces, for matching whole words: " khu kinh te dung quat dung quat economic zone ".
+    search_folded: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[ZoneKind] = mapped_column(stored_enum(ZoneKind, 30), index=True)
     status: Mapped[ZoneStatus] = mapped_column(stored_enum(ZoneStatus, 30), default=ZoneStatus.OPERATING, index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)

@@ -282,8 +282,14 @@ def _apply(zone: Zone, cleaned: dict) -> None:
     for field, value in cleaned.items():
         setattr(zone, field, value)
     zone.name_folded = fold(zone.name_vi)
+    zone.search_folded = search_text(zone.name_vi, zone.name_en)
     if zone.available_ha is None and zone.industrial_ha is not None and zone.leased_ha is not None:
         zone.available_ha = round(max(zone.industrial_ha - zone.leased_ha, 0), 2)
+
+
+def search_text(name_vi: str, name_en: str | None) -> str:
+    """Return the folded words a text filter matches, between spaces so that whole words match as “% word %”."""
+    return " " + fold(" ".join([name_vi, name_en or ""])) + " "
 
 
 def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int | None = None, partial: bool = False,
@@ -306,15 +312,6 @@ def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int 
 def boards() -> list[Organization]:
     """List the zone management boards, for choosing who manages a zone."""
     return list(db.session.scalars(db.select(Organization).where(Organization.kind == OrgKind.ZONE_BOARD).order_by(Organization.name)))
-
-
-def zones_of(province_code: str | None = None, kind: str | None = None) -> list[Zone]:
-    statement = db.select(Zone)
-    if province_code:
-        statement = statement.where(Zone.province_code == province_code)
-    if kind:
-        statement = statement.where(Zone.kind == kind)
-    return list(db.session.scalars(statement.order_by(Zone.province_code, Zone.name_folded)))
 
 
 def in_bbox(bbox: tuple[float, float, float, float], statement=None):

@@ -4,8 +4,6 @@ Boundary uploads and list imports are nested blueprints (boundary_views, import_
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,29 +11,24 @@ from wtforms import SelectChoice
 
 from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.models import utcnow
-from registry.enterprises import queries
+from registry.enterprises import queries as enterprise_queries
 from registry.extensions import db
 from registry.i18n import locale_code
 from registry.inputs import form_version
 from registry.page_cache import shared_page
 from registry.places import service as places
 
-from . import boundaries, boundary_views, import_views, service
+from . import boundaries, boundary_views, import_views, queries, service
 from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
 from .messages import describe_source, entered_source
-from .models import Zone, ZoneKind, ZoneStatus
+from .models import Zone
 from .permissions import EDIT_ZONE
+from .queries import ZoneFilters
 from .zone_maps import zone_map
 
 bp = Blueprint("zones", __name__, url_prefix="/zones")
 bp.register_blueprint(boundary_views.bp)
 bp.register_blueprint(import_views.bp)
-SORTS = {
-    "name": (Zone.name_folded,),
-    "province": (Zone.province_code, Zone.name_folded),
-    "total": (Zone.total_ha.desc(), Zone.name_folded),
-    "available": (Zone.available_ha.desc(), Zone.name_folded),
-}
 
 
 @bp.app_template_global()
@@ -43,51 +36,12 @@ def zone_labels() -> dict:
     return {"kind": KIND_LABELS, "status": STATUS_LABELS, "field": FIELD_LABELS}
 
 
-@dataclass(frozen=True)
-class ListFilters:
-    province: str = ""
-    kind: str = ""
-    status: str = ""
-    min_available: float | None = None
-    sort: str = "province"
-
-    @classmethod
-    def from_args(cls, args) -> ListFilters:
-        minimum = args.get("min_available", "").replace(",", ".").strip()
-        try:
-            min_available = max(float(minimum), 0.0) if minimum else None
-        except ValueError:
-            min_available = None
-        return cls(
-            province=args.get("province", "") if places.normalize_code(args.get("province"), 2) else "",
-            kind=args.get("kind", "") if args.get("kind") in set(ZoneKind) else "",
-            status=args.get("status", "") if args.get("status") in set(ZoneStatus) else "",
-            min_available=min_available,
-            sort=args.get("sort", "") if args.get("sort") in SORTS else "province",
-        )
-
-
-def _listed(filters: ListFilters) -> list[Zone]:
-    statement = db.select(Zone)
-    if filters.province:
-        statement = statement.where(Zone.province_code == filters.province)
-    if filters.kind:
-        statement = statement.where(Zone.kind == filters.kind)
-    if filters.status:
-        statement = statement.where(Zone.status == filters.status)
-    if filters.min_available is not None:
-        statement = statement.where(Zone.available_ha >= filters.min_available)
-    # NULLs last on both databases: PostgreSQL sorts them first in a descending order.
-    nulls = (Zone.available_ha.is_(None),) if filters.sort == "available" else (Zone.total_ha.is_(None),) if filters.sort == "total" else ()
-    return list(db.session.scalars(statement.order_by(*nulls, *SORTS[filters.sort])))
-
-
 @bp.route("/")
 @shared_page("zones", "places")
 def index():
-    """List zones with their land and infrastructure, filtered by province, kind, status and free land."""
-    filters = ListFilters.from_args(request.args)
-    return render_template("zones/list.html", zones=_listed(filters), filters=filters, provinces=places.all_provinces(),
+    """List zones with their land and infrastructure, filtered by name, province, kind, status and free land."""
+    filters = ZoneFilters.from_args(request.args)
+    return render_template("zones/list.html", zones=queries.listed(filters), filters=filters, provinces=places.all_provinces(),
                            may_create=_may_create(), may_import=_may_create())
 
 
@@ -101,8 +55,8 @@ def _may_create() -> bool:
 def detail(zone_id: int):
     """Show a zone: figures with their sources, infrastructure, sub-zones, enterprises, boundary versions and a map."""
     zone = db.get_or_404(Zone, zone_id)
-    children = list(db.session.scalars(db.select(Zone).where(Zone.parent_id == zone.id).order_by(Zone.name_folded)))
-    enterprises = queries.page_of(queries.Filters(zone=str(zone.id)), current_user, 1, 20)
+    children = queries.listed(ZoneFilters(parent=zone.id, sort="name"))
+    enterprises = enterprise_queries.page_of(enterprise_queries.Filters(zone=str(zone.id)), current_user, 1, 20)
     may_edit = can(current_user, EDIT_ZONE, zone)
     return render_template(
         "zones/detail.html", zone=zone, children=children, enterprises=enterprises, versions=boundaries.versions_of(zone),
@@ -152,7 +106,7 @@ def _fill(form: ZoneForm, zone: Zone) -> None:
 
 
 def _parent_choices(province_code: str, zone: Zone | None) -> list[SelectChoice]:
-    others = db.session.scalars(db.select(Zone).where(Zone.province_code == province_code).order_by(Zone.name_folded))
+    others = queries.listed(ZoneFilters(province=province_code, sort="name")) if province_code else []
     return [SelectChoice("", _("None"))] + [SelectChoice(str(z.id), z.name_vi) for z in others if zone is None or z.id != zone.id]
 
 

@@ -1,0 +1,55 @@
+"""Read the query-string arguments of list pages, the API and map layers: numbers in a range and boxes.
+
+A bad argument raises BadParameter, which the API answers as 400 with the argument named and
+which pages may catch to drop the argument instead.
+"""
+from __future__ import annotations
+
+import math
+
+import maps
+from flask_babel import lazy_gettext as _l
+from maps.validation import Bbox
+
+from registry.domain_errors import Invalid
+
+
+class BadParameter(Invalid):
+    """A query argument the user can fix; `errors` maps the argument to its messages."""
+
+    status = 400
+
+    def __init__(self, name: str, message: object) -> None:
+        super().__init__(message, {name: [message]})
+
+
+def number_arg(args, name: str, low: float, high: float) -> float | None:
+    """Read an optional number between low and high (a decimal comma is accepted), or raise BadParameter."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise BadParameter(name, _l("Enter a number.")) from None
+    if not (math.isfinite(value) and low <= value <= high):
+        raise BadParameter(name, _l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+    return value
+
+
+def bbox_arg(args) -> Bbox | None:
+    """Read the optional bbox argument, or raise BadParameter in the user's language."""
+    raw = args.get("bbox")
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return maps.parse_bbox(raw.strip())
+    except maps.GeodataError:
+        raise BadParameter("bbox", _l("Give the box as min_lon,min_lat,max_lon,max_lat in degrees, west and south first.")) from None
+
+
+def page_args(args, per_page: int, max_per_page: int) -> tuple[int, int]:
+    """Read `page` (from 1) and `per_page` (1 to max_per_page, `per_page` when absent); what is not a number counts as absent."""
+    page = max(args.get("page", 1, type=int) or 1, 1)
+    size = min(max(args.get("per_page", per_page, type=int) or per_page, 1), max_per_page)
+    return page, size
