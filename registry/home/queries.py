@@ -15,6 +15,8 @@ from registry.places.service import all_provinces
 
 @dataclass
 class Overview:
+    """What the home page shows, under the names its template reads."""
+
     provinces: list[Province]
     commune_count: int
     version: CatalogVersion | None
