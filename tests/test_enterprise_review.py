@@ -36,6 +36,15 @@ def only_enterprise(app):
         return db.session.scalars(db.select(Enterprise)).one()
 
 
+def pending_with_officer(app, client, accounts):
+    """Register a profile as its representative (`client`), and sign the province officer in on a client of their own."""
+    accounts.user()
+    register(client)
+    officer = app.test_client()
+    accounts.sign_in(officer, "officer@example.vn")
+    return only_enterprise(app), officer
+
+
 def test_a_registration_waits_for_the_province_officer_then_is_published(app, client, accounts):
     accounts.user()
     answer = register(client)
@@ -58,11 +67,7 @@ def test_a_registration_waits_for_the_province_officer_then_is_published(app, cl
 
 
 def test_rejection_and_requests_for_changes_need_a_reason_the_representative_sees(app, client, accounts):
-    accounts.user()
-    register(client)
-    enterprise = only_enterprise(app)
-    officer = app.test_client()
-    accounts.sign_in(officer, "officer@example.vn")
+    enterprise, officer = pending_with_officer(app, client, accounts)
     decide(officer, enterprise.id, "request_changes", "")
     assert only_enterprise(app).changes_requested is False
     decide(officer, enterprise.id, "request_changes", "Thiếu địa chỉ nhà máy.")
@@ -79,11 +84,7 @@ def test_rejection_and_requests_for_changes_need_a_reason_the_representative_see
 
 def published_with_officer(app, client, accounts):
     """Register a profile as its representative (`client`), and have the province officer publish it."""
-    accounts.user()
-    register(client)
-    enterprise = only_enterprise(app)
-    officer = app.test_client()
-    accounts.sign_in(officer, "officer@example.vn")
+    enterprise, officer = pending_with_officer(app, client, accounts)
     decide(officer, enterprise.id, "approve")
     return enterprise, officer
 
@@ -226,11 +227,7 @@ def test_a_representatives_edit_to_a_suspended_profile_waits_and_is_not_publishe
 
 
 def test_an_officer_who_rejects_or_sends_back_without_a_reason_is_told_to_write_one(app, client, accounts):
-    accounts.user()
-    register(client)
-    enterprise = only_enterprise(app)
-    officer = app.test_client()
-    accounts.sign_in(officer, "officer@example.vn")
+    enterprise, officer = pending_with_officer(app, client, accounts)
     queue = officer.get("/enterprises/review/").get_data(as_text=True)
     for action, language, message in (("reject", "vi", "Ghi rõ lý do để người đại diện biết cần làm gì."),
                                       ("request_changes", "en", "Write the reason, so the representative knows what to do.")):
