@@ -1,4 +1,4 @@
-"""Read what users send the same way on pages, the API and imports: ids, text, yes/no, lists of codes, web addresses.
+"""Read what users send the same way on pages, the API and imports: ids, text, numbers, yes/no, lists of codes, web addresses.
 
 Each reader either returns the value to store or adds a message to `errors[field]` (the shape the
 services' domain errors carry) and returns None, so a form or a JSON body gets every problem at once.
@@ -153,6 +153,62 @@ def text(raw, field: str, errors: dict, limit: int) -> str:
     elif len(value) > limit:
         add_error(errors, field, _l("Write at most %(n)d characters.", n=limit))
     return value
+
+
+NUMBER_TYPES = (str, int, float, Decimal)
+
+
+def _between(low, high):
+    return _l("Enter a number from %(low)s to %(high)s.", low=low, high=high)
+
+
+def parse_number(raw, *, grouping: str = "", kinds: tuple[type, ...] | None = None) -> int | float | None:
+    """Read a number from a form field, a JSON value or an import cell; None when it is not one.
+
+    A decimal comma reads as a point (“12,5”). The characters in `grouping` only group digits and
+    are dropped first (“1 200”); when the point is one of them (“1.200” staff) only whole numbers
+    can be read. JSON numbers keep their value. “inf” and “1e400” read as infinity and “nan” as
+    NaN, for the caller's bounds to refuse. `kinds` limits the types taken (a bool never is a number).
+    """
+    if isinstance(raw, bool) or kinds is not None and not isinstance(raw, kinds):
+        return None
+    whole_only = "." in grouping
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        if whole_only:
+            return int(raw) if raw.is_integer() else None
+        return raw
+    text = str(raw).strip()
+    for mark in grouping:
+        text = text.replace(mark, "")
+    try:
+        return int(text) if whole_only else float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def number(raw, field: str, errors: dict, low, high, *, whole: bool = False, grouping: str = "", kinds=NUMBER_TYPES,
+           not_a_number=None, out_of_range=_between, not_whole=None) -> int | float | None:
+    """Return the number from `low` to `high` that `raw` holds (an int when `whole`); nothing given is None.
+
+    Otherwise note, in this order, `not_a_number` (also for NaN), `out_of_range(low, high)` (also
+    for infinity) or `not_whole`, so each form names its own rule; `grouping` and `kinds` are
+    those of `parse_number`.
+    """
+    if raw is None or str(raw).strip() == "":
+        return None
+    value = parse_number(raw, grouping=grouping, kinds=kinds)
+    if value is None or value != value:  # NaN equals nothing, not even itself
+        add_error(errors, field, not_a_number or _l("Enter a number."))
+        return None
+    if not low <= value <= high:
+        add_error(errors, field, out_of_range(low, high))
+        return None
+    if whole and not (isinstance(value, int) or value.is_integer()):  # a JSON 120.0 is 120, but 1.5 tenants is a mistake
+        add_error(errors, field, not_whole or _l("Enter a whole number."))
+        return None
+    return int(value) if whole else float(value)
 
 
 def choice(raw, field: str, errors: dict, choices: type[enum.Enum], message, default=None):

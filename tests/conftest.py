@@ -21,10 +21,11 @@ from registry.database import init_database
 from registry.extensions import db
 from registry.search.enterprises import clear_index
 
+from .factories import BOARD_B, PASSWORD, make_organization, make_user, make_zone
+
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 REFERENCE_TABLES = {"province", "commune", "legacy_province", "alembic_version", "data_version"}
-PASSWORD = "correct horse battery"
 
 
 def test_config(database_uri: str, **overrides) -> dict:
@@ -145,24 +146,15 @@ class Accounts:
             with self.app.app_context():
                 yield
 
-    def organization(self, name="Sở Công Thương Quảng Ngãi", kind="department", province="51"):
-        from registry.accounts import service
-
+    def organization(self, **overrides):
+        """`factories.make_organization`, with or without an application context."""
         with self._context():
-            org = service.find_organization(name) or service.create_organization(None, name, kind, province)
-            db.session.commit()
-            return org
+            return make_organization(**overrides)
 
-    def user(self, email="officer@example.vn", role="province_officer", org=None, **org_args):
-        """Create a user; outside an app context the returned object is detached, so use its e-mail."""
-        from registry.accounts import service
-
+    def user(self, email="officer@example.vn", **overrides):
+        """`factories.make_user`; outside an app context the returned object is detached, so use its e-mail."""
         with self._context():
-            if org is None and role is not None:
-                org = self.organization(**org_args)
-            user = service.create_user(None, email, PASSWORD, full_name="Nguyễn Văn An", role=role, organization=org)
-            db.session.commit()
-            return user
+            return make_user(email, **overrides)
 
     def sign_in(self, client, email, password=PASSWORD):
         return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
@@ -171,6 +163,13 @@ class Accounts:
 @pytest.fixture
 def accounts(app):
     return Accounts(app)
+
+
+@pytest.fixture
+def zones_ab(app):
+    """The ids of two zones: Sa Đéc (Đồng Tháp) under board A, and the Nhơn Hội economic zone (Bình Định) under board B."""
+    with app.app_context():
+        return make_zone().id, make_zone("Khu kinh tế Nhơn Hội", BOARD_B, "52", kind="economic_zone").id
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from registry.extensions import db
 from registry.inputs import MAX_ID
 from registry.zones import service as zones
 
-from .test_enterprises import profile
+from .factories import enterprise_profile
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -47,7 +47,7 @@ def seeded(app, accounts):
         inner = zones.create_zone(None, {"name_vi": "Khu công nghiệp Tịnh Phong", "kind": "industrial_park", "province_code": "51",
                                          "parent_id": outer.id, "total_ha": 141.7, "latitude": 15.34, "longitude": 108.8},
                                   organization=board)
-        enterprise = enterprises.create_enterprise(None, profile(latitude=15.34, longitude=108.8, website="https://dienluc.vn"))
+        enterprise = enterprises.create_enterprise(None, enterprise_profile(latitude=15.34, longitude=108.8, website="https://dienluc.vn"))
         admin = accounts.user("admin@example.vn", role="admin")
         token = accounts_service.issue_token(db.session.merge(admin), "schemathesis")
         read_token = accounts_service.issue_token(db.session.merge(admin), "schemathesis-read", scope="read")

@@ -10,7 +10,7 @@ import pytest
 from registry.extensions import db
 
 from .conftest import csrf_token
-from .test_enterprises import officer_token, post, profile
+from .factories import enterprise_profile, officer_token, post_enterprise
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def every_row(app) -> dict[str, list[tuple]]:
 
 def test_a_restore_brings_back_the_data_of_the_backup(app, client, runner, accounts, tools, tmp_path):
     token = officer_token(runner, accounts)
-    created = post(client, token, profile()).get_json()
+    created = post_enterprise(client, token, enterprise_profile()).get_json()
     backup = tmp_path / "registry.backup"
     done = runner.invoke(args=["backup", str(backup)])
     assert done.exit_code == 0, done.output
@@ -60,7 +60,7 @@ def test_a_restore_brings_back_the_data_of_the_backup(app, client, runner, accou
     changed = client.patch(f"/api/v1/enterprises/{created['id']}", headers=headers,
                            json={"name_vi": "Công ty TNHH Nước sạch Dung Quất", "version": created["version"]})
     assert changed.status_code == 200, changed.get_json()
-    assert post(client, token, profile(tax_code="0100109106", name_vi="Công ty CP Tái chế Miền Trung")).status_code == 201
+    assert post_enterprise(client, token, enterprise_profile(tax_code="0100109106", name_vi="Công ty CP Tái chế Miền Trung")).status_code == 201
     page = f"/enterprises/{created['id']}"
     assert "Nước sạch Dung Quất" in client.get(page).get_data(as_text=True)  # now kept for visitors
     assert every_row(app) != saved
@@ -105,7 +105,7 @@ def test_a_new_server_restores_last_nights_backup_into_an_empty_database(app, cl
     if tools != "sqlite":
         pytest.skip("a second PostgreSQL database is not at hand")
     token = officer_token(runner, accounts)
-    post(client, token, profile())
+    post_enterprise(client, token, enterprise_profile())
     backup = tmp_path / "registry.backup"
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
     new_server = create_app(test_config("sqlite:///" + str(tmp_path / "new.sqlite")))

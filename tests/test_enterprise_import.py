@@ -13,7 +13,7 @@ from registry.enterprises.models import DuplicateFlag, Enterprise
 from registry.extensions import db
 
 from .conftest import csrf_token
-from .test_tabular import to_cp1258
+from .factories import to_cp1258
 
 GOOD = (
     "Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố,Địa chỉ,Danh mục 980,Quan hệ,Số lao động\n"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from registry.enterprises.models import DuplicateFlag, Enterprise, PendingChange
 from registry.extensions import db
 
@@ -34,6 +36,15 @@ def only_enterprise(app):
         return db.session.scalars(db.select(Enterprise)).one()
 
 
+def pending_with_officer(app, client, accounts):
+    """Register a profile as its representative (`client`), and sign the province officer in on a client of their own."""
+    accounts.user()
+    register(client)
+    officer = app.test_client()
+    accounts.sign_in(officer, "officer@example.vn")
+    return only_enterprise(app), officer
+
+
 def test_a_registration_waits_for_the_province_officer_then_is_published(app, client, accounts):
     accounts.user()
     answer = register(client)
@@ -56,11 +67,7 @@ def test_a_registration_waits_for_the_province_officer_then_is_published(app, cl
 
 
 def test_rejection_and_requests_for_changes_need_a_reason_the_representative_sees(app, client, accounts):
-    accounts.user()
-    register(client)
-    enterprise = only_enterprise(app)
-    officer = app.test_client()
-    accounts.sign_in(officer, "officer@example.vn")
+    enterprise, officer = pending_with_officer(app, client, accounts)
     decide(officer, enterprise.id, "request_changes", "")
     assert only_enterprise(app).changes_requested is False
     decide(officer, enterprise.id, "request_changes", "Thiếu địa chỉ nhà máy.")
@@ -77,11 +84,7 @@ def test_rejection_and_requests_for_changes_need_a_reason_the_representative_see
 
 def published_with_officer(app, client, accounts):
     """Register a profile as its representative (`client`), and have the province officer publish it."""
-    accounts.user()
-    register(client)
-    enterprise = only_enterprise(app)
-    officer = app.test_client()
-    accounts.sign_in(officer, "officer@example.vn")
+    enterprise, officer = pending_with_officer(app, client, accounts)
     decide(officer, enterprise.id, "approve")
     return enterprise, officer
 
@@ -221,3 +224,44 @@ def test_a_representatives_edit_to_a_suspended_profile_waits_and_is_not_publishe
     with app.app_context():
         changes = db.session.scalars(db.select(PendingChange).order_by(PendingChange.id))
         assert [change.changes for change in changes] == [{"staff": 85}, {"website": "https://xanh.example.vn"}]
+
+
+def test_an_officer_who_rejects_or_sends_back_without_a_reason_is_told_to_write_one(app, client, accounts):
+    enterprise, officer = pending_with_officer(app, client, accounts)
+    queue = officer.get("/enterprises/review/").get_data(as_text=True)
+    for action, language, message in (("reject", "vi", "Ghi rõ lý do để người đại diện biết cần làm gì."),
+                                      ("request_changes", "en", "Write the reason, so the representative knows what to do.")):
+        officer.get(f"/language/{language}")
+        form = re.search(rf'action="(/enterprises/review/{enterprise.id}/{action})".*?name="csrf_token" value="([^"]+)"', queue, re.S)
+        assert form, action
+        # Spaces pass the browser's `required`; the reason is still empty.
+        refused = officer.post(form.group(1), data={"csrf_token": form.group(2), "reason": "  \n "},
+                               headers={"Referer": "http://localhost/enterprises/review/"}, follow_redirects=True)
+        page = refused.get_data(as_text=True)
+        assert refused.request.path == "/enterprises/review/", action
+        assert message in page, action
+        still = only_enterprise(app)
+        assert still.status == "pending" and still.changes_requested is False and still.review_note == "", action
+    assert "Môi trường Xanh Dung Quất" in officer.get("/enterprises/review/").get_data(as_text=True)  # still waiting
+
+
+def test_the_review_service_refuses_an_empty_reason_and_changes_nothing(app, client, accounts):
+    from registry.accounts.models import User
+    from registry.enterprises import review
+    from registry.enterprises.service import EnterpriseError
+
+    accounts.user()
+    register(client)
+    with app.app_context():
+        officer = db.session.scalar(db.select(User).where(User.email == "officer@example.vn"))
+        enterprise = db.session.scalars(db.select(Enterprise)).one()
+        for action in (review.reject, review.request_changes):
+            for reason in ("", "   ", None):
+                with pytest.raises(EnterpriseError) as refused:
+                    action(officer, enterprise, reason)
+                assert list(refused.value.errors) == ["reason"], (action.__name__, reason)
+                db.session.rollback()
+                assert enterprise.status == "pending" and enterprise.changes_requested is False and enterprise.review_note == ""
+        review.reject(officer, enterprise, " Không thuộc ngành công nghiệp môi trường. ")
+        db.session.commit()
+        assert enterprise.status == "rejected" and enterprise.review_note == "Không thuộc ngành công nghiệp môi trường."

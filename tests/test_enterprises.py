@@ -7,30 +7,11 @@ from registry.enterprises.models import Enterprise
 from registry.extensions import db
 
 from .conftest import csrf_token
-
-GOOD = "0100233488"
-BRANCH = "0314409058-002"
-
-
-def officer_token(runner, accounts, email="officer@example.vn", **org):
-    accounts.user(email, **org)
-    return runner.invoke(args=["users", "token", email]).output.strip()
-
-
-def post(client, token, body, language="en"):
-    headers = {"Authorization": f"Bearer {token}", "Accept-Language": language}
-    return client.post("/api/v1/enterprises", json=body, headers=headers)
-
-
-def profile(**overrides):
-    return {
-        "tax_code": GOOD,
-        "name_vi": "Công ty TNHH Điện lực Dung Quất",
-        "name_en": "Dung Quat Power Co., Ltd",
-        "province_code": "51",
-        "items": [{"code": "A.01", "relation": "manufactures"}],
-        **overrides,
-    }
+from .factories import BRANCH_TAX_CODE as BRANCH
+from .factories import GOOD_TAX_CODE as GOOD
+from .factories import enterprise_profile as profile
+from .factories import officer_token
+from .factories import post_enterprise as post
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,13 @@ from sqlalchemy import event
 from registry.extensions import db
 
 from .conftest import csrf_token
-from .test_enterprises import officer_token, post, profile
+from .factories import enterprise_profile, officer_token, post_enterprise
 
 
 @pytest.fixture
 def record(client, runner, accounts):
     token = officer_token(runner, accounts)
-    created = post(client, token, profile()).get_json()
+    created = post_enterprise(client, token, enterprise_profile()).get_json()
     return token, created
 
 
@@ -157,7 +157,7 @@ def test_sign_ins_and_api_calls_keep_the_shared_pages(app, client, runner, accou
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == 1  # written, yet no page shows it
         assert data_version() == before
-    post(client, token, profile())
+    post_enterprise(client, token, enterprise_profile())
     with app.app_context():
         assert data_version() == before + 1
         db.session.add(Organization(name="Ban Quản lý thử", kind="zone_board", province_code="51"))
@@ -180,7 +180,7 @@ def zone_with_enterprise(app, client, runner, accounts):
         db.session.commit()
         zone_id = zone.id
     token = officer_token(runner, accounts)
-    created = post(client, token, profile(latitude=15.11, longitude=108.71)).get_json()
+    created = post_enterprise(client, token, enterprise_profile(latitude=15.11, longitude=108.71)).get_json()
     assert created["zone"]["id"] == zone_id, created
     return token, created, zone_id
 

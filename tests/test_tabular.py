@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import unicodedata
 
 import openpyxl
 import pytest
@@ -10,22 +9,10 @@ import pytest
 from registry.tabular import TableError, neutralise, read_table, suggest_mapping, xlsx_bytes
 from registry.tabular.writing import csv_chunks
 
-TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+from .factories import to_cp1258
+
 HEADER = "Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố\n"
 ROWS = "0100109106,Công ty TNHH Môi trường Xanh,Quảng Ngãi\n0300588569,Công ty Cổ phần Nước sạch,Hà Nội\n"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: base letters precomposed where the code page has them, tone marks apart."""
-    out = []
-    for ch in text:
-        try:
-            out.append(ch.encode("cp1258"))
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
-            out.append((base + "".join(c for c in parts if c in TONE_MARKS)).encode("cp1258"))
-    return b"".join(out)
 
 
 @pytest.fixture

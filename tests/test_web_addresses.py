@@ -6,14 +6,13 @@ from registry.extensions import db
 from registry.zones.models import Zone
 
 from .conftest import csrf_token
-from .test_enterprises import officer_token, post, profile
-from .test_zones import edit_form, token_for, zones_ab  # noqa: F401  (zones_ab is a fixture)
+from .factories import enterprise_profile, officer_token, post_enterprise, token_for, zone_edit_form
 
 SCRIPTS = ["javascript:alert(4)", "JavaScript:alert(4)", "  JAVASCRIPT:alert(4)", "java\tscript:alert(4)", "\x01javascript:alert(4)",
            "data:text/html,<script>alert(4)</script>", "vbscript:msgbox(4)", "https://exa mple.vn\"onmouseover=alert(4)", "http://[::1"]
 
 
-def test_the_zone_api_refuses_every_address_but_http_and_https(app, client, accounts, zones_ab):  # noqa: F811
+def test_the_zone_api_refuses_every_address_but_http_and_https(app, client, accounts, zones_ab):
     accounts.user("admin@example.vn", role="admin")
     headers = {"Authorization": f"Bearer {token_for(app, 'admin@example.vn')}", "Accept-Language": "en"}
     for address in SCRIPTS:
@@ -26,10 +25,10 @@ def test_the_zone_api_refuses_every_address_but_http_and_https(app, client, acco
     assert saved.status_code == 200 and saved.get_json()["website"] == "HTTP://Example.vn"
 
 
-def test_the_zone_form_shows_the_refused_address_beside_its_field(app, client, accounts, zones_ab):  # noqa: F811
+def test_the_zone_form_shows_the_refused_address_beside_its_field(app, client, accounts, zones_ab):
     accounts.user("admin@example.vn", role="admin")
     accounts.sign_in(client, "admin@example.vn")
-    page = client.post(f"/zones/{zones_ab[0]}/edit", data=edit_form(client, zones_ab[0], website=" javascript:alert(4)"))
+    page = client.post(f"/zones/{zones_ab[0]}/edit", data=zone_edit_form(client, zones_ab[0], website=" javascript:alert(4)"))
     assert page.status_code == 422 and 'id="website-error"' in page.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Zone, zones_ab[0]).website == ""
@@ -38,14 +37,14 @@ def test_the_zone_form_shows_the_refused_address_beside_its_field(app, client, a
 def test_enterprise_websites_from_the_api_and_the_registration_form_are_http_only(app, client, runner, accounts):
     token = officer_token(runner, accounts)
     for address in SCRIPTS:
-        answer = post(client, token, profile(website=address))
+        answer = post_enterprise(client, token, enterprise_profile(website=address))
         assert answer.status_code == 422 and list(answer.get_json()["errors"]) == ["website"], address
     form = {"csrf_token": csrf_token(client, "/enterprises/register"), "tax_code": "0100233488", "name_vi": "Công ty Xanh",
             "province_code": "51", "website": "javascript:alert(4)", "account_email": "rep@example.vn",
             "account_name": "Trần Thị Bình", "password": "correct horse battery"}
     page = client.post("/enterprises/register", data=form)
     assert page.status_code == 422 and 'id="website-error"' in page.get_data(as_text=True)
-    assert post(client, token, profile(website="www.dienluc-dungquat.vn")).get_json()["website"] == "https://www.dienluc-dungquat.vn"
+    assert post_enterprise(client, token, enterprise_profile(website="www.dienluc-dungquat.vn")).get_json()["website"] == "https://www.dienluc-dungquat.vn"
 
 
 def test_an_import_row_with_a_script_address_is_refused(app, runner, tmp_path):
@@ -58,8 +57,8 @@ def test_an_import_row_with_a_script_address_is_refused(app, runner, tmp_path):
         assert db.session.scalar(db.select(db.func.count()).select_from(Enterprise)) == 0
 
 
-def test_an_address_stored_before_the_rule_is_shown_as_text_not_as_a_link(app, client, runner, accounts, zones_ab):  # noqa: F811
-    created = post(client, officer_token(runner, accounts), profile(website="https://dienluc.vn")).get_json()
+def test_an_address_stored_before_the_rule_is_shown_as_text_not_as_a_link(app, client, runner, accounts, zones_ab):
+    created = post_enterprise(client, officer_token(runner, accounts), enterprise_profile(website="https://dienluc.vn")).get_json()
     with app.app_context():
         db.session.get(Zone, zones_ab[0]).website = "javascript:alert(4)"
         db.session.get(Enterprise, created["id"]).website = " JaVaScRiPt:alert(4)"
@@ -78,5 +77,5 @@ def test_an_address_stored_before_the_rule_is_shown_as_text_not_as_a_link(app, c
 
 def test_an_address_that_https_would_make_too_long_is_refused(client, runner, accounts):
     bare = "a" * 294 + ".vn"  # 297 characters; with https:// it passes the 300 the column holds
-    answer = post(client, officer_token(runner, accounts), profile(website=bare))
+    answer = post_enterprise(client, officer_token(runner, accounts), enterprise_profile(website=bare))
     assert answer.status_code == 422 and "300" in answer.get_json()["errors"]["website"][0]

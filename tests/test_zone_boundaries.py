@@ -18,7 +18,7 @@ from registry.zones.messages import MESSAGES, geodata_message
 from registry.zones.models import BoundaryVersion, Zone
 
 from .conftest import csrf_token
-from .test_zones import BOARD_A, make_zone
+from .factories import BOARD_A, make_zone
 
 SQUARE = [[105.75, 10.30], [105.77, 10.30], [105.77, 10.32], [105.75, 10.32], [105.75, 10.30]]
 BIGGER = [[105.74, 10.29], [105.78, 10.29], [105.78, 10.33], [105.74, 10.33], [105.74, 10.29]]
@@ -54,7 +54,7 @@ KML_POINTS = (b'<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.ope
 @pytest.fixture
 def zone_id(app):
     with app.app_context():
-        return make_zone(total_ha=1000)  # the test square maps about 486 ha: a mismatch past 20 %
+        return make_zone(total_ha=1000).id  # the test square maps about 486 ha: a mismatch past 20 %
 
 
 @pytest.fixture
@@ -200,7 +200,7 @@ def test_a_self_intersecting_polygon_is_repaired_and_reported(app, editor, zone_
 
 def test_a_boundary_far_from_the_recorded_position_is_flagged(app, editor):
     with app.app_context():
-        far_zone = make_zone("Khu công nghiệp Tân Kiều", latitude=10.6, longitude=105.9)
+        far_zone = make_zone("Khu công nghiệp Tân Kiều", latitude=10.6, longitude=105.9).id
     response = upload(editor, far_zone, geojson(polygon()))
     page = editor.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "km from the zone&#39;s recorded position" in page

@@ -12,29 +12,8 @@ from registry.zones.models import Zone
 from registry.zones.reference import load_reference_zones
 
 from .conftest import csrf_token
-
-BOARD_A = "Ban Quản lý các khu công nghiệp tỉnh Tiền Giang"  # no capital beyond ASCII: SQLite lower() is ASCII-only
-BOARD_B = "Ban Quản lý Khu kinh tế tỉnh Gia Lai"
-
-
-def make_zone(name: str = "Khu công nghiệp Sa Đéc", board: str = BOARD_A, province: str = "82", **values) -> int:
-    """Record a zone managed by `board` (created when missing) and return its id."""
-    organization = accounts_service.find_organization(board) or accounts_service.create_organization(None, board, "zone_board", province)
-    zone = service.create_zone(None, {"name_vi": name, "kind": "industrial_park", "province_code": province, "total_ha": 132,
-                                      "industrial_ha": 100, "leased_ha": 90, **values}, organization=organization)
-    db.session.commit()
-    return zone.id
-
-
-def zone_version(app, zone_id: int) -> int:
-    with app.app_context():
-        return db.session.get(Zone, zone_id).version
-
-
-@pytest.fixture
-def zones_ab(app):
-    with app.app_context():
-        return make_zone(), make_zone("Khu kinh tế Nhơn Hội", BOARD_B, "52", kind="economic_zone")
+from .factories import BOARD_A, BOARD_B, make_zone, token_for, zone_version
+from .factories import zone_edit_form as edit_form
 
 
 @pytest.fixture
@@ -42,15 +21,6 @@ def editor_a(client, accounts, zones_ab):
     accounts.user("editor.a@example.vn", role="zone_editor", name=BOARD_A, kind="zone_board", province="82")
     accounts.sign_in(client, "editor.a@example.vn")
     return client
-
-
-def edit_form(client, zone_id: int, **changes) -> dict:
-    page = client.get(f"/zones/{zone_id}/edit").get_data(as_text=True)
-    fields = dict(re.findall(r'<input[^>]*?id="([a-z_]+)"[^>]*?value="([^"]*)"', page))
-    fields.update({name: value for name, value in re.findall(r'name="([a-z_]+)"[^>]*type="hidden" value="([^"]*)"', page)})
-    fields.update({"kind": "industrial_park", "status": "operating", "parent_id": "", "wastewater_plant": "", "solid_waste_service": "",
-                   "csrf_token": csrf_token(client, f"/zones/{zone_id}/edit")})
-    return {**fields, **changes}
 
 
 def test_reference_zones_are_listed_with_units_and_flags(app, client):
@@ -167,13 +137,6 @@ def test_an_editor_cannot_record_zones(client, editor_a):
     assert editor_a.get("/zones/new").status_code == 403
 
 
-def token_for(app, email: str) -> str:
-    with app.app_context():
-        token = accounts_service.issue_token(accounts_service.find_user(email), "tests")
-        db.session.commit()
-        return token
-
-
 def test_the_api_lists_zones_by_province_kind_and_bbox(client, zones_ab):
     body = client.get("/api/v1/zones?province=82").get_json()
     assert body["total"] == 1 and body["items"][0]["name_vi"] == "Khu công nghiệp Sa Đéc"
@@ -216,7 +179,7 @@ def test_patch_changes_figures_and_refuses_other_boards_stale_versions_and_bad_v
 
 def test_a_zone_cannot_be_put_inside_a_zone_that_lies_inside_it(app, client, accounts, editor_a, english):
     with app.app_context():
-        park, cluster, lot = (make_zone(name) for name in ("KCN Sa Đéc Mở rộng", "CCN Sa Đéc 1", "Lô A Sa Đéc"))
+        park, cluster, lot = (make_zone(name).id for name in ("KCN Sa Đéc Mở rộng", "CCN Sa Đéc 1", "Lô A Sa Đéc"))
     assert editor_a.post(f"/zones/{cluster}/edit", data=edit_form(editor_a, cluster, parent_id=str(park))).status_code == 302
     assert editor_a.post(f"/zones/{lot}/edit", data=edit_form(editor_a, lot, parent_id=str(cluster))).status_code == 302
     for inner in (cluster, lot):  # 5 inside 4 while 4 is inside 5, and the same through a zone between

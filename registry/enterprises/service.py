@@ -101,40 +101,17 @@ class ProfileLookups:
 
 def _integer(values: dict, field: str, errors: dict, low: int, high: int) -> int | None:
     """Read a whole number; dots and commas are thousands separators (“1.200” staff)."""
-    value = values.get(field)
-    if value is None or str(value).strip() == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    try:
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise ValueError(value)
-        number = value if isinstance(value, int) else int(value.strip().replace(".", "").replace(",", ""))
-    except ValueError:
-        errors.setdefault(field, []).append(_l("Enter a whole number."))
-        return None
-    if not low <= number <= high:
-        errors.setdefault(field, []).append(_l("Enter a number from %(low)d to %(high)d.", low=low, high=high))
-        return None
-    return number
+    return inputs.number(values.get(field), field, errors, low, high, whole=True, grouping=".,", kinds=(int, float, str),
+                         not_a_number=_l("Enter a whole number."),
+                         out_of_range=lambda low, high: _l("Enter a number from %(low)d to %(high)d.", low=low, high=high))
 
 
 def _coordinate(values: dict, field: str, errors: dict) -> float | None:
-    value = values.get(field)
-    if value is None or str(value).strip() == "":
-        return None
-    try:
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError(value)
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        errors.setdefault(field, []).append(_l("Enter a decimal number of degrees, such as 15.40."))
-        return None
+    """Read degrees with a decimal point or comma, inside Vietnam's bounds."""
     low, high = VIETNAM_BOUNDS[field]
-    if not low <= number <= high:  # NaN and infinity fail this too
-        errors.setdefault(field, []).append(_l("This point is outside Vietnam (%(low)s to %(high)s).", low=low, high=high))
-        return None
-    return number
+    return inputs.number(values.get(field), field, errors, low, high, kinds=(int, float, str),
+                         not_a_number=_l("Enter a decimal number of degrees, such as 15.40."),
+                         out_of_range=lambda low, high: _l("This point is outside Vietnam (%(low)s to %(high)s).", low=low, high=high))
 
 
 def _entries(values: dict, field: str, errors: dict, message) -> list[dict]:

@@ -18,7 +18,7 @@ from registry.extensions import db
 from registry.places.models import Province
 from registry.places.service import commune_code_for, normalize_code, province_for
 from registry.search.text import fold
-from registry import tabular
+from registry import inputs, tabular
 from registry.tabular import ImportProblem, ImportReport, Table, TableError
 
 from . import service
@@ -234,11 +234,8 @@ def _communes(text: str, province_code: str | None, problems: list) -> list[str]
 
 
 def _figure(text: object) -> float | None:
-    """Read a figure written with a decimal point or comma; None when it is blank or not a number."""
-    try:
-        return float(str(text).replace(",", "."))
-    except ValueError:
-        return None
+    """Read a figure written with a decimal point or comma; None when it is blank or not a number (infinity and NaN are read)."""
+    return inputs.parse_number(str(text))
 
 
 def _refuse_infinite(values: dict, cells: dict[str, str], problems: list) -> None:

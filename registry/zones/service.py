@@ -1,9 +1,7 @@
 """Create and change zones, validate their figures, and find them by place, box or point."""
 from __future__ import annotations
 
-import math
 from datetime import date
-from decimal import Decimal
 
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
@@ -70,28 +68,6 @@ def find_by_code(code: str) -> Zone | None:
     return db.session.scalar(db.select(Zone).where(Zone.code == code))
 
 
-def _number(raw, field: str, errors: dict, low, high, integer: bool):
-    if raw is None or str(raw).strip() == "":
-        return None
-    text = str(raw).strip().replace(" ", "")
-    if isinstance(raw, str) and "," in text and "." not in text:
-        text = text.replace(",", ".")  # Vietnamese decimal comma: “12,5”
-    try:
-        number = math.nan if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)) else float(text)
-    except ValueError:
-        number = math.nan
-    if math.isnan(number):
-        errors.setdefault(field, []).append(_l("Enter a number."))
-        return None
-    if not low <= number <= high:  # also "inf", "1e400" and JSON's 1e400, which read as infinity
-        errors.setdefault(field, []).append(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
-        return None
-    if integer and not number.is_integer():  # a JSON 120.0 is 120, but 1.5 tenants is a mistake
-        errors.setdefault(field, []).append(_l("Enter a whole number."))
-        return None
-    return int(number) if integer else number
-
-
 def clean_zone(values: dict, *, current: Zone | None = None, partial: bool = False) -> dict:
     """Validate a zone's fields and return the values to store, or raise ZoneError with every problem."""
     errors: dict[str, list] = {}
@@ -127,10 +103,10 @@ def _clean_figures(values: dict, present: set, errors: dict) -> dict:
     cleaned = {}
     for field, (low, high) in NUMBER_FIELDS.items():
         if field in present:
-            cleaned[field] = _number(values.get(field), field, errors, low, high, integer=False)
+            cleaned[field] = inputs.number(values.get(field), field, errors, low, high, grouping=" ")
     for field, (low, high) in INTEGER_FIELDS.items():
         if field in present:
-            cleaned[field] = _number(values.get(field), field, errors, low, high, integer=True)
+            cleaned[field] = inputs.number(values.get(field), field, errors, low, high, whole=True, grouping=" ")
     for field in BOOLEAN_FIELDS:
         if field in present:
             cleaned[field] = inputs.yes_no(values.get(field), field, errors)

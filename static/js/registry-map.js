@@ -230,6 +230,24 @@
     if (instance.statusLine) { instance.statusLine.textContent = message || ""; }
   }
 
+  // The map's frame is aria-busy while layers load or the view moves, so assistive technology
+  // (and the browser tests) can tell when what it shows has settled.
+  function begin(instance) {
+    instance.busy += 1;
+    instance.frame.setAttribute("aria-busy", "true");
+  }
+
+  function end(instance) {
+    instance.busy = Math.max(0, instance.busy - 1);
+    if (!instance.busy) { instance.frame.removeAttribute("aria-busy"); }
+  }
+
+  function track(instance, promise) {
+    begin(instance);
+    promise.then(function () { end(instance); }, function () { end(instance); });
+    return promise;
+  }
+
   // Point layers name each page once, as url_template, rather than in every feature.
   function withUrls(collection) {
     var template = collection && collection.url_template;
@@ -262,11 +280,11 @@
       if (!layer.spec.url) { return Promise.resolve(); }
       return fetchJson(layer.spec.url).then(layer.set);
     });
-    Promise.all(pending).then(function () {
+    track(instance, Promise.all(pending).then(function () {
       var fitting = instance.layers.filter(function (layer) { return layer.spec.fit; });
       if (fitting.length) { fitTo(instance, fitting); }
       status(instance, "");
-    }, function () { status(instance, instance.config.labels.load_failed); });
+    }, function () { status(instance, instance.config.labels.load_failed); }));
   }
 
   function setUp(container, config) {
@@ -275,12 +293,15 @@
     var frame = container.closest(".registry-map") || container.parentNode;
     var instance = {
       map: map, config: config, container: container, frame: frame,
-      statusLine: frame.querySelector(".registry-map-status"), layers: []
+      statusLine: frame.querySelector(".registry-map-status"), layers: [], busy: 0
     };
     instance.helpers = { element: element, zonePopup: zonePopup, enterprisePopup: enterprisePopup, fetchJson: fetchJson,
                          status: function (message) { status(instance, message); }, fill: fill, makeLayer: makeLayer,
-                         fitTo: fitTo, link: link, formatNumber: formatNumber };
+                         fitTo: fitTo, link: link, formatNumber: formatNumber,
+                         track: function (promise) { return track(instance, promise); } };
     if (config.center) { map.setView(config.center, config.zoom === null || config.zoom === undefined ? map.getZoom() : config.zoom); }
+    map.on("movestart", function () { begin(instance); });
+    map.on("moveend", function () { end(instance); });
     var specs = config.mode === "full"
       ? [{ name: config.labels.zone_layer || "Zones", style: "zone", role: "zones" },
          { name: config.labels.enterprise_layer || "Enterprises", style: "enterprise", role: "enterprises" }]

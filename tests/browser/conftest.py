@@ -14,6 +14,22 @@ from registry import create_app
 from ..conftest import test_config
 
 CHROMIUM = os.environ.get("REGISTRY_CHROMIUM", "/usr/bin/chromium")
+# A map's frame is aria-busy while its layers load or its view moves (static/js/registry-map.js).
+MAPS_DRAWN = "() => !document.querySelector('[aria-busy=true]')"
+IMAGES_DONE = "() => [...document.images].every(image => image.complete)"
+# One frame, then one task: the load and error events the images queued have been dispatched.
+EVENTS_RUN = "() => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve)))"
+
+
+def settled(page) -> None:
+    """Wait until the page's maps show their layers, every image has loaded or failed, and its events have run.
+
+    An injected `<img src=x onerror=…>` runs its handler when its image fails; the tests wait for
+    that moment, not for a fixed time, before saying that no dialog opened.
+    """
+    page.wait_for_function(MAPS_DRAWN)
+    page.wait_for_function(IMAGES_DONE)
+    page.evaluate(EVENTS_RUN)
 
 
 @contextlib.contextmanager

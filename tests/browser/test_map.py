@@ -10,6 +10,7 @@ from registry.zones import service as zones
 from registry.zones.boundaries import set_geometry
 
 from ..conftest import test_config
+from .conftest import settled
 
 pytestmark = pytest.mark.browser
 XSS_NAME = "<img src=x onerror=alert(1)>${alert(1)}"
@@ -80,7 +81,7 @@ def test_search_pans_to_a_zone_and_its_popup_shows_a_hostile_name_as_text(page, 
     assert XSS_NAME in popup.inner_text()
     assert popup.locator("img").count() == 0
     assert page.locator("[data-map-search-results] button").first.inner_text().endswith(XSS_NAME)
-    page.wait_for_timeout(300)
+    settled(page)
     assert dialogs == [] and page.map_errors == []
 
 
@@ -96,7 +97,7 @@ def test_the_hostile_zone_popup_opened_by_clicking_its_polygon_stays_inert(page,
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert XSS_NAME in popup.inner_text() and popup.locator("img").count() == 0
-    page.wait_for_timeout(300)
+    settled(page)
     assert dialogs == [] and page.map_errors == []
 
 

@@ -32,7 +32,7 @@ from registry.zones import service as zones
 from registry.zones.boundaries import publish_boundary
 
 from ..conftest import PASSWORD, test_config
-from .conftest import serving
+from .conftest import serving, settled
 
 pytestmark = pytest.mark.browser
 
@@ -174,7 +174,7 @@ def visit(page, path: str, *, shows: list[str] = (), wait_map: bool = False):
     if wait_map:
         page.wait_for_function("() => window.RegistryMap && window.RegistryMap.instances.length > 0")
         page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0")
-    page.wait_for_timeout(50)  # let an <img onerror> fire
+    settled(page)  # an <img onerror> has fired by now
     assert page.dialogs == [], page.dialogs
     assert page.evaluate(INJECTED) == [], path
     text = page.locator("body").inner_text()
@@ -238,7 +238,7 @@ def test_search_results_highlight_and_echo_payloads_as_text(visitor, corpus):
     visit(visitor, "/enterprises/")
     visitor.fill("#enterprise-q", "alert")
     visitor.wait_for_function("() => location.search.includes('q=alert')")
-    visitor.wait_for_timeout(100)
+    settled(visitor)
     assert visitor.dialogs == [] and visitor.evaluate(INJECTED) == []
     assert CORPUS[0] in visitor.locator("#enterprise-results").inner_text()
 
@@ -252,7 +252,7 @@ def test_the_map_page_popups_and_search_show_payloads_as_text(visitor, corpus):
     visitor.locator("[data-map-search-results] button").first.wait_for()
     listed = visitor.locator("[data-map-search-results]").inner_text()
     assert CORPUS[0] in listed
-    visitor.wait_for_timeout(100)
+    settled(visitor)
     assert visitor.dialogs == [] and visitor.evaluate(INJECTED) == []
 
 

@@ -58,24 +58,24 @@
 
     function reload(force) {
       helpers.status(labels.loading);
-      return Promise.all([loadZones(filters, force), loadEnterprises(filters, force)]).then(function (answers) {
+      return helpers.track(Promise.all([loadZones(filters, force), loadEnterprises(filters, force)]).then(function (answers) {
         var points = answers[1];
         helpers.status(points && points.truncated ? helpers.fill(labels.truncated, points.features.length, config) : "");
       }, function (error) {
         if (error && error.name === "AbortError") { return; }
         helpers.status(labels.load_failed);
-      });
+      }));
     }
 
     // After a filter change, show where the matching zones are before loading the view.
     function refit() {
       var url = query(config.api.zones, { province: filters.province, kind: filters.kind, catalog: filters.catalog,
                                           min_available_ha: filters.min_available_ha, zoom: 6 });
-      return helpers.fetchJson(url).then(function (collection) {
+      return helpers.track(helpers.fetchJson(url).then(function (collection) {
         if (!collection.features.length) { return; }
         var bounds = L.geoJSON(collection).getBounds();
         if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 12, padding: [12, 12] }); }
-      }, function () { /* the view stays where it is */ });
+      }, function () { /* the view stays where it is */ }));
     }
 
     map.on("moveend", function () { reload(false); });
