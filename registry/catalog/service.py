@@ -11,7 +11,7 @@ from registry.accounts.permissions import require
 from registry.audit.models import utcnow
 from registry.domain_errors import Invalid
 from registry.extensions import db
-from registry.search.text import fold, like_pattern
+from registry.text import fold, like_pattern
 
 from .models import CatalogNode, CatalogNodeMapping, CatalogVersion
 

@@ -18,7 +18,7 @@ from registry.domain_errors import Invalid
 from registry.enterprises import queries
 from registry.enterprises.models import Enterprise
 from registry.extensions import db
-from registry.search.text import fold
+from registry.text import fold
 from registry.zones import service as zones
 from registry.zones.models import Zone, ZoneKind
 

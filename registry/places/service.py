@@ -10,7 +10,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.orm import selectinload
 
 from registry.extensions import db
-from registry.search.text import fold, like_pattern
+from registry.text import fold, like_pattern
 
 from .models import Commune, LegacyProvince, Province
 

@@ -19,7 +19,7 @@ from registry.accounts.permissions import can
 from registry.extensions import db
 from registry.places.models import Province
 from registry.places.service import commune_code_for, normalize_code, province_for
-from registry.search.text import fold
+from registry.text import fold
 from registry import tabular
 from registry.tabular import ImportProblem, ImportReport, Table, TableError
 
