@@ -12,7 +12,7 @@ from registry.zones.models import ZoneKind
 
 from . import bp
 from .auth import token_user
-from .openapi import BBOX_SCHEMA, ID_SCHEMA, param
+from .spec import BBOX_SCHEMA, ID_SCHEMA, param
 
 MAX_ZOOM = 22
 
