@@ -94,9 +94,3 @@ def match_score(folded_name: str, query_terms: list[str]) -> float:
         grade = 0.4
     return grade + 0.1 * len(phrase) / max(len(folded_name), 1)
 
-
-def like_pattern(query: str) -> str:
-    """Return a LIKE pattern for folded text containing every word of `query` in order."""
-    words = fold(query).split()
-    escaped = [escape_like(w) for w in words]
-    return "%" + "%".join(escaped) + "%"

@@ -18,7 +18,7 @@ from registry.domain_errors import Invalid
 from registry.enterprises import queries
 from registry.enterprises.models import Enterprise
 from registry.extensions import db
-from registry.text import fold
+from registry.text import matches
 from registry.zones import service as zones
 from registry.zones.models import Zone, ZoneKind
 
@@ -148,9 +148,8 @@ def zone_statement(filters: MapFilters, bbox: Bbox | None) -> Select:
         statement = statement.where(Zone.kind == ZoneKind(filters.kind))
     if filters.min_available_ha is not None:
         statement = statement.where(Zone.available_ha >= filters.min_available_ha)
-    if folded := fold(filters.q).strip():
-        escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(Zone.name_folded.like(f"%{escaped}%", escape="\\"))
+    if (named := matches(Zone.name_folded, filters.q)) is not None:
+        statement = statement.where(named)
     return statement.order_by(Zone.id)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.orm import selectinload
 
 from registry.extensions import db
-from registry.text import fold, like_pattern
+from registry.text import fold, matches, terms
 
 from .models import Commune, LegacyProvince, Province
 
@@ -139,15 +139,14 @@ def place_legacy(name: str) -> Province | None:
 
 def search_places(query: str, limit: int = 20) -> tuple[list[Province], list[Commune]]:
     """Find provinces (by current or pre-2025 name) and communes whose folded names match `query`."""
-    pattern = like_pattern(query)
-    if pattern == "%%":
+    if not terms(query):
         return [], []
     provinces = list(
         db.session.scalars(
             db.select(Province)
             .options(selectinload(Province.parts))
             .outerjoin(LegacyProvince)
-            .where(Province.name_folded.like(pattern, escape="\\") | LegacyProvince.name_folded.like(pattern, escape="\\"))
+            .where(matches(Province.name_folded, query) | matches(LegacyProvince.name_folded, query))
             .distinct()
             .order_by(Province.code)
             .limit(limit)
@@ -155,7 +154,7 @@ def search_places(query: str, limit: int = 20) -> tuple[list[Province], list[Com
     )
     communes = list(
         db.session.scalars(
-            db.select(Commune).where(Commune.name_folded.like(pattern, escape="\\")).order_by(Commune.name_folded).limit(limit)
+            db.select(Commune).where(matches(Commune.name_folded, query)).order_by(Commune.name_folded).limit(limit)
         )
     )
     return provinces, communes
