@@ -17,6 +17,7 @@ from registry.enterprises import queries
 from registry.extensions import db
 from registry.i18n import locale_code
 from registry.inputs import form_version
+from registry.mapping.zone_maps import zone_map
 from registry.page_cache import shared_page
 from registry.places import service as places
 
@@ -24,7 +25,6 @@ from . import boundaries, boundary_views, import_views, service
 from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
 from .messages import describe_source, entered_source
 from .models import Zone, ZoneKind, ZoneStatus
-from .zone_maps import zone_map
 
 bp = Blueprint("zones", __name__, url_prefix="/zones")
 bp.register_blueprint(boundary_views.bp)
