@@ -22,6 +22,7 @@ class Hit:
     score: float
     detail: str = ""
     demo: bool = False
+    marked: bool = False  # the query's words in the title are marked (enterprise names, as on their own list)
 
 
 @dataclass(frozen=True)
