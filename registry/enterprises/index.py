@@ -1,15 +1,16 @@
 """The enterprise search index: folded text, legal-form words set aside, FTS5 or pg_trgm underneath.
 
-This module alone decides what text is matched and how. SQLite keeps a standalone FTS5 table
+This module alone decides what enterprise text is indexed and how it is looked up. SQLite keeps a standalone FTS5 table
 (`enterprise_search`, rowid = enterprise id) fed with folded text, because no tokenizer folds
 đ/Đ and an external-content table must see the exact stored text. Its `state` column holds
 the record's status (empty when published), so a search by text and status alone is counted
 and paged in the index without touching `enterprise` (`matches_page`). PostgreSQL matches the
 same words in the stored `enterprise.search_text` column through a pg_trgm GIN index.
 
-Every word of a query must match a whole word except the last, which may be the beginning of one
-(as one types). “xu l” finds “xử lý” but not “xuất”; whole earlier words also keep broad queries
-cheap, since an FTS5 prefix merges every word it begins.
+The rule is the registry's one (`registry.text`): every word of a query must match a whole word
+except the last, which may be the beginning of one (as one types). “xu l” finds “xử lý” but not
+“xuất”; whole earlier words also keep broad queries cheap, since an FTS5 prefix merges every word
+it begins. `install` keeps the index's `state` in step with status changes; the app factory calls it.
 """
 from __future__ import annotations
 
