@@ -15,7 +15,7 @@ from registry.database import init_database
 from registry.enterprises.generator import generate_profiles
 from registry.enterprises.models import Certificate, Enterprise, EnterpriseItem, Relation, SizeClass, Status
 from registry.extensions import db
-from registry.search import enterprises as search
+from registry.enterprises import index as search
 
 CHUNK = 5000
 SECRET_KEY = "benchmark-only-" + "x" * 40

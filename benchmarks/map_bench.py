@@ -37,7 +37,7 @@ from registry.enterprises.models import Enterprise, Status  # noqa: E402
 from registry.extensions import db  # noqa: E402
 from registry.mapping import layers  # noqa: E402
 from registry.places.service import all_provinces  # noqa: E402
-from registry.search.text import fold  # noqa: E402
+from registry.text import fold  # noqa: E402
 from registry.zones.boundaries import set_geometry  # noqa: E402
 from registry.zones.models import Zone, ZoneKind  # noqa: E402
 from registry.zones.queries import ZoneFilters  # noqa: E402

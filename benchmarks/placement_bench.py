@@ -41,7 +41,7 @@ from registry.database import init_database  # noqa: E402
 from registry.enterprises import placement  # noqa: E402
 from registry.enterprises.models import Enterprise, Status  # noqa: E402
 from registry.extensions import db  # noqa: E402
-from registry.search.text import fold  # noqa: E402
+from registry.text import fold  # noqa: E402
 from registry.zones import service as zones  # noqa: E402
 from registry.zones.boundaries import publish_boundary, set_geometry  # noqa: E402
 from registry.zones.models import Zone, ZoneKind  # noqa: E402

@@ -10,7 +10,7 @@ from sqlalchemy import and_, event, func, or_
 from registry.enterprises.models import Enterprise, Status
 from registry.enterprises.queries import Filters, page_of
 from registry.extensions import db
-from registry.search.text import fold
+from registry.text import fold
 
 from .build import make_app
 

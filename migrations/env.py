@@ -19,7 +19,7 @@ def run_migrations_offline():
 
 def include_object(_object, name, type_, _reflected, _compare_to):
     """Leave the search structures that no model describes (FTS5 tables, trigram indexes) to the migrations."""
-    from registry.search.enterprises import is_search_structure
+    from registry.enterprises.index import is_search_structure
 
     return not is_search_structure(name, type_)
 

@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import database, i18n, page_cache, security_headers
     from .accounts.views import install as install_accounts
     from .audit.service import install as install_audit
+    from .enterprises.index import install as install_search_index
     from .enterprises.placement import install as install_placement
     from .extensions import csrf, db, migrate
 
@@ -39,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     install_accounts(app)
     install_audit()
     install_placement()
+    install_search_index()
     database.install(app)
 
     from . import errors, rate_limits, transactions

@@ -4,16 +4,12 @@ from __future__ import annotations
 import fcntl
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import gettext as _
-from sqlalchemy import Executable, event, inspect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import event, inspect
 
 from .extensions import db
 from .transactions import request_writes
-
-# How long a write beside a read (`write_aside`) may wait for the database before giving up.
-ASIDE_WAIT_MS = 200
 
 
 def install(app: Flask) -> None:
@@ -44,32 +40,6 @@ def install(app: Flask) -> None:
         # lock up front makes writers wait their turn instead.
         writing = connection.get_execution_options().get("writes")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if (request_writes() if writing is None else writing) else "BEGIN")
-
-
-def write_aside(statement: Executable) -> bool:
-    """Run one small write now in a transaction of its own, beside the request's; give up (False) when the database is busy.
-
-    For facts a read may note, such as an API token's last use: they must never turn the read's
-    own transaction into a write, nor make the reader wait behind the writers.
-    """
-    try:
-        with db.engine.connect().execution_options(writes=True) as connection:
-            if connection.dialect.name != "sqlite":
-                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{ASIDE_WAIT_MS}ms'")
-                connection.execute(statement)
-                connection.commit()
-                return True
-            # The wait is set on the driver's connection before BEGIN IMMEDIATE, and put back after.
-            raw = connection.connection.dbapi_connection
-            raw.execute(f"PRAGMA busy_timeout = {ASIDE_WAIT_MS}")
-            try:
-                connection.execute(statement)
-                connection.commit()
-            finally:
-                raw.execute(f"PRAGMA busy_timeout = {int(current_app.config['SQLITE_BUSY_TIMEOUT_MS'])}")
-            return True
-    except OperationalError:
-        return False
 
 
 def is_current(app: Flask) -> bool:

@@ -11,7 +11,7 @@ from .enterprises.models import Enterprise, Status
 from .enterprises.service import create_enterprise, give_representation
 from .extensions import db
 from .places.models import Commune, Province
-from .search.enterprises import remove_from_index
+from .enterprises.index import remove_from_index
 
 DEMO_PASSWORD = "demo-password-2025"
 DEMO_ENTERPRISES = 200

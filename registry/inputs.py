@@ -15,6 +15,8 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
+from registry.domain_errors import DomainError
+
 # Ids are INTEGER columns: PostgreSQL stores up to 2**31 - 1, and SQLite overflows past 2**63.
 MAX_ID = 2**31 - 1
 WEB_SCHEMES = frozenset({"http", "https"})
@@ -71,14 +73,11 @@ def refuse_nul_characters():
     field = _field_with_nul(request)
     if field is None:
         return None
+    # `registry.errors` answers the refusal: the API's error document, or the error page.
     if request.path.startswith("/api/"):
-        from registry.api.errors import error_response
-
-        return error_response(400, NUL_MESSAGE, {field: [NUL_MESSAGE]})
-    from registry.errors import error_page
-
-    return error_page(400, _l("“%(field)s” holds an invisible NUL character, which cannot be stored; remove it and send again.",
-                              field=field))
+        raise DomainError(NUL_MESSAGE, {field: [NUL_MESSAGE]})
+    raise DomainError(_l("“%(field)s” holds an invisible NUL character, which cannot be stored; remove it and send again.",
+                         field=field))
 
 
 def _field_with_nul(incoming) -> str | None:

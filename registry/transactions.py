@@ -23,7 +23,7 @@ commit once each (`registry.cli`).
 
 A read never writes. A fact worth noting during a read (an API token's last use) is written
 beside it, in a short transaction of its own that gives up when the database is busy
-(`registry.database.write_aside`).
+(`write_aside`).
 """
 from __future__ import annotations
 
@@ -32,11 +32,15 @@ import functools
 from collections.abc import Callable, Iterator
 
 from flask import Flask, current_app, has_request_context, request, session
+from sqlalchemy import Executable
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# How long a write beside a read (`write_aside`) may wait for the database before giving up.
+ASIDE_WAIT_MS = 200
 
 
 def writes(view: Callable) -> Callable:
@@ -107,3 +111,29 @@ def conflict_if_stale(conflict: Callable[[], Exception]) -> Iterator[None]:
     except StaleDataError:
         db.session.rollback()
         raise conflict() from None
+
+
+def write_aside(statement: Executable) -> bool:
+    """Run one small write now in a transaction of its own, beside the request's; give up (False) when the database is busy.
+
+    For facts a read may note, such as an API token's last use: they must never turn the read's
+    own transaction into a write, nor make the reader wait behind the writers.
+    """
+    try:
+        with db.engine.connect().execution_options(writes=True) as connection:
+            if connection.dialect.name != "sqlite":
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{ASIDE_WAIT_MS}ms'")
+                connection.execute(statement)
+                connection.commit()
+                return True
+            # The wait is set on the driver's connection before BEGIN IMMEDIATE, and put back after.
+            raw = connection.connection.dbapi_connection
+            raw.execute(f"PRAGMA busy_timeout = {ASIDE_WAIT_MS}")
+            try:
+                connection.execute(statement)
+                connection.commit()
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {int(current_app.config['SQLITE_BUSY_TIMEOUT_MS'])}")
+            return True
+    except OperationalError:
+        return False

@@ -19,7 +19,7 @@ from registry.audit.service import acting_as
 from registry.catalog.service import load_shipped_catalog
 from registry.database import init_database
 from registry.extensions import db
-from registry.search.enterprises import clear_index
+from registry.enterprises.index import clear_index
 
 from .factories import BOARD_B, PASSWORD, make_organization, make_user, make_zone
 

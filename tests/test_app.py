@@ -8,7 +8,7 @@ from registry.accounts.models import User
 from registry.config import InsecureSecretKey, database_url
 from registry.demo import DEMO_PASSWORD
 from registry.extensions import db
-from registry.search.enterprises import is_search_structure
+from registry.enterprises.index import is_search_structure
 
 from .conftest import test_config
 

@@ -11,7 +11,7 @@ from registry.enterprises.queries import Filters, filtered
 from registry.enterprises.review import queue_for
 from registry.enterprises.service import create_enterprise, represented_enterprises
 from registry.extensions import db
-from registry.search.enterprises import FTS_TABLE
+from registry.enterprises.index import FTS_TABLE
 
 
 def _load(runner) -> str:

@@ -192,7 +192,7 @@ def test_catalog_and_province_pages_list_their_enterprises(client, runner, accou
 
 
 def test_a_broad_search_is_listed_newest_first_and_still_counted_in_full(client, runner, accounts, monkeypatch):
-    from registry.search import enterprises as search
+    from registry.enterprises import index as search
 
     token = officer_token(runner, accounts)
     post(client, token, profile(name_vi="Công ty Xanh Bình Minh"))
@@ -242,7 +242,7 @@ def test_search_follows_a_record_through_review_and_answers_like_the_filtered_li
 def test_hidden_records_ranked_higher_do_not_push_published_ones_off_the_list(app, client, runner, accounts, monkeypatch):
     from registry.accounts.models import User
     from registry.enterprises import review
-    from registry.search import enterprises as search
+    from registry.enterprises import index as search
 
     officer = officer_token(runner, accounts)
     published = post(client, officer, profile(name_vi="Công ty Môi trường Xanh Bình Minh", items=[])).get_json()["id"]

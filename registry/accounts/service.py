@@ -16,9 +16,8 @@ from sqlalchemy import delete, func, or_, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.audit.models import utcnow
-from registry.database import write_aside
 from registry.domain_errors import Invalid
-from registry.transactions import request_writes
+from registry.transactions import request_writes, write_aside
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 

@@ -12,7 +12,7 @@ from registry.inputs import VERSION_MESSAGE, parse_version
 from . import bp
 from .auth import token_required, token_user
 from .errors import error_response
-from .openapi import ID_SCHEMA, param
+from .spec import ID_SCHEMA, param
 
 
 def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:

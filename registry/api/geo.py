@@ -13,7 +13,7 @@ from registry.zones.queries import ZoneFilters
 
 from . import bp
 from .auth import token_user
-from .openapi import BBOX_SCHEMA, ID_SCHEMA, param
+from .spec import BBOX_SCHEMA, ID_SCHEMA, param
 from .zones import FILTER_PARAMS
 
 MAX_ZOOM = 22

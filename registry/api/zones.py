@@ -14,7 +14,7 @@ from registry.zones.models import Zone, ZoneKind, ZoneStatus
 from . import bp
 from .auth import token_required
 from .errors import error_response
-from .openapi import BBOX_SCHEMA, ID_SCHEMA, param
+from .spec import BBOX_SCHEMA, ID_SCHEMA, param
 
 # The fields a PATCH may change; the province and the managing board are changed by administrators only.
 WRITABLE = frozenset({

@@ -11,7 +11,7 @@ from registry.accounts.permissions import require
 from registry.audit.models import utcnow
 from registry.domain_errors import Invalid
 from registry.extensions import db
-from registry.search.text import fold, like_pattern
+from registry.text import fold, matches
 
 from .models import CatalogNode, CatalogNodeMapping, CatalogVersion
 from .permissions import MANAGE_CATALOG
@@ -245,13 +245,13 @@ def resolve_mapping(actor, mapping: CatalogNodeMapping, new_node: CatalogNode | 
 def search_nodes(query: str, version: CatalogVersion | None = None, limit: int = 20) -> list[CatalogNode]:
     """Find items of a version (the current one by default) by code, name in either language or HS code."""
     version = version or current_version()
-    pattern = like_pattern(query)
-    if version is None or pattern == "%%":
+    matching = matches(CatalogNode.search_folded, query)
+    if version is None or matching is None:
         return []
     return list(
         db.session.scalars(
             db.select(CatalogNode)
-            .where(CatalogNode.version_id == version.id, CatalogNode.search_folded.like(pattern, escape="\\"))
+            .where(CatalogNode.version_id == version.id, matching)
             .order_by(CatalogNode.position)
             .limit(limit)
         )

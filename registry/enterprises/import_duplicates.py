@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from registry.search.enterprises import strip_legal_forms
-from registry.search.text import fold
+from registry.enterprises.index import strip_legal_forms
+from registry.text import fold
 
 from .duplicates import SIMILAR_NAME_SCORE
 

@@ -10,7 +10,7 @@ from registry.audit import service as audit
 from registry.audit.models import AuditEntry, utcnow
 from registry.catalog.models import CatalogNode
 from registry.extensions import db
-from registry.search import enterprises as search
+from registry.enterprises import index as search
 
 from .models import Certificate, DuplicateFlag, Enterprise, EnterpriseItem, Status
 from .placement import place_many

@@ -20,7 +20,7 @@ from registry.catalog import service as catalog
 from registry.extensions import db
 from registry.places.models import Commune
 from registry.places.service import UnknownPlace, all_provinces, normalize_code, place_legacy
-from registry.search.text import fold
+from registry.text import fold
 from registry import tabular
 from registry.tabular import ImportProblem, ImportReport, Table, TableError, read_table
 

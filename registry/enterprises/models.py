@@ -12,7 +12,6 @@ from registry.audit.models import Audited, utcnow
 from registry.catalog.models import CatalogNode
 from registry.extensions import db, stored_enum
 from registry.places.models import Commune, Province
-from registry.search.enterprises import follow_status
 from registry.zones.models import Zone
 
 from .taxcode import format_tax_code
@@ -81,7 +80,7 @@ class Enterprise(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
-    # Folded copies kept for matching: see registry.search.enterprises.
+    # Folded copies kept for matching: see registry.enterprises.index.
     name_folded: Mapped[str] = mapped_column(String(300), default="", index=True)
     name_core: Mapped[str] = mapped_column(String(300), default="", index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
@@ -194,6 +193,3 @@ class DuplicateFlag(Audited, db.Model):
 
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id], lazy="joined")
     other: Mapped[Enterprise] = relationship(foreign_keys=[other_id], lazy="joined")
-
-
-follow_status(Enterprise)

@@ -14,7 +14,7 @@ from registry.accounts.permissions import reviewed_provinces
 from registry.catalog import service as catalog
 from registry.catalog.models import CatalogNode
 from registry.extensions import db
-from registry.search import enterprises as search
+from registry.enterprises import index as search
 
 from registry.zones.models import Zone
 

@@ -11,7 +11,7 @@ from registry.audit.models import utcnow
 from registry.catalog.models import CatalogNode
 from registry.domain_errors import Conflict
 from registry.extensions import db
-from registry.search import enterprises as search
+from registry.enterprises import index as search
 
 from .models import ClaimRequest, Decision, DuplicateFlag, Enterprise, EnterpriseItem, PendingChange, Status
 from .changes import cleaned_from_changes

@@ -18,7 +18,7 @@ from registry.catalog.models import CatalogNode
 from registry.domain_errors import Conflict, Invalid
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_commune, get_province
-from registry.search import enterprises as search
+from registry.enterprises import index as search
 from registry.transactions import conflict_if_stale
 
 from .changes import changed_fields

@@ -17,7 +17,7 @@ from registry.inputs import form_version
 from registry.mapping.embed import enterprise_map
 from registry.page_cache import shared_page
 from registry.places import service as places
-from registry.search.enterprises import highlight
+from registry.enterprises.index import highlight
 from registry.zones.models import Zone
 
 from . import queries, service

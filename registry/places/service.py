@@ -10,7 +10,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.orm import selectinload
 
 from registry.extensions import db
-from registry.search.text import fold, like_pattern
+from registry.text import fold, matches, terms
 
 from .models import Commune, LegacyProvince, Province
 
@@ -23,7 +23,7 @@ REGION_NAMES = {
     "mekong_delta": _l("Mekong Delta"),
 }
 COMMUNE_TYPES_EN = {"xã": "Commune", "phường": "Ward", "đặc khu": "Special Zone"}
-_PROVINCE_PREFIX = re.compile(r"^(tinh|thanh pho|tp)\s+")
+PROVINCE_PREFIX = re.compile(r"^(tinh|thanh pho|tp)\s+")
 
 
 class UnknownPlace(ValueError):
@@ -117,18 +117,18 @@ def province_for(text: str | None) -> Province | None:
     code = normalize_code(text, 2)
     if code:
         return db.session.get(Province, code)
-    folded = _PROVINCE_PREFIX.sub("", fold(text))
+    folded = PROVINCE_PREFIX.sub("", fold(text))
     if not folded:
         return None
     for province in all_provinces():
-        if _PROVINCE_PREFIX.sub("", province.name_folded) == folded:
+        if PROVINCE_PREFIX.sub("", province.name_folded) == folded:
             return province
     return place_legacy(text)
 
 
 def place_legacy(name: str) -> Province | None:
     """Return today's province for a pre-2025 province name such as “tỉnh Bình Định”."""
-    folded = _PROVINCE_PREFIX.sub("", fold(name)).replace(" ", "")
+    folded = PROVINCE_PREFIX.sub("", fold(name)).replace(" ", "")
     if not folded:
         return None
     for legacy in db.session.scalars(db.select(LegacyProvince)):
@@ -138,16 +138,16 @@ def place_legacy(name: str) -> Province | None:
 
 
 def search_places(query: str, limit: int = 20) -> tuple[list[Province], list[Commune]]:
-    """Find provinces (by current or pre-2025 name) and communes whose folded names match `query`."""
-    pattern = like_pattern(query)
-    if pattern == "%%":
+    """Find provinces (by current, English or pre-2025 name) and communes whose folded names match `query`."""
+    if not terms(query):
         return [], []
     provinces = list(
         db.session.scalars(
             db.select(Province)
             .options(selectinload(Province.parts))
             .outerjoin(LegacyProvince)
-            .where(Province.name_folded.like(pattern, escape="\\") | LegacyProvince.name_folded.like(pattern, escape="\\"))
+            .where(matches(Province.name_folded, query) | matches(func.lower(Province.name_en), query)
+                   | matches(LegacyProvince.name_folded, query))
             .distinct()
             .order_by(Province.code)
             .limit(limit)
@@ -155,7 +155,7 @@ def search_places(query: str, limit: int = 20) -> tuple[list[Province], list[Com
     )
     communes = list(
         db.session.scalars(
-            db.select(Commune).where(Commune.name_folded.like(pattern, escape="\\")).order_by(Commune.name_folded).limit(limit)
+            db.select(Commune).where(matches(Commune.name_folded, query)).order_by(Commune.name_folded).limit(limit)
         )
     )
     return provinces, communes

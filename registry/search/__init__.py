@@ -1,1 +1,1 @@
-"""Folded text for diacritic-insensitive search, and the site search page."""
+"""The site search page: one ranked list across every feature that registers a search source."""

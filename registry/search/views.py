@@ -1,13 +1,10 @@
-"""The site search box: enterprises, catalog items and places, insensitive to case and diacritics."""
+"""The site search box: one list, best match first, across every feature's search source."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-
 from flask_login import current_user
 
-from registry.catalog import service as catalog
-from registry.enterprises import queries
-from registry.places import service as places
+from .sources import ranked
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -15,7 +12,6 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 @bp.route("/")
 def results():
     query = (request.args.get("q") or "").strip()[:200]
-    provinces, communes = places.search_places(query) if query else ([], [])
-    items = catalog.search_nodes(query) if query else []
-    matches = queries.page_of(queries.Filters(q=query), current_user, 1, 10) if query else None
-    return render_template("search/results.html", q=query, provinces=provinces, communes=communes, items=items, enterprises=matches)
+    hits, found = ranked(query, current_user) if query else ([], [])
+    see_all = [result.see_all for result in found if result.see_all]
+    return render_template("search/results.html", q=query, hits=hits, see_all=see_all)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from registry.search.text import fold
+from registry.text import fold
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 

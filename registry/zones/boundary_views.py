@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 from registry.accounts.permissions import require
 from registry.extensions import db
 from registry.inputs import parse_version
+from registry.mapping.zone_maps import comparison_map
 from registry.tabular import staging
 from registry.transactions import discard
 
@@ -24,7 +25,6 @@ from .forms import BoundaryUploadForm, PublishForm, RestoreForm
 from .messages import ASK_FOR_CRS, geodata_message
 from .models import BoundaryVersion, Zone
 from .permissions import EDIT_ZONE
-from .zone_maps import comparison_map
 
 bp = Blueprint("boundary", __name__)
 

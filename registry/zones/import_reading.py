@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from registry.search.text import fold
+from registry.text import fold
 from registry.tabular import Table, TableError, read_table
 from registry.tabular.decoding import UndecodableText, decode_text
 from registry.tabular.reading import TableLimits, build_table

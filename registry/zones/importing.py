@@ -17,8 +17,8 @@ from registry.accounts.permissions import can
 from registry.extensions import db
 from registry.places.models import Province
 from registry.places.service import commune_code_for, normalize_code, province_for
-from registry.search.text import fold
 from registry import inputs, tabular
+from registry.text import fold
 from registry.tabular import ImportProblem, ImportReport, Table, TableError
 
 from . import service

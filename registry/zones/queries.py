@@ -9,19 +9,18 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from maps.validation import Bbox
-from sqlalchemy import ColumnElement, Select, and_
+from sqlalchemy import Select
 
 from registry import inputs
 from registry.catalog import service as catalog
 from registry.extensions import db
 from registry.places.service import normalize_code
 from registry.query_args import BadParameter, bbox_arg, number_arg
-from registry.search.text import fold
+from registry.text import matches
 
 from . import service
 from .models import Zone, ZoneKind, ZoneStatus
 
-MAX_WORDS = 8
 MAX_PER_PAGE = 2000
 LAST_PAGE = 100_000  # a bigger offset overflows SQLite's integers
 # The list page's name for the minimum of free land before the API's became everyone's; bookmarks keep it.
@@ -134,23 +133,11 @@ def filtered(filters: ZoneFilters, *, ordered: bool = True) -> Select:
         statement = service.in_bbox(filters.bbox, statement)
     if filters.catalog:
         statement = statement.where(Zone.id.in_(_zones_with_priority(filters.catalog)))
-    if (matching := words_match(Zone.search_folded, filters.q)) is not None:
+    if (matching := matches(Zone.search_folded, filters.q, padded=True)) is not None:
         statement = statement.where(matching)
     if ordered:
         statement = statement.order_by(*SORTS[filters.sort or DEFAULT_SORT], Zone.id)
     return statement
-
-
-def words_match(column, query: str) -> ColumnElement[bool] | None:
-    """Match folded text between spaces holding every word of `query` whole, the last as a beginning, in any order.
-
-    The enterprise search's rule: "dung qu" finds "Dung Quất"; "ung quat" does not.
-    """
-    words = [word.replace("\\", "\\\\").replace("_", "\\_") for word in fold(query).split()[:MAX_WORDS]]
-    if not words:
-        return None
-    whole = [column.like(f"% {word} %", escape="\\") for word in words[:-1]]
-    return and_(*whole, column.like(f"% {words[-1]}%", escape="\\"))
 
 
 def _zones_with_priority(code: str) -> list[int]:

@@ -13,7 +13,7 @@ from registry.catalog import service as catalog
 from registry.domain_errors import Conflict, Invalid
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_commune, get_province
-from registry.search.text import fold
+from registry.text import fold
 from registry.transactions import conflict_if_stale
 
 from .models import Zone, ZoneKind, ZoneStatus

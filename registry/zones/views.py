@@ -15,6 +15,7 @@ from registry.enterprises import queries as enterprise_queries
 from registry.extensions import db
 from registry.i18n import locale_code
 from registry.inputs import form_version
+from registry.mapping.zone_maps import zone_map
 from registry.page_cache import shared_page
 from registry.places import service as places
 
@@ -24,7 +25,6 @@ from .messages import describe_source, entered_source
 from .models import Zone
 from .permissions import EDIT_ZONE
 from .queries import ZoneFilters
-from .zone_maps import zone_map
 
 bp = Blueprint("zones", __name__, url_prefix="/zones")
 bp.register_blueprint(boundary_views.bp)

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from shapely.geometry.base import BaseGeometry
 
 from registry.i18n import locale_code
-from registry.mapping.embed import embedded_map, zone_layer_data
+from registry.zones.models import Zone
 
-from .models import Zone
+from .embed import embedded_map, zone_layer_data
 
 
 def zone_map(zone: Zone, children: list[Zone]) -> maps.MapParts | None:

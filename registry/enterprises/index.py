@@ -1,15 +1,16 @@
 """The enterprise search index: folded text, legal-form words set aside, FTS5 or pg_trgm underneath.
 
-This module alone decides what text is matched and how. SQLite keeps a standalone FTS5 table
+This module alone decides what enterprise text is indexed and how it is looked up. SQLite keeps a standalone FTS5 table
 (`enterprise_search`, rowid = enterprise id) fed with folded text, because no tokenizer folds
 đ/Đ and an external-content table must see the exact stored text. Its `state` column holds
 the record's status (empty when published), so a search by text and status alone is counted
 and paged in the index without touching `enterprise` (`matches_page`). PostgreSQL matches the
 same words in the stored `enterprise.search_text` column through a pg_trgm GIN index.
 
-Every word of a query must match a whole word except the last, which may be the beginning of one
-(as one types). “xu l” finds “xử lý” but not “xuất”; whole earlier words also keep broad queries
-cheap, since an FTS5 prefix merges every word it begins.
+The rule is the registry's one (`registry.text`): every word of a query must match a whole word
+except the last, which may be the beginning of one (as one types). “xu l” finds “xử lý” but not
+“xuất”; whole earlier words also keep broad queries cheap, since an FTS5 prefix merges every word
+it begins. `install` keeps the index's `state` in step with status changes; the app factory calls it.
 """
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import Select, and_, column, event, func, inspect, literal, select, table, text
 
 from registry.extensions import db
+from registry.text import fold, word_patterns
 
-from .text import fold
+from .models import Enterprise
 
 FTS_TABLE = "enterprise_search"
 # Folded legal-form phrases, longest first so "cong ty co phan" goes before "cong ty".
@@ -131,13 +133,16 @@ def write_many_to_index(entries: Iterable[tuple[int, tuple[str, str, str]]]) -> 
         db.session.execute(_INSERT, rows)
 
 
-def follow_status(model) -> None:
-    """Keep the index's `state` in step whenever a record's status changes through the ORM (review, merge)."""
-    @event.listens_for(model, "after_update")
-    def _status_changed(_mapper, connection, target) -> None:
-        if connection.dialect.name == "sqlite" and inspect(target).attrs.status.history.has_changes():
-            connection.execute(text(f"UPDATE {FTS_TABLE} SET state = :state WHERE rowid = :id"),
-                               {"state": state_terms(target.status), "id": target.id})
+def install() -> None:
+    """Keep the index's `state` in step whenever a record's status changes through the ORM (review, merge); once per process."""
+    if not event.contains(Enterprise, "after_update", _status_changed):
+        event.listen(Enterprise, "after_update", _status_changed)
+
+
+def _status_changed(_mapper, connection, target) -> None:
+    if connection.dialect.name == "sqlite" and inspect(target).attrs.status.history.has_changes():
+        connection.execute(text(f"UPDATE {FTS_TABLE} SET state = :state WHERE rowid = :id"),
+                           {"state": state_terms(target.status), "id": target.id})
 
 
 def remove_from_index(enterprise_id: int) -> None:
@@ -153,8 +158,6 @@ def clear_index(connection) -> None:
 
 def rebuild_index() -> int:
     """Refill the SQLite FTS table from the enterprise rows; returns how many were indexed."""
-    from registry.enterprises.models import Enterprise
-
     count = 0
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(text(f"DELETE FROM {FTS_TABLE}"))
@@ -223,9 +226,7 @@ def apply_search(statement: Select, model, query: str | None, *, ranked: bool = 
         expression = _fts_expression(terms, status)
         matching = model.id.in_(select(search_table.c.rowid).where(_match(expression, "fts_filter")))
     else:
-        escaped = [term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for term in terms]
-        patterns = [f"% {term} %" for term in escaped[:-1]] + [f"% {escaped[-1]}%"]
-        matching = and_(*(model.search_text.like(p, escape="\\") for p in patterns))
+        matching = and_(*(model.search_text.like(p, escape="\\") for p in word_patterns(terms)))
     statement = statement.where(matching)
     if not ranked:
         return statement

@@ -1,0 +1,96 @@
+"""Fold Vietnamese text and match it one way for every entity; a leaf any feature may import.
+
+Folding: case, diacritics and đ/Đ (which Unicode does not decompose) go; punctuation becomes
+spaces. Matching, the one rule of the whole registry: every word of the query must be a whole
+folded word of the text, except the last, which may be the beginning of one (as one types).
+“xu l” finds “xử lý” but not “xuất”. `matches` says it in SQL over a stored folded column,
+`contains_words` in Python, and `match_score` grades a name for the ranked site search.
+
+This module imports nothing from the registry, Flask or SQLAlchemy: `matches` builds its
+condition from the column's own operators.
+"""
+from __future__ import annotations
+
+import functools
+import operator
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w\s]")
+MAX_TERMS = 8
+
+
+def fold(text: str | None) -> str:
+    """Return lowercase text without diacritics, đ as d, punctuation as spaces, spaces collapsed.
+
+    >>> fold("Điện lực Dung Quất")
+    'dien luc dung quat'
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = _NON_WORD.sub(" ", text.lower())
+    return _SPACES.sub(" ", text).strip()
+
+
+def terms(query: str | None) -> list[str]:
+    """Return the folded words of a query (at most MAX_TERMS) that the matching rule applies to."""
+    return fold(query).split()[:MAX_TERMS]
+
+
+def escape_like(word: str) -> str:
+    """Escape LIKE's wildcards in `word`, with backslash as the escape character."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def word_patterns(words: list[str]) -> list[str]:
+    """LIKE patterns over space-padded folded text: whole words, the last as a prefix."""
+    escaped = [escape_like(word) for word in words]
+    return [f"% {word} %" for word in escaped[:-1]] + [f"% {escaped[-1]}%"] if escaped else []
+
+
+def matches(folded_column, query: str | None, *, padded: bool = False):
+    """Return a SQL condition: `folded_column` (folded text) holds the query's words by the rule; None without words.
+
+    `padded` says the stored text already begins and ends with a space (as `enterprise.search_text`
+    does); otherwise the column is padded in the expression.
+    """
+    patterns = word_patterns(terms(query))
+    if not patterns:
+        return None
+    text = folded_column if padded else " " + folded_column + " "
+    return functools.reduce(operator.and_, (text.like(pattern, escape="\\") for pattern in patterns))
+
+
+def contains_words(folded: str, query_terms: list[str]) -> bool:
+    """Tell whether folded text holds `query_terms` by the rule (whole words, the last as a prefix)."""
+    if not query_terms:
+        return False
+    words = folded.split()
+    whole, last = set(words), query_terms[-1]
+    return all(term in whole for term in query_terms[:-1]) and any(word.startswith(last) for word in words)
+
+
+def match_score(folded_name: str, query_terms: list[str]) -> float:
+    """Grade how well a folded name answers the query, from 0 (no match) to 1 (the name itself).
+
+    The whole name scores 1; a name that begins with the query 0.8; the query as consecutive
+    words inside the name 0.6; the words anywhere in the name 0.4; 0 when the name does not
+    hold them. Shorter names score a little more, so “Đà Nẵng” goes before “Đà Nẵng Xanh”.
+    """
+    if not query_terms or not contains_words(folded_name, query_terms):
+        return 0.0
+    phrase = " ".join(query_terms)
+    padded = f" {folded_name} "
+    if folded_name == phrase:
+        return 1.0
+    if padded.startswith(f" {phrase}"):
+        grade = 0.8
+    elif f" {phrase}" in padded:
+        grade = 0.6
+    else:
+        grade = 0.4
+    return grade + 0.1 * len(phrase) / max(len(folded_name), 1)
+
