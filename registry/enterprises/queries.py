@@ -9,6 +9,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Row, Select, case, func
+from sqlalchemy.orm import lazyload
 
 from registry import inputs
 from registry.accounts.models import User
@@ -20,7 +21,7 @@ from registry.search import enterprises as search
 
 from registry.zones.models import Zone
 
-from .models import Enterprise, EnterpriseItem, Relation, SizeClass, Status
+from .models import ClaimRequest, Enterprise, EnterpriseItem, Relation, SizeClass, Status
 
 LAST_PAGE = 100_000
 SORTS = {
@@ -224,6 +225,23 @@ def catalog_links(enterprise_ids: list[int]) -> dict[int, list[Row]]:
     for row in rows:
         links[row.enterprise_id].append(row)
     return links
+
+
+def merged_into(enterprise_id: int) -> list[Enterprise]:
+    """The records merged into this one (their names and tax codes are shown on its profile)."""
+    return list(db.session.scalars(db.select(Enterprise).where(Enterprise.merged_into_id == enterprise_id).options(lazyload("*"))))
+
+
+def claims_of(user: User) -> list[ClaimRequest]:
+    """A user's claims to represent enterprises, newest first."""
+    return list(db.session.scalars(
+        db.select(ClaimRequest).where(ClaimRequest.user_id == user.id).order_by(ClaimRequest.submitted_at.desc())
+    ))
+
+
+def zones_by_id(ids: list[int]) -> list[Zone]:
+    """The zones with these ids, to name the zone facet's options."""
+    return list(db.session.scalars(db.select(Zone).where(Zone.id.in_(ids)))) if ids else []
 
 
 _facet_cache: dict[tuple, tuple[float, dict]] = {}
