@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from registry.accounts.permissions import reviewed_provinces
 from registry.enterprises import queries, service
 from registry.enterprises.exporting import export_response
 from registry.enterprises.models import Enterprise, Relation, SizeClass, Status
 from registry.enterprises.taxcode import format_tax_code
 from registry.inputs import VERSION_MESSAGE, parse_version
+from registry.page_cache import shared_page
 
 from . import bp
 from .auth import token_required, token_user
@@ -77,7 +79,13 @@ def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:
     return data
 
 
+def _public_viewer() -> str | None:
+    """Share list answers among visitors and the token holders who see what they see (published records only)."""
+    return "public" if reviewed_provinces(token_user()) == set() else None
+
+
 @bp.get("/enterprises")
+@shared_page("enterprises", "zones", "catalog", audience=_public_viewer)
 def enterprises():
     """List enterprises with the page's filters: q, province, catalog, relation, size, page, per_page."""
     filters = queries.Filters.from_args(request.args)

@@ -9,7 +9,6 @@ from typing import NamedTuple
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Row, Select, case, func
-from sqlalchemy.orm import lazyload
 
 from registry import inputs
 from registry.accounts.models import User
@@ -22,6 +21,7 @@ from registry.search import enterprises as search
 from registry.zones.models import Zone
 
 from .models import ClaimRequest, Enterprise, EnterpriseItem, Relation, SizeClass, Status
+from .taxcode import format_tax_code
 
 LAST_PAGE = 100_000
 SORTS = {
@@ -227,9 +227,16 @@ def catalog_links(enterprise_ids: list[int]) -> dict[int, list[Row]]:
     return links
 
 
-def merged_into(enterprise_id: int) -> list[Enterprise]:
-    """The records merged into this one (their names and tax codes are shown on its profile)."""
-    return list(db.session.scalars(db.select(Enterprise).where(Enterprise.merged_into_id == enterprise_id).options(lazyload("*"))))
+class MergedRecord(NamedTuple):
+    name_vi: str
+    tax_code_display: str
+
+
+def merged_into(enterprise_id: int) -> list[MergedRecord]:
+    """The names and tax codes of the records merged into this one, as its profile lists them (no models: asked on every profile)."""
+    rows = db.session.execute(db.select(Enterprise.name_vi, Enterprise.tax_code)
+                              .where(Enterprise.merged_into_id == enterprise_id).order_by(Enterprise.id))
+    return [MergedRecord(name_vi, format_tax_code(tax_code)) for name_vi, tax_code in rows]
 
 
 def claims_of(user: User) -> list[ClaimRequest]:
