@@ -73,9 +73,12 @@ def _pages() -> dict[str, str]:
         "/healthz": "/healthz",
         "detail /enterprises/4321, again and again": "/enterprises/4321",
         "detail, a random one of all enterprises each time": "/enterprises/{id}",
+        "API /api/v1/enterprises/{id}, a random one each time": "/api/v1/enterprises/{id}",
         "list /enterprises/": "/enterprises/",
         f"search page /enterprises/?q={SEARCH_QUERY}": f"/enterprises/?q={q}",
         f"API /api/v1/enterprises?q={SEARCH_QUERY}": f"/api/v1/enterprises?q={q}",
+        "API /api/v1/enterprises (list)": "/api/v1/enterprises",
+        "API /api/v1/enterprises?per_page=100": "/api/v1/enterprises?per_page=100",
     }
 
 
@@ -101,7 +104,7 @@ def summarize(results: dict) -> str:
     if "web" in results:
         web = results["web"]
         lines += [f"## Pages under gunicorn ({web['server'].split(' -b')[0]}, {web['connections']} connections, "
-                  f"{web['seconds']} s each; target: detail ≥ 0.3× /healthz)", "",
+                  f"{web['seconds']} s each; targets: a random profile ≥ 0.2×, API list and search ≥ 0.25× /healthz)", "",
                   "| page | requests/s (best round) | every round | mean latency ms | one request alone ms | errors | × /healthz |",
                   "|---|---|---|---|---|---|---|"]
         for name, page in web["pages"].items():

@@ -6,7 +6,9 @@ that kind moves (`registry.audit.models.DataVersion`). So a published edit shows
 page that shows it, while a zone's edit leaves the catalog's pages in place. `PAGE_CACHE_SECONDS`
 bounds what the database does not hold (settings, which need a restart anyway) and, with
 `PAGE_CACHE_PAGES`, memory. Signed-in users, visitors with a message waiting, pages that gave
-a visitor a form token, and anything but GET are never shared.
+a visitor a form token, and anything but GET are never shared. API answers are kept the same
+way (`shared_page(..., audience=...)`): a JSON body with its media type, under the audience the
+view names, so that token holders who see only what visitors see share the visitors' answers.
 """
 from __future__ import annotations
 
@@ -14,17 +16,28 @@ import functools
 import secrets
 import threading
 from collections.abc import Callable
+from typing import NamedTuple
 
 from cachetools import TTLCache
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
 from .audit.models import ALL, KINDS
 from .audit.service import data_versions
 from .i18n import locale_code
 
+# A JSON answer is kept up to this size (a page of 20 enterprises is about 15,000 characters), so
+# that PAGE_CACHE_PAGES answers of 200 records each cannot hold hundreds of megabytes.
+KEEP_JSON_CHARS = 32_768
 # Kept pages carry this where each answer needs its own CSP nonce (registry.security_headers).
 NONCE_STAND_IN = "nonce-" + secrets.token_hex(16)
+
+
+class KeptAnswer(NamedTuple):
+    """An answer other than a rendered page (an API's JSON), kept with its media type."""
+
+    body: str
+    mimetype: str
 
 
 class PageCache:
@@ -34,11 +47,11 @@ class PageCache:
         self._pages = TTLCache(maxsize=max(pages, 1), ttl=max(seconds, 1))
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> str | KeptAnswer | None:
         with self._lock:
             return self._pages.get(key)
 
-    def put(self, key: str, page: str) -> None:
+    def put(self, key: str, page: str | KeptAnswer) -> None:
         with self._lock:
             self._pages[key] = page
 
@@ -66,11 +79,13 @@ def _visitors_own() -> bool:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
 
 
-def shared_page(*shows: str | Callable) -> Callable:
+def shared_page(*shows: str | Callable, audience: Callable[[], str | None] | None = None) -> Callable:
     """Keep what a view renders for anonymous visitors (rendered pages only: no redirects or errors).
 
     Name the kinds of record the page shows, `@shared_page("enterprises", "zones")`; a page kept
     under them is rendered again once any of them changes. Bare `@shared_page` follows every change.
+    `audience`, when given, names who may share the answer (None: this request may not), and a
+    view's JSON answer (200, no headers of its own) is kept too.
     """
     if len(shows) == 1 and callable(shows[0]):
         return shared_page()(shows[0])
@@ -84,16 +99,34 @@ def shared_page(*shows: str | Callable) -> Callable:
         def serve(*args, **kwargs):
             if _personal():
                 return view(*args, **kwargs)
+            group = audience() if audience is not None else ""
+            if group is None:
+                return view(*args, **kwargs)
             versions = data_versions(kinds)
-            key = f"{locale_code()}:{':'.join(str(versions[kind]) for kind in kinds)}:{request.full_path}"
+            key = f"{locale_code()}:{':'.join(str(versions[kind]) for kind in kinds)}:{group}:{request.host_url}{request.full_path}"
             page = pages().get(key)
             if page is None:
-                page = _render_without_nonce(view, *args, **kwargs)
-                if isinstance(page, str) and not _visitors_own():
-                    pages().put(key, page)
-            return page.replace(NONCE_STAND_IN, _nonce()) if isinstance(page, str) else page
+                answer = _render_without_nonce(view, *args, **kwargs)
+                page = _keepable(answer)
+                if page is None or _visitors_own():
+                    return answer.replace(NONCE_STAND_IN, _nonce()) if isinstance(answer, str) else answer
+                pages().put(key, page)
+            if isinstance(page, KeptAnswer):
+                return Response(page.body, mimetype=page.mimetype)
+            return page.replace(NONCE_STAND_IN, _nonce())
         return serve
     return decorate
+
+
+def _keepable(answer) -> str | KeptAnswer | None:
+    """What of a view's answer can be kept: a rendered page, or a JSON answer with nothing of its own in the headers."""
+    if isinstance(answer, str):
+        return answer
+    if (isinstance(answer, Response) and answer.status_code == 200 and answer.is_json and not answer.is_streamed
+            and set(answer.headers.keys()) <= {"Content-Type", "Content-Length"}):
+        body = answer.get_data(as_text=True)
+        return KeptAnswer(body, answer.mimetype) if len(body) <= KEEP_JSON_CHARS else None
+    return None
 
 
 def _render_without_nonce(view: Callable, *args, **kwargs):

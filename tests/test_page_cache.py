@@ -254,3 +254,36 @@ def test_a_page_naming_an_unknown_kind_is_refused_when_the_code_loads():
 
     with pytest.raises(ValueError, match="enterprise"):
         shared_page("enterprise")
+
+
+def test_a_repeated_api_list_is_answered_from_the_cache_and_a_new_record_shows_at_once(app, client, record):
+    token, created = record
+    path = "/api/v1/enterprises?q=dien luc"
+    first = client.get(path)
+    assert only_asks_for_versions(app, client, path)
+    again = client.get(path)
+    assert again.get_data() == first.get_data() and again.mimetype == "application/json"
+    assert [item["id"] for item in again.get_json()["items"]] == [created["id"]]
+    second = post(client, token, profile(tax_code="0314409058", name_vi="Công ty TNHH Điện lực Sa Kỳ")).get_json()
+    assert {item["id"] for item in client.get(path).get_json()["items"]} == {created["id"], second["id"]}
+
+
+def test_token_holders_share_the_public_api_answer_and_an_officers_stays_their_own(app, client, runner, accounts, record):
+    officer, _created = record
+    accounts.user("reader@example.vn", role=None)
+    reader = runner.invoke(args=["users", "token", "reader@example.vn"]).output.strip()
+    path = "/api/v1/enterprises?status=pending"
+    public = client.get(path).get_json()
+    sent = statements_sent(app, lambda: client.get(path, headers={"Authorization": f"Bearer {reader}"}))
+    assert not any("FROM enterprise" in statement for statement in sent)  # the visitors' answer, kept
+    assert client.get(path, headers={"Authorization": f"Bearer {reader}"}).get_json() == public
+    sent = statements_sent(app, lambda: client.get(path, headers={"Authorization": f"Bearer {officer}"}))
+    assert any("FROM enterprise" in statement for statement in sent)  # the officer's own list, never kept
+
+
+def test_a_large_api_answer_is_not_kept(app, client, record, monkeypatch):
+    from registry import page_cache
+
+    monkeypatch.setattr(page_cache, "KEEP_JSON_CHARS", 100)  # a page of one record is larger
+    client.get("/api/v1/enterprises")
+    assert not only_asks_for_versions(app, client, "/api/v1/enterprises")

@@ -4,10 +4,13 @@ from __future__ import annotations
 from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from registry.accounts.permissions import reviewed_provinces
 from registry.enterprises import queries, service
 from registry.enterprises.exporting import export_response
 from registry.enterprises.models import Enterprise, Relation, SizeClass, Status
+from registry.enterprises.taxcode import format_tax_code
 from registry.inputs import VERSION_MESSAGE, parse_version
+from registry.page_cache import shared_page
 
 from . import bp
 from .auth import token_required, token_user
@@ -15,26 +18,38 @@ from .errors import error_response
 from .spec import ID_SCHEMA, param
 
 
-def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:
-    data = {
-        "id": enterprise.id,
-        "tax_code": enterprise.tax_code_display,
-        "name_vi": enterprise.name_vi,
-        "name_en": enterprise.name_en,
-        "short_name": enterprise.short_name,
-        "province": enterprise.province_code,
-        "commune": enterprise.commune_code,
-        "size_class": enterprise.size_class.value if enterprise.size_class else None,
-        "status": enterprise.status.value,
-        "demo": enterprise.is_demo,
-        "location": {"lat": enterprise.latitude, "lng": enterprise.longitude} if enterprise.has_location else None,
+def _summary(record, links, url: str) -> dict:
+    """The fields of a list item, from a record or a row of `queries.LIST_COLUMNS` and its links (`queries.LINK_COLUMNS`)."""
+    return {
+        "id": record.id,
+        "tax_code": format_tax_code(record.tax_code),
+        "name_vi": record.name_vi,
+        "name_en": record.name_en,
+        "short_name": record.short_name,
+        "province": record.province_code,
+        "commune": record.commune_code,
+        "size_class": record.size_class.value if record.size_class else None,
+        "status": record.status.value,
+        "demo": record.is_demo,
+        "location": {"lat": record.latitude, "lng": record.longitude}
+        if record.latitude is not None and record.longitude is not None else None,
         "catalog_items": [
-            {"code": link.node.code, "version": link.node.version.label, "name_vi": link.node.name_vi,
-             "name_en": link.node.name_en, "relation": link.relation.value}
-            for link in enterprise.items
+            {"code": link.code, "version": link.version, "name_vi": link.name_vi, "name_en": link.name_en,
+             "relation": link.relation.value}
+            for link in links
         ],
-        "url": url_for("enterprises.detail", enterprise_id=enterprise.id, _external=True),
+        "url": url,
     }
+
+
+def _detail_url(enterprise_id: int) -> str:
+    return url_for("enterprises.detail", enterprise_id=enterprise_id, _external=True)
+
+
+def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:
+    links = [queries.Link(link.node.code, link.node.version.label, link.node.name_vi, link.node.name_en, link.relation)
+             for link in enterprise.items]
+    data = _summary(enterprise, links, _detail_url(enterprise.id))
     if full:
         data.update(
             address=enterprise.address,
@@ -64,7 +79,13 @@ def enterprise_json(enterprise: Enterprise, *, full: bool = False) -> dict:
     return data
 
 
+def _public_viewer() -> str | None:
+    """Share list answers among visitors and the token holders who see what they see (published records only)."""
+    return "public" if reviewed_provinces(token_user()) == set() else None
+
+
 @bp.get("/enterprises")
+@shared_page("enterprises", "zones", "catalog", audience=_public_viewer)
 def enterprises():
     """List enterprises with the page's filters: q, province, catalog, relation, size, page, per_page."""
     filters = queries.Filters.from_args(request.args)
@@ -73,8 +94,9 @@ def enterprises():
     if request.args.get("ecolabel"):
         # Eco-labels come with a later feature; until then no enterprise can match one.
         return jsonify({"items": [], "total": 0, "page": page, "per_page": per_page})
-    results = queries.page_of(filters, token_user(), page, per_page)
-    return jsonify({"items": [enterprise_json(e) for e in results.items], "total": results.total, "page": page, "per_page": per_page})
+    found = queries.listing(filters, token_user(), page, per_page)
+    items = [_summary(row, found.links.get(row.id, ()), _detail_url(row.id)) for row in found.rows]
+    return jsonify({"items": items, "total": found.total, "page": page, "per_page": per_page})
 
 
 @bp.get("/enterprises.<any(csv, xlsx):fmt>")

@@ -5,25 +5,21 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
 from registry.accounts import service as accounts
 from registry.accounts.permissions import can, require, reviewed_provinces
-from registry.audit.service import set_actor
 from registry.catalog import service as catalog
-from registry.extensions import db
 from registry.inputs import form_version
 from registry.mapping.embed import enterprise_map
 from registry.page_cache import shared_page
 from registry.places import service as places
 from registry.enterprises.index import highlight
-from registry.zones.models import Zone
 
-from . import queries, service
+from . import queries, registration, service
 from .changes import pending_changes_of
 from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, RegistrationForm
-from .models import ClaimRequest, Decision, Enterprise, Status
+from .models import Decision, Enterprise, Status
 from .permissions import EDIT_ENTERPRISE, REVIEW_ENTERPRISE
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
@@ -86,7 +82,7 @@ def _facet_options(filters: queries.Filters, facets: dict) -> list[tuple[str, st
 def _zone_options(counts: dict[str, int], chosen: str, locale: str) -> list[tuple[str, str]]:
     """Offer the zones that hold matching enterprises (and the chosen one), most populated first."""
     wanted = sorted(counts, key=lambda key: -counts[key])[:30] + ([chosen] if chosen else [])
-    zones = {str(z.id): z for z in db.session.scalars(db.select(Zone).where(Zone.id.in_([int(k) for k in wanted if k.isdigit()])))}
+    zones = {str(z.id): z for z in queries.zones_by_id([int(k) for k in wanted if k.isdigit()])}
     return [(key, zones[key].name(locale)) for key in dict.fromkeys(wanted) if key in zones]
 
 
@@ -112,7 +108,7 @@ def detail(enterprise_id: int):
         may_edit=can(current_user, EDIT_ENTERPRISE, enterprise),
         may_review=can(current_user, REVIEW_ENTERPRISE, enterprise),
         changes=pending_changes_of(enterprise) if can(current_user, EDIT_ENTERPRISE, enterprise) else [],
-        merged=db.session.scalars(db.select(Enterprise).where(Enterprise.merged_into_id == enterprise.id).options(lazyload("*"))).all(),
+        merged=queries.merged_into(enterprise.id),
         map_parts=enterprise_map(enterprise),
     )
 
@@ -233,16 +229,12 @@ def register():
     form.province_code.choices = _province_choices()
     if form.validate_on_submit():
         values = _values_from(form)
+        visitor = not current_user.is_authenticated
         try:
-            if current_user.is_authenticated:
-                enterprise = service.register_enterprise(current_user, values)
-            else:
-                accounts.check_new_account(form.account_email.data, form.password.data)
-                service.clean_profile(values)
-                user = accounts.open_account(form.account_email.data, form.password.data, full_name=form.account_name.data)
-                if user is not None:
-                    set_actor(user)
-                    service.register_enterprise(user, values)
+            enterprise = registration.register(
+                values, user=None if visitor else current_user,
+                account=registration.NewAccount(form.account_email.data, form.password.data, form.account_name.data) if visitor else None,
+            )
         except accounts.AccountError as error:
             target = {"email": "account_email", "password": "password"}.get(error.field, error.field)
             form[target].errors = list(form[target].errors or []) + [str(error.message)]
@@ -250,7 +242,7 @@ def register():
         except service.EnterpriseError as error:
             _show_errors(form, error)
             return _render_form("enterprises/register.html", form, status=422, existing=error.existing)
-        if not current_user.is_authenticated:
+        if visitor:
             flash(_("Thank you. Sign in with the e-mail address and password you gave to follow the review of %(name)s. "
                     "If that address already had an account, sign in with it and register the enterprise from there.",
                     name=values["name_vi"]), "success")
@@ -283,9 +275,7 @@ def claim():
 def mine():
     """Show the representative's enterprises, with review outcomes and pending requests."""
     enterprises = service.represented_enterprises(current_user)
-    claims = db.session.scalars(
-        db.select(ClaimRequest).where(ClaimRequest.user_id == current_user.id).order_by(ClaimRequest.submitted_at.desc())
-    ).all()
+    claims = queries.claims_of(current_user)
     return render_template(
         "enterprises/mine.html",
         enterprises=enterprises,

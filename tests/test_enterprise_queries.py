@@ -1,0 +1,67 @@
+"""How many statements a list or a profile costs: the same for a page of 5 records as for a page of 30."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from registry.audit.service import acting_as
+from registry.enterprises.generator import generate_profiles
+from registry.enterprises.service import create_enterprise
+from registry.extensions import db
+
+RECORDS = 30
+
+
+@pytest.fixture
+def registry(app):
+    """Thirty published enterprises from the demo generator, each with catalog items and most with certificates."""
+    with app.app_context(), acting_as("tests"):
+        created = [create_enterprise(None, profile, source="tests", check_similar=False)
+                   for profile in generate_profiles(RECORDS, seed=11)]
+        ids = [enterprise.id for enterprise in created]
+        db.session.commit()
+    return ids
+
+
+def statements(app, client, path: str) -> list[str]:
+    """Ask for `path` and return the SQL statements it sent, BEGIN aside."""
+    sent: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(_connection, _cursor, statement, *_):
+        if statement != "BEGIN":
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        answer = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return sent
+
+
+@pytest.mark.parametrize("query", ["", "q=môi trường", "sort=staff", "relation=uses", "sort=newest&q=mô"])
+def test_an_api_page_of_thirty_costs_as_many_statements_as_a_page_of_five(app, client, registry, query):
+    small = statements(app, client, f"/api/v1/enterprises?per_page=5&{query}")
+    large = statements(app, client, f"/api/v1/enterprises?per_page=30&{query}")
+    assert len(large) == len(small) <= 6, large
+    assert client.get(f"/api/v1/enterprises?per_page=5&{query}").get_json()["total"] > 5
+    answer = client.get(f"/api/v1/enterprises?per_page=30&{query}").get_json()
+    assert all(item["catalog_items"] for item in answer["items"])  # the links came along, in the same few statements
+
+
+def test_the_list_items_are_the_records_the_profile_answers_with(client, registry):
+    items = client.get("/api/v1/enterprises?per_page=30").get_json()["items"]
+    assert len(items) == RECORDS
+    for item in items:
+        full = client.get(f"/api/v1/enterprises/{item['id']}").get_json()
+        assert {key: full[key] for key in item} == item
+
+
+def test_a_profile_costs_the_same_few_statements_however_many_items_and_certificates(app, client, registry):
+    counts = {len(statements(app, client, f"/enterprises/{enterprise_id}")) for enterprise_id in registry[:10]}
+    api_counts = {len(statements(app, client, f"/api/v1/enterprises/{enterprise_id}")) for enterprise_id in registry[:10]}
+    assert len(counts) == 1 and counts.pop() <= 3
+    assert len(api_counts) == 1 and api_counts.pop() <= 2
