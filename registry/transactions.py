@@ -31,7 +31,7 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
@@ -70,6 +70,15 @@ def discard() -> None:
     db.session.rollback()
 
 
+def keep_despite_refusal() -> None:
+    """Keep this write request's changes although it answers a refusal (4xx): an upload kept for the user's next try.
+
+    Call it right after the one write to keep, such as staging a file whose coordinate system
+    the user must still choose; nothing else should have been written by then.
+    """
+    g.keep_despite_refusal = True
+
+
 def install(app: Flask) -> None:
     """Commit each write request once, after its view answered without an error (call after registering the views)."""
     for endpoint, view in app.view_functions.items():
@@ -81,7 +90,7 @@ def _committed(view: Callable) -> Callable:
     def handle(**kwargs):
         answer = current_app.make_response(view(**kwargs))
         if request_writes():
-            if answer.status_code < 400:
+            if answer.status_code < 400 or g.pop("keep_despite_refusal", False):
                 try:
                     db.session.commit()
                 except Exception:

@@ -1,0 +1,291 @@
+"""One import wizard for every list a feature imports: upload → match the columns → check every row → import all or nothing.
+
+A feature describes its import once as an `ImportKind` (its fields and their header spellings,
+who may import, how to read the file, how to check and write the rows, where to go when done)
+and calls `add_wizard(blueprint, kind)`. The upload is read once and staged in the database
+(`registry.imports.staging`); a list of more than IMPORT_JOB_ROWS rows is imported by the job
+queue (`registry.imports.jobs`) while the page shows its progress.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectChoice, SelectField
+
+from registry.tabular import ImportProblem, ImportReport, Table, TableError, csv_chunks, read_table
+from registry.tabular.stored import table_from_json, table_to_json
+from registry.transactions import discard
+
+from . import jobs, staging
+from .models import JobState, StagedUpload
+
+PREVIEW_LIMIT = 500
+# Problems shown while a job runs; the finished page shows every one.
+PROBLEMS_WHILE_RUNNING = 20
+
+
+@dataclass
+class ParsedTable:
+    """What a kind's reader made of a file: the table, and the lists a file of several holds (a JSON object of lists)."""
+
+    table: Table
+    lists: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"table": table_to_json(self.table), "lists": self.lists}
+
+    @classmethod
+    def from_json(cls, value: dict) -> ParsedTable:
+        return cls(table_from_json(value["table"]), list(value["lists"]))
+
+
+def read_spreadsheet(data: bytes, filename: str, _choices: Mapping) -> ParsedTable:
+    """The usual reader: the first sheet of an XLSX workbook or a CSV file."""
+    return ParsedTable(read_table(data, filename))
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: the import itself is decided by the staged upload and its mapping."""
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What the wizard needs to import one feature's lists; most parts have a default.
+
+    `run(actor, parsed, filename, choices, mapping, dry_run=…)` checks every row and, unless
+    `dry_run` or a row is bad, writes them all, returning an ImportReport. `outcome(report)` keeps
+    what an import did as JSON, and `finish(outcome, staged)` returns the page to go to and the
+    messages to show once the rows are imported.
+    """
+
+    name: str
+    title: object
+    fields: Mapping[str, Sequence[str]]
+    labels: Mapping[str, object]
+    permit: Callable[[object], None]
+    run: Callable[..., ImportReport]
+    finish: Callable[[dict, StagedUpload], tuple[str, list[tuple[str, str]]]]
+    upload_form: Callable[[], FlaskForm]
+    upload_lead: object
+    columns_help: object
+    columns_lead: Callable[[StagedUpload], str]
+    import_button: Callable[[int], str]
+    record_endpoint: str
+    record_argument: str
+    record_label: object
+    warnings_label: object
+    warning_label: object
+    read: Callable[[bytes, str, Mapping], ParsedTable] = read_spreadsheet
+    choices_of: Callable[[FlaskForm], dict] = lambda _form: {}
+    # Selects shown above the columns, such as which list of the file to read; {name: field}
+    column_extras: Callable[[ParsedTable, StagedUpload], dict[str, Field]] = lambda _parsed, _staged: {}
+    # Take the extra selects' answers into the choices; True when the file must be read again for them.
+    take_extras: Callable[[FlaskForm, StagedUpload], bool] = lambda _form, _staged: False
+    outcome: Callable[[ImportReport], dict] = lambda report: {"imported": report.imported}
+    report_table: Callable[[ImportReport, Callable[[int], str]], tuple[list[str], list[list]]] | None = None
+    show_encoding: bool = False
+
+    def suggest(self, header: list[str]) -> dict[str, str]:
+        from registry.tabular import resolve_mapping
+
+        return resolve_mapping(header, None, self.fields)
+
+
+KINDS: dict[str, ImportKind] = {}
+
+
+def register(kind: ImportKind) -> ImportKind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+def parsed_of(staged: StagedUpload) -> ParsedTable:
+    return ParsedTable.from_json(staging.parsed(staged))
+
+
+def stage_upload(kind: ImportKind, owner_id: int, filename: str, data: bytes, choices: dict | None = None) -> StagedUpload:
+    """Read an upload with the kind's reader (TableError when it cannot be read) and stage it with the suggested mapping."""
+    choices = dict(choices or {})
+    parsed = kind.read(data, filename, choices)
+    return staging.stage(owner_id, kind.name, filename, data, parsed.to_json(), choices=choices, mapping=kind.suggest(parsed.table.header))
+
+
+def run_kind(kind: ImportKind, actor, staged: StagedUpload, *, dry_run: bool) -> ImportReport:
+    return kind.run(actor, parsed_of(staged), staged.filename, staged.choices, staged.mapping, dry_run=dry_run)
+
+
+def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
+    """Add the wizard's pages for `kind` under /import on `bp`, and register the kind for the job queue."""
+    register(kind)
+
+    def staged_or_404(token: str) -> StagedUpload:
+        kind.permit(current_user)
+        staged = staging.load(token, current_user.id, kind.name)
+        if staged is None:
+            abort(404)
+        return staged
+
+    @login_required
+    def upload():
+        """Ask for the file; read it once and keep it, and what was read, for the next steps."""
+        kind.permit(current_user)
+        form = kind.upload_form()
+        if form.validate_on_submit():
+            limit = staging.import_limit()
+            data = form.file.data.read(limit + 1)
+            filename = Path(form.file.data.filename or "").name or "upload"
+            if len(data) > limit:
+                form.file.errors.append(_("The file is larger than %(mb)d MB; split the list into smaller files.", mb=limit // 2**20))
+            else:
+                try:
+                    staged = stage_upload(kind, current_user.id, filename, data, kind.choices_of(form))
+                except TableError as error:
+                    form.file.errors.append(str(error.message))
+                else:
+                    return redirect(url_for(".columns", token=staged.token))
+        return render_template("imports/upload.html", kind=kind, form=form)
+
+    @login_required
+    def columns(token: str):
+        """Match each file column to one of our fields, starting from the recognised headers."""
+        staged = staged_or_404(token)
+        parsed = parsed_of(staged)
+        table = parsed.table
+        form = _mapping_form(kind, table.header, staged.mapping, kind.column_extras(parsed, staged))
+        if form.validate_on_submit():
+            if kind.take_extras(form, staged):
+                # Another list of the file has other columns: read it and match them afresh.
+                parsed = kind.read(staged.data, staged.filename, staged.choices)
+                staging.keep_parsed(staged, parsed.to_json())
+                staged.mapping = kind.suggest(parsed.table.header)
+                return redirect(url_for(".columns", token=token))
+            # "" is kept: a column the user chose not to import must not be matched again by its header.
+            staged.mapping = {name: form[f"column_{i}"].data or "" for i, name in enumerate(table.header)}
+            return redirect(url_for(".preview", token=token))
+        selects = [form[f"column_{i}"] for i in range(len(table.header))]
+        extras = [form[name] for name in kind.column_extras(parsed, staged)]
+        return render_template("imports/columns.html", kind=kind, form=form, staged=staged, table=table, selects=selects,
+                               extras=extras, samples=table.samples())
+
+    @login_required
+    def preview(token: str):
+        """Check every row without writing, and show what would be imported and what is wrong."""
+        staged = staged_or_404(token)
+        if staged.job_state != JobState.NONE:
+            return redirect(url_for(".progress", token=token))
+        report = run_kind(kind, current_user, staged, dry_run=True)
+        return render_template("imports/preview.html", kind=kind, report=report, staged=staged, form=ConfirmForm(), limit=PREVIEW_LIMIT)
+
+    @login_required
+    def commit(token: str):
+        """Import every row, or none when any row is bad; a long list goes to the job queue and its progress is shown."""
+        staged = staged_or_404(token)
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if staged.job_state in (JobState.QUEUED, JobState.RUNNING):
+            return redirect(url_for(".progress", token=token))
+        rows = len(parsed_of(staged).table.rows)
+        if rows > int(current_app.config["IMPORT_JOB_ROWS"]):
+            jobs.queue_commit(staged, rows)
+            return redirect(url_for(".progress", token=token))
+        report = run_kind(kind, current_user, staged, dry_run=False)
+        if not report.imported:
+            discard()
+            flash(_("Nothing was imported: %(n)d problem(s) were found. Correct the file and upload it again.", n=len(report.errors)), "error")
+            return redirect(url_for(".preview", token=token))
+        target, messages = kind.finish(kind.outcome(report), staged)
+        staging.discard(staged)
+        for message, category in messages:
+            flash(message, category)
+        return redirect(target)
+
+    @login_required
+    def progress(token: str):
+        """Show how far the import of a long list has got; the page follows it by polling progress.json."""
+        staged = staged_or_404(token)
+        if staged.job_state == JobState.NONE:
+            return redirect(url_for(".preview", token=token))
+        report = _job_report(staged)
+        target, messages = (None, [])
+        if staged.job_state == JobState.DONE:
+            target, messages = kind.finish(staged.outcome, staged)
+        return render_template("imports/progress.html", kind=kind, staged=staged, report=report, state=_state(staged),
+                               target=target, messages=messages, limit=PREVIEW_LIMIT)
+
+    @login_required
+    def progress_json(token: str):
+        """The job's state, rows done and left, and the first problems found, for the progress bar."""
+        return jsonify(_state(staged_or_404(token)))
+
+    routes = [("/import", upload, ["GET", "POST"]), ("/import/<token>/columns", columns, ["GET", "POST"]),
+              ("/import/<token>/preview", preview, ["GET"]), ("/import/<token>/commit", commit, ["POST"]),
+              ("/import/<token>/progress", progress, ["GET"]), ("/import/<token>/progress.json", progress_json, ["GET"])]
+    if kind.report_table is not None:
+        @login_required
+        def report(token: str):
+            """Download every bad row and column, and the likely duplicates, as CSV."""
+            staged = staged_or_404(token)
+            result = run_kind(kind, current_user, staged, dry_run=True)
+            header, rows = kind.report_table(result, lambda id_: request.host_url.rstrip("/") + url_for(kind.record_endpoint, **{kind.record_argument: id_}))
+            name = Path(staged.filename).stem or "import"
+            return Response(csv_chunks(header, rows), mimetype="text/csv",
+                            headers={"Content-Disposition": f'attachment; filename="{_ascii(name)}-report.csv"'})
+
+        routes.append(("/import/<token>/report.csv", report, ["GET"]))
+    for rule, view, methods in routes:
+        bp.add_url_rule(rule, view.__name__, view, methods=methods)
+    return kind
+
+
+def _mapping_form(kind: ImportKind, header: list[str], mapping: Mapping[str, str], extras: Mapping[str, Field]) -> FlaskForm:
+    """Build a form with one select per file column, our fields as choices, pre-filled with `mapping`, and the kind's extra selects."""
+
+    class MappingForm(FlaskForm):
+        pass
+
+    choices = [SelectChoice("", _("— do not import —"))] + [SelectChoice(name, str(label)) for name, label in kind.labels.items()]
+    for name, extra in extras.items():
+        setattr(MappingForm, name, extra)
+    for index, name in enumerate(header):
+        setattr(MappingForm, f"column_{index}", SelectField(name, choices=choices, default=mapping.get(name, "")))
+    return MappingForm()
+
+
+def _job_report(staged: StagedUpload) -> ImportReport:
+    return ImportReport(filename=staged.filename, rows=staged.rows_total, problems=[ImportProblem(**p) for p in staged.problems or []])
+
+
+def _state(staged: StagedUpload) -> dict:
+    errors = [p for p in staged.problems or [] if not p.get("warning")]
+    return {
+        "state": staged.job_state, "finished": staged.job_state in JobState.FINISHED,
+        "rows_total": staged.rows_total, "rows_done": staged.rows_done, "rows_left": max(staged.rows_total - staged.rows_done, 0),
+        "problem_count": len(errors), "problems": [ImportProblem(**p).describe() for p in errors[:PROBLEMS_WHILE_RUNNING]],
+        "summary": progress_summary(staged.rows_done, staged.rows_total, len(errors), staged.job_state),
+    }
+
+
+def progress_summary(done: int, total: int, problems: int, state: str) -> str:
+    """Say in words how far an import has got, as the page and the command line show it."""
+    if state == JobState.QUEUED:
+        return _("Waiting for the import to start…")
+    if state == JobState.DONE:
+        return _("Every row is imported.")
+    if state == JobState.FAILED:
+        return _("Nothing was imported: %(n)d problem(s) were found.", n=problems)
+    if done >= total and not problems:
+        return _("%(done)s rows checked; writing them…", done=format_decimal(total))
+    return _("%(done)s of %(total)s rows checked, %(left)s left; %(n)d problem(s) found so far.",
+             done=format_decimal(done), total=format_decimal(total), left=format_decimal(max(total - done, 0)), n=problems)
+
+
+def _ascii(name: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in name)[:80] or "import"
+
