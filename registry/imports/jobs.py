@@ -112,9 +112,9 @@ def run_commit(token: str) -> None:
     locale, mapping = staged.choices.get("_locale") or current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"), dict(staged.mapping)
     db.session.rollback()
     write_aside(update(StagedUpload).where(StagedUpload.token == token).values(job_state=JobState.RUNNING))
+    # Checking only reads: on SQLite a write transaction would keep the progress from being written beside it.
+    db.session.connection(execution_options={"writes": False})
     with force_locale(locale), acting_as("import", owner), progress.reporting(JobReporter(token)):
-        # Checking only reads: on SQLite a write transaction would keep the progress from being written beside it.
-        db.session.connection(execution_options={"writes": False})
         try:
             report = kind.run(owner, parsed, filename, choices, mapping, dry_run=False)
             outcome = kind.outcome(report) if report.imported else None

@@ -9,6 +9,11 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from .models import JobState
+
 # Rows between two reports: often enough for a bar that moves, rarely enough to cost nothing.
 EVERY_ROWS = 2000
 
@@ -50,3 +55,28 @@ def advance(done: int, total: int, problems: Sequence) -> None:
 
 def writing(total: int) -> None:
     _reporter.get().writing(total)
+
+
+class Printed(Reporter):
+    """Print the progress on the command line (standard error), as the progress page shows it."""
+
+    def __init__(self, echo) -> None:
+        self.echo = echo
+
+    def checked(self, done, total, problems) -> None:
+        self.echo(summary(done, total, len(problems)))
+
+    def writing(self, total: int) -> None:
+        self.echo(_("Every row is correct; writing %(n)s rows…", n=format_decimal(total)))
+
+
+def summary(done: int, total: int, problems: int, state: str = JobState.RUNNING) -> str:
+    """Say in words how far an import has got, as the page and the command line show it."""
+    if state == JobState.QUEUED:
+        return _("Waiting for the import to start…")
+    if state == JobState.DONE:
+        return _("Every row is imported.")
+    if state == JobState.FAILED:
+        return _("Nothing was imported: %(n)d problem(s) were found.", n=problems)
+    return _("%(done)s of %(total)s rows checked, %(left)s left; %(n)d problem(s) found so far.",
+             done=format_decimal(done), total=format_decimal(total), left=format_decimal(max(total - done, 0)), n=problems)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -23,7 +22,7 @@ from registry.tabular import ImportProblem, ImportReport, Table, TableError, csv
 from registry.tabular.stored import table_from_json, table_to_json
 from registry.transactions import discard
 
-from . import jobs, staging
+from . import jobs, progress, staging
 from .models import JobState, StagedUpload
 
 PREVIEW_LIMIT = 500
@@ -189,7 +188,7 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
         staged = staged_or_404(token)
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        if staged.job_state in (JobState.QUEUED, JobState.RUNNING):
+        if staged.job_state != JobState.NONE:
             return redirect(url_for(".progress", token=token))
         rows = len(parsed_of(staged).table.rows)
         if rows > int(current_app.config["IMPORT_JOB_ROWS"]):
@@ -268,22 +267,8 @@ def _state(staged: StagedUpload) -> dict:
         "state": staged.job_state, "finished": staged.job_state in JobState.FINISHED,
         "rows_total": staged.rows_total, "rows_done": staged.rows_done, "rows_left": max(staged.rows_total - staged.rows_done, 0),
         "problem_count": len(errors), "problems": [ImportProblem(**p).describe() for p in errors[:PROBLEMS_WHILE_RUNNING]],
-        "summary": progress_summary(staged.rows_done, staged.rows_total, len(errors), staged.job_state),
+        "summary": progress.summary(staged.rows_done, staged.rows_total, len(errors), staged.job_state),
     }
-
-
-def progress_summary(done: int, total: int, problems: int, state: str) -> str:
-    """Say in words how far an import has got, as the page and the command line show it."""
-    if state == JobState.QUEUED:
-        return _("Waiting for the import to start…")
-    if state == JobState.DONE:
-        return _("Every row is imported.")
-    if state == JobState.FAILED:
-        return _("Nothing was imported: %(n)d problem(s) were found.", n=problems)
-    if done >= total and not problems:
-        return _("%(done)s rows checked; writing them…", done=format_decimal(total))
-    return _("%(done)s of %(total)s rows checked, %(left)s left; %(n)d problem(s) found so far.",
-             done=format_decimal(done), total=format_decimal(total), left=format_decimal(max(total - done, 0)), n=problems)
 
 
 def _ascii(name: str) -> str:
