@@ -134,7 +134,7 @@ class ImportLookups(ProfileLookups):
         """Return the code of the commune named or coded `text`, looked up inside the province."""
         if text.isdigit():
             return text
-        folded = fold(text)
+        folded = _fold_repeated(text)
         commune = self.commune_names.get((province_code, folded)) or self.commune_names.get((province_code, _COMMUNE_PREFIX.sub("", folded)))
         return commune.code if commune else None
 
@@ -282,9 +282,9 @@ def row_values(cells: dict[str, str], lookups: ImportLookups) -> tuple[dict, dic
             errors["commune_code"] = _("There is no commune “%(commune)s” in %(province)s.", commune=commune, province=province.name_vi)
     elif commune:
         values["commune_code"] = ""
-    size = fold(values["size_class"]).removeprefix("doanh nghiep ").strip()
+    size = _fold_repeated(values["size_class"]).removeprefix("doanh nghiep ").strip()
     values["size_class"] = SIZE_WORDS.get(size, values["size_class"].strip().lower())
-    values["national_brand"] = "true" if fold(values["national_brand"]) in TRUE_WORDS else ""
+    values["national_brand"] = "true" if _fold_repeated(values["national_brand"]) in TRUE_WORDS else ""
     values["items"] = parse_items(cells.get("items", ""), cells.get("relation", ""))
     values["certificates"] = [{"name": name.strip()} for name in _SEPARATORS.split(cells.get("certificates", "")) if name.strip()]
     return values, errors
@@ -300,6 +300,10 @@ def parse_items(text: str, relation: str) -> list[dict]:
             named = match.group(2)
             entries.append({"code": match.group(1).strip(), "relation": _relation(named) if named else default})
     return entries
+
+
+# Sizes, yes/no cells and commune names repeat down a list: fold each spelling once.
+_fold_repeated = functools.lru_cache(maxsize=8192)(fold)
 
 
 @functools.lru_cache(maxsize=256)

@@ -61,10 +61,15 @@ def install(app: Flask) -> None:
     app.extensions["import_commit"] = import_commit
 
 
+def mark_queued(staged: StagedUpload, rows: int, locale: str = "") -> None:
+    """Mark the upload's commit as waiting for the queue, to be told in `locale`."""
+    staged.job_state, staged.rows_total, staged.rows_done, staged.problems, staged.outcome = JobState.QUEUED, rows, 0, [], {}
+    staged.choices = {**staged.choices, "_locale": locale}
+
+
 def queue_commit(staged: StagedUpload, rows: int) -> None:
     """Mark the upload queued, in the user's language; the job is queued once the request has committed that."""
-    staged.job_state, staged.rows_total, staged.rows_done, staged.problems, staged.outcome = JobState.QUEUED, rows, 0, [], {}
-    staged.choices = {**staged.choices, "_locale": str(get_locale() or "")}
+    mark_queued(staged, rows, str(get_locale() or ""))
     token, task = staged.token, current_app.extensions["import_commit"]
 
     @after_this_request
