@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app registry init | users … | catalog import … | demo … | backup | restore`."""
+"""Command-line tools: `flask --app registry init | users … | catalog import … | import … | jobs worker | demo … | backup | restore`."""
 from __future__ import annotations
 
 import sys

@@ -89,19 +89,15 @@ class JobReporter(progress.Reporter):
         write_aside(update(StagedUpload).where(StagedUpload.token == self.token).values(**values))
 
     def checked(self, done, total, problems) -> None:
-        self._note(rows_done=done, rows_total=total, problems=[asdict(p) for p in problems[:progress_problems()]])
+        # Only the first problems, and how many there are: the whole list is kept once the job ends.
+        self._note(rows_done=done, rows_total=total, problems=[asdict(p) for p in problems[:progress.PROBLEMS_WHILE_RUNNING]],
+                   outcome={"problem_count": len(problems)})
 
     def writing(self, total: int) -> None:
         """Every row passed: end the read transaction and take the write lock for the rows."""
         self._note(rows_done=total, rows_total=total)
         db.session.rollback()
         db.session.connection(execution_options={"writes": True})
-
-
-def progress_problems() -> int:
-    from .wizard import PROBLEMS_WHILE_RUNNING
-
-    return PROBLEMS_WHILE_RUNNING
 
 
 def run_commit(token: str) -> None:

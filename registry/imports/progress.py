@@ -16,6 +16,8 @@ from .models import JobState
 
 # Rows between two reports: often enough for a bar that moves, rarely enough to cost nothing.
 EVERY_ROWS = 2000
+# Problems shown while a job runs; the finished page shows every one.
+PROBLEMS_WHILE_RUNNING = 20
 
 
 class Reporter:

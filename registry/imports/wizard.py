@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectField
 
-from registry.tabular import ImportProblem, ImportReport, Table, TableError, csv_chunks, read_table
+from registry.tabular import ImportProblem, ImportReport, Table, TableError, csv_chunks, read_table, resolve_mapping
 from registry.tabular.stored import table_from_json, table_to_json
 from registry.transactions import discard
 
@@ -26,8 +26,6 @@ from . import jobs, progress, staging
 from .models import JobState, StagedUpload
 
 PREVIEW_LIMIT = 500
-# Problems shown while a job runs; the finished page shows every one.
-PROBLEMS_WHILE_RUNNING = 20
 
 
 @dataclass
@@ -92,8 +90,7 @@ class ImportKind:
     show_encoding: bool = False
 
     def suggest(self, header: list[str]) -> dict[str, str]:
-        from registry.tabular import resolve_mapping
-
+        """Match the headers we recognise to our fields."""
         return resolve_mapping(header, None, self.fields)
 
 
@@ -263,11 +260,12 @@ def _job_report(staged: StagedUpload) -> ImportReport:
 
 def _state(staged: StagedUpload) -> dict:
     errors = [p for p in staged.problems or [] if not p.get("warning")]
+    count = len(errors) if staged.job_state in JobState.FINISHED else (staged.outcome or {}).get("problem_count", len(errors))
     return {
         "state": staged.job_state, "finished": staged.job_state in JobState.FINISHED,
         "rows_total": staged.rows_total, "rows_done": staged.rows_done, "rows_left": max(staged.rows_total - staged.rows_done, 0),
-        "problem_count": len(errors), "problems": [ImportProblem(**p).describe() for p in errors[:PROBLEMS_WHILE_RUNNING]],
-        "summary": progress.summary(staged.rows_done, staged.rows_total, len(errors), staged.job_state),
+        "problem_count": count, "problems": [ImportProblem(**p).describe() for p in errors[:progress.PROBLEMS_WHILE_RUNNING]],
+        "summary": progress.summary(staged.rows_done, staged.rows_total, count, staged.job_state),
     }
 
 
