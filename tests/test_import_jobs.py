@@ -146,3 +146,35 @@ def test_the_worker_command_runs_the_queued_job_from_a_sqlite_queue(app, officer
     assert count_enterprises(app) == 2
     with app.app_context():
         assert db.session.get(StagedUpload, token).data == b""  # the file is not kept once imported
+
+
+def test_a_job_that_stops_half_way_keeps_nothing_and_says_so(app, officer, english, monkeypatch):
+    from registry.enterprises import import_writer
+
+    def place_then_fail(ids):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(import_writer, "place_many", place_then_fail)  # after every row was inserted
+    token = staged_list(officer)
+    page = officer.get(confirm(officer, token).headers["Location"]).get_data(as_text=True)
+    assert "The import stopped before it was done, so nothing was imported." in page
+    assert count_enterprises(app) == 0
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry).where(AuditEntry.entity_type == "enterprise")) == 0
+    assert officer.get(f"/enterprises/import/{token}/progress.json").get_json()["state"] == "failed"
+
+
+def test_an_upload_abandoned_for_a_day_is_cleared_by_the_next_one(app, officer, english):
+    from datetime import timedelta
+
+    from registry.audit.models import utcnow
+
+    abandoned = staged_list(officer)
+    with app.app_context():
+        db.session.get(StagedUpload, abandoned).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    assert officer.get(f"/enterprises/import/{abandoned}/columns").status_code == 404
+    kept = staged_list(officer)
+    with app.app_context():
+        assert db.session.get(StagedUpload, abandoned) is None
+        assert db.session.get(StagedUpload, kept).filename == "danh-sach.csv"

@@ -15,15 +15,16 @@ from pathlib import Path
 
 from flask import Flask, after_this_request, current_app
 from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
 from sqlalchemy import update
-from sqlalchemy.exc import SQLAlchemyError
 
 from registry.accounts.models import User
 from registry.audit.service import acting_as
 from registry.database import write_aside
 from registry.extensions import db
+from registry.tabular import ImportProblem
 
 from . import progress
 from .models import JobState, StagedUpload
@@ -120,13 +121,14 @@ def run_commit(token: str) -> None:
             report = kind.run(owner, parsed, filename, choices, mapping, dry_run=False)
             outcome = kind.outcome(report) if report.imported else None
             _finish(token, report, outcome)
-        except SQLAlchemyError:
+        except Exception:  # a job that stops half-way must say so on its page, and keep nothing
             log.exception("import job %s failed", token)
             db.session.rollback()
-            _finish(token, None, None)
+            _finish(token, None, None, ImportProblem(None, "", _(
+                "The import stopped before it was done, so nothing was imported. Check the list again and confirm it once more.")))
 
 
-def _finish(token: str, report, outcome: dict | None) -> None:
+def _finish(token: str, report, outcome: dict | None, stopped: ImportProblem | None = None) -> None:
     """Keep the rows and the outcome in one commit, or roll the rows back and keep every problem."""
     if outcome is None:
         db.session.rollback()
@@ -136,6 +138,8 @@ def _finish(token: str, report, outcome: dict | None) -> None:
     if report is not None:
         staged.rows_done = staged.rows_total = report.rows
         staged.problems = [asdict(p) for p in report.problems]
+    if stopped is not None:
+        staged.problems = [asdict(stopped)]
     if outcome is not None:
         staged.data = staged.parsed = b""  # what is done needs the file no more
     db.session.commit()
