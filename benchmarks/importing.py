@@ -40,7 +40,7 @@ def _child(database: Path, csv_path: Path) -> None:
     from registry.extensions import db
     from registry.imports import jobs
     from registry.imports.models import StagedUpload
-    from registry.imports.wizard import KINDS, parsed_of, stage_upload
+    from registry.imports.wizard import KINDS, stage_upload
 
     from .build import make_app
 
@@ -52,7 +52,7 @@ def _child(database: Path, csv_path: Path) -> None:
         db.session.commit()
         started = time.perf_counter()
         staged = stage_upload(KINDS["enterprises"], owner.id, csv_path.name, csv_path.read_bytes())
-        jobs.mark_queued(staged, len(parsed_of(staged).table.rows), "en")
+        jobs.mark_queued(staged, staged.rows_total, "en")
         token = staged.token
         db.session.commit()
         staged_seconds = time.perf_counter() - started

@@ -110,7 +110,9 @@ def stage_upload(kind: ImportKind, owner_id: int, filename: str, data: bytes, ch
     """Read an upload with the kind's reader (TableError when it cannot be read) and stage it with the suggested mapping."""
     choices = dict(choices or {})
     parsed = kind.read(data, filename, choices)
-    return staging.stage(owner_id, kind.name, filename, data, parsed.to_json(), choices=choices, mapping=kind.suggest(parsed.table.header))
+    staged = staging.stage(owner_id, kind.name, filename, data, parsed.to_json(), choices=choices, mapping=kind.suggest(parsed.table.header))
+    staged.rows_total = len(parsed.table.rows)  # so the commit need not unpack the rows to count them
+    return staged
 
 
 def run_kind(kind: ImportKind, actor, staged: StagedUpload, *, dry_run: bool) -> ImportReport:
@@ -160,6 +162,7 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
                 # Another list of the file has other columns: read it and match them afresh.
                 parsed = kind.read(staged.data, staged.filename, staged.choices)
                 staging.keep_parsed(staged, parsed.to_json())
+                staged.rows_total = len(parsed.table.rows)
                 staged.mapping = kind.suggest(parsed.table.header)
                 return redirect(url_for(".columns", token=token))
             # "" is kept: a column the user chose not to import must not be matched again by its header.
@@ -187,9 +190,8 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
             abort(400)
         if staged.job_state != JobState.NONE:
             return redirect(url_for(".progress", token=token))
-        rows = len(parsed_of(staged).table.rows)
-        if rows > int(current_app.config["IMPORT_JOB_ROWS"]):
-            jobs.queue_commit(staged, rows)
+        if staged.rows_total > int(current_app.config["IMPORT_JOB_ROWS"]):
+            jobs.queue_commit(staged, staged.rows_total)
             return redirect(url_for(".progress", token=token))
         report = run_kind(kind, current_user, staged, dry_run=False)
         if not report.imported:
