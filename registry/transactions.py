@@ -70,6 +70,18 @@ def discard() -> None:
     db.session.rollback()
 
 
+def end_transaction(*, keep: bool) -> None:
+    """End the transaction of work outside any request, such as a queued import job: commit it, or keep nothing.
+
+    A job commits once, when its rows are all written; it also ends its read-only transactions
+    this way, so that its progress can be written beside it (registry.imports.jobs).
+    """
+    if keep:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
 def keep_despite_refusal() -> None:
     """Keep this write request's changes although it answers a refusal (4xx): an upload kept for the user's next try.
 

@@ -25,6 +25,7 @@ from registry.audit.service import acting_as
 from registry.database import write_aside
 from registry.extensions import db
 from registry.tabular import ImportProblem
+from registry.transactions import end_transaction
 
 from . import progress
 from .models import JobState, StagedUpload
@@ -97,7 +98,7 @@ class JobReporter(progress.Reporter):
     def writing(self, total: int) -> None:
         """Every row passed: end the read transaction and take the write lock for the rows."""
         self._note(rows_done=total, rows_total=total)
-        db.session.rollback()
+        end_transaction(keep=False)
         db.session.connection(execution_options={"writes": True})
 
 
@@ -112,7 +113,7 @@ def run_commit(token: str) -> None:
     parsed, filename = parsed_of(staged), staged.filename
     choices = {k: v for k, v in staged.choices.items() if k != "_locale"}
     locale, mapping = staged.choices.get("_locale") or current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"), dict(staged.mapping)
-    db.session.rollback()
+    end_transaction(keep=False)
     write_aside(update(StagedUpload).where(StagedUpload.token == token).values(job_state=JobState.RUNNING))
     # Checking only reads: on SQLite a write transaction would keep the progress from being written beside it.
     db.session.connection(execution_options={"writes": False})
@@ -123,7 +124,7 @@ def run_commit(token: str) -> None:
             _finish(token, report, outcome)
         except Exception:  # a job that stops half-way must say so on its page, and keep nothing
             log.exception("import job %s failed", token)
-            db.session.rollback()
+            end_transaction(keep=False)
             _finish(token, None, None, ImportProblem(None, "", _(
                 "The import stopped before it was done, so nothing was imported. Check the list again and confirm it once more.")))
 
@@ -131,7 +132,7 @@ def run_commit(token: str) -> None:
 def _finish(token: str, report, outcome: dict | None, stopped: ImportProblem | None = None) -> None:
     """Keep the rows and the outcome in one commit, or roll the rows back and keep every problem."""
     if outcome is None:
-        db.session.rollback()
+        end_transaction(keep=False)
     staged = db.session.get(StagedUpload, token)
     staged.job_state = JobState.DONE if outcome is not None else JobState.FAILED
     staged.outcome = outcome or {}
@@ -142,4 +143,4 @@ def _finish(token: str, report, outcome: dict | None, stopped: ImportProblem | N
         staged.problems = [asdict(stopped)]
     if outcome is not None:
         staged.data = staged.parsed = b""  # what is done needs the file no more
-    db.session.commit()
+    end_transaction(keep=True)
