@@ -65,6 +65,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     transactions.install(app)
     errors.install(app)
+    from .imports.jobs import install as install_jobs
+
+    install_jobs(app)
     rate_limits.install(app)
     if app.config["PROXY_COUNT"]:
         hops = app.config["PROXY_COUNT"]

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app registry init | users … | catalog import … | demo … | backup | restore`."""
+"""Command-line tools: `flask --app registry init | users … | catalog import … | import … | jobs worker | demo … | backup | restore`."""
 from __future__ import annotations
 
 import sys
@@ -192,7 +192,7 @@ def restore_command(path: Path, yes: bool):
 
 
 def install(app: Flask) -> None:
-    for command in (init_command, users, catalog_cli, demo_cli, i18n_cli, import_cli, backup_command, restore_command):
+    for command in (init_command, users, catalog_cli, demo_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command):
         app.cli.add_command(command)
 
 
@@ -251,6 +251,13 @@ def _parse_map(pairs: tuple[str, ...], fields) -> dict[str, str]:
     return mapping
 
 
+def _printed_progress():
+    """Print rows checked and left, and the problems found so far, while an import runs."""
+    from .imports import progress
+
+    return progress.reporting(progress.Printed(lambda line: click.echo(line, err=True)))
+
+
 def _keep_if_imported(report) -> None:
     if report.imported:
         db.session.commit()
@@ -286,7 +293,7 @@ def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Pa
     from .tabular import csv_chunks
 
     mapping = _parse_map(pairs, FIELDS)
-    with acting_as("cli"):
+    with acting_as("cli"), _printed_progress():
         report = import_enterprises(None, file.read_bytes(), file.name, mapping, dry_run=dry_run)
         _keep_if_imported(report)
     if report.encoding:
@@ -312,10 +319,20 @@ def import_zones_command(file: Path, province, kind, status, crs, list_key, pair
 
     mapping = _parse_map(pairs, FIELDS)
     choices = ImportChoices(province, kind, status, crs, list_key)
-    with acting_as("cli"):
+    with acting_as("cli"), _printed_progress():
         report = import_zones(None, file.read_bytes(), file.name, choices, mapping, dry_run=dry_run)
         _keep_if_imported(report)
     if len(report.lists) > 1:
         click.echo(_("The file holds the lists %(lists)s; read %(chosen)s (choose another with --list).",
                      lists=", ".join(report.lists), chosen=list_key or report.lists[0]))
     _conclude_import(file, report, _("Imported %(n)d zones.", n=report.imported))
+
+
+jobs_cli = AppGroup("jobs", help="The job queue that imports long lists for the pages.")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", default=1, show_default=True, help="Jobs run at the same time, each in a thread.")
+def jobs_worker(workers: int):
+    """Run the job queue's consumer until stopped (Ctrl+C or SIGTERM): it imports the long lists queued by the import pages."""
+    current_app.extensions["job_queue"].create_consumer(workers=workers, worker_type="thread").run()

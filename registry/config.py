@@ -30,6 +30,9 @@ class Defaults:
     IMPORT_MAX_COLUMNS = 200
     IMPORT_MAX_ROWS = 200_000
     IMPORT_MAX_CELL_CHARS = 32_767
+    IMPORT_JOB_ROWS = 5_000  # a list of more rows is imported by the job queue, with a progress page
+    JOB_QUEUE_URL = ""  # empty: a SQLite file in the instance folder (one host); redis://host:6379/0 in production
+    JOB_QUEUE_IMMEDIATE = None  # run each job at once in the process that queues it; None: only when TESTING
     BOUNDARY_MAX_FEATURES = 5_000
     BOUNDARY_MAX_VERTICES = 1_000_000
     FACET_CACHE_SECONDS = 120  # how old the facet counts beside a list may be
@@ -72,7 +75,7 @@ def database_url(url: str) -> str:
 
 
 def _coerce(value: str, default):
-    if isinstance(default, bool):
+    if isinstance(default, bool) or default is None:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)

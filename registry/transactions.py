@@ -31,7 +31,7 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy import Executable
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -74,6 +74,27 @@ def discard() -> None:
     db.session.rollback()
 
 
+def end_transaction(*, keep: bool) -> None:
+    """End the transaction of work outside any request, such as a queued import job: commit it, or keep nothing.
+
+    A job commits once, when its rows are all written; it also ends its read-only transactions
+    this way, so that its progress can be written beside it (registry.imports.jobs).
+    """
+    if keep:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def keep_despite_refusal() -> None:
+    """Keep this write request's changes although it answers a refusal (4xx): an upload kept for the user's next try.
+
+    Call it right after the one write to keep, such as staging a file whose coordinate system
+    the user must still choose; nothing else should have been written by then.
+    """
+    g.keep_despite_refusal = True
+
+
 def install(app: Flask) -> None:
     """Commit each write request once, after its view answered without an error (call after registering the views)."""
     for endpoint, view in app.view_functions.items():
@@ -85,7 +106,7 @@ def _committed(view: Callable) -> Callable:
     def handle(**kwargs):
         answer = current_app.make_response(view(**kwargs))
         if request_writes():
-            if answer.status_code < 400:
+            if answer.status_code < 400 or g.pop("keep_despite_refusal", False):
                 try:
                     db.session.commit()
                 except Exception:

@@ -264,7 +264,7 @@ def test_a_repeated_api_list_is_answered_from_the_cache_and_a_new_record_shows_a
     again = client.get(path)
     assert again.get_data() == first.get_data() and again.mimetype == "application/json"
     assert [item["id"] for item in again.get_json()["items"]] == [created["id"]]
-    second = post(client, token, profile(tax_code="0314409058", name_vi="Công ty TNHH Điện lực Sa Kỳ")).get_json()
+    second = post_enterprise(client, token, enterprise_profile(tax_code="0314409058", name_vi="Công ty TNHH Điện lực Sa Kỳ")).get_json()
     assert {item["id"] for item in client.get(path).get_json()["items"]} == {created["id"], second["id"]}
 
 

@@ -17,7 +17,6 @@ import itertools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import pytest
 from shapely.geometry import Polygon
@@ -30,14 +29,13 @@ from registry.catalog.models import CatalogNodeMapping
 from registry.enterprises import review
 from registry.enterprises import service as enterprises
 from registry.enterprises.generator import check_digit
-from registry.enterprises.importing import FIELDS as ENTERPRISE_FIELDS
 from registry.enterprises.models import ClaimRequest, Decision, DuplicateFlag, Enterprise, PendingChange, Status
 from registry.extensions import db
-from registry.tabular import read_table, staging, suggest_mapping
+from registry.imports import staging
+from registry.imports.kinds import KINDS, stage_upload
 from registry.zones import boundaries
 from registry.zones import service as zones
-from registry.zones.importing import ImportChoices, resolve_mapping
-from registry.zones.import_reading import read_zone_table
+from registry.zones.importing import ImportChoices
 from registry.zones.models import BoundaryVersion, Zone
 
 from .conftest import PASSWORD, REFERENCE_TABLES, csrf_token, empty_database
@@ -203,17 +201,11 @@ def geojson(ring=SQUARE) -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
 
 
-def imports_folder(cell: Cell, kind: str = "") -> Path:
-    return Path(cell.app.instance_path) / "imports" / kind
-
-
 def staged_enterprise_list(cell: Cell) -> dict:
     """Stage a one-row list of province 51 for the actor, as the upload page does, and return its token."""
     tax_code = new_tax_code()
     data = f"Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố\n{tax_code},Công ty TNHH Nhập Khẩu Số {next(_serial)},51\n".encode()
-    staged = staging.stage(imports_folder(cell), _owner(cell), "ds.csv", data)
-    staged.mapping = suggest_mapping(read_table(data, "ds.csv").header, ENTERPRISE_FIELDS)
-    staged.save()
+    staged = stage_upload(KINDS["enterprises"], _owner(cell), "ds.csv", data)
     return {"token": staged.token, "tax_code": tax_code}
 
 
@@ -221,19 +213,13 @@ def staged_zone_list(cell: Cell) -> dict:
     """Stage a one-row list of zones of province 51 for the actor, as the upload page does."""
     name = f"Cụm công nghiệp Bình Nguyên {next(_serial)}"
     data = f"Tên,Trạng thái,Diện tích (ha)\n{name},đang hoạt động,40\n".encode()
-    folder = imports_folder(cell, "zones")
-    staged = staging.stage(folder, _owner(cell), "ccn.csv", data)
-    staged.mapping = resolve_mapping(read_zone_table(data, "ccn.csv")[0].header, None)
-    staged.save()
-    (folder / f"{staged.token}.choices.json").write_text(json.dumps(asdict(ImportChoices("51"))), encoding="utf-8")
+    staged = stage_upload(KINDS["zones"], _owner(cell), "ccn.csv", data, asdict(ImportChoices("51")))
     return {"token": staged.token, "name": name}
 
 
 def staged_boundary(cell: Cell) -> dict:
     zone = make_zone()
-    staged = staging.stage(imports_folder(cell, "boundaries"), _owner(cell), "ranh-gioi.geojson", geojson())
-    staged.mapping = {"zone": str(zone.id)}
-    staged.save()
+    staged = staging.stage(_owner(cell), "boundary", "ranh-gioi.geojson", geojson(), None, choices={"zone": zone.id})
     return {"zone": zone.id, "version": zone.version, "token": staged.token}
 
 

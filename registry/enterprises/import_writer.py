@@ -81,10 +81,22 @@ def _audit(model, rows: list[dict], ids: list[int], now: datetime) -> None:
     keys = [c.key for c in model.__table__.columns if c.key not in excluded]
     entries = [
         dict(at=now, actor_id=actor.user_id, actor_label=actor.label, action="create", entity_type=model.__tablename__,
-             entity_id=str(id_), before=None, after={key: audit.jsonable(id_ if key == "id" else row.get(key)) for key in keys})
+             entity_id=str(id_), before=None, after={**_snapshot(row, keys), "id": id_} if "id" in keys else _snapshot(row, keys))
         for row, id_ in zip(rows, ids)
     ]
     db.session.execute(insert(AuditEntry.__table__), entries)
+
+
+_STORED_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
+def _snapshot(row: dict, keys: list[str]) -> dict:
+    """The audit snapshot of a row, as `audit.jsonable` gives it; most values are text and numbers, stored as they are."""
+    snapshot = {}
+    for key in keys:
+        value = row.get(key)
+        snapshot[key] = value if type(value) in _STORED_AS_IS else audit.jsonable(value)
+    return snapshot
 
 
 def _write_flags(accepted: Sequence, id_of_row: dict[int, int]) -> int:

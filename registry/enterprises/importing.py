@@ -18,6 +18,7 @@ from registry.accounts.models import User
 from registry.accounts.permissions import can
 from registry.catalog import service as catalog
 from registry.extensions import db
+from registry.imports import progress
 from registry.places.models import Commune
 from registry.places.service import UnknownPlace, all_provinces, normalize_code, place_legacy
 from registry.text import fold
@@ -134,7 +135,7 @@ class ImportLookups(ProfileLookups):
         """Return the code of the commune named or coded `text`, looked up inside the province."""
         if text.isdigit():
             return text
-        folded = fold(text)
+        folded = _fold_repeated(text)
         commune = self.commune_names.get((province_code, folded)) or self.commune_names.get((province_code, _COMMUNE_PREFIX.sub("", folded)))
         return commune.code if commune else None
 
@@ -154,16 +155,17 @@ class Accepted:
     similar: list[tuple[int | None, int | None, float]] = field(default_factory=list)
 
 
-def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: dict[str, str] | None = None, *, dry_run: bool) -> EnterpriseImportReport:
-    """Check every row of a CSV or XLSX list and, unless `dry_run` or any row is bad, create them all.
+def import_enterprises(actor: User | None, data: bytes | Table, filename: str, mapping: dict[str, str] | None = None, *,
+                       dry_run: bool) -> EnterpriseImportReport:
+    """Check every row of a CSV or XLSX list (its bytes, or the table read from them) and, unless `dry_run` or any row is bad, create them all.
 
     `mapping` is {file header: field}; headers it leaves out are matched through FIELDS. The
     caller commits. An officer (`actor`) may import only into provinces they review; the command
-    line (`actor` None) anywhere.
+    line (`actor` None) anywhere. Progress goes to `registry.imports.progress`.
     """
     report = EnterpriseImportReport(filename=filename)
     try:
-        table = read_table(data, filename)
+        table = data if isinstance(data, Table) else read_table(data, filename)
     except TableError as error:
         report.problems.append(ImportProblem(None, "", str(error.message)))
         return report
@@ -178,6 +180,7 @@ def import_enterprises(actor: User | None, data: bytes, filename: str, mapping: 
     if dry_run or report.errors:
         return report
     source = f"import: {filename}"[:200]
+    progress.writing(len(accepted))
     report.created_ids, report.flagged = write_rows(accepted, source)
     return report
 
@@ -205,7 +208,9 @@ def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport)
     allowed: dict[str, bool] = {}
     first_row_of: dict[str, int] = {}
     accepted: list[Accepted] = []
-    for row in table.rows:
+    total = len(table.rows)
+    progress.started(total)
+    for done, row in enumerate(table.rows, start=1):
         cells = {f: row.cell(index) for f, (_name, index) in columns.items()}
         values, own_errors = row_values(cells, lookups)
         problems = _row_problems(values, own_errors, lookups)
@@ -222,6 +227,7 @@ def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport)
                                                  existing_name=existing.name_vi if existing else "", other_row=other_row))
         if cleaned is not None and not found:
             accepted.append(Accepted(row.number, cleaned))
+        progress.advance(done, total, report.problems)
     _flag_similar(accepted, report, columns.get("name_vi", ("", 0))[0])
     report.problems.sort(key=lambda p: (p.row or 0, p.warning))
     return accepted
@@ -277,9 +283,9 @@ def row_values(cells: dict[str, str], lookups: ImportLookups) -> tuple[dict, dic
             errors["commune_code"] = _("There is no commune “%(commune)s” in %(province)s.", commune=commune, province=province.name_vi)
     elif commune:
         values["commune_code"] = ""
-    size = fold(values["size_class"]).removeprefix("doanh nghiep ").strip()
+    size = _fold_repeated(values["size_class"]).removeprefix("doanh nghiep ").strip()
     values["size_class"] = SIZE_WORDS.get(size, values["size_class"].strip().lower())
-    values["national_brand"] = "true" if fold(values["national_brand"]) in TRUE_WORDS else ""
+    values["national_brand"] = "true" if _fold_repeated(values["national_brand"]) in TRUE_WORDS else ""
     values["items"] = parse_items(cells.get("items", ""), cells.get("relation", ""))
     values["certificates"] = [{"name": name.strip()} for name in _SEPARATORS.split(cells.get("certificates", "")) if name.strip()]
     return values, errors
@@ -295,6 +301,10 @@ def parse_items(text: str, relation: str) -> list[dict]:
             named = match.group(2)
             entries.append({"code": match.group(1).strip(), "relation": _relation(named) if named else default})
     return entries
+
+
+# Sizes, yes/no cells and commune names repeat down a list: fold each spelling once.
+_fold_repeated = functools.lru_cache(maxsize=8192)(fold)
 
 
 @functools.lru_cache(maxsize=256)

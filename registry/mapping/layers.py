@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import maps
 from flask_babel import lazy_gettext as _l
 from maps.validation import Bbox
 from sqlalchemy import Select

@@ -1,13 +1,15 @@
 """Boundary pages of a zone: upload a file, preview it beside the published boundary, publish it, restore an old version.
 
-The upload is kept under a random token (instance/imports/boundaries) so the editor can pick a
-coordinate system for it, look at the preview and publish without sending the file again.
+The upload is read once and staged in the database (registry.imports.staging) with the boundary
+read from it, so the editor can pick a coordinate system for it, look at the preview and publish
+without sending the file again, from any app host.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import maps
+import shapely
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,10 +17,11 @@ from wtforms import SelectChoice
 
 from registry.accounts.permissions import require
 from registry.extensions import db
+from registry.imports import staging
+from registry.imports.models import StagedUpload
 from registry.inputs import parse_version
 from registry.mapping.zone_maps import comparison_map
-from registry.tabular import staging
-from registry.transactions import discard
+from registry.transactions import discard, keep_despite_refusal
 
 from . import boundaries, service
 from .forms import BoundaryUploadForm, PublishForm, RestoreForm
@@ -27,10 +30,7 @@ from .models import BoundaryVersion, Zone
 from .permissions import EDIT_ZONE
 
 bp = Blueprint("boundary", __name__)
-
-
-def _folder() -> Path:
-    return Path(current_app.instance_path) / "imports" / "boundaries"
+KIND = "boundary"
 
 
 def _editable(zone_id: int) -> Zone:
@@ -39,9 +39,9 @@ def _editable(zone_id: int) -> Zone:
     return zone
 
 
-def _staged(zone: Zone, token: str) -> staging.StagedFile:
-    staged = staging.load(_folder(), token, current_user.id)
-    if staged is None or staged.mapping.get("zone") != str(zone.id):
+def _staged(zone: Zone, token: str) -> StagedUpload:
+    staged = staging.load(token, current_user.id, KIND)
+    if staged is None or staged.choices.get("zone") != zone.id:
         abort(404)
     return staged
 
@@ -63,24 +63,39 @@ def upload(zone_id: int):
     if form.file.data:
         data, filename = form.file.data.read(maps.MAX_UPLOAD_BYTES + 1), Path(form.file.data.filename or "").name or "upload"
     elif staged is not None:
-        data, filename = staged.read(), staged.filename
+        data, filename = staged.data, staged.filename
     else:
         form.file.errors.append(_("Choose a boundary file."))
         return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=None), 422
+    crs = form.crs.data or ""
     try:
-        _read_file(data, filename, form.crs.data)
+        upload = _read_file(data, filename, crs)
     except maps.GeodataError as error:
         return _refused(form, zone, error, staged, data, filename)
     if staged is None:
         staged = _stage(zone, filename, data)
-    return redirect(url_for(".preview", zone_id=zone.id, token=staged.token, crs=form.crs.data or None))
+    _keep(staged, upload, crs)
+    return redirect(url_for(".preview", zone_id=zone.id, token=staged.token, crs=crs or None))
 
 
-def _stage(zone: Zone, filename: str, data: bytes) -> staging.StagedFile:
-    staged = staging.stage(_folder(), current_user.id, filename, data)
-    staged.mapping = {"zone": str(zone.id)}
-    staged.save()
-    return staged
+def _stage(zone: Zone, filename: str, data: bytes) -> StagedUpload:
+    return staging.stage(current_user.id, KIND, filename, data, None, choices={"zone": zone.id})
+
+
+def _keep(staged: StagedUpload, upload: maps.BoundaryUpload, crs: str) -> None:
+    """Keep the boundary read with `crs`, so the preview and the publishing need not read the file again."""
+    staging.keep_parsed(staged, {
+        "crs": crs, "geometry": shapely.to_wkb(upload.geometry, hex=True), "source_crs": upload.source_crs, "format": upload.format,
+        "notices": [[notice.code, notice.params] for notice in upload.notices],
+    })
+
+
+def _kept(staged: StagedUpload, crs: str) -> maps.BoundaryUpload | None:
+    kept = staging.parsed(staged)
+    if not kept or kept["crs"] != crs:
+        return None
+    return maps.BoundaryUpload(geometry=shapely.from_wkb(kept["geometry"]), source_crs=kept["source_crs"], format=kept["format"],
+                               notices=tuple(maps.Notice(code, params) for code, params in kept["notices"]), attributes=())
 
 
 def _refused(form: BoundaryUploadForm, zone: Zone, error: maps.GeodataError, staged, data: bytes, filename: str):
@@ -88,11 +103,13 @@ def _refused(form: BoundaryUploadForm, zone: Zone, error: maps.GeodataError, sta
     message = geodata_message(error.code, error.params)
     if error.code in ASK_FOR_CRS:
         staged = staged or _stage(zone, filename, data)
+        keep_despite_refusal()
         form.token.data = staged.token
         form.crs.errors = list(form.crs.errors or []) + [message]
         return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=staged.filename), 422
     if staged is not None:
-        staged.discard()
+        staging.discard(staged)
+        keep_despite_refusal()
     form.token.data = ""
     form.file.errors = list(form.file.errors or []) + [message]
     return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=None), 422
@@ -105,8 +122,9 @@ def _read_file(data: bytes, filename: str, crs: str | None) -> maps.BoundaryUplo
     return maps.read_boundary_file(data, filename, crs or None, shape_limits=limits)
 
 
-def _read(staged: staging.StagedFile, crs: str | None) -> maps.BoundaryUpload:
-    return _read_file(staged.read(), staged.filename, crs)
+def _read(staged: StagedUpload, crs: str | None) -> maps.BoundaryUpload:
+    """Return the boundary kept for `crs`, or read the file again with another one."""
+    return _kept(staged, crs or "") or _read_file(staged.data, staged.filename, crs)
 
 
 @bp.get("/<int:zone_id>/boundary/<token>")
@@ -124,7 +142,7 @@ def preview(zone_id: int, token: str):
     return _preview_page(zone, staged, upload, crs)
 
 
-def _preview_page(zone: Zone, staged: staging.StagedFile, upload: maps.BoundaryUpload, crs: str, *, conflict: bool = False):
+def _preview_page(zone: Zone, staged: StagedUpload, upload: maps.BoundaryUpload, crs: str, *, conflict: bool = False):
     notices = list(upload.notices) + boundaries.review_notices(zone, upload.geometry)
     form = PublishForm(formdata=None, version=str(zone.version), crs=crs)
     return render_template(
@@ -154,7 +172,7 @@ def publish(zone_id: int, token: str):
         return redirect(url_for(".upload", zone_id=zone.id))
     except service.ZoneConflict as conflict:
         return _preview_page(db.session.get(Zone, conflict.zone.id), staged, upload, form.crs.data or "", conflict=True)
-    staged.discard()
+    staging.discard(staged)
     flash(_("The boundary has been published as version %(n)d.", n=version.number), "success")
     return redirect(url_for("zones.detail", zone_id=zone.id))
 

@@ -135,6 +135,3 @@ class ImportUploadForm(FlaskForm):
     crs = SelectField(_l("Coordinates are in"), validate_choice=False,
                       description=_l("WGS84 for latitude and longitude in degrees; a VN-2000 system for x and y in metres."))
 
-
-class ConfirmForm(FlaskForm):
-    """Only the CSRF token: the import is decided by the staged file and its choices."""

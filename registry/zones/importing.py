@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from registry.accounts.models import User
 from registry.accounts.permissions import can
 from registry.extensions import db
+from registry.imports import progress
 from registry.places.models import Province
 from registry.places.service import commune_code_for, normalize_code, province_for
 from registry import inputs, tabular
@@ -82,15 +83,16 @@ class ImportChoices:
     list_key: str | None = None
 
 
-def import_zones(actor: User | None, data: bytes, filename: str, choices: ImportChoices,
+def import_zones(actor: User | None, data: bytes | tuple[Table, list[str]], filename: str, choices: ImportChoices,
                  mapping: dict[str, str] | None = None, *, dry_run: bool) -> ZoneImportReport:
     """Check every row of a zone list and, unless `dry_run` or any row is bad, create every zone.
 
+    `data` is the file's bytes, or the table and list names `read_zone_table` read from them.
     `actor` None is the command line; an officer imports only into a province they may edit.
     """
     report = ZoneImportReport(filename=filename)
     try:
-        table, report.lists = read_zone_table(data, filename, choices.list_key)
+        table, report.lists = data if isinstance(data, tuple) else read_zone_table(data, filename, choices.list_key)
         transformer = maps.reprojection_to_wgs84(choices.crs)
     except (TableError, maps.GeodataError) as error:
         report.problems.append(ImportProblem(None, "", _message(error)))
@@ -103,6 +105,7 @@ def import_zones(actor: User | None, data: bytes, filename: str, choices: Import
     if dry_run or report.errors:
         return report
     source = imported_source(filename)[:200]
+    progress.writing(len(accepted))
     report.created_ids = [_create(values, source).id for values in accepted]
     return report
 
@@ -163,7 +166,9 @@ def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choic
     existing = {(code, fold(name)): id_ for id_, code, name in db.session.execute(db.select(Zone.id, Zone.province_code, Zone.name_vi))}
     first_row_of: dict[tuple, int] = {}
     accepted = []
-    for row in table.rows:
+    total = len(table.rows)
+    progress.started(total)
+    for done, row in enumerate(table.rows, start=1):
         cells = {f: row.cell(index) for f, (_name, index) in columns.items()}
         problems: list[tuple[str, str, bool, int | None]] = []
         province = _row_province(cells, chosen, actor, problems)
@@ -184,6 +189,7 @@ def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choic
             report.problems.append(ImportProblem(row.number, column, message, warning, existing_id))
         if not any(not warning for _f, _m, warning, _e in problems):
             accepted.append(values)
+        progress.advance(done, total, report.problems)
     report.problems.sort(key=lambda p: (p.row or 0, p.warning))
     return accepted
 

@@ -1,0 +1,144 @@
+"""The job queue (Huey) that imports long lists outside the request, and the progress each job writes to its staged upload.
+
+JOB_QUEUE_URL names the queue's storage: empty for a SQLite file under instance/ (one host),
+redis://… in production. JOB_QUEUE_IMMEDIATE runs each job at once in the process that queued it
+(tests). The consumer is `flask --app registry jobs worker`.
+
+A job checks every row in a read transaction, writing its progress beside it (so any app host can
+show the bar, SQLite included), then writes every row in one write transaction, or nothing.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from pathlib import Path
+
+from flask import Flask, after_this_request, current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey
+from sqlalchemy import update
+
+from registry.accounts.models import User
+from registry.audit.service import acting_as
+from registry.extensions import db
+from registry.tabular import ImportProblem
+from registry.transactions import end_transaction, write_aside
+
+from . import progress
+from .kinds import KINDS, parsed_of
+from .models import JobState, StagedUpload
+
+log = logging.getLogger(__name__)
+TASK_NAME = "registry.import_commit"
+
+
+def make_queue(app: Flask) -> Huey:
+    """Build the queue the JOB_QUEUE_URL and JOB_QUEUE_IMMEDIATE settings describe."""
+    url = str(app.config["JOB_QUEUE_URL"] or "")
+    setting = app.config["JOB_QUEUE_IMMEDIATE"]
+    immediate = app.testing if setting is None else bool(setting)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("registry", url=url, immediate=immediate)
+    path = url.removeprefix("sqlite:///") if url else str(Path(app.instance_path) / "jobs.sqlite")
+    if not immediate:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("registry", filename=path, immediate=immediate)
+
+
+def install(app: Flask) -> None:
+    """Give the app its queue (app.extensions["job_queue"]) and the import task, run inside an app context of `app`."""
+    queue = make_queue(app)
+
+    @queue.task(name=TASK_NAME)
+    def import_commit(token: str) -> None:
+        with app.app_context():
+            try:
+                run_commit(token)
+            finally:
+                db.session.remove()
+
+    app.extensions["job_queue"] = queue
+    app.extensions["import_commit"] = import_commit
+
+
+def mark_queued(staged: StagedUpload, rows: int, locale: str = "") -> None:
+    """Mark the upload's commit as waiting for the queue, to be told in `locale`."""
+    staged.job_state, staged.rows_total, staged.rows_done, staged.problems, staged.outcome = JobState.QUEUED, rows, 0, [], {}
+    staged.choices = {**staged.choices, "_locale": locale}
+
+
+def queue_commit(staged: StagedUpload, rows: int) -> None:
+    """Mark the upload queued, in the user's language; the job is queued once the request has committed that."""
+    mark_queued(staged, rows, str(get_locale() or ""))
+    token, task = staged.token, current_app.extensions["import_commit"]
+
+    @after_this_request
+    def enqueue(response):
+        if response.status_code < 400:
+            task(token)
+        return response
+
+
+class JobReporter(progress.Reporter):
+    """Write how far the check has got to the staged upload, beside the job's own transaction."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def _note(self, **values) -> None:
+        write_aside(update(StagedUpload).where(StagedUpload.token == self.token).values(**values))
+
+    def checked(self, done, total, problems) -> None:
+        # Only the first problems, and how many there are: the whole list is kept once the job ends.
+        self._note(rows_done=done, rows_total=total, problems=[asdict(p) for p in problems[:progress.PROBLEMS_WHILE_RUNNING]],
+                   outcome={"problem_count": len(problems)})
+
+    def writing(self, total: int) -> None:
+        """Every row passed: end the read transaction and take the write lock for the rows."""
+        self._note(rows_done=total, rows_total=total)
+        end_transaction(keep=False)
+        db.session.connection(execution_options={"writes": True})
+
+
+def run_commit(token: str) -> None:
+    """Import a queued upload: every row, or none with every problem kept for its page."""
+    staged = db.session.get(StagedUpload, token)
+    if staged is None or staged.job_state != JobState.QUEUED:
+        return
+    kind, owner = KINDS[staged.kind], db.session.get(User, staged.owner_id)
+    parsed, filename = parsed_of(staged), staged.filename
+    choices = {k: v for k, v in staged.choices.items() if k != "_locale"}
+    locale, mapping = staged.choices.get("_locale") or current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"), dict(staged.mapping)
+    end_transaction(keep=False)
+    write_aside(update(StagedUpload).where(StagedUpload.token == token).values(job_state=JobState.RUNNING))
+    # Checking only reads: on SQLite a write transaction would keep the progress from being written beside it.
+    db.session.connection(execution_options={"writes": False})
+    with force_locale(locale), acting_as("import", owner), progress.reporting(JobReporter(token)):
+        try:
+            report = kind.run(owner, parsed, filename, choices, mapping, dry_run=False)
+            outcome = kind.outcome(report) if report.imported else None
+            _finish(token, report, outcome)
+        except Exception:  # a job that stops half-way must say so on its page, and keep nothing
+            log.exception("import job %s failed", token)
+            end_transaction(keep=False)
+            _finish(token, None, None, ImportProblem(None, "", _(
+                "The import stopped before it was done, so nothing was imported. Check the list again and confirm it once more.")))
+
+
+def _finish(token: str, report, outcome: dict | None, stopped: ImportProblem | None = None) -> None:
+    """Keep the rows and the outcome in one commit, or roll the rows back and keep every problem."""
+    if outcome is None:
+        end_transaction(keep=False)
+    staged = db.session.get(StagedUpload, token)
+    staged.job_state = JobState.DONE if outcome is not None else JobState.FAILED
+    staged.outcome = outcome or {}
+    if report is not None:
+        staged.rows_done = staged.rows_total = report.rows
+        staged.problems = [asdict(p) for p in report.problems]
+    if stopped is not None:
+        staged.problems = [asdict(stopped)]
+    if outcome is not None:
+        staged.data = staged.parsed = b""  # what is done needs the file no more
+    end_transaction(keep=True)
