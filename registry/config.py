@@ -33,6 +33,7 @@ class Defaults:
     IMPORT_JOB_ROWS = 5_000  # a list of more rows is imported by the job queue, with a progress page
     JOB_QUEUE_URL = ""  # empty: a SQLite file in the instance folder (one host); redis://host:6379/0 in production
     JOB_QUEUE_IMMEDIATE = None  # run each job at once in the process that queues it; None: only when TESTING
+    JOB_WORKER_IN_PROCESS = None  # a thread in each app process runs queued jobs; None: on the embedded default only
     BOUNDARY_MAX_FEATURES = 5_000
     BOUNDARY_MAX_VERTICES = 1_000_000
     FACET_CACHE_SECONDS = 120  # how old the facet counts beside a list may be

@@ -178,3 +178,34 @@ def test_an_upload_abandoned_for_a_day_is_cleared_by_the_next_one(app, officer, 
     with app.app_context():
         assert db.session.get(StagedUpload, abandoned) is None
         assert db.session.get(StagedUpload, kept).filename == "danh-sach.csv"
+
+
+def test_on_the_embedded_default_a_site_served_without_a_worker_still_finishes_the_import(app, officer, english, tmp_path, monkeypatch):
+    """`flask run` on the quick start's SQLite has no `jobs worker`: the process that queued the job runs it in a thread."""
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", "")
+    monkeypatch.setitem(app.config, "JOB_QUEUE_IMMEDIATE", False)
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))  # the queue's file is this test's own
+    monkeypatch.setattr(app, "extensions", dict(app.extensions))
+    jobs.install(app)
+    assert jobs.works_in_process(app)
+    token = staged_list(officer)
+    assert confirm(officer, token).status_code == 302
+    deadline = time.monotonic() + 60
+    while not officer.get(f"/enterprises/import/{token}/progress.json").get_json()["finished"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    app.extensions["job_worker"].stop()
+    assert officer.get(f"/enterprises/import/{token}/progress.json").get_json()["state"] == "done"
+    assert count_enterprises(app) == 2
+
+
+def test_with_a_queue_of_its_own_the_site_leaves_jobs_to_the_worker_command_unless_told(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+    monkeypatch.setitem(app.config, "JOB_QUEUE_IMMEDIATE", False)
+    monkeypatch.setattr(app, "extensions", dict(app.extensions))
+    jobs.install(app)
+    assert not jobs.works_in_process(app)
+    monkeypatch.setitem(app.config, "JOB_WORKER_IN_PROCESS", True)
+    assert jobs.works_in_process(app)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_IMMEDIATE", True)
+    jobs.install(app)
+    assert not jobs.works_in_process(app)  # immediate jobs need no worker at all

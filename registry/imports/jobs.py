@@ -2,7 +2,9 @@
 
 JOB_QUEUE_URL names the queue's storage: empty for a SQLite file under instance/ (one host),
 redis://… in production. JOB_QUEUE_IMMEDIATE runs each job at once in the process that queued it
-(tests). The consumer is `flask --app registry jobs worker`.
+(tests). The consumer is `flask --app registry jobs worker`. On the embedded default (no
+JOB_QUEUE_URL) a site served without one still finishes its imports: the first job a process
+queues starts a consumer thread in that process (JOB_WORKER_IN_PROCESS).
 
 A job checks every row in a read transaction, writing its progress beside it (so any app host can
 show the bar, SQLite included), then writes every row in one write transaction, or nothing.
@@ -10,6 +12,7 @@ show the bar, SQLite included), then writes every row in one write transaction, 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -63,6 +66,52 @@ def install(app: Flask) -> None:
     app.extensions["import_commit"] = import_commit
 
 
+def works_in_process(app: Flask) -> bool:
+    """Tell whether this process runs queued jobs itself (JOB_WORKER_IN_PROCESS; None: on the embedded default only)."""
+    setting = app.config.get("JOB_WORKER_IN_PROCESS")
+    queue = app.extensions["job_queue"]
+    if queue.immediate:
+        return False
+    return not app.config["JOB_QUEUE_URL"] if setting is None else bool(setting)
+
+
+_starting = threading.Lock()
+
+
+class InProcessWorker(threading.Thread):
+    """A daemon thread taking jobs from one queue until stopped."""
+
+    def __init__(self, queue: Huey, poll_seconds: float) -> None:
+        super().__init__(name="registry-jobs", daemon=True)
+        self.queue, self.poll_seconds, self.stopped = queue, poll_seconds, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                task = self.queue.dequeue()
+                if task is None:
+                    self.stopped.wait(self.poll_seconds)
+                else:
+                    self.queue.execute(task)
+            except Exception:  # a broken job is logged and kept on its page; keep serving the others
+                log.exception("the in-process job worker could not run a job")
+                self.stopped.wait(self.poll_seconds)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(30)
+
+
+def start_in_process_worker(app: Flask, poll_seconds: float = 0.5) -> InProcessWorker:
+    """Start this process's worker for the app's queue (app.extensions["job_worker"]) unless it runs already."""
+    with _starting:
+        worker = app.extensions.get("job_worker")
+        if worker is None or worker.queue is not app.extensions["job_queue"] or not worker.is_alive():
+            worker = app.extensions["job_worker"] = InProcessWorker(app.extensions["job_queue"], poll_seconds)
+            worker.start()
+        return worker
+
+
 def mark_queued(staged: StagedUpload, rows: int, locale: str = "") -> None:
     """Mark the upload's commit as waiting for the queue, to be told in `locale`."""
     staged.job_state, staged.rows_total, staged.rows_done, staged.problems, staged.outcome = JobState.QUEUED, rows, 0, [], {}
@@ -74,10 +123,14 @@ def queue_commit(staged: StagedUpload, rows: int) -> None:
     mark_queued(staged, rows, str(get_locale() or ""))
     token, task = staged.token, current_app.extensions["import_commit"]
 
+    app = current_app._get_current_object()
+
     @after_this_request
     def enqueue(response):
         if response.status_code < 400:
             task(token)
+            if works_in_process(app):
+                start_in_process_worker(app)
         return response
 
 
