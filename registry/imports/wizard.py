@@ -122,6 +122,8 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
         staged = staged_or_404(token)
         if staged.job_state == JobState.NONE:
             return redirect(url_for(".preview", token=token))
+        if staged.job_state == JobState.QUEUED and jobs.works_in_process(current_app):
+            jobs.start_in_process_worker(current_app._get_current_object())  # a job queued before this process started
         report = _job_report(staged)
         target, messages = (None, [])
         if staged.job_state == JobState.DONE:
