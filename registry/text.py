@@ -18,6 +18,7 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")
+_COMBINING = re.compile("[\u0300-\u036f]")
 MAX_TERMS = 8
 
 
@@ -29,8 +30,9 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = _COMBINING.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")))
+    if not text.isascii():  # marks beyond Vietnamese's few (U+0300–U+036F) are rare: test each character only then
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = _NON_WORD.sub(" ", text.lower())
     return _SPACES.sub(" ", text).strip()
 
