@@ -11,6 +11,7 @@ from registry.enterprises.models import Enterprise, Relation, SizeClass, Status
 from registry.enterprises.taxcode import format_tax_code
 from registry.inputs import VERSION_MESSAGE, parse_version
 from registry.page_cache import shared_page
+from registry.query_args import page_args
 
 from . import bp
 from .auth import token_required, token_user
@@ -89,8 +90,7 @@ def _public_viewer() -> str | None:
 def enterprises():
     """List enterprises with the page's filters: q, province, catalog, relation, size, page, per_page."""
     filters = queries.Filters.from_args(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), 200)
+    page, per_page = page_args(request.args, 20, 200)
     if request.args.get("ecolabel"):
         # Eco-labels come with a later feature; until then no enterprise can match one.
         return jsonify({"items": [], "total": 0, "page": page, "per_page": per_page})
