@@ -9,16 +9,20 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .accounts import service as accounts
 from .accounts.models import OrgKind, Role, TokenScope
 from .audit.service import acting_as
 from .catalog import service as catalog
 from .extensions import db
+from .places import successors
+from .tabular import TableError, read_table, resolve_mapping
 
 users = AppGroup("users", help="Create accounts, API tokens and passwords.")
 catalog_cli = AppGroup("catalog", help="Load and inspect Decision 980 catalog versions.")
 demo_cli = AppGroup("demo", help="Load or remove the demo records.")
+places_cli = AppGroup("places", help="Load reference data about provinces and communes.")
 
 
 @click.command("init")
@@ -154,6 +158,55 @@ def demo_remove():
         db.session.commit()
 
 
+SUCCESSOR_COLUMNS = {
+    "commune_code": ("ward_code", "commune_code", "mã xã", "ma_xa", "code"),
+    "province_code": ("province_code", "mã tỉnh", "ma_tinh"),
+    "predecessors": ("pre_merger_units", "predecessors", "đơn vị trước sáp nhập", "truoc_sap_nhap"),
+    "commune_name": ("ward_full_name", "commune_name", "tên xã", "ten_xa"),
+}
+
+
+@places_cli.command("import-successors")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_successors(file: Path):
+    """Load which pre-2025 communes each 2025 commune was formed from (CSV or XLSX): all or nothing, replacing the table."""
+    limit = int(current_app.config["IMPORT_MAX_BYTES"])
+    if file.stat().st_size > limit:
+        click.echo(_("The file is larger than %(mb)d MB; split the list into smaller files.", mb=limit // 2**20), err=True)
+        sys.exit(1)
+    try:
+        table = read_table(file.read_bytes(), file.name)
+    except TableError as error:
+        click.echo(f"{file.name}: {error.message}", err=True)
+        sys.exit(1)
+    mapping = {field: name for name, field in resolve_mapping(table.header, None, SUCCESSOR_COLUMNS).items()}
+    missing = [field for field in ("commune_code", "predecessors") if field not in mapping]
+    if missing:
+        wanted = ", ".join(SUCCESSOR_COLUMNS[field][0] for field in missing)
+        click.echo(_("%(file)s: no column for %(columns)s; nothing loaded.", file=file.name, columns=wanted), err=True)
+        sys.exit(1)
+    index = {field: table.column(name) for field, name in mapping.items()}
+    def cell(row, field):
+        return row.cell(index[field]) if field in index else ""
+
+    rows = [successors.SourceRow(row.number, cell(row, "commune_code"), cell(row, "province_code"), cell(row, "predecessors"),
+                                 cell(row, "commune_name")) for row in table.rows]
+    with acting_as("cli"):
+        try:
+            loaded = successors.replace_successors(rows)
+        except successors.SuccessorsInvalid as invalid:
+            for row, column, message in invalid.problems:
+                where = _("row %(row)d, column “%(column)s”", row=row, column=column) if row else ""
+                click.echo(f"{file.name}: {where}: {message}" if where else f"{file.name}: {message}", err=True)
+            click.echo(str(invalid.message), err=True)
+            sys.exit(1)
+        db.session.commit()
+    click.echo(_("Loaded %(n)d pre-2025 communes for %(communes)d communes of 2025.", n=loaded.predecessors, communes=loaded.communes))
+    if loaded.matched_by_name:
+        click.echo(_("%(n)d communes had another code in the file than in our reference list and were matched by their name in their province.",
+                     n=loaded.matched_by_name))
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -192,7 +245,7 @@ def restore_command(path: Path, yes: bool):
 
 
 def install(app: Flask) -> None:
-    for command in (init_command, users, catalog_cli, demo_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command):
+    for command in (init_command, users, catalog_cli, demo_cli, places_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command):
         app.cli.add_command(command)
 
 
@@ -251,6 +304,43 @@ def _parse_map(pairs: tuple[str, ...], fields) -> dict[str, str]:
     return mapping
 
 
+_COMMUNE_OPTIONS = [
+    click.option("--commune", "commune_pairs", multiple=True,
+                 help="The 2025 commune a pre-2025 one in the file became, such as “Xã Tịnh Phong=21181” (repeatable)."),
+    click.option("--accept-communes", is_flag=True, help="Take the proposed 2025 commune for every pre-2025 commune that became exactly one."),
+]
+
+
+def commune_options(command):
+    for option in reversed(_COMMUNE_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _commune_answers(pairs: tuple[str, ...]) -> dict[str, str]:
+    """Read repeated --commune “Old name=code” options into import answers, keyed by the code's province."""
+    from .places.models import Commune
+
+    answers = {}
+    for pair in pairs:
+        name, sep, code = pair.rpartition("=")
+        commune = db.session.get(Commune, code.strip().zfill(5)) if code.strip().isdigit() else None
+        if not sep or not name.strip() or commune is None:
+            raise click.BadParameter(_("Write “Old commune=5-digit code of the 2025 commune”, not “%(pair)s”.", pair=pair),
+                                     param_hint="--commune")
+        answers[successors.answer_key(commune.province_code, name)] = commune.code
+    return answers
+
+
+def _answered(run, answers: dict[str, str], accept_proposed: bool):
+    """Run an import with the answers given; with `accept_proposed`, first ask which questions the file raises and take each proposal."""
+    if accept_proposed:
+        dry = run(answers, True)
+        db.session.rollback()
+        answers = {**{q.key: q.proposed for q in dry.questions if q.proposed}, **answers}
+    return run(answers, False)
+
+
 def _printed_progress():
     """Print rows checked and left, and the problems found so far, while an import runs."""
     from .imports import progress
@@ -266,9 +356,18 @@ def _keep_if_imported(report) -> None:
 
 
 def _conclude_import(file: Path, report, imported_message: str) -> None:
-    """Print the column mapping and every problem, then exit 0 only when the rows were imported."""
+    """Print the column mapping, the questions the file raises and every problem, then exit 0 only when the rows were imported."""
     for header, field_name in report.mapping.items():
         click.echo(f"  {header} → {field_name}")
+    for question in report.questions:
+        rows = ", ".join(map(str, question.rows[:20])) + (" …" if len(question.rows) > 20 else "")
+        click.echo(f"{file.name}: " + ngettext("row %(rows)s: %(question)s", "rows %(rows)s: %(question)s", len(question.rows),
+                                               rows=rows, question=question.prompt), err=True)
+        for value, label in question.options:
+            marks = [_("chosen")] if value == question.answer else [_("proposed")] if value == question.proposed else []
+            click.echo(f"    {label}" + (f" ({', '.join(marks)})" if marks else ""), err=True)
+    if any(not q.answer for q in report.questions):
+        click.echo(_("Answer with --commune “Old commune=code” (repeatable), or --accept-communes to take every proposed commune."), err=True)
     for problem in report.problems:
         described = _("warning: %(problem)s", problem=problem.describe()) if problem.warning else problem.describe()
         click.echo(f"{file.name}: {described}", err=True)
@@ -287,14 +386,17 @@ def _conclude_import(file: Path, report, imported_message: str) -> None:
 @click.option("--map", "pairs", multiple=True, help="Match a file column to a field, such as “Mã DN=tax_code”, or leave it out with “Ghi chú=” (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, without importing.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as CSV here.")
-def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Path | None):
+@commune_options
+def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Path | None, commune_pairs, accept_communes: bool):
     """Import an enterprise list from CSV or XLSX: every row, or none when any row is bad (exit code 0 only when imported)."""
     from .enterprises.importing import FIELDS, import_enterprises, report_table
     from .tabular import csv_chunks
 
     mapping = _parse_map(pairs, FIELDS)
+    data = file.read_bytes()
     with acting_as("cli"), _printed_progress():
-        report = import_enterprises(None, file.read_bytes(), file.name, mapping, dry_run=dry_run)
+        report = _answered(lambda answers, dry: import_enterprises(None, data, file.name, mapping, dry_run=dry_run or dry, answers=answers),
+                           _commune_answers(commune_pairs), accept_communes)
         _keep_if_imported(report)
     if report.encoding:
         click.echo(_("Read %(file)s as %(encoding)s; header on row %(row)d.", file=file.name, encoding=report.encoding, row=report.header_row))
@@ -313,14 +415,20 @@ def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Pa
 @click.option("--list", "list_key", help="Name of the list to read in a JSON object holding several (default: the first).")
 @click.option("--map", "pairs", multiple=True, help="Match a file column to a field, such as “ten=name_vi”, or leave it out with “moTa=” (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, without importing.")
-def import_zones_command(file: Path, province, kind, status, crs, list_key, pairs, dry_run: bool):
+@commune_options
+def import_zones_command(file: Path, province, kind, status, crs, list_key, pairs, dry_run: bool, commune_pairs, accept_communes: bool):
     """Import a list of zones from CSV, XLSX or JSON: every row, or none when any row is bad (exit code 0 only when imported)."""
     from .zones.importing import FIELDS, ImportChoices, import_zones
 
     mapping = _parse_map(pairs, FIELDS)
-    choices = ImportChoices(province, kind, status, crs, list_key)
+    data = file.read_bytes()
+
+    def run(answers, dry):
+        choices = ImportChoices(province, kind, status, crs, list_key, answers=answers)
+        return import_zones(None, data, file.name, choices, mapping, dry_run=dry_run or dry)
+
     with acting_as("cli"), _printed_progress():
-        report = import_zones(None, file.read_bytes(), file.name, choices, mapping, dry_run=dry_run)
+        report = _answered(run, _commune_answers(commune_pairs), accept_communes)
         _keep_if_imported(report)
     if len(report.lists) > 1:
         click.echo(_("The file holds the lists %(lists)s; read %(chosen)s (choose another with --list).",

@@ -194,8 +194,8 @@ def test_an_import_refused_after_something_was_flushed_keeps_nothing(app, office
 
     real_import = import_views.import_enterprises
 
-    def flush_then_import_nothing(actor, data, filename, mapping, *, dry_run):
-        report = real_import(actor, data, filename, mapping, dry_run=True)
+    def flush_then_import_nothing(actor, data, filename, mapping, *, dry_run, **options):
+        report = real_import(actor, data, filename, mapping, dry_run=True, **options)
         if not dry_run:
             create_enterprise(None, {"tax_code": "0100109106", "name_vi": "Công ty Dở Dang", "province_code": "51"}, source="tests")
         return report

@@ -33,6 +33,7 @@ from registry.enterprises.models import ClaimRequest, Decision, DuplicateFlag, E
 from registry.extensions import db
 from registry.imports import staging
 from registry.imports.kinds import KINDS, stage_upload
+from registry.imports.models import StagedUpload
 from registry.zones import boundaries
 from registry.zones import service as zones
 from registry.zones.importing import ImportChoices
@@ -283,6 +284,12 @@ def status_is(*statuses: Status) -> Callable:
     return lambda cell, _response: enterprise_of(cell).status in statuses
 
 
+def _answers_kept(cell: Cell, _response) -> bool:
+    """The importer's answers (none asked of this list) are kept with the staged upload."""
+    staged = db.session.get(StagedUpload, cell.target["token"])
+    return staged is not None and "answers" in staged.choices
+
+
 def redirects_to(fragment: str) -> Callable:
     return lambda _cell, response: response.status_code == 302 and fragment in response.headers["Location"]
 
@@ -415,6 +422,8 @@ WRITES = [
           lambda c: c.post(f"/enterprises/import/{c.target['token']}/columns",
                            {"column_0": "tax_code", "column_1": "name_vi", "column_2": "province_code"}),
           redirects_to("/preview")),
+    Write("answer enterprise list questions", "enterprise_io.answers", IMPORTERS, staged_enterprise_list,
+          lambda c: c.post(f"/enterprises/import/{c.target['token']}/answers", {}), _answers_kept),
     Write("import enterprise list", "enterprise_io.commit", REVIEWERS, staged_enterprise_list,
           lambda c: c.post(f"/enterprises/import/{c.target['token']}/commit"), _exists_with_tax_code,
           refused={OTHER_OFFICER: 302}),  # back to the preview: "nothing was imported", the row is not in their province
@@ -443,6 +452,8 @@ WRITES = [
           lambda c: c.post(f"/zones/import/{c.target['token']}/columns",
                            {"column_0": "name_vi", "column_1": "status", "column_2": "total_ha", "status": "operating"}),
           redirects_to("/preview")),
+    Write("answer zone list questions", "zones.imports.answers", IMPORTERS, staged_zone_list,
+          lambda c: c.post(f"/zones/import/{c.target['token']}/answers", {}), _answers_kept),
     Write("import zone list", "zones.imports.commit", REVIEWERS, staged_zone_list,
           lambda c: c.post(f"/zones/import/{c.target['token']}/commit"),
           lambda c, _r: db.session.scalar(db.select(Zone).where(Zone.name_vi == c.target["name"])) is not None,

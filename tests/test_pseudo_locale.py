@@ -151,6 +151,31 @@ def test_the_import_wizards_show_only_translated_words(pseudo, client, accounts)
     assert_translated(pseudo, pages, data=ENTERPRISES_CSV + ZONES_CSV)
 
 
+SUCCESSORS_CSV = (
+    "ward_code,ward_full_name,province_code,pre_merger_units\n"
+    '21181,Xã Thọ Phong,51,"Xã Tịnh Phong, Xã Tịnh Thọ"\n'
+    '21040,Xã Bình Sơn,51,"Xã Bình Thạnh (phần còn lại sau khi sáp nhập vào xã Đông Sơn)"\n'
+    '21109,Xã Đông Sơn,51,"Xã Bình Thạnh"\n'
+)
+OLD_COMMUNES_CSV = "Mã số thuế,Tên doanh nghiệp,Tỉnh,Xã\n0100109106,Công ty TNHH Nước Tịnh Phong,51,Xã Tịnh Phong\n0300588569,Công ty Bình Thạnh,51,Bình Thạnh\n"
+
+
+def test_the_questions_about_2025_communes_show_only_translated_words(pseudo, client, accounts, tmp_path):
+    successors = tmp_path / "successors.csv"
+    successors.write_text(SUCCESSORS_CSV, encoding="utf-8")
+    loaded = pseudo.test_cli_runner().invoke(args=["places", "import-successors", str(successors)])
+    assert loaded.exit_code == 0, loaded.output
+    accounts.user("officer@example.vn")
+    accounts.sign_in(client, "officer@example.vn")
+    pages = _walk_import(client, "/enterprises/import", OLD_COMMUNES_CSV, "xa-cu.csv")
+    assert 'name="answer-51:tinh phong"' in pages["/enterprises/import preview"]
+    form = {"csrf_token": csrf_token(client, "/enterprises/new"), "tax_code": "0100233488", "name_vi": "Công ty Môi trường Thọ Phong",
+            "province_code": "51", "commune": "Bình Thạnh"}
+    pages["form with an old commune"] = client.post("/enterprises/new", data=form).get_data(as_text=True)
+    assert 'name="commune_successor"' in pages["form with an old commune"]
+    assert_translated(pseudo, pages, data=OLD_COMMUNES_CSV + SUCCESSORS_CSV)
+
+
 # Click frames errors in its own English words ("Usage:", "Error: Invalid value for …"): not ours to translate here.
 CLICK_FRAMING = re.compile(r"^Usage: .*$|^Try '.*' for help\.$|^Error: (Invalid value for [^:]+: )?", re.M)
 
@@ -160,7 +185,8 @@ def _command_leaks(app, output: str, names: tuple[str, ...]) -> list[str]:
     from registry.zones.importing import FIELDS as ZONE_FIELDS
 
     # The mapping lists fields by the names --map takes, beside the file's own headers.
-    known = {*ENTERPRISE_FIELDS, *ZONE_FIELDS, *ENTERPRISES_CSV.splitlines(), *ZONES_CSV.splitlines(), *names}
+    known = {*ENTERPRISE_FIELDS, *ZONE_FIELDS, *ENTERPRISES_CSV.splitlines(), *ZONES_CSV.splitlines(), *OLD_COMMUNES_CSV.splitlines(),
+             *SUCCESSORS_CSV.splitlines(), *names}
     return leaked_words(app, CLICK_FRAMING.sub("", output), known)
 
 
@@ -183,8 +209,16 @@ def test_command_output_follows_the_language_and_is_translated(pseudo, tmp_path)
     zones = tmp_path / "cum-cong-nghiep.csv"
     zones.write_text(ZONES_CSV, encoding="utf-8")
     outputs.append(runner.invoke(args=["import", "zones", str(zones), "--province", "51", "--dry-run"]).output)
+    successors = tmp_path / "successors.csv"
+    successors.write_text(SUCCESSORS_CSV + "99999,Xã Không Có,51,Xã A\n", encoding="utf-8")
+    outputs.append(runner.invoke(args=["places", "import-successors", str(successors)]).output)
+    successors.write_text(SUCCESSORS_CSV, encoding="utf-8")
+    outputs.append(runner.invoke(args=["places", "import-successors", str(successors)]).output)
+    old_communes = tmp_path / "xa-cu.csv"
+    old_communes.write_text(OLD_COMMUNES_CSV, encoding="utf-8")
+    outputs.append(runner.invoke(args=["import", "enterprises", str(old_communes), "--dry-run"]).output)
     assert all(OPEN in output for output in outputs), outputs
-    assert _command_leaks(pseudo, "\n".join(outputs), (enterprises.name, zones.name)) == [], "\n".join(outputs)
+    assert _command_leaks(pseudo, "\n".join(outputs), (enterprises.name, zones.name, successors.name, old_communes.name)) == [], "\n".join(outputs)
 
 
 DUNG_QUAT_BOARD = "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi"

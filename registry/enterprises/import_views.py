@@ -33,9 +33,9 @@ def _require_importer(user) -> None:
         raise PermissionDenied(_l("Only province officers and administrators import enterprise lists."))
 
 
-def _run(actor, parsed, filename, _choices, mapping, *, dry_run):
+def _run(actor, parsed, filename, choices, mapping, *, dry_run):
     # Looked up at each call, so a test may stand in for import_enterprises.
-    return import_enterprises(actor, parsed.table, filename, mapping, dry_run=dry_run)
+    return import_enterprises(actor, parsed.table, filename, mapping, dry_run=dry_run, answers=choices.get("answers"))
 
 
 def _finish(outcome: dict, staged) -> tuple[str, list[tuple[str, str]]]:

@@ -17,8 +17,11 @@ from flask_babel import lazy_gettext as _l
 from registry.accounts.models import User
 from registry.accounts.permissions import can
 from registry.catalog import service as catalog
+from registry.domain_errors import Invalid
 from registry.extensions import db
 from registry.imports import progress
+from registry.imports.questions import CommuneSuccessors
+from registry.places import successors
 from registry.places.models import Commune
 from registry.places.service import UnknownPlace, all_provinces, normalize_code, place_legacy
 from registry.text import fold
@@ -83,9 +86,14 @@ class EnterpriseImportReport(ImportReport):
 
 
 class ImportLookups(ProfileLookups):
-    """Answer `clean_profile` from dictionaries loaded once, and read province and commune names."""
+    """Answer `clean_profile` from dictionaries loaded once, and read province and commune names.
 
-    def __init__(self) -> None:
+    `answers` are the importer's choices ({question key: value}), such as the 2025 commune a
+    pre-2025 one named in the file became; the questions the rows raise are collected in `report`.
+    """
+
+    def __init__(self, answers: dict[str, str] | None = None, report: ImportReport | None = None) -> None:
+        self.communes_then = CommuneSuccessors(answers, report)
         super().__init__()
         rows = db.session.execute(db.select(Enterprise.id, Enterprise.tax_code, Enterprise.name_vi))
         self.enterprises = {tax_code: _Existing(id_, name) for id_, tax_code, name in rows}
@@ -131,6 +139,9 @@ class ImportLookups(ProfileLookups):
             self._resolved[text] = found or self.province_names.get(_PROVINCE_PREFIX.sub("", folded)) or place_legacy(text)
         return self._resolved[text]
 
+    def successors(self, province_code: str, name: str) -> list[successors.Successor]:
+        return self.communes_then.became(province_code, name)
+
     def resolve_commune(self, text: str, province_code: str) -> str | None:
         """Return the code of the commune named or coded `text`, looked up inside the province."""
         if text.isdigit():
@@ -156,7 +167,7 @@ class Accepted:
 
 
 def import_enterprises(actor: User | None, data: bytes | Table, filename: str, mapping: dict[str, str] | None = None, *,
-                       dry_run: bool) -> EnterpriseImportReport:
+                       dry_run: bool, answers: dict[str, str] | None = None) -> EnterpriseImportReport:
     """Check every row of a CSV or XLSX list (its bytes, or the table read from them) and, unless `dry_run` or any row is bad, create them all.
 
     `mapping` is {file header: field}; headers it leaves out are matched through FIELDS. The
@@ -176,7 +187,7 @@ def import_enterprises(actor: User | None, data: bytes | Table, filename: str, m
         if not table.rows:
             report.problems.append(ImportProblem(None, "", _("The file has a header but no rows below it.")))
         return report
-    accepted = check_rows(actor, table, report)
+    accepted = check_rows(actor, table, report, answers)
     if dry_run or report.errors:
         return report
     source = f"import: {filename}"[:200]
@@ -201,9 +212,9 @@ def resolve_mapping(header: list[str], chosen: dict[str, str] | None) -> dict[st
     return tabular.resolve_mapping(header, chosen, FIELDS)
 
 
-def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport) -> list[Accepted]:
+def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport, answers: dict[str, str] | None = None) -> list[Accepted]:
     """Clean every row, recording each problem by row and column; return the rows that passed."""
-    lookups = ImportLookups()
+    lookups = ImportLookups(answers, report)
     columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
     allowed: dict[str, bool] = {}
     first_row_of: dict[str, int] = {}
@@ -212,7 +223,7 @@ def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport)
     progress.started(total)
     for done, row in enumerate(table.rows, start=1):
         cells = {f: row.cell(index) for f, (_name, index) in columns.items()}
-        values, own_errors = row_values(cells, lookups)
+        values, own_errors = row_values(cells, lookups, row.number)
         problems = _row_problems(values, own_errors, lookups)
         cleaned = problems if isinstance(problems, dict) else None
         found = [] if cleaned is not None else problems
@@ -265,7 +276,7 @@ def _permission_problems(actor: User | None, province_code: str, lookups: Import
     return [("province_code", _("You may not import enterprises into %(province)s: only its officers may.", province=name), None, None)]
 
 
-def row_values(cells: dict[str, str], lookups: ImportLookups) -> tuple[dict, dict[str, str]]:
+def row_values(cells: dict[str, str], lookups: ImportLookups, row: int | None = None) -> tuple[dict, dict[str, str]]:
     """Turn a row's cells into `clean_profile` values, reading the ways people write places, sizes and items."""
     values = {f: cells.get(f, "") for f in FIELDS if f not in {"relation", "items", "certificates"}}
     errors: dict[str, str] = {}
@@ -278,9 +289,7 @@ def row_values(cells: dict[str, str], lookups: ImportLookups) -> tuple[dict, dic
     values["province_code"] = province.code if province else values["province_code"]
     commune = values["commune_code"]
     if commune and province is not None:
-        values["commune_code"] = lookups.resolve_commune(commune, province.code)
-        if values["commune_code"] is None:
-            errors["commune_code"] = _("There is no commune “%(commune)s” in %(province)s.", commune=commune, province=province.name_vi)
+        values["commune_code"] = _commune_code(commune, province, lookups, row, errors)
     elif commune:
         values["commune_code"] = ""
     size = _fold_repeated(values["size_class"]).removeprefix("doanh nghiep ").strip()
@@ -289,6 +298,23 @@ def row_values(cells: dict[str, str], lookups: ImportLookups) -> tuple[dict, dic
     values["items"] = parse_items(cells.get("items", ""), cells.get("relation", ""))
     values["certificates"] = [{"name": name.strip()} for name in _SEPARATORS.split(cells.get("certificates", "")) if name.strip()]
     return values, errors
+
+
+def _commune_code(text: str, province, lookups: ImportLookups, row: int | None, errors: dict[str, str]) -> str | None:
+    """The code of the commune a cell names: today's, or the 2025 commune the importer chose for a pre-2025 one."""
+    code = lookups.resolve_commune(text, province.code)
+    if code is not None:
+        return code
+    lookups.communes_then.row = row
+    try:
+        code, became = lookups.communes_then.answer(province.code, text)
+    except Invalid as refusal:
+        errors["commune_code"] = str(refusal.message)
+        return None
+    if code is None:
+        errors["commune_code"] = (successors.describe_successors(text, became) if became else
+                                  _("There is no commune “%(commune)s” in %(province)s.", commune=text, province=province.name_vi))
+    return code
 
 
 def parse_items(text: str, relation: str) -> list[dict]:

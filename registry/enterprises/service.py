@@ -17,6 +17,7 @@ from registry.catalog import service as catalog
 from registry.catalog.models import CatalogNode
 from registry.domain_errors import Conflict, Invalid
 from registry.extensions import db
+from registry.places import successors
 from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.enterprises import index as search
 from registry.transactions import conflict_if_stale
@@ -92,6 +93,14 @@ class ProfileLookups:
 
     def commune(self, code, province):
         return get_commune(code, province)
+
+    def successors(self, province_code: str, name: str) -> list[successors.Successor]:
+        """The 2025 communes a pre-2025 commune's name became, [] when it is not one."""
+        return successors.successors_of(province_code, name)
+
+    def successor_answer(self, province_code: str, name: str, values: dict, offered: list[successors.Successor]) -> str | None:
+        """The successor the person chose (the form's `commune_successor`), None when none; Invalid when not offered."""
+        return successors.chosen_successor(offered, values.get("commune_successor"), name)
 
     def catalog_node(self, code: str):
         if self._version is None:
@@ -247,10 +256,20 @@ def _clean_place(values: dict, present: set, current: Enterprise | None, lookups
                 cleaned["commune_code"] = lookups.commune(commune_code, province).code
             except UnknownPlace as error:
                 named = not str(commune_code).strip().isdigit()
-                errors["commune_code"] = [
-                    _l("No commune, ward or special zone called “%(name)s” is in %(province)s.", name=commune_code, province=province.name_vi)
-                    if named else str(error)
-                ]
+                became = lookups.successors(province.code, str(commune_code)) if named else []
+                if became:
+                    try:
+                        cleaned["commune_code"] = lookups.successor_answer(province.code, str(commune_code), values, became)
+                    except Invalid as refusal:
+                        errors["commune_code"] = [refusal.message]
+                    else:
+                        if cleaned["commune_code"] is None:
+                            errors["commune_code"] = [successors.describe_successors(str(commune_code), became)]
+                else:
+                    errors["commune_code"] = [
+                        _l("No commune, ward or special zone called “%(name)s” is in %(province)s.", name=commune_code, province=province.name_vi)
+                        if named else str(error)
+                    ]
     for field in ("latitude", "longitude"):
         if field in present:
             cleaned[field] = _coordinate(values, field, errors)

@@ -14,6 +14,7 @@ from registry.inputs import form_version
 from registry.mapping.embed import enterprise_map
 from registry.page_cache import shared_page
 from registry.places import service as places
+from registry.places import successors
 from registry.enterprises.index import highlight
 
 from . import queries, registration, service
@@ -129,6 +130,7 @@ def _values_from(form: ProfileForm) -> dict:
         "size_class", "founded_year", "staff", "website", "email", "phone", "contact_name", "description", "national_brand",
     )}
     values["commune_code"] = places.commune_code_for(form.province_code.data, form.commune.data)
+    values["commune_successor"] = request.form.get("commune_successor", "")
     values["items"] = [
         {"code": key.removeprefix("item-"), "relation": relation}
         for key, relation in request.form.items()
@@ -169,7 +171,17 @@ def _render_form(template: str, form, enterprise=None, status=200, **context):
         chosen = {link.node.code: link.relation.value for link in enterprise.items}
     form.province_code.choices = _province_choices()
     return render_template(template, form=form, enterprise=enterprise, leaves=_catalog_leaves(), chosen=chosen,
-                           communes=places.communes_of_code(form.province_code.data), **context), status
+                           communes=places.communes_of_code(form.province_code.data), successors=_successors_offered(form),
+                           chosen_successor=request.form.get("commune_successor", ""), **context), status
+
+
+def _successors_offered(form) -> list:
+    """The 2025 communes a pre-2025 commune typed in the form became, to choose from; [] for a commune of today."""
+    if request.method != "POST" or not form.commune.data or not form.commune.errors:
+        return []
+    code = places.normalize_code(form.province_code.data, 2)
+    typed = places.commune_code_for(code, form.commune.data)
+    return successors.successors_of(code, typed) if typed == form.commune.data.strip() else []
 
 
 @bp.route("/new", methods=["GET", "POST"])

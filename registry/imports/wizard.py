@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectField
 
-from registry.tabular import ImportProblem, ImportReport, TableError, csv_chunks
+from registry.tabular import ImportProblem, ImportReport, Question, TableError, csv_chunks
 from registry.transactions import discard
 
 from . import jobs, progress, staging
@@ -25,6 +25,7 @@ from .kinds import ImportKind, parsed_of, register, run_kind, stage_upload
 from .models import JobState, StagedUpload
 
 PREVIEW_LIMIT = 500
+QUESTIONS_SHOWN = 100
 
 
 class ConfirmForm(FlaskForm):
@@ -92,7 +93,27 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
         if staged.job_state != JobState.NONE:
             return redirect(url_for(".progress", token=token))
         report = run_kind(kind, current_user, staged, dry_run=True)
-        return render_template("imports/preview.html", kind=kind, report=report, staged=staged, form=ConfirmForm(), limit=PREVIEW_LIMIT)
+        return render_template("imports/preview.html", kind=kind, report=report, staged=staged, form=ConfirmForm(), limit=PREVIEW_LIMIT,
+                               questions_shown=QUESTIONS_SHOWN, answer_field=answer_field)
+
+    @login_required
+    def answers(token: str):
+        """Keep the importer's answers to what the file leaves open, such as the 2025 commune an older one became."""
+        staged = staged_or_404(token)
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if staged.job_state != JobState.NONE:
+            return redirect(url_for(".progress", token=token))
+        questions = run_kind(kind, current_user, staged, dry_run=True).questions
+        chosen, refused = take_answers(questions, request.form, dict(staged.choices.get("answers") or {}))
+        if refused:
+            for question in refused:
+                flash(_("Rows %(rows)s: choose one of the answers offered to “%(question)s”.",
+                        rows=", ".join(map(str, question.rows)), question=question.prompt), "error")
+        else:
+            staged.choices = {**staged.choices, "answers": chosen}
+            flash(_("Your answers are kept; every row was checked again with them."), "success")
+        return redirect(url_for(".preview", token=token))
 
     @login_required
     def commit(token: str):
@@ -137,7 +158,8 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
         return jsonify(_state(staged_or_404(token)))
 
     routes = [("/import", upload, ["GET", "POST"]), ("/import/<token>/columns", columns, ["GET", "POST"]),
-              ("/import/<token>/preview", preview, ["GET"]), ("/import/<token>/commit", commit, ["POST"]),
+              ("/import/<token>/preview", preview, ["GET"]), ("/import/<token>/answers", answers, ["POST"]),
+              ("/import/<token>/commit", commit, ["POST"]),
               ("/import/<token>/progress", progress, ["GET"]), ("/import/<token>/progress.json", progress_json, ["GET"])]
     if kind.report_table is not None:
         @login_required
@@ -154,6 +176,32 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
     for rule, view, methods in routes:
         bp.add_url_rule(rule, view.__name__, view, methods=methods)
     return kind
+
+
+def answer_field(question: Question) -> str:
+    """The form field that carries the answer to `question`."""
+    return f"answer-{question.key}"
+
+
+def take_answers(questions: list[Question], submitted: Mapping[str, str], chosen: dict[str, str]) -> tuple[dict[str, str], list[Question]]:
+    """Merge the submitted answers into `chosen`; return them and the questions answered with a value not offered.
+
+    A blank answer withdraws an earlier one, a question the form did not show keeps its answer,
+    and answers to questions no longer asked are dropped.
+    """
+    chosen = {key: value for key, value in chosen.items() if any(q.key == key for q in questions)}
+    refused = []
+    for question in questions:
+        if answer_field(question) not in submitted:
+            continue
+        value = (submitted.get(answer_field(question)) or "").strip()
+        if not value:
+            chosen.pop(question.key, None)
+        elif question.offers(value):
+            chosen[question.key] = value
+        else:
+            refused.append(question)
+    return chosen, refused
 
 
 def _mapping_form(kind: ImportKind, header: list[str], mapping: Mapping[str, str], extras: Mapping[str, Field]) -> FlaskForm:

@@ -1,7 +1,7 @@
-"""Provinces and communes in force since 1 July 2025, and the pre-2025 provinces they absorbed."""
+"""Provinces and communes in force since 1 July 2025, and the pre-2025 provinces and communes they absorbed."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -70,3 +70,26 @@ class LegacyProvince(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     province: Mapped[Province] = relationship(back_populates="parts", lazy="joined")
+
+
+class CommunePredecessor(db.Model):
+    """A commune of before 1 July 2025 and one commune it became part of.
+
+    A commune split between successors has a row for each, so none is chosen for the user.
+    Loaded by an operator (`flask --app registry places import-successors FILE`), not shipped.
+    """
+
+    __table_args__ = (Index("ix_commune_predecessor_lookup", "province_code", "name_folded"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"))
+    name_vi: Mapped[str] = mapped_column(String(160))
+    # The name without its "Xã"/"Phường"/"Thị trấn", folded: "tinh phong".
+    name_folded: Mapped[str] = mapped_column(String(160))
+    division: Mapped[str] = mapped_column(String(20), default="")
+    # The source's own words in brackets: "huyện Kim Bôi", "phần còn lại sau khi sáp nhập vào xã U Minh".
+    note: Mapped[str] = mapped_column(String(300), default="")
+    partial: Mapped[bool] = mapped_column(default=False)
+    successor_code: Mapped[str] = mapped_column(ForeignKey("commune.code", ondelete="CASCADE"), index=True)
+
+    successor: Mapped[Commune] = relationship(lazy="joined")

@@ -1,6 +1,7 @@
 """What an import found: its problems by row and column, and what it wrote."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -27,6 +28,26 @@ class ImportProblem:
 
 
 @dataclass
+class Question:
+    """Something the file leaves open that the importer decides once for every row it concerns.
+
+    For one, a commune of before 2025 that became one or several 2025 communes: `options` are
+    (value, label) pairs, `proposed` the value offered first ("" when the choice is the user's
+    alone), and the answer is kept under `key` in the import's choices.
+    """
+
+    key: str
+    prompt: str
+    options: list[tuple[str, str]]
+    proposed: str = ""
+    answer: str = ""  # what the importer chose, once they have
+    rows: list[int] = field(default_factory=list)
+
+    def offers(self, value: str) -> bool:
+        return value in {option for option, _label in self.options}
+
+
+@dataclass
 class ImportReport:
     """The outcome of a dry run or an import of one file; a feature's report adds its own details."""
 
@@ -36,6 +57,16 @@ class ImportReport:
     rows: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+
+    def ask(self, key: str, row: int | None, make: Callable[[], Question]) -> None:
+        """Note that `row` raises the question `key`, asking it (with `make`) the first time."""
+        question = next((q for q in self.questions if q.key == key), None)
+        if question is None:
+            question = make()
+            self.questions.append(question)
+        if row is not None and row not in question.rows:
+            question.rows.append(row)
 
     def take_table(self, table: Table) -> None:
         """Note the header, the number of rows and the layout problems (a blank header, a cell cut short) of the file read."""

@@ -14,8 +14,11 @@ from flask_babel import lazy_gettext as _l
 
 from registry.accounts.models import User
 from registry.accounts.permissions import can
+from registry.domain_errors import Invalid
 from registry.extensions import db
 from registry.imports import progress
+from registry.imports.questions import CommuneSuccessors
+from registry.places import successors
 from registry.places.models import Province
 from registry.places.service import commune_code_for, normalize_code, province_for
 from registry import inputs, tabular
@@ -81,6 +84,8 @@ class ImportChoices:
     status: str = "operating"
     crs: str = "EPSG:4326"
     list_key: str | None = None
+    # The importer's answers to the questions rows raise, such as the 2025 commune a pre-2025 one became.
+    answers: dict = field(default_factory=dict)
 
 
 def import_zones(actor: User | None, data: bytes | tuple[Table, list[str]], filename: str, choices: ImportChoices,
@@ -167,13 +172,15 @@ def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choic
     first_row_of: dict[tuple, int] = {}
     accepted = []
     total = len(table.rows)
+    communes_then = CommuneSuccessors(choices.answers, report)
     progress.started(total)
     for done, row in enumerate(table.rows, start=1):
         cells = {f: row.cell(index) for f, (_name, index) in columns.items()}
         problems: list[tuple[str, str, bool, int | None]] = []
         province = _row_province(cells, chosen, actor, problems)
         province_code = province.code if province else None
-        values = row_values(cells, choices, province_code, transformer, problems)
+        communes_then.row = row.number
+        values = row_values(cells, choices, province_code, transformer, problems, communes_then)
         try:
             service.clean_zone(values)
         except service.ZoneError as error:
@@ -199,7 +206,7 @@ def _column_of(field_name: str) -> str:
 
 
 def row_values(cells: dict[str, str], choices: ImportChoices, province_code: str | None, transformer: maps.Reprojection | None,
-               problems: list) -> dict:
+               problems: list, communes_then: CommuneSuccessors | None = None) -> dict:
     """Turn one row's cells into `clean_zone` input, noting what cannot be read or does not add up."""
     values: dict = {name: cells[name] for name in FIELDS if name in cells and name not in {"province", "commune", "kind", "status", "occupancy"}}
     values["province_code"] = province_code
@@ -209,7 +216,7 @@ def row_values(cells: dict[str, str], choices: ImportChoices, province_code: str
     values["status"] = (status_of(cells["status"]) or cells["status"]) if cells.get("status") else choices.status
     if cells.get("commune"):
         values["location_text"] = cells["commune"][:500]
-        values["commune_codes"] = _communes(cells["commune"], province_code, problems)
+        values["commune_codes"] = _communes(cells["commune"], province_code, problems, communes_then)
     if cells.get("decision_number"):
         values["decision_date"] = decision_date_in(cells["decision_number"])
     _place(values, transformer, problems)
@@ -227,12 +234,24 @@ def _kind(cells: dict[str, str], choices: ImportChoices, problems: list) -> str:
     return kind_from_name(cells.get("name_vi", "")) or choices.kind
 
 
-def _communes(text: str, province_code: str | None, problems: list) -> list[str]:
+def _communes(text: str, province_code: str | None, problems: list, communes_then: CommuneSuccessors | None) -> list[str]:
+    """Read the communes a location names: today's, or the 2025 commune the importer chose for an older one; the text is kept."""
     codes = []
     for name in commune_names_in(text):
         code = commune_code_for(province_code, name)
         if code and code != name:
             codes.append(code)
+            continue
+        try:
+            chosen, became = communes_then.answer(province_code, name) if communes_then and province_code else (None, [])
+        except Invalid as refusal:
+            problems.append(("commune", str(refusal.message), False, None))
+            continue
+        if chosen:
+            codes.append(chosen)
+        elif became:
+            problems.append(("commune", successors.describe_successors(name, became) + " "
+                             + _("Until then the text is kept as the location."), True, None))
         else:
             problems.append(("commune", _("“%(name)s” is not a commune of the province today (communes were merged in 2025); "
                                           "the text is kept as the location.", name=name), True, None))

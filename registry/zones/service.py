@@ -12,6 +12,7 @@ from registry.accounts.permissions import require
 from registry.catalog import service as catalog
 from registry.domain_errors import Conflict, Invalid
 from registry.extensions import db
+from registry.places import successors
 from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.text import fold
 from registry.transactions import conflict_if_stale
@@ -148,11 +149,21 @@ def _clean_place(values: dict, present: set, current: Zone | None, errors: dict)
     if "commune_codes" in present:
         codes = inputs.code_list(values.get("commune_codes"), "commune_codes", errors)
         cleaned["commune_codes"] = []
+        chosen = values.get("commune_successors") or {}
         for code in codes if province is not None else ():
             try:
                 cleaned["commune_codes"].append(get_commune(code, province).code)
             except UnknownPlace as error:
-                errors.setdefault("commune_codes", []).append(str(error))
+                became = successors.successors_of(province.code, code) if not code.isdigit() else []
+                try:
+                    successor = successors.chosen_successor(became, chosen.get(code), code) if became else None
+                except Invalid as refusal:
+                    errors.setdefault("commune_codes", []).append(refusal.message)
+                    continue
+                if successor:
+                    cleaned["commune_codes"].append(successor)
+                else:
+                    errors.setdefault("commune_codes", []).append(successors.describe_successors(code, became) if became else str(error))
     if "parent_id" in present:
         cleaned["parent_id"] = _parent(values.get("parent_id"), province, current, errors)
     return cleaned

@@ -18,6 +18,7 @@ from registry.inputs import form_version
 from registry.mapping.zone_maps import zone_map
 from registry.page_cache import shared_page
 from registry.places import service as places
+from registry.places import successors
 
 from . import boundaries, boundary_views, import_views, queries, service
 from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
@@ -81,13 +82,33 @@ def _source_of(zone: Zone):
     return lookup
 
 
+def _commune_names(form: ZoneForm) -> list[str]:
+    return [part.strip() for part in (form.commune_codes.data or "").replace(",", ";").split(";") if part.strip()]
+
+
 def _form_values(form: ZoneForm, province_code: str) -> dict:
-    """Turn the submitted form into the service's input, resolving communes given by name."""
-    names = [part.strip() for part in (form.commune_codes.data or "").replace(",", ";").split(";") if part.strip()]
+    """Turn the submitted form into the service's input, resolving communes given by name (and the 2025 communes chosen for older ones)."""
     values = {name: form[name].data for name in FIGURE_FIELDS}
-    values["commune_codes"] = [places.commune_code_for(province_code, name) for name in names]
+    values["commune_codes"] = [places.commune_code_for(province_code, name) for name in _commune_names(form)]
+    values["commune_successors"] = {name: request.form[_successor_field(name)] for name in values["commune_codes"]
+                                    if request.form.get(_successor_field(name))}
     values["province_code"] = province_code
     return values
+
+
+def _successor_field(name: str) -> str:
+    return "successor-" + successors.bare_folded(name).replace(" ", "-")
+
+
+def _changed_communes(form: ZoneForm, province_code: str) -> list[tuple]:
+    """For each pre-2025 commune typed in the form: the name, its choice's field, the 2025 communes it became and the one chosen."""
+    found = []
+    for name in _commune_names(form):
+        if places.commune_code_for(province_code, name) == name and not name.isdigit():
+            offered = successors.successors_of(province_code, name)
+            if offered:
+                found.append((name, _successor_field(name), offered, request.form.get(_successor_field(name), "")))
+    return found
 
 
 def _fill(form: ZoneForm, zone: Zone) -> None:
@@ -136,7 +157,8 @@ def create():
             zone = service.create_zone(current_user, values, organization=board, sources=_edit_sources(values, None))
         except service.ZoneError as error:
             _show_errors(form, error)
-            return render_template("zones/form.html", form=form, zone=None), 422
+            return render_template("zones/form.html", form=form, zone=None,
+                                   changed_communes=_changed_communes(form, form.province_code.data)), 422
         flash(_("The zone has been recorded."), "success")
         return redirect(url_for(".detail", zone_id=zone.id))
     return render_template("zones/form.html", form=form, zone=None)
@@ -161,7 +183,7 @@ def edit(zone_id: int):
             return _conflict(form, conflict.zone.id)
         except service.ZoneError as error:
             _show_errors(form, error)
-            return render_template("zones/form.html", form=form, zone=zone), 422
+            return render_template("zones/form.html", form=form, zone=zone, changed_communes=_changed_communes(form, zone.province_code)), 422
         flash(_("The zone's figures have been saved."), "success")
         return redirect(url_for(".detail", zone_id=zone.id))
     return render_template("zones/form.html", form=form, zone=zone)
@@ -177,7 +199,8 @@ def _edit_sources(values: dict, changed: set[str] | None) -> dict:
     """Say who gave each changed figure: the editor's organization and account, and the date."""
     organizations = ", ".join(m.organization.name for m in current_user.memberships if m.organization) or current_user.email
     source = entered_source(organizations, current_user.email, utcnow().date().isoformat())
-    names = changed if changed is not None else {name for name, value in values.items() if value not in (None, "", [])}
+    names = changed if changed is not None else {name for name, value in values.items()
+                                                  if value not in (None, "", []) and name != "commune_successors"}
     names = {"decision_number" if n == "decision_date" else "location" if n in {"latitude", "longitude"} else n for n in names}
     return {name: {"source": source, "confidence": ""} for name in names}
 
