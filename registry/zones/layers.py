@@ -108,9 +108,10 @@ def _refusal(error: maps.GeodataError, province_code: str) -> str:
         return message
     proposed = maps.meridians_of(normalize_code(province_code, 2) or "")
     if not proposed:
-        return f"{message} {_('A layer drawn in VN-2000 is usually in its province’s TM-3 zone; the list of systems names each zone’s provinces.')}"
-    systems = ", ".join(f"{meridian.name} ({_code_of(meridian)})" for meridian in proposed)
-    return f"{message} {_('For this province: %(systems)s.', systems=systems)}"
+        hint = _("A layer drawn in VN-2000 is usually in its province’s TM-3 zone; the list of systems names each zone’s provinces.")
+    else:
+        hint = _("For this province: %(systems)s.", systems=", ".join(f"{meridian.name} ({_code_of(meridian)})" for meridian in proposed))
+    return f"{message} {hint}"
 
 
 def _code_of(meridian: maps.Meridian) -> str:
