@@ -120,7 +120,7 @@ def read_boundary_file(
     Each layer's features are counted before they are read and its vertices right after, so a
     file of 60,000 small polygons is refused before any are joined or reprojected.
     """
-    file_format, layers, notices = _opened(data, filename, crs, max_bytes, zip_limits, shape_limits)
+    file_format, layers, notices = _opened(data, filename, crs, max_bytes=max_bytes, zip_limits=zip_limits, shape_limits=shape_limits)
     return BoundaryUpload(
         geometry=_checked_boundary(layers, notices),
         source_crs=", ".join(dict.fromkeys(crs_label(layer.source_crs) for layer in layers)),
@@ -130,8 +130,8 @@ def read_boundary_file(
     )
 
 
-def _opened(data: bytes, filename: str, crs: str | CRS | None, max_bytes: int, zip_limits: ZipLimits,
-            shape_limits: ShapeLimits) -> tuple[str, list[_Layer], list[Notice]]:
+def _opened(data: bytes, filename: str, crs: str | CRS | None, *, max_bytes: int = MAX_UPLOAD_BYTES, zip_limits: ZipLimits = ZipLimits(),
+            shape_limits: ShapeLimits = ShapeLimits()) -> tuple[str, list[_Layer], list[Notice]]:
     """Check the file's size and kind, read its layers within the limits, and settle each layer's CRS."""
     if len(data) > max_bytes:
         raise GeodataError("too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
@@ -151,23 +151,17 @@ def _opened(data: bytes, filename: str, crs: str | CRS | None, max_bytes: int, z
     return file_format, layers, notices
 
 
-def read_layer_file(
-    data: bytes,
-    filename: str,
-    crs: str | CRS | None = None,
-    *,
-    max_bytes: int = MAX_UPLOAD_BYTES,
-    zip_limits: ZipLimits = ZipLimits(),
-    shape_limits: ShapeLimits = ShapeLimits(),
-) -> LayerUpload:
+def read_layer_file(data: bytes, filename: str, crs: str | CRS | None = None, **limits: int | ZipLimits | ShapeLimits) -> LayerUpload:
     """Read a layer of many zones: each feature's attributes and its own WGS84 boundary, checked as one upload is.
+
+    `limits` are those of `read_boundary_file` (max_bytes, zip_limits, shape_limits), with its defaults.
 
     The file is refused (GeodataError) as `read_boundary_file` refuses it, and also when its layers
     declare different coordinate systems ("several_crs") or when its coordinates are not in the
     system it declares. A feature whose shape cannot be a boundary keeps its error, so the
     caller can report every feature at once.
     """
-    file_format, layers, notices = _opened(data, filename, crs, max_bytes, zip_limits, shape_limits)
+    file_format, layers, notices = _opened(data, filename, crs, **limits)
     _refuse_several_crs(layers)
     features = []
     for layer in layers:
