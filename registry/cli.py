@@ -326,7 +326,7 @@ def import_zones_command(file: Path, province, kind, status, crs, list_key, pair
     choices = ImportChoices(province, kind, status, crs, list_key)
     with acting_as("cli"), _printed_progress():
         report = (layers.import_layer if layer else import_zones)(None, data, file.name, choices, mapping, dry_run=dry_run)
-        for line in layers.published_lines(report) if layer else ():
+        for line in layers.published_lines(report.created_ids) if layer else ():
             click.echo(line)
         _keep_if_imported(report)
     if len(report.lists) > 1:

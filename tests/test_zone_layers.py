@@ -200,7 +200,9 @@ def test_a_quang_ngai_officer_imports_the_layer_through_the_import_page(app, cli
     zones = zones_named(app, *QUANG_NGAI_PARKS)
     for name, centre in QUANG_NGAI_PARKS.items():
         assert_lands_where_drawn(zones[name], centre)
-    assert "Published the boundaries of 2 zones" in client.get(committed.headers["Location"]).get_data(as_text=True)
+    listed = client.get(committed.headers["Location"]).get_data(as_text=True)
+    assert "Published the boundaries of 2 zones" in listed
+    assert "Feature 1: KCN Tịnh Phong" in listed and "Feature 2: KCN Quảng Phú" in listed
 
 
 def test_an_officer_of_another_province_cannot_publish_a_quang_ngai_zone(app, client, accounts, tinh_phong, english):

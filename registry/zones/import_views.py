@@ -21,6 +21,7 @@ from .import_reading import read_zone_table
 from .importing import ImportChoices, import_zones
 
 bp = Blueprint("imports", __name__)
+FEATURE_LINES = 50  # features of a layer listed after its import, one message each
 
 
 def _require_importer(user) -> None:
@@ -85,13 +86,20 @@ def _run(actor, parsed: ParsedTable, filename: str, choices: dict, mapping: dict
 def _finish(outcome: dict, staged) -> tuple[str, list[tuple[str, str]]]:
     target = url_for("zones.index", province=staged.choices.get("province_code"), sort="name")
     if outcome.get("layer"):
-        return target, [(_("Published the boundaries of %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename), "success")]
+        summary = _("Published the boundaries of %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename)
+        return target, [(summary, "success")] + [(line, "success") for line in layers.published_lines(outcome["zones"][:FEATURE_LINES])]
     return target, [(_("Imported %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename), "success")]
+
+
+def _outcome(report) -> dict:
+    if layers.is_layer_report(report):
+        return {"imported": report.imported, "layer": True, "zones": report.created_ids}
+    return {"imported": report.imported}
 
 
 KIND = add_wizard(bp, ImportKind(
     name="zones", title=_l("Import a list of zones"), fields=layers.LAYER_FIELDS, labels=layers.LAYER_LABELS,
-    permit=_require_importer, run=_run, finish=_finish, outcome=lambda report: {"imported": report.imported, "layer": layers.is_layer_report(report)}, upload_form=_upload_form, read=_read, choices_of=_choices_of,
+    permit=_require_importer, run=_run, finish=_finish, outcome=_outcome, upload_form=_upload_form, read=_read, choices_of=_choices_of,
     column_extras=_column_extras, take_extras=_take_extras, columns_lead=_columns_lead,
     upload_lead=_l("Upload a province’s list of industrial clusters or parks. Next you match its columns to ours and see every problem "
                    "before anything is saved; the list is imported only when every row is correct."),

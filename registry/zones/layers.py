@@ -303,10 +303,10 @@ def _carry_out(actor: User | None, plan: _Plan, filename: str) -> Zone:
     return zone
 
 
-def published_lines(report: ZoneImportReport) -> list[str]:
-    """One line per imported feature: the zone it went to and the boundary version it became."""
+def published_lines(zone_ids: list[int]) -> list[str]:
+    """One line per imported feature (the zones of `report.created_ids`): the zone it went to and the boundary version it became."""
     lines = []
-    for number, zone_id in enumerate(report.created_ids, start=1):
+    for number, zone_id in enumerate(zone_ids, start=1):
         zone = db.session.get(Zone, zone_id)
         latest = boundaries.versions_of(zone)[0]
         lines.append(_("Feature %(n)d: %(zone)s (%(code)s), boundary version %(version)d, %(ha)s ha.",
