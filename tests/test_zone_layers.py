@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 from pathlib import Path
 
 import geopandas
@@ -112,7 +111,24 @@ def test_geojson_geopackage_and_kml_layers_import_too(app, runner, tmp_path, tin
         (frame.rename(columns={"ten": "Name"}) if driver == "KML" else frame).to_crs(crs).to_file(path, driver=driver)
         result = runner.invoke(args=["import", "zones", str(path), "--province", "51"])
         assert result.exit_code == 0, (driver, result.output)
-    assert versions(app) == 3
+    kmz = tmp_path / "khu.kmz"
+    kmz.write_bytes(zip_members({"doc.kml": (tmp_path / "khu.kml").read_bytes()}))
+    saved_as_json = tmp_path / "khu.json"  # a GeoJSON saved as .json is told from a list of records by its content
+    saved_as_json.write_bytes((tmp_path / "khu.geojson").read_bytes())
+    for path in (kmz, saved_as_json):
+        result = runner.invoke(args=["import", "zones", str(path), "--province", "51"])
+        assert result.exit_code == 0, (path.name, result.output)
+    assert versions(app) == 5
+
+
+def zip_members(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
 
 
 def refused(runner, tmp_path, data: bytes, *options: str, name: str = "khu.zip"):
@@ -156,12 +172,7 @@ def test_layers_in_several_crs_are_refused_naming_the_features(app, runner, tmp_
 
 
 def test_an_archive_that_expands_too_far_is_not_opened(app, runner, tmp_path, english):
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("khu.shp", b"\0" * (20 * 2**20))
-    assert "zip archive was not opened" in refused(runner, tmp_path, buffer.getvalue())
+    assert "zip archive was not opened" in refused(runner, tmp_path, zip_members({"khu.shp": b"\0" * (20 * 2**20)}))
 
 
 def upload_layer(client, data: bytes, filename: str = "khu_cong_nghiep.zip", crs: str = ""):
