@@ -147,6 +147,9 @@ def test_bad_features_are_named_and_nothing_is_published(app, runner, tmp_path, 
                                                        crs="EPSG:4326"))
     assert "Row 2" in invalid and "KCN Phẳng" in invalid
 
+    repeated = refused(runner, tmp_path, zone_layer_zip({"KCN Mới": QUANG_NGAI_PARKS["KCN Quảng Phú"], "KCN mới": park_polygon(108.85, 15.0)}))
+    assert "Row 2, column “ten”: KCN mới: Feature 1 already matches this zone, KCN mới." in repeated
+
     nameless = refused(runner, tmp_path, zone_layer_zip(), "--map", "ten=")
     assert "No attribute of the layer names its zones" in nameless
 
@@ -157,7 +160,7 @@ def test_bad_features_are_named_and_nothing_is_published(app, runner, tmp_path, 
     assert re.search(r"Row 2, .*KCN Quảng Phú: The feature matches several recorded zones", twice)
 
     assert versions(app) == 0
-    assert len(zones_named(app, "KCN Hà Nội", "KCN Phẳng")) == 0
+    assert len(zones_named(app, "KCN Hà Nội", "KCN Phẳng", "KCN Mới")) == 0
 
 
 def test_layers_in_several_crs_are_refused_naming_the_features(app, runner, tmp_path, tinh_phong, english):

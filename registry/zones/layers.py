@@ -188,11 +188,14 @@ def _check_features(actor: User | None, table: Table, report: ZoneImportReport, 
         carried = json.loads(row.cell(len(table.header)))
         problems: list[tuple[str, str, bool, int | None]] = []
         plan = _plan_of(actor, row.number, cells, carried, chosen, choices, problems)
-        if plan is not None and plan.zone is not None:
-            first = zone_of_feature.setdefault(plan.zone.id, row.number)
+        if plan is not None:
+            # A recorded zone by id; a new one by its code, else its folded name in its province.
+            key = plan.zone.id if plan.zone is not None else plan.code or (plan.values["province_code"], fold(plan.values["name_vi"]))
+            first = zone_of_feature.setdefault(key, row.number)
             if first != row.number:
-                problems.append(("name_vi", _("Feature %(other)d already matches this zone, %(zone)s.", other=first, zone=plan.zone.name_vi),
-                                 False, plan.zone.id))
+                name = plan.zone.name_vi if plan.zone is not None else plan.values["name_vi"]
+                problems.append(("name_vi", _("Feature %(other)d already matches this zone, %(zone)s.", other=first, zone=name),
+                                 False, plan.zone.id if plan.zone is not None else None))
         label = cells.get("name_vi") or cells.get("code")
         for field_name, message, warning, existing_id in problems:
             column = boundary_column if field_name == "boundary" else columns.get(field_name, ("", 0))[0] or str(LAYER_LABELS.get(field_name, field_name))
