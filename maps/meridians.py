@@ -2,11 +2,12 @@
 
 Sources:
 
+- Decision 83/2000/QĐ-TTg (12 July 2000): VN-2000 replaces HN-72, on the WGS84 ellipsoid
+  (a = 6 378 137 m, f = 1/298.257223563).
 - Circular 973/2001/TT-TCĐC (20 June 2001) of the General Department of Land Administration,
-  guiding the use of the VN-2000 national reference and coordinate system, appendix 4: the
-  central meridian of the TM-3 projection (3° zones, scale factor k = 0.9999) for each of the
-  then provinces. The list below is that appendix for the 63 provinces of 2008–2025 (Hà Tây,
-  merged into Hà Nội in 2008, shared Hà Nội's 105°00′).
+  guiding the use of VN-2000: its appendix of the central meridian of the TM-3 projection (3°
+  zones, scale factor k = 0.9999) for each province. The list below is that appendix for the 63
+  provinces of 2008–2025 (Hà Tây, merged into Hà Nội in 2008, shared Hà Nội's 105°00′).
 - The EPSG registry (as shipped with PROJ, read through pyproj): the VN-2000 / TM-3 projected
   systems EPSG:5896–5899 and EPSG:9205–9218, whose areas of use name the provinces of each
   meridian. `tests/maps/test_meridians.py` checks every province below against those names.
