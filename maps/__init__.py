@@ -20,7 +20,8 @@ from .layers import (
     tolerance_for_zoom,
 )
 from .popups import inert_text, safe_popup_html
-from .reading import MAX_UPLOAD_BYTES, BoundaryUpload, ShapeLimits, read_boundary_file
+from .meridians import Meridian, meridian_of_crs, meridians, meridians_of, province_extent
+from .reading import MAX_UPLOAD_BYTES, BoundaryUpload, LayerFeature, LayerUpload, ShapeLimits, read_boundary_file, read_layer_file
 from .storage import bounds, centroid, display_geometry, from_geojson_text, from_wkb, to_geojson_text, to_wkb_hex
 from .validation import (
     VIETNAM_BBOX,
@@ -42,8 +43,11 @@ __all__ = [
     "BoundaryUpload",
     "CrsChoice",
     "GeodataError",
+    "LayerFeature",
+    "LayerUpload",
     "MapConfig",
     "MapParts",
+    "Meridian",
     "Notice",
     "Reprojection",
     "ShapeLimits",
@@ -74,9 +78,14 @@ __all__ = [
     "is_inside_vietnam",
     "is_point_in_vietnam",
     "map_parts",
+    "meridian_of_crs",
+    "meridians",
+    "meridians_of",
     "parse_bbox",
     "parse_crs",
+    "province_extent",
     "read_boundary_file",
+    "read_layer_file",
     "reprojection_to_wgs84",
     "round_coordinates",
     "rows_in_bbox",

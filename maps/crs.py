@@ -11,6 +11,7 @@ from pyproj.enums import PJType
 from pyproj.exceptions import CRSError
 
 from .errors import GeodataError
+from .meridians import Meridian, meridians, meridians_of
 
 WGS84 = "EPSG:4326"
 _FIXED_CHOICES = ("EPSG:4326", "EPSG:4756", "EPSG:3405", "EPSG:3406")
@@ -21,16 +22,37 @@ _MAX_INPUT = 4000
 
 @dataclass(frozen=True)
 class CrsChoice:
-    """One CRS a user may pick for a file that does not declare its own."""
+    """One CRS a user may pick for a file that does not declare its own; a TM-3 zone names its meridian and provinces."""
 
     code: str
     name: str
     bounds: tuple[float, float, float, float] | None
+    meridian: str = ""
+    provinces: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Return "VN-2000 / TM-3 zone 491 (EPSG:5898) · 108°00′: Quảng Ngãi" for a select's option."""
+        shown = self.name if self.code.startswith("+") else f"{self.name} ({self.code})"
+        if self.meridian and self.meridian not in self.name:
+            shown = f"{shown} · {self.meridian}"
+        return f"{shown}: {', '.join(self.provinces)}" if self.provinces else shown
+
+
+def crs_choices(province_code: str | None = None) -> tuple[CrsChoice, ...]:
+    """Return the CRS a user may choose: the province's own TM-3 meridians first when it is given, then every other.
+
+    The rest are WGS84, VN-2000 and its UTM zones, then every VN-2000 TM-3 zone, west to east:
+    those of the EPSG registry, and a defined one for a provincial meridian the registry lacks.
+    """
+    every = _all_choices()
+    own = [meridian.crs for meridian in meridians_of(province_code)]
+    first = [choice for code in own for choice in every if choice.code == code]
+    return tuple(first) + tuple(choice for choice in every if choice.code not in own)
 
 
 @cache
-def crs_choices() -> tuple[CrsChoice, ...]:
-    """Return WGS84, VN-2000 and its UTM zones, then every VN-2000 TM-3 zone in the EPSG registry."""
+def _all_choices() -> tuple[CrsChoice, ...]:
     fixed = []
     for code in _FIXED_CHOICES:
         crs = CRS.from_user_input(code)
@@ -44,7 +66,21 @@ def crs_choices() -> tuple[CrsChoice, ...]:
         # The registry lists some zones once per area of use; offer each zone once, with its widest area.
         if info.code not in tm3 or _bbox_area(choice.bounds) > _bbox_area(tm3[info.code].bounds):
             tm3[info.code] = choice
-    return tuple(fixed) + tuple(sorted(tm3.values(), key=lambda choice: int(choice.code[5:])))
+    by_code = {meridian.crs: meridian for meridian in meridians()}
+    zones = [_with_meridian(choice, by_code.pop(choice.code, None)) for choice in tm3.values()]
+    zones += [CrsChoice(meridian.crs, meridian.name, None, meridian.label, meridian.provinces) for meridian in by_code.values()]
+    return tuple(fixed) + tuple(sorted(zones, key=_central_meridian))
+
+
+def _with_meridian(choice: CrsChoice, meridian: Meridian | None) -> CrsChoice:
+    if meridian is None:
+        return choice
+    return CrsChoice(choice.code, choice.name, choice.bounds, meridian.label, meridian.provinces)
+
+
+def _central_meridian(choice: CrsChoice) -> float:
+    operation = CRS.from_user_input(choice.code).coordinate_operation
+    return next((param.value for param in operation.params if param.name == "Longitude of natural origin"), 0.0)
 
 
 def _bbox_area(bounds: tuple[float, float, float, float] | None) -> float:

@@ -21,6 +21,8 @@ MESSAGES: dict[str, str] = {
     "too_many_vertices": "The file's shapes have {count} vertices; at most {limit} are read from one upload.",
     "missing_prj": "The Shapefile has no .prj file; choose the coordinate reference system it uses.",
     "missing_crs": "The file does not say which coordinate reference system it uses; choose one.",
+    "several_crs": "The file's layers are in different coordinate reference systems (features {systems}); "
+    "put every feature in one system.",
     "unknown_crs": "{value!r} is not a coordinate reference system we know.",
     "coordinates_not_degrees": "The coordinates are not in degrees although the file says {crs}; "
     "choose the coordinate reference system they are in.",
@@ -43,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "crs_overridden": "The file says {declared}; it was read as {used} as requested.",
     "area_mismatch": "The declared area {declared_ha} ha differs from the mapped area {computed_ha} ha "
     "by {percent}%.",
+    "far_outside_province": "The boundary lies {km} km outside its province.",
     "far_from_recorded": "The boundary's centre lies {km} km from the recorded position, more than {limit_km} km.",
 }
 

@@ -46,6 +46,27 @@ class BoundaryUpload:
 
 
 @dataclass(frozen=True)
+class LayerFeature:
+    """One feature of a layer: its number in the file (from 1), attributes, and boundary, or why it has none."""
+
+    number: int
+    attributes: dict
+    geometry: MultiPolygon | None
+    error: GeodataError | None
+    notices: tuple[Notice, ...]
+
+
+@dataclass(frozen=True)
+class LayerUpload:
+    """A layer of many zones read from a user's file, each feature's boundary in WGS84."""
+
+    features: tuple[LayerFeature, ...]
+    source_crs: str
+    format: str
+    notices: tuple[Notice, ...]
+
+
+@dataclass(frozen=True)
 class ShapeLimits:
     """How many features and vertices one upload may hold: past either it is refused before its shapes are joined."""
 
@@ -99,6 +120,19 @@ def read_boundary_file(
     Each layer's features are counted before they are read and its vertices right after, so a
     file of 60,000 small polygons is refused before any are joined or reprojected.
     """
+    file_format, layers, notices = _opened(data, filename, crs, max_bytes=max_bytes, zip_limits=zip_limits, shape_limits=shape_limits)
+    return BoundaryUpload(
+        geometry=_checked_boundary(layers, notices),
+        source_crs=", ".join(dict.fromkeys(crs_label(layer.source_crs) for layer in layers)),
+        format=file_format,
+        notices=tuple(notices),
+        attributes=tuple(row for layer in layers for row in layer.attributes),
+    )
+
+
+def _opened(data: bytes, filename: str, crs: str | CRS | None, *, max_bytes: int = MAX_UPLOAD_BYTES, zip_limits: ZipLimits = ZipLimits(),
+            shape_limits: ShapeLimits = ShapeLimits()) -> tuple[str, list[_Layer], list[Notice]]:
+    """Check the file's size and kind, read its layers within the limits, and settle each layer's CRS."""
     if len(data) > max_bytes:
         raise GeodataError("too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
     extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
@@ -114,15 +148,57 @@ def read_boundary_file(
         overridden = {crs_label(layer.declared_crs) for layer in layers if layer.declared_crs not in (None, chosen_crs)}
         notices += [Notice("crs_overridden", {"declared": label, "used": crs_label(chosen_crs)})
                     for label in sorted(overridden)]
+    return file_format, layers, notices
 
-    polygons = _repaired(_to_wgs84(_polygons_2d(layers, notices)), notices)
-    return BoundaryUpload(
-        geometry=_as_multipolygon(shapely.union_all(polygons)),
-        source_crs=", ".join(dict.fromkeys(crs_label(layer.source_crs) for layer in layers)),
-        format=file_format,
-        notices=tuple(notices),
-        attributes=tuple(row for layer in layers for row in layer.attributes),
+
+def read_layer_file(data: bytes, filename: str, crs: str | CRS | None = None, **limits: int | ZipLimits | ShapeLimits) -> LayerUpload:
+    """Read a layer of many zones: each feature's attributes and its own WGS84 boundary, checked as one upload is.
+
+    `limits` are those of `read_boundary_file` (max_bytes, zip_limits, shape_limits), with its defaults.
+
+    The file is refused (GeodataError) as `read_boundary_file` refuses it, and also when its layers
+    declare different coordinate systems ("several_crs") or when its coordinates are not in the
+    system it declares. A feature whose shape cannot be a boundary keeps its error, so the
+    caller can report every feature at once.
+    """
+    file_format, layers, notices = _opened(data, filename, crs, **limits)
+    _refuse_several_crs(layers)
+    features = []
+    for layer in layers:
+        for geometry, attributes in zip(layer.geometries, layer.attributes):
+            features.append(_feature(len(features) + 1, geometry, attributes, layer))
+    wrong_system = next((f.error for f in features if f.error is not None and f.error.code == "coordinates_not_degrees"), None)
+    if wrong_system is not None:
+        raise wrong_system
+    return LayerUpload(
+        features=tuple(features), source_crs=crs_label(layers[0].source_crs), format=file_format, notices=tuple(notices),
     )
+
+
+def _refuse_several_crs(layers: list[_Layer]) -> None:
+    """Refuse a file whose layers declare different systems, naming the features of each."""
+    first, spans = 1, {}
+    for layer in layers:
+        last = first + len(layer.geometries) - 1
+        spans.setdefault(crs_label(layer.source_crs), []).append(f"{first}–{last}" if last > first else str(first))
+        first = last + 1
+    if len(spans) > 1:
+        raise GeodataError("several_crs", systems="; ".join(f"{label}: {', '.join(numbers)}" for label, numbers in spans.items()))
+
+
+def _feature(number: int, geometry: BaseGeometry | None, attributes: dict, layer: _Layer) -> LayerFeature:
+    notices: list[Notice] = []
+    try:
+        boundary = _checked_boundary([_Layer([geometry], [], layer.declared_crs, layer.source_crs)], notices)
+    except GeodataError as error:
+        return LayerFeature(number, attributes, None, error, tuple(notices))
+    return LayerFeature(number, attributes, boundary, None, tuple(notices))
+
+
+def _checked_boundary(layers: list[_Layer], notices: list[Notice]) -> MultiPolygon:
+    """Make one WGS84 boundary of the layers' polygons: drop Z, reproject, check it lies in Vietnam, repair."""
+    polygons = _repaired(_to_wgs84(_polygons_2d(layers, notices)), notices)
+    return _as_multipolygon(shapely.union_all(polygons))
 
 
 def _read_layers(

@@ -411,24 +411,30 @@ def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Pa
 @click.option("--province", default="", help="GSO code of the list's province, such as 15 for Lào Cai, when no column gives it.")
 @click.option("--kind", default="industrial_cluster", show_default=True, help="Kind of zone for rows that give none (CCN/KCN in a name is read too).")
 @click.option("--status", default="operating", show_default=True, help="Status for rows that give none.")
-@click.option("--crs", default="EPSG:4326", show_default=True, help="CRS of the coordinate columns, such as EPSG:3405 (VN-2000 / UTM 48N).")
+@click.option("--crs", default="", help="CRS of a list's coordinate columns (default WGS84), or of a layer whose file does not say "
+              "(default: the file's own), such as EPSG:5898 (VN-2000 / TM-3 108°00′, Quảng Ngãi).")
 @click.option("--list", "list_key", help="Name of the list to read in a JSON object holding several (default: the first).")
 @click.option("--map", "pairs", multiple=True, help="Match a file column to a field, such as “ten=name_vi”, or leave it out with “moTa=” (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, without importing.")
 @commune_options
 def import_zones_command(file: Path, province, kind, status, crs, list_key, pairs, dry_run: bool, commune_pairs, accept_communes: bool):
-    """Import a list of zones from CSV, XLSX or JSON: every row, or none when any row is bad (exit code 0 only when imported)."""
+    """Import a list of zones (CSV, XLSX, JSON) or a GIS layer of their boundaries (GeoJSON, zipped Shapefile, GeoPackage, KML, KMZ):
+    every row or feature, or none when any is bad (exit code 0 only when imported)."""
     from .zones.importing import FIELDS, ImportChoices, import_zones
+    from .zones import layers
 
-    mapping = _parse_map(pairs, FIELDS)
     data = file.read_bytes()
+    layer = layers.is_layer_file(file.name, data)
+    mapping = _parse_map(pairs, layers.LAYER_FIELDS if layer else FIELDS)
 
     def run(answers, dry):
         choices = ImportChoices(province, kind, status, crs, list_key, answers=answers)
-        return import_zones(None, data, file.name, choices, mapping, dry_run=dry_run or dry)
+        return (layers.import_layer if layer else import_zones)(None, data, file.name, choices, mapping, dry_run=dry_run or dry)
 
     with acting_as("cli"), _printed_progress():
         report = _answered(run, _commune_answers(commune_pairs), accept_communes)
+        for line in layers.published_lines(report.created_ids) if layer else ():
+            click.echo(line)
         _keep_if_imported(report)
     if len(report.lists) > 1:
         click.echo(_("The file holds the lists %(lists)s; read %(chosen)s (choose another with --list).",

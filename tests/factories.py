@@ -131,3 +131,40 @@ def to_cp1258(text: str) -> bytes:
             base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
             out.append((base + "".join(c for c in parts if c in TONE_MARKS)).encode("cp1258"))
     return b"".join(out)
+
+
+# Two industrial parks near Quảng Ngãi city (108.80 E, 15.12 N), as WGS84 rectangles of about 1 km.
+QUANG_NGAI_PARKS = {"KCN Tịnh Phong": (108.76, 15.20), "KCN Quảng Phú": (108.82, 15.11)}
+QUANG_NGAI_TM3 = "EPSG:5898"  # VN-2000 / TM-3 zone 491: central meridian 108°00′, Quảng Ngãi's
+
+
+def park_polygon(lon: float, lat: float, half: float = 0.005):
+    """A WGS84 rectangle about 1 km wide centred on (lon, lat)."""
+    from shapely.geometry import box
+
+    return box(lon - half, lat - half, lon + half, lat + half)
+
+
+def zone_layer_zip(parks: dict | None = None, crs: str = QUANG_NGAI_TM3, *, prj: bool = True, **columns) -> bytes:
+    """A zipped Shapefile of one polygon per park, written by GeoPandas in `crs` (its .prj left out when `prj` is False).
+
+    `parks` maps names (the `ten` attribute) to WGS84 centres or shapely geometries; `columns` add attributes.
+    """
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    import geopandas
+
+    parks = QUANG_NGAI_PARKS if parks is None else parks
+    shapes = [centre if hasattr(centre, "geom_type") else park_polygon(*centre) for centre in parks.values()]
+    frame = geopandas.GeoDataFrame({"ten": list(parks), **columns}, geometry=shapes, crs="EPSG:4326").to_crs(crs)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        frame.to_file(Path(folder) / "khu.shp", encoding="utf-8")
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).iterdir()):
+                if prj or path.suffix != ".prj":
+                    archive.write(path, path.name)
+    return buffer.getvalue()

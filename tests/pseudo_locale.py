@@ -171,7 +171,7 @@ def _stored_names(app) -> set[str]:
 
 def _crs_names() -> set[str]:
     """The EPSG registry's names of coordinate systems ("VN-2000 / UTM zone 48N") are names, as in every GIS."""
-    return {piece for choice in maps.crs_choices() for piece in _pieces(choice.name)}
+    return {piece for choice in maps.crs_choices() for piece in _pieces(choice.label)}
 
 
 def _keys_in(value):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import maps
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from registry.accounts.models import User
@@ -31,6 +32,20 @@ def review_notices(zone: Zone, geometry: BaseGeometry) -> list[maps.Notice]:
         if far is not None:
             notices.append(far)
     return notices
+
+
+def outside_province(province_code: str, geometry: BaseGeometry) -> maps.Notice | None:
+    """Return a "far_outside_province" notice when the boundary's centre lies outside its province's approximate box.
+
+    The box comes from the EPSG areas of use of the province's VN-2000 meridians
+    (`maps.province_extent`), so only a boundary clearly elsewhere is caught.
+    """
+    extent = maps.province_extent(province_code)
+    if extent is None:
+        return None
+    lon, lat = maps.centroid(geometry)
+    km = maps.distance_to_km(shapely.box(*extent), lon, lat)
+    return maps.Notice("far_outside_province", {"km": round(km)}) if km > 0 else None
 
 
 def versions_of(zone: Zone) -> list[BoundaryVersion]:

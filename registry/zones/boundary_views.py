@@ -46,8 +46,9 @@ def _staged(zone: Zone, token: str) -> StagedUpload:
     return staged
 
 
-def _crs_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _("Read it from the file"))] + [SelectChoice(c.code, f"{c.name} ({c.code})") for c in maps.crs_choices()]
+def _crs_choices(zone: Zone) -> list[SelectChoice]:
+    """The file's own system, then the zone's province's VN-2000 meridians, then every other."""
+    return [SelectChoice("", _("Read it from the file"))] + [SelectChoice(c.code, c.label) for c in maps.crs_choices(zone.province_code)]
 
 
 @bp.route("/<int:zone_id>/boundary", methods=["GET", "POST"])
@@ -56,7 +57,7 @@ def upload(zone_id: int):
     """Ask for a boundary file; on a problem say what it is, and ask for the CRS when the file does not tell it."""
     zone = _editable(zone_id)
     form = BoundaryUploadForm()
-    form.crs.choices = _crs_choices()
+    form.crs.choices = _crs_choices(zone)
     if not form.validate_on_submit():
         return render_template("zones/boundary_upload.html", form=form, zone=zone, kept=None)
     staged = _staged(zone, form.token.data) if form.token.data and not form.file.data else None

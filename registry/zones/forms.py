@@ -125,13 +125,15 @@ class RestoreForm(FlaskForm):
 class ImportUploadForm(FlaskForm):
     file = FileField(
         _l("List of zones"),
-        description=_l("CSV, Excel (.xlsx) or JSON (a list of records, or an object holding such lists), one zone per row."),
-        validators=[FileRequired(_l("Choose a CSV, XLSX or JSON file."))],
+        description=_l("CSV, Excel (.xlsx) or JSON (a list of records, or an object holding such lists), one zone per row; "
+                       "or a GIS layer of the zones' boundaries, one zone per feature: GeoJSON, zipped Shapefile, GeoPackage, KML or KMZ."),
+        validators=[FileRequired(_l("Choose a CSV, XLSX or JSON file, or a GIS layer."))],
     )
     province_code = SelectField(_l("Province of the list"), validate_choice=False,
                                 description=_l("Leave it empty when a column of the file gives each row's province."))
     kind = SelectField(_l("Kind, where a row gives none"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()],
                        default=ZoneKind.INDUSTRIAL_CLUSTER.value, validate_choice=False)
     crs = SelectField(_l("Coordinates are in"), validate_choice=False,
-                      description=_l("WGS84 for latitude and longitude in degrees; a VN-2000 system for x and y in metres."))
+                      description=_l("WGS84 for latitude and longitude in degrees; a VN-2000 system for x and y in metres. "
+                                     "A layer drawn in VN-2000 without its .prj is usually in its province's TM-3 zone, listed with its provinces."))
 

@@ -5,6 +5,7 @@ from dataclasses import asdict
 
 import maps
 from flask import Blueprint, url_for
+from flask_login import current_user
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField
@@ -14,11 +15,13 @@ from registry.imports.kinds import ImportKind, ParsedTable
 from registry.imports.wizard import add_wizard
 from registry.places import service as places
 
+from . import layers
 from .forms import STATUS_LABELS, ImportUploadForm
 from .import_reading import read_zone_table
-from .importing import FIELD_LABELS, FIELDS, ImportChoices, import_zones
+from .importing import ImportChoices, import_zones
 
 bp = Blueprint("imports", __name__)
+FEATURE_LINES = 50  # features of a layer listed after its import, one message each
 
 
 def _require_importer(user) -> None:
@@ -31,15 +34,20 @@ def _upload_form() -> ImportUploadForm:
     """Ask for the file and what it does not say (province, default kind, coordinate system)."""
     form = ImportUploadForm()
     form.province_code.choices = [SelectChoice("", _("Given by a column of the file"))] + [SelectChoice(p.code, p.name_vi) for p in places.all_provinces()]
-    form.crs.choices = [SelectChoice(c.code, f"{c.name} ({c.code})") for c in maps.crs_choices()]
+    provinces = reviewed_provinces(current_user) or ()
+    own = next(iter(provinces)) if len(provinces) == 1 else None
+    form.crs.choices = [SelectChoice("", _("Read it from the file (a list without one: WGS84)"))] + [
+        SelectChoice(c.code, c.label) for c in maps.crs_choices(own)]
     return form
 
 
 def _choices_of(form: ImportUploadForm) -> dict:
-    return asdict(ImportChoices(form.province_code.data, form.kind.data, crs=form.crs.data or "EPSG:4326"))
+    return asdict(ImportChoices(form.province_code.data, form.kind.data, crs=form.crs.data or ""))
 
 
 def _read(data: bytes, filename: str, choices: dict) -> ParsedTable:
+    if layers.is_layer_file(filename, data):
+        return ParsedTable(layers.read_layer_table(data, filename, choices.get("crs") or "", choices.get("province_code") or ""))
     return ParsedTable(*read_zone_table(data, filename, choices.get("list_key")))
 
 
@@ -70,17 +78,28 @@ def _columns_lead(staged) -> str:
 
 
 def _run(actor, parsed: ParsedTable, filename: str, choices: dict, mapping: dict, *, dry_run: bool):
+    if layers.is_layer_table(parsed.table):
+        return layers.import_layer(actor, parsed.table, filename, ImportChoices(**choices), mapping, dry_run=dry_run)
     return import_zones(actor, (parsed.table, parsed.lists), filename, ImportChoices(**choices), mapping, dry_run=dry_run)
 
 
 def _finish(outcome: dict, staged) -> tuple[str, list[tuple[str, str]]]:
     target = url_for("zones.index", province=staged.choices.get("province_code"), sort="name")
+    if outcome.get("layer"):
+        summary = _("Published the boundaries of %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename)
+        return target, [(summary, "success")] + [(line, "success") for line in layers.published_lines(outcome["zones"][:FEATURE_LINES])]
     return target, [(_("Imported %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename), "success")]
 
 
+def _outcome(report) -> dict:
+    if layers.is_layer_report(report):
+        return {"imported": report.imported, "layer": True, "zones": report.created_ids}
+    return {"imported": report.imported}
+
+
 KIND = add_wizard(bp, ImportKind(
-    name="zones", title=_l("Import a list of zones"), fields=FIELDS, labels=FIELD_LABELS,
-    permit=_require_importer, run=_run, finish=_finish, upload_form=_upload_form, read=_read, choices_of=_choices_of,
+    name="zones", title=_l("Import a list of zones"), fields=layers.LAYER_FIELDS, labels=layers.LAYER_LABELS,
+    permit=_require_importer, run=_run, finish=_finish, outcome=_outcome, upload_form=_upload_form, read=_read, choices_of=_choices_of,
     column_extras=_column_extras, take_extras=_take_extras, columns_lead=_columns_lead,
     upload_lead=_l("Upload a province’s list of industrial clusters or parks. Next you match its columns to ours and see every problem "
                    "before anything is saved; the list is imported only when every row is correct."),

@@ -20,6 +20,8 @@ MESSAGES = {
     "too_many_vertices": _l("The file's shapes have %(count)s vertices; at most %(limit)s are read from one upload. Simplify the boundary (to about 1 m) and upload it again."),
     "missing_prj": _l("The Shapefile has no .prj file, so we do not know its coordinate reference system; choose the one it uses."),
     "missing_crs": _l("The file does not say which coordinate reference system it uses; choose one."),
+    "several_crs": _l("The file's layers are in different coordinate reference systems (features %(systems)s); put every feature in one system."),
+    "far_outside_province": _l("The boundary lies %(km)s km outside its province (by the VN-2000 zones of the province); check the province and the coordinate system."),
     "unknown_crs": _l("“%(value)s” is not a coordinate reference system we know."),
     "coordinates_not_degrees": _l("The coordinates are not in degrees although the file says %(crs)s; choose the coordinate reference system they are in."),
     "empty_geometry": _l("The file has no geometry, or only empty geometries."),
