@@ -30,6 +30,7 @@ def upgrade():
         sa.Column("as_of_text", sa.String(length=200), nullable=False),
         sa.Column("source_url", sa.String(length=500), nullable=False),
         sa.Column("source_name", sa.String(length=300), nullable=False),
+        sa.Column("source_name_en", sa.String(length=300), nullable=False),
         sa.Column("source_kind", sa.Enum("government", "board", "press", "broker", name="sourcekind", native_enum=False, length=20),
                   nullable=False),
         sa.Column("confidence", sa.String(length=1), nullable=False),

@@ -70,10 +70,15 @@ class ZoneFigure(Audited, db.Model):
     as_of_text: Mapped[str] = mapped_column(String(200), default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")
     source_name: Mapped[str] = mapped_column(String(300), default="")
+    # Reference data words some sources in English too.
+    source_name_en: Mapped[str] = mapped_column(String(300), default="")
     source_kind: Mapped[SourceKind] = mapped_column(stored_enum(SourceKind, 20))
     confidence: Mapped[str] = mapped_column(String(1), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def source_in(self, locale: str) -> str:
+        return (self.source_name_en if locale == "en" else "") or self.source_name
 
     @property
     def label(self) -> str:
@@ -122,7 +127,7 @@ def keep_recorded_value(zone: Zone, metric: str, value: float | None, entry: dic
         return
     entry = entry or {}
     add_figure(zone, metric, value, SourceKind.PRESS, source_name=str(entry.get("source") or "")[:300],
-               confidence=str(entry.get("confidence") or "")[:1])
+               source_name_en=str(entry.get("source_en") or "")[:300], confidence=str(entry.get("confidence") or "")[:1])
 
 
 def newer_figures(zone: Zone, metric: str, than: date | None) -> list[ZoneFigure]:

@@ -29,18 +29,27 @@ def _data(name: str) -> dict:
 
 
 def load_reference_zones() -> int:
-    """Create the reference zones and boards that do not exist yet, and add their sourced figures; returns how many zones were created.
+    """Create the reference zones and boards that do not exist yet; returns how many zones were created.
 
-    Existing zones are left alone, except that a shipped figure they lack is added (and shown when the
-    shown-value rule picks it): once loaded, a zone belongs to its board, which keeps it current.
+    Existing zones are left alone: once loaded, a zone belongs to its board, which keeps it current.
     """
-    data, sourced = _data("reference-zones.json"), _data("reference-figures.json")
+    data = _data("reference-zones.json")
     for board in data["boards"]:
         if accounts.find_organization(board["name"]) is None:
             accounts.create_organization(None, board["name"], "zone_board", board["province"])
-    created = sum(_create(entry) for entry in [*data["zones"], *sourced["zones"]])
-    _add_figures(sourced["figures"])
-    return created
+    return sum(_create(entry) for entry in data["zones"])
+
+
+def load_reference_figures() -> int:
+    """Create the zones of the sourced figures that do not exist yet and add each shipped figure a zone lacks; returns how many figures were added.
+
+    A zone shows the figure the shown-value rule picks, so a board's newer figure stays in front.
+    Run after `load_reference_zones`, whose zones some of these lie in.
+    """
+    sourced = _data("reference-figures.json")
+    for entry in sourced["zones"]:
+        _create(entry)
+    return _add_figures(sourced["figures"])
 
 
 def _create(entry: dict) -> bool:
@@ -58,9 +67,9 @@ def _create(entry: dict) -> bool:
     return True
 
 
-def _add_figures(entries: list[dict]) -> None:
+def _add_figures(entries: list[dict]) -> int:
     """Add each shipped figure its zone does not hold yet (same metric, value and source page), then show the zones' figures."""
-    touched = {}
+    touched, added = {}, 0
     for entry in entries:
         zone = service.find_by_code(entry["zone"])
         if zone is None:
@@ -77,6 +86,8 @@ def _add_figures(entries: list[dict]) -> None:
         figures.add_figure(zone, entry["metric"], entry["value"], figures.SourceKind(entry["source_kind"]),
                            as_of=date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None, **details)
         touched[zone.id] = zone
+        added += 1
     for zone in touched.values():
         figures.show_figures(zone)
     db.session.flush()
+    return added
