@@ -312,20 +312,25 @@ def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Pa
 @click.option("--crs", default="EPSG:4326", show_default=True, help="CRS of the coordinate columns, such as EPSG:3405 (VN-2000 / UTM 48N).")
 @click.option("--list", "list_key", help="Name of the list to read in a JSON object holding several (default: the first).")
 @click.option("--map", "pairs", multiple=True, help="Match a file column to a field, such as “ten=name_vi”, or leave it out with “moTa=” (repeatable).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Date the list's figures are for (YYYY-MM-DD), when no column gives it: "
+              "a recorded figure dated after it is kept.")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, without importing.")
-def import_zones_command(file: Path, province, kind, status, crs, list_key, pairs, dry_run: bool):
-    """Import a list of zones from CSV, XLSX or JSON: every row, or none when any row is bad (exit code 0 only when imported)."""
+def import_zones_command(file: Path, province, kind, status, crs, list_key, pairs, as_of, dry_run: bool):
+    """Import a list of zones from CSV, XLSX or JSON: new zones are created, recorded ones updated; every row, or none when any
+    row is bad (exit code 0 only when imported)."""
     from .zones.importing import FIELDS, ImportChoices, import_zones
 
     mapping = _parse_map(pairs, FIELDS)
-    choices = ImportChoices(province, kind, status, crs, list_key)
+    choices = ImportChoices(province, kind, status, crs, list_key, as_of=as_of.date().isoformat() if as_of else "",
+                            province_prompt="--province")
     with acting_as("cli"), _printed_progress():
         report = import_zones(None, file.read_bytes(), file.name, choices, mapping, dry_run=dry_run)
         _keep_if_imported(report)
     if len(report.lists) > 1:
         click.echo(_("The file holds the lists %(lists)s; read %(chosen)s (choose another with --list).",
                      lists=", ".join(report.lists), chosen=list_key or report.lists[0]))
-    _conclude_import(file, report, _("Imported %(n)d zones.", n=report.imported))
+    _conclude_import(file, report, _("Imported %(created)d new zones and updated %(updated)d recorded ones.", created=len(report.created_ids),
+                                     updated=len(report.updated_ids)))
 
 
 jobs_cli = AppGroup("jobs", help="The job queue that imports long lists for the pages.")

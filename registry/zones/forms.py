@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from .models import ZoneKind, ZoneStatus
@@ -134,4 +134,7 @@ class ImportUploadForm(FlaskForm):
                        default=ZoneKind.INDUSTRIAL_CLUSTER.value, validate_choice=False)
     crs = SelectField(_l("Coordinates are in"), validate_choice=False,
                       description=_l("WGS84 for latitude and longitude in degrees; a VN-2000 system for x and y in metres."))
+    as_of = DateField(_l("Date of the figures (optional)"), validators=[Optional()],
+                      description=_l("The date the list's figures are for. A recorded figure dated after it is kept; without a date the list is "
+                                     "taken as older than every dated figure."))
 

@@ -36,7 +36,8 @@ def _upload_form() -> ImportUploadForm:
 
 
 def _choices_of(form: ImportUploadForm) -> dict:
-    return asdict(ImportChoices(form.province_code.data, form.kind.data, crs=form.crs.data or "EPSG:4326"))
+    return asdict(ImportChoices(form.province_code.data, form.kind.data, crs=form.crs.data or "EPSG:4326",
+                                as_of=form.as_of.data.isoformat() if form.as_of.data else ""))
 
 
 def _read(data: bytes, filename: str, choices: dict) -> ParsedTable:
@@ -75,7 +76,11 @@ def _run(actor, parsed: ParsedTable, filename: str, choices: dict, mapping: dict
 
 def _finish(outcome: dict, staged) -> tuple[str, list[tuple[str, str]]]:
     target = url_for("zones.index", province=staged.choices.get("province_code"), sort="name")
-    return target, [(_("Imported %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename), "success")]
+    message = _("Imported %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename)
+    if outcome.get("updated"):
+        message = _("Imported %(created)d new zones and updated %(updated)d recorded ones from %(file)s.", created=outcome["created"],
+                    updated=outcome["updated"], file=staged.filename)
+    return target, [(message, "success")]
 
 
 KIND = add_wizard(bp, ImportKind(
@@ -87,6 +92,7 @@ KIND = add_wizard(bp, ImportKind(
     columns_help=_l("Headers may be in Vietnamese or English, such as the field names of a department’s published list "
                     "(ten, xa, trangThai, dienTich …). Only the name is required."),
     import_button=lambda n: _("Import %(n)d zones", n=n),
+    outcome=lambda report: {"imported": report.imported, "created": len(report.created_ids), "updated": len(report.updated_ids)},
     record_endpoint="zones.detail", record_argument="zone_id", record_label=_l("See the recorded zone"),
     warnings_label=_l("Warnings"), warning_label=_l("warning"),
 ))

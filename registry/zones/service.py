@@ -1,6 +1,7 @@
 """Create and change zones, validate their figures, and find them by place, box or point."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from blinker import Namespace
@@ -290,14 +291,25 @@ def search_text(name_vi: str, name_en: str | None) -> str:
     return " " + fold(" ".join([name_vi, name_en or ""])) + " "
 
 
-def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int | None = None, partial: bool = False,
-                sources: dict | None = None) -> Zone:
+@dataclass(frozen=True)
+class FigureSource:
+    """Where the figures of a change come from, when not from the editor today: an imported list, with its date."""
+
+    kind: SourceKind
+    source_name: str
+    as_of: date | None = None
+
+
+def update_zone(actor: User | None, zone: Zone, values: dict, *, expected_version: int | None = None, partial: bool = False,
+                sources: dict | None = None, figure_source: FigureSource | None = None) -> Zone:
     """Change a zone's figures; a stale `expected_version` raises ZoneConflict instead of overwriting.
 
-    Each changed area, price, count or occupancy becomes a figure dated today from the editor's organization,
-    and the zone shows the figure the shown-value rule picks (`figures.shown_order`).
+    Each changed area, price, count or occupancy becomes a figure (from the editor's organization dated today,
+    or from `figure_source`), and the zone shows the figure the shown-value rule picks (`figures.shown_order`).
+    `actor` None is the command line.
     """
-    require(actor, EDIT_ZONE, zone)
+    if actor is not None:
+        require(actor, EDIT_ZONE, zone)
     if expected_version is not None and expected_version != zone.version:
         raise ZoneConflict(zone, expected_version)
     cleaned = clean_zone(values, current=zone, partial=partial)
@@ -310,17 +322,23 @@ def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int 
         zone.sources = {**(zone.sources or {}), **sources}
     with conflict_if_stale(lambda: ZoneConflict(db.session.get(Zone, zone.id), expected_version)):
         db.session.flush()
-    _record_figures(actor, zone, before, sources or {})
+    record_figures(zone, before, figure_source or _editor_source(actor, sources or {}))
     return zone
 
 
-def _record_figures(actor: User, zone: Zone, before: dict, sources: dict) -> None:
-    """Keep each changed figure as a figure of the editor's organization dated today, then show the values the rule picks.
-
-    The value it replaces becomes an undated figure first when it had none, so both stay on record.
-    """
+def _editor_source(actor: User, sources: dict) -> FigureSource:
     kinds = {m.organization.kind for m in actor.memberships if m.organization}
     kind = SourceKind.GOVERNMENT if kinds & {OrgKind.MINISTRY, OrgKind.DEPARTMENT} else SourceKind.BOARD
+    named = next((entry.get("source") for entry in sources.values() if entry.get("source")), None)
+    return FigureSource(kind, str(named or actor.email)[:300], utcnow().date())
+
+
+def record_figures(zone: Zone, before: dict, source: FigureSource) -> None:
+    """Keep each changed figure as a figure of `source`, then show the values the rule picks.
+
+    `before` maps each changed column to its old value and `sources` entry: a value without a figure
+    becomes an undated figure first, so both stay on record.
+    """
     changed = False
     for column, (old_value, old_source) in before.items():
         value = getattr(zone, column)
@@ -328,8 +346,8 @@ def _record_figures(actor: User, zone: Zone, before: dict, sources: dict) -> Non
             continue
         metric = COLUMN_METRICS[column]
         figures.keep_recorded_value(zone, metric, old_value, old_source)
-        source = str((sources.get(column) or {}).get("source") or actor.email)[:300]
-        figures.add_figure(zone, metric, value, kind, as_of=utcnow().date(), as_of_precision=figures.DatePrecision.DAY, source_name=source)
+        figures.add_figure(zone, metric, value, source.kind, as_of=source.as_of, source_name=source.source_name,
+                           as_of_precision=figures.DatePrecision.DAY if source.as_of else None)
         changed = True
     if changed:
         figures.show_figures(zone)
