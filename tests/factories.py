@@ -131,3 +131,12 @@ def to_cp1258(text: str) -> bytes:
             base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
             out.append((base + "".join(c for c in parts if c in TONE_MARKS)).encode("cp1258"))
     return b"".join(out)
+
+
+def make_figure(zone: Zone, metric: str = "available", value: float = 10.0, source_kind: str = "press", **details) -> None:
+    """Record one sourced figure of `zone` (a press page, undated unless `as_of` is given) and show the zone's chosen values."""
+    from registry.zones import figures
+
+    figures.add_figure(zone, metric, value, figures.SourceKind(source_kind), **{"source_url": "https://example.vn/tin", **details})
+    figures.show_figures(zone)
+    db.session.commit()

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _n
 from sqlalchemy import Date, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -158,12 +159,13 @@ class FigureAges:
     undated: int
 
     def describe(self) -> str:
+        """Say it in words: “figures dated 2023–2025, 2 undated”."""
+        undated = str(_n("%(num)d figure undated", "%(num)d figures undated", self.undated)) if self.undated else ""
         if self.first_year is None:
-            return str(_l("all %(n)d figures undated", n=self.undated)) if self.undated else ""
+            return undated
         years = str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}–{self.last_year}"
-        if self.undated:
-            return str(_l("figures dated %(years)s, %(n)d undated", years=years, n=self.undated))
-        return str(_l("figures dated %(years)s", years=years))
+        dated = str(_l("figures dated %(years)s", years=years))
+        return f"{dated}, {undated}" if undated else dated
 
 
 def ages_of(zones, metric: str) -> FigureAges:

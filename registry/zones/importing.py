@@ -10,6 +10,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import maps
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -287,11 +288,11 @@ def _checked_update(zone: Zone, cells: dict[str, str], values: dict, as_of: date
                 problems.append((name, _("This row would lower %(figure)s of %(zone)s from %(recorded)s to %(value)s, but the recorded figure "
                                          "(%(date)s, %(source)s) is newer than the file's; nothing was imported. Give the file's date, "
                                          "or leave the cell empty.", figure=FIELD_LABELS.get(name, name), zone=zone.name_vi,
-                                         recorded=newer[0].value, value=changes[name], date=figures.date_label(newer[0]),
+                                         recorded=_shown(newer[0].value), value=_shown(changes[name]), date=figures.date_label(newer[0]),
                                          source=describe_source(newer[0].source_name) or newer[0].source_url), False, zone.id))
             else:
                 problems.append((name, _("%(zone)s keeps %(figure)s %(recorded)s: its figure (%(date)s) is newer than the file's.",
-                                         zone=zone.name_vi, figure=FIELD_LABELS.get(name, name), recorded=newer[0].value,
+                                         zone=zone.name_vi, figure=FIELD_LABELS.get(name, name), recorded=_shown(newer[0].value),
                                          date=figures.date_label(newer[0])), True, zone.id))
             del changes[name]
     for name, value in changes.items():
@@ -307,6 +308,8 @@ def _checked_update(zone: Zone, cells: dict[str, str], values: dict, as_of: date
 def _shown(value) -> str:
     if value in (None, "", []):
         return "—"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_decimal(value)
     return str(getattr(value, "value", value))
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from blinker import Namespace
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from registry import inputs
@@ -185,11 +186,11 @@ def area_warnings(areas) -> list[tuple[str, str]]:
     found = []
     if None not in (industrial, leased, available) and leased + available > industrial + 1e-6:
         found.append(("available_ha", _l("Leased land (%(leased)s ha) and available land (%(available)s ha) add up to more than the "
-                                         "industrial land (%(industrial)s ha); check the figures.", leased=leased, available=available,
-                                         industrial=industrial)))
+                                         "industrial land (%(industrial)s ha); check the figures.", leased=format_decimal(leased),
+                                         available=format_decimal(available), industrial=format_decimal(industrial))))
     if None not in (total, available) and available > total + 1e-6:
         found.append(("available_ha", _l("Available land (%(available)s ha) is more than the total area (%(total)s ha); check the figures.",
-                                         available=available, total=total)))
+                                         available=format_decimal(available), total=format_decimal(total))))
     return found
 
 
