@@ -80,7 +80,7 @@ def _add_figures(entries: list[dict]) -> int:
         if held is not None:
             continue
         column = figures.METRIC_COLUMNS.get(entry["metric"])
-        if column:
+        if column and getattr(zone, column) != entry["value"]:
             figures.keep_recorded_value(zone, entry["metric"], getattr(zone, column), (zone.sources or {}).get(column))
         details = {name: entry[name] for name in FIGURE_FIELDS if entry.get(name) is not None}
         figures.add_figure(zone, entry["metric"], entry["value"], figures.SourceKind(entry["source_kind"]),
