@@ -415,11 +415,13 @@ def import_enterprises_command(file: Path, pairs, dry_run: bool, report_path: Pa
               "(default: the file's own), such as EPSG:5898 (VN-2000 / TM-3 108°00′, Quảng Ngãi).")
 @click.option("--list", "list_key", help="Name of the list to read in a JSON object holding several (default: the first).")
 @click.option("--map", "pairs", multiple=True, help="Match a file column to a field, such as “ten=name_vi”, or leave it out with “moTa=” (repeatable).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Date the list's figures are for (YYYY-MM-DD), when no column gives it: "
+              "a recorded figure dated after it is kept.")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, without importing.")
 @commune_options
-def import_zones_command(file: Path, province, kind, status, crs, list_key, pairs, dry_run: bool, commune_pairs, accept_communes: bool):
+def import_zones_command(file: Path, province, kind, status, crs, list_key, pairs, as_of, dry_run: bool, commune_pairs, accept_communes: bool):
     """Import a list of zones (CSV, XLSX, JSON) or a GIS layer of their boundaries (GeoJSON, zipped Shapefile, GeoPackage, KML, KMZ):
-    every row or feature, or none when any is bad (exit code 0 only when imported)."""
+    new zones are created, recorded ones updated; every row or feature, or none when any is bad (exit code 0 only when imported)."""
     from .zones.importing import FIELDS, ImportChoices, import_zones
     from .zones import layers
 
@@ -428,7 +430,8 @@ def import_zones_command(file: Path, province, kind, status, crs, list_key, pair
     mapping = _parse_map(pairs, layers.LAYER_FIELDS if layer else FIELDS)
 
     def run(answers, dry):
-        choices = ImportChoices(province, kind, status, crs, list_key, answers=answers)
+        choices = ImportChoices(province, kind, status, crs, list_key, as_of=as_of.date().isoformat() if as_of else "",
+                                province_prompt="--province", answers=answers)
         return (layers.import_layer if layer else import_zones)(None, data, file.name, choices, mapping, dry_run=dry_run or dry)
 
     with acting_as("cli"), _printed_progress():
@@ -439,7 +442,8 @@ def import_zones_command(file: Path, province, kind, status, crs, list_key, pair
     if len(report.lists) > 1:
         click.echo(_("The file holds the lists %(lists)s; read %(chosen)s (choose another with --list).",
                      lists=", ".join(report.lists), chosen=list_key or report.lists[0]))
-    _conclude_import(file, report, _("Imported %(n)d zones.", n=report.imported))
+    _conclude_import(file, report, _("Imported %(created)d new zones and updated %(updated)d recorded ones.", created=len(report.created_ids),
+                                     updated=len(report.updated_ids)))
 
 
 jobs_cli = AppGroup("jobs", help="The job queue that imports long lists for the pages.")

@@ -65,7 +65,7 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
     from .audit.service import acting_as
     from .catalog.service import load_shipped_catalog
     from .places.service import load_reference_places
-    from .zones.reference import load_reference_zones
+    from .zones.reference import load_reference_figures, load_reference_zones
 
     done = []
     upgrade(directory=app.extensions["migrate"].directory)
@@ -76,6 +76,8 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
             done.append(_("the provisional Decision 980 catalog"))
         if zones := load_reference_zones():
             done.append(_("%(n)d reference zones", n=zones))
+        if figures := load_reference_figures():
+            done.append(_("%(n)d sourced zone figures", n=figures))
         if demo is None:
             demo = app.config["DEMO_DATA"] and app.config["ENV"] != "production"
         if demo:

@@ -168,3 +168,12 @@ def zone_layer_zip(parks: dict | None = None, crs: str = QUANG_NGAI_TM3, *, prj:
                 if prj or path.suffix != ".prj":
                     archive.write(path, path.name)
     return buffer.getvalue()
+
+
+def make_figure(zone: Zone, metric: str = "available", value: float = 10.0, source_kind: str = "press", **details) -> None:
+    """Record one sourced figure of `zone` (a press page, undated unless `as_of` is given) and show the zone's chosen values."""
+    from registry.zones import figures
+
+    figures.add_figure(zone, metric, value, figures.SourceKind(source_kind), **{"source_url": "https://example.vn/tin", **details})
+    figures.show_figures(zone)
+    db.session.commit()

@@ -5,7 +5,7 @@ import io
 import re
 
 from registry.extensions import db
-from registry.zones.reference import load_reference_zones
+from registry.zones.reference import load_reference_figures, load_reference_zones
 
 from .conftest import PASSWORD, csrf_token
 from .pseudo_locale import OPEN, assert_translated, leaked_words, pseudo, pseudo_translations  # noqa: F401 (fixtures)
@@ -40,9 +40,13 @@ def _enterprise_ids(app) -> list[int]:
 
 def test_every_public_page_shows_only_translated_words(pseudo, client, accounts):
     accounts.user("officer@example.vn")
+    from registry.zones.models import Zone
+
     with pseudo.app_context():
         load_reference_zones()
+        load_reference_figures()
         db.session.commit()
+        with_figures = db.session.scalar(db.select(Zone.id).where(Zone.code == "52-becamex-binh-dinh"))
     visitor = pseudo.test_client()
     _register(visitor, "0100233488", "Công ty TNHH Môi trường Xanh Dung Quất", "rep@example.vn")
     accounts.sign_in(client, "officer@example.vn")
@@ -57,6 +61,7 @@ def test_every_public_page_shows_only_translated_words(pseudo, client, accounts)
         "/", "/enterprises/", f"/enterprises/{enterprise_id}", "/enterprises/?q=xanh", "/enterprises/register",
         "/zones/", f"/zones/{zone_id}", "/map", "/catalog/", "/catalog/items/A", "/catalog/versions",
         "/provinces/", "/provinces/51", "/search/?q=dung+quat", "/sign-in", "/history/",
+        f"/zones/{with_figures}", "/zones/?province=52&min_available_ha=1",
     )}
     pages["404"] = _get(anonymous, "/no/such/page", 404)
     wrong = {"csrf_token": csrf_token(anonymous), "email": "nobody@example.vn", "password": "wrong password"}

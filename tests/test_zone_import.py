@@ -95,13 +95,15 @@ def test_the_laocai_cluster_list_imports_after_mapping(app, client, officer, acc
 
 
 @needs_laocai
-def test_the_cli_imports_the_laocai_list_and_refuses_it_twice(app, runner, english):
+def test_the_cli_imports_the_laocai_list_twice_the_second_time_as_an_update(app, runner, english):
     first = runner.invoke(args=["import", "zones", str(LAOCAI), "--province", "15"])
     assert first.exit_code == 0, first.output
     assert "CCN_CHUA_DAU_TU" in first.output
     created = count_zones(app)
     again = runner.invoke(args=["import", "zones", str(LAOCAI), "--province", "15"])
-    assert again.exit_code == 1 and "already recorded" in again.output
+    assert again.exit_code == 0, again.output
+    assert f"Imported 0 new zones and updated {created} recorded ones." in again.output
+    assert "nothing changes" in again.output
     assert count_zones(app) == created
     planned = runner.invoke(args=["import", "zones", str(LAOCAI), "--province", "15", "--list", "CCN_CHUA_DAU_TU", "--status", "planned"])
     assert planned.exit_code == 0, planned.output

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from registry.extensions import db
 from registry.inputs import VERSION_MESSAGE, parse_version
 from registry.query_args import page_args
-from registry.zones import queries, service
+from registry.zones import figures, queries, service
 from registry.zones.messages import api_source
 from registry.zones.models import Zone, ZoneKind, ZoneStatus
 
@@ -15,6 +15,7 @@ from . import bp
 from .auth import token_required
 from .errors import error_response
 from .spec import BBOX_SCHEMA, ID_SCHEMA, param
+from .spec import ref as schema_ref
 
 # The fields a PATCH may change; the province and the managing board are changed by administrators only.
 WRITABLE = frozenset({
@@ -28,7 +29,9 @@ _FIGURES = (
 )
 
 
-def zone_json(zone: Zone, *, full: bool = False) -> dict:
+def zone_json(zone: Zone, *, full: bool = False, shown: dict | None = None) -> dict:
+    """A zone as the API gives it; `shown` holds its figures by metric (read here when not given)."""
+    shown = figures.figures_of([zone.id])[zone.id] if shown is None else shown
     data = {
         "id": zone.id,
         "code": zone.code,
@@ -43,6 +46,8 @@ def zone_json(zone: Zone, *, full: bool = False) -> dict:
         "leased_ha": zone.leased_ha,
         "available_ha": zone.available_ha,
         "occupancy": zone.occupancy,
+        "occupancy_computed": zone.computed_occupancy,
+        "figures": {metric: figures.figure_json(found[0]) for metric, found in shown.items()},
         "location": {"lat": zone.latitude, "lng": zone.longitude} if zone.latitude is not None else None,
         "bbox": [zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat] if zone.min_lon is not None else None,
         "boundary_approximate": zone.boundary_approximate if zone.has_boundary else None,
@@ -59,6 +64,7 @@ def zone_json(zone: Zone, *, full: bool = False) -> dict:
             priority_groups=list(zone.priority_groups or []),
             mapped_ha=zone.mapped_ha,
             sources=zone.sources or {},
+            all_figures=[figures.figure_json(figure) for found in shown.values() for figure in found],
             updated_at=zone.updated_at.isoformat() + "Z",
         )
     return data
@@ -70,7 +76,14 @@ def zones():
     filters = queries.ZoneFilters.from_args(request.args, strict=True)
     page, per_page = page_args(request.args, queries.MAX_PER_PAGE, queries.MAX_PER_PAGE)
     results = queries.page_of(filters, page, per_page)
-    return jsonify({"items": [zone_json(zone) for zone in results.items], "total": results.total, "page": page, "per_page": per_page})
+    shown = figures.figures_of(zone.id for zone in results.items)
+    answer = {"items": [zone_json(zone, shown=shown[zone.id]) for zone in results.items], "total": results.total, "page": page,
+              "per_page": per_page}
+    if filters.min_available_ha is not None:
+        ages = figures.ages_of(results.items, "available")
+        answer["available_as_of"] = {"first_year": ages.first_year, "last_year": ages.last_year, "undated": ages.undated,
+                                     "description": ages.describe()}
+    return jsonify(answer)
 
 
 @bp.get("/zones/<int:zone_id>")
@@ -135,7 +148,12 @@ def openapi_paths(json_response, ref, error) -> dict:
             ],
             "responses": {"200": json_response({"type": "object", "properties": {
                 "items": {"type": "array", "items": ref("Zone")}, "total": {"type": "integer"},
-                "page": {"type": "integer"}, "per_page": {"type": "integer"}}}, "One page of zones"), "400": error},
+                "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                "available_as_of": {"type": "object", "description": "With min_available_ha: how old the available-land figures of this page are",
+                                    "properties": {"first_year": {"type": "integer", "nullable": True},
+                                                   "last_year": {"type": "integer", "nullable": True},
+                                                   "undated": {"type": "integer"}, "description": {"type": "string"}}}}},
+                "One page of zones"), "400": error},
         }},
         "/zones/{zone_id}": {
             "get": {"summary": "One zone with every figure and its sources", "parameters": [zone_id],
@@ -181,6 +199,18 @@ def _figure_types() -> dict:
 
 OPENAPI_SCHEMAS = {
     "ZoneChange": _change_schema(),
+    "ZoneFigure": {
+        "type": "object",
+        "properties": {
+            "metric": {"type": "string", "enum": list(figures.METRICS)}, "value": {"type": "number"}, "unit": {"type": "string"},
+            "as_of": {"type": "string", "format": "date", "nullable": True},
+            "as_of_precision": {"type": "string", "enum": [p.value for p in figures.DatePrecision], "nullable": True},
+            "as_of_text": {"type": "string", "description": "The source's own wording of the date"},
+            "source_url": {"type": "string"}, "source_name": {"type": "string"},
+            "source_kind": {"type": "string", "enum": [k.value for k in figures.SourceKind]},
+            "confidence": {"type": "string"}, "note": {"type": "string"},
+        },
+    },
     "Zone": {
         "type": "object",
         "properties": {
@@ -190,7 +220,13 @@ OPENAPI_SCHEMAS = {
             "province": {"type": "string"}, "parent": {"type": "integer", "nullable": True},
             "total_ha": {"type": "number", "nullable": True}, "industrial_ha": {"type": "number", "nullable": True},
             "leased_ha": {"type": "number", "nullable": True}, "available_ha": {"type": "number", "nullable": True},
-            "occupancy": {"type": "number", "nullable": True, "description": "Leased over industrial land, in percent"},
+            "occupancy": {"type": "number", "nullable": True,
+                          "description": "The published occupancy in percent where a source gives one, else leased over industrial land"},
+            "occupancy_computed": {"type": "number", "nullable": True, "description": "Leased over industrial land, in percent"},
+            "figures": {"type": "object", "description": "Per metric (total, industrial, leased, available, price, tenants, occupancy, "
+                        "projects): the shown figure with its date (as_of, null when undated), source and kind of source",
+                        "additionalProperties": schema_ref("ZoneFigure")},
+            "all_figures": {"type": "array", "items": schema_ref("ZoneFigure"), "description": "Every figure of every source, the shown one first per metric"},
             "location": {"type": "object", "nullable": True, "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}}},
             "bbox": {"type": "array", "nullable": True, "items": {"type": "number"}},
             "sources": {"type": "object", "description": "Per figure: {source, confidence H/M/L}"},

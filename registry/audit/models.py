@@ -48,7 +48,7 @@ KIND_OF_TABLE = {
     "enterprise": "enterprises", "enterprise_item": "enterprises", "certificate": "enterprises",
     "pending_change": "enterprises", "claim_request": "enterprises", "duplicate_flag": "enterprises",
     "enterprise_search": "enterprises",
-    "zone": "zones", "boundary_version": "zones",
+    "zone": "zones", "boundary_version": "zones", "zone_figure": "zones",
     "catalog_version": "catalog", "catalog_node": "catalog", "catalog_node_mapping": "catalog",
     "province": "places", "commune": "places", "legacy_province": "places",
     "organization": "organizations", "membership": "organizations",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from .models import ZoneKind, ZoneStatus
@@ -136,4 +136,7 @@ class ImportUploadForm(FlaskForm):
     crs = SelectField(_l("Coordinates are in"), validate_choice=False,
                       description=_l("WGS84 for latitude and longitude in degrees; a VN-2000 system for x and y in metres. "
                                      "A layer drawn in VN-2000 without its .prj is usually in its province's TM-3 zone, listed with its provinces."))
+    as_of = DateField(_l("Date of the figures (optional)"), validators=[Optional()],
+                      description=_l("The date the list's figures are for. A recorded figure dated after it is kept; without a date the list is "
+                                     "taken as older than every dated figure."))
 

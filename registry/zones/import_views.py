@@ -42,7 +42,8 @@ def _upload_form() -> ImportUploadForm:
 
 
 def _choices_of(form: ImportUploadForm) -> dict:
-    return asdict(ImportChoices(form.province_code.data, form.kind.data, crs=form.crs.data or ""))
+    return asdict(ImportChoices(form.province_code.data, form.kind.data, crs=form.crs.data or "",
+                                as_of=form.as_of.data.isoformat() if form.as_of.data else ""))
 
 
 def _read(data: bytes, filename: str, choices: dict) -> ParsedTable:
@@ -88,13 +89,17 @@ def _finish(outcome: dict, staged) -> tuple[str, list[tuple[str, str]]]:
     if outcome.get("layer"):
         summary = _("Published the boundaries of %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename)
         return target, [(summary, "success")] + [(line, "success") for line in layers.published_lines(outcome["zones"][:FEATURE_LINES])]
-    return target, [(_("Imported %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename), "success")]
+    message = _("Imported %(n)d zones from %(file)s.", n=outcome["imported"], file=staged.filename)
+    if outcome.get("updated"):
+        message = _("Imported %(created)d new zones and updated %(updated)d recorded ones from %(file)s.", created=outcome["created"],
+                    updated=outcome["updated"], file=staged.filename)
+    return target, [(message, "success")]
 
 
 def _outcome(report) -> dict:
     if layers.is_layer_report(report):
         return {"imported": report.imported, "layer": True, "zones": report.created_ids}
-    return {"imported": report.imported}
+    return {"imported": report.imported, "created": len(report.created_ids), "updated": len(report.updated_ids)}
 
 
 KIND = add_wizard(bp, ImportKind(

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 
 import maps
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -27,11 +29,15 @@ from registry.tabular import ImportProblem, ImportReport, Table, TableError
 
 from . import service
 from .import_reading import commune_names_in, decision_date_in, kind_from_name, kind_of, read_zone_table, status_of
-from .messages import geodata_message, imported_source
+from . import figures
+from .figures import COLUMN_METRICS, SourceKind
+from .messages import describe_source, geodata_message, imported_source
 from .models import Zone
 from .permissions import EDIT_ZONE
 
 FIELDS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "mã khu", "zone code"),
+    "as_of": ("as_of", "ngày số liệu", "số liệu đến ngày", "as of"),
     "name_vi": ("name_vi", "ten", "tên", "tên cụm công nghiệp", "tên khu công nghiệp", "tên khu", "tên ccn", "tên kcn", "name"),
     "name_en": ("name_en", "tên tiếng anh", "english name"),
     "kind": ("kind", "loại", "loại hình", "loai", "type"),
@@ -53,6 +59,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "longitude": ("longitude", "lng", "lon", "kinh độ", "x"),
 }
 FIELD_LABELS = {
+    "code": _l("Zone code in the registry"), "as_of": _l("Date of the figures (YYYY-MM-DD)"),
     "name_vi": _l("Name in Vietnamese"), "name_en": _l("Name in English"), "kind": _l("Kind (CCN, KCN …)"),
     "status": _l("Status (hoạt động, xây dựng, quy hoạch)"), "province": _l("Province (name or code)"),
     "commune": _l("Commune or location (text)"),
@@ -62,10 +69,13 @@ FIELD_LABELS = {
     "sectors": _l("Sectors"), "developer": _l("Infrastructure developer"), "description": _l("Description"),
     "latitude": _l("Latitude (or northing)"), "longitude": _l("Longitude (or easting)"),
 }
-FIGURES = ("total_ha", "industrial_ha", "leased_ha", "available_ha", "tenants", "founded_year", "decision_number", "sectors", "status")
+FIGURES = ("total_ha", "industrial_ha", "leased_ha", "available_ha", "published_occupancy", "tenants", "founded_year", "decision_number",
+           "sectors", "status")
 # The cells read as numbers, here or by clean_zone.
 NUMBERS = ("total_ha", "industrial_ha", "leased_ha", "available_ha", "occupancy", "tenants", "founded_year", "latitude", "longitude")
 OCCUPANCY_TOLERANCE = 5.0  # percentage points between the list's occupancy and leased ÷ area
+# The fields a matched zone takes from a row only when the row's own cell gives them (not the list's defaults).
+OWN_CELLS = {"kind": "kind", "status": "status", "location_text": "commune", "commune_codes": "commune", "decision_date": "decision_number"}
 
 
 @dataclass
@@ -73,6 +83,11 @@ class ZoneImportReport(ImportReport):
     """A zone import's outcome, with the lists the file holds (a JSON file may hold several)."""
 
     lists: list[str] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return len(self.created_ids) + len(self.updated_ids)
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,9 @@ class ImportChoices:
     status: str = "operating"
     crs: str = "EPSG:4326"
     list_key: str | None = None
+    as_of: str = ""  # the date the list's figures are for (YYYY-MM-DD), when no column gives it
+    source_kind: str = "government"
+    province_prompt: str = ""  # how the caller gives a province (the CLI's --province), named when none is given
     # The importer's answers to the questions rows raise, such as the 2025 commune a pre-2025 one became.
     answers: dict = field(default_factory=dict)
 
@@ -104,15 +122,31 @@ def import_zones(actor: User | None, data: bytes | tuple[Table, list[str]], file
         return report
     report.take_table(table)
     report.mapping = resolve_mapping(table.header, mapping)
-    if not _checked_mapping(report) or not _allowed(actor, choices.province_code, report):
+    if not _checked_mapping(report) or not _allowed(actor, choices, report):
         return report
     accepted = check_rows(actor, table, report, choices, transformer)
     if dry_run or report.errors:
         return report
     source = imported_source(filename)[:200]
     progress.writing(len(accepted))
-    report.created_ids = [_create(values, source).id for values in accepted]
+    for row in accepted:
+        figure_source = service.FigureSource(SourceKind(choices.source_kind), source, row.as_of)
+        if row.zone is None:
+            report.created_ids.append(_create(row.values, source, figure_source).id)
+        else:
+            sources = {name: {"source": source, "confidence": ""} for name in row.values if name in FIGURES}
+            service.update_zone(actor, row.zone, row.values, partial=True, sources=sources, figure_source=figure_source)
+            report.updated_ids.append(row.zone.id)
     return report
+
+
+@dataclass
+class CheckedRow:
+    """A row that passed: the values of a new zone, or the changes to the recorded zone it matches."""
+
+    values: dict
+    zone: Zone | None = None
+    as_of: date | None = None
 
 
 def _message(error: TableError | maps.GeodataError) -> str:
@@ -130,11 +164,15 @@ def _checked_mapping(report: ZoneImportReport) -> bool:
     return report.check_mapping(FIELD_LABELS, ("name_vi",))
 
 
-def _allowed(actor: User | None, province_code: str, report: ZoneImportReport) -> bool:
+def _allowed(actor: User | None, choices: ImportChoices, report: ZoneImportReport) -> bool:
     """Check the province chosen for the whole list, or that a column gives each row's."""
+    province_code = choices.province_code
     if not province_code:
         if "province" not in report.mapping.values():
-            report.problems.append(ImportProblem(None, "", _("Choose the province of the list, or match a column to the province.")))
+            message = (_("Give the province of the list with %(option)s (its GSO code, such as 15 for Lào Cai), or match a column to the province.",
+                         option=choices.province_prompt) if choices.province_prompt else
+                       _("Choose the province of the list, or match a column to the province."))
+            report.problems.append(ImportProblem(None, "", message))
         return not report.errors
     province = db.session.get(Province, normalize_code(province_code, 2) or "")
     if province is None:
@@ -164,11 +202,16 @@ def _row_province(cells: dict[str, str], chosen: Province | None, actor: User | 
 
 
 def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choices: ImportChoices,
-               transformer: maps.Reprojection | None) -> list[dict]:
-    """Clean every row, recording each problem by row and column; return the values of the rows that passed."""
+               transformer: maps.Reprojection | None) -> list[CheckedRow]:
+    """Clean every row, recording each problem by row and column; return the rows that passed.
+
+    A row naming a recorded zone (by code, else by name in its province, folded) is an update: the
+    report names each field it changes, and refuses it when it would lower a figure dated after the file.
+    """
     columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
     chosen = db.session.get(Province, normalize_code(choices.province_code, 2) or "") if choices.province_code else None
     existing = {(code, fold(name)): id_ for id_, code, name in db.session.execute(db.select(Zone.id, Zone.province_code, Zone.name_vi))}
+    list_date = _date(choices.as_of)
     first_row_of: dict[tuple, int] = {}
     accepted = []
     total = len(table.rows)
@@ -181,13 +224,10 @@ def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choic
         province_code = province.code if province else None
         communes_then.row = row.number
         values = row_values(cells, choices, province_code, transformer, problems, communes_then)
-        try:
-            service.clean_zone(values)
-        except service.ZoneError as error:
-            problems += [(f, str(m), False, None) for f, ms in error.errors.items() for m in ms]
+        as_of = _row_date(cells, list_date, problems)
         folded = (province_code, fold(values["name_vi"]))
-        if folded[1] and folded in existing:
-            problems.append(("name_vi", _("A zone of this name is already recorded in the province."), False, existing[folded]))
+        zone = _matching_zone(cells, existing.get(folded) if folded[1] else None, problems)
+        checked = _checked_update(zone, cells, values, as_of, problems) if zone is not None else _checked_new(values, problems)
         first = first_row_of.setdefault(folded, row.number)
         if folded[1] and first != row.number:
             problems.append(("name_vi", _("The same name is already on row %(row)d of the file.", row=first), False, None))
@@ -195,20 +235,109 @@ def check_rows(actor: User | None, table: Table, report: ZoneImportReport, choic
             column = columns.get(_column_of(field_name), ("", 0))[0] or str(FIELD_LABELS.get(field_name, field_name))
             report.problems.append(ImportProblem(row.number, column, message, warning, existing_id))
         if not any(not warning for _f, _m, warning, _e in problems):
-            accepted.append(values)
+            accepted.append(CheckedRow(checked, zone, as_of))
         progress.advance(done, total, report.problems)
     report.problems.sort(key=lambda p: (p.row or 0, p.warning))
     return accepted
 
 
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()) if text and text.strip() else None
+    except ValueError:
+        return None
+
+
+def _row_date(cells: dict[str, str], list_date: date | None, problems: list) -> date | None:
+    """Return the date of the row's figures: its own cell, else the list's."""
+    text = (cells.get("as_of") or "").strip()
+    if not text:
+        return list_date
+    found = _date(text)
+    if found is None:
+        problems.append(("as_of", _("Write dates as YYYY-MM-DD, such as 2005-03-11."), False, None))
+    return found
+
+
+def _matching_zone(cells: dict[str, str], by_name: int | None, problems: list) -> Zone | None:
+    """Find the recorded zone a row names: by its code when the file gives one, else by name in the province."""
+    code = (cells.get("code") or "").strip()
+    if code:
+        zone = service.find_by_code(code)
+        if zone is None:
+            problems.append(("code", _("There is no zone “%(code)s”.", code=code[:60]), False, None))
+        return zone
+    return db.session.get(Zone, by_name) if by_name is not None else None
+
+
+def _checked_new(values: dict, problems: list) -> dict:
+    try:
+        service.clean_zone(values)
+    except service.ZoneError as error:
+        problems += [(f, str(m), False, None) for f, ms in error.errors.items() for m in ms]
+    _warn_areas(values, problems)
+    return values
+
+
+def _checked_update(zone: Zone, cells: dict[str, str], values: dict, as_of: date | None, problems: list) -> dict:
+    """Return the fields of `zone` the row changes, noting each change; keep or refuse against newer figures."""
+    given = {name: value for name, value in values.items() if name not in OWN_CELLS or cells.get(OWN_CELLS[name])}
+    given = {name: value for name, value in given.items() if value not in (None, "") or name in {"province_code", "name_vi"}}
+    try:
+        cleaned = service.clean_zone(given, current=zone, partial=True)
+    except service.ZoneError as error:
+        problems += [(f, str(m), False, None) for f, ms in error.errors.items() for m in ms]
+        return {}
+    changes = {name: value for name, value in cleaned.items() if getattr(zone, name) != value and name != "province_code"}
+    for name in list(changes):
+        if name in COLUMN_METRICS and (newer := figures.newer_figures(zone, COLUMN_METRICS[name], as_of)):
+            if changes[name] is not None and changes[name] < newer[0].value:
+                problems.append((name, _("This row would lower %(figure)s of %(zone)s from %(recorded)s to %(value)s, but the recorded figure "
+                                         "(%(date)s, %(source)s) is newer than the file's; nothing was imported. Give the file's date, "
+                                         "or leave the cell empty.", figure=FIELD_LABELS.get(name, name), zone=zone.name_vi,
+                                         recorded=_shown(newer[0].value), value=_shown(changes[name]), date=figures.date_label(newer[0]),
+                                         source=describe_source(newer[0].source_name) or newer[0].source_url), False, zone.id))
+            else:
+                problems.append((name, _("%(zone)s keeps %(figure)s %(recorded)s: its figure (%(date)s) is newer than the file's.",
+                                         zone=zone.name_vi, figure=FIELD_LABELS.get(name, name), recorded=_shown(newer[0].value),
+                                         date=figures.date_label(newer[0])), True, zone.id))
+            del changes[name]
+    for name, value in changes.items():
+        problems.append((name, _("Updates %(zone)s: %(figure)s %(before)s → %(after)s.", zone=zone.name_vi, figure=FIELD_LABELS.get(name, name),
+                                 before=_shown(getattr(zone, name)), after=_shown(value)), True, zone.id))
+    if not changes:
+        problems.append(("name_vi", _("Matches the recorded zone %(zone)s; nothing changes.", zone=zone.name_vi), True, zone.id))
+    merged = {name: changes.get(name, getattr(zone, name)) for name in service.AREA_FIELDS}
+    _warn_areas(merged, problems)
+    return changes
+
+
+def _shown(value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_decimal(value)
+    return str(getattr(value, "value", value))
+
+
+def _warn_areas(values: dict, problems: list) -> None:
+    """Warn when the row's areas do not add up (leased and available above the industrial land, available above the total)."""
+    areas = {name: _figure(values.get(name)) if isinstance(values.get(name), str) else values.get(name) for name in service.AREA_FIELDS}
+    problems += [(name, str(message), True, None) for name, message in service.area_warnings(areas)]
+
+
 def _column_of(field_name: str) -> str:
-    return {"commune_codes": "commune", "location_text": "commune", "kind": "kind", "decision_date": "decision_number"}.get(field_name, field_name)
+    return {"commune_codes": "commune", "location_text": "commune", "kind": "kind", "decision_date": "decision_number",
+            "published_occupancy": "occupancy"}.get(field_name, field_name)
 
 
 def row_values(cells: dict[str, str], choices: ImportChoices, province_code: str | None, transformer: maps.Reprojection | None,
                problems: list, communes_then: CommuneSuccessors | None = None) -> dict:
     """Turn one row's cells into `clean_zone` input, noting what cannot be read or does not add up."""
-    values: dict = {name: cells[name] for name in FIELDS if name in cells and name not in {"province", "commune", "kind", "status", "occupancy"}}
+    values: dict = {name: cells[name] for name in FIELDS
+                    if name in cells and name not in {"province", "commune", "kind", "status", "occupancy", "code", "as_of"}}
+    if cells.get("occupancy"):
+        values["published_occupancy"] = cells["occupancy"]
     values["province_code"] = province_code
     values["name_vi"] = cells.get("name_vi", "")
     _refuse_infinite(values, cells, problems)
@@ -295,11 +424,13 @@ def _check_occupancy(cells: dict[str, str], problems: list) -> None:
     computed = 100 * leased / base
     if abs(computed - stated) > OCCUPANCY_TOLERANCE:
         problems.append(("occupancy", _("The list gives an occupancy of %(stated)s %%, but leased land over area is %(computed)s %%; "
-                                        "the zone shows the computed figure.", stated=round(stated, 1), computed=round(computed, 1)), True, None))
+                                        "the zone shows the published figure, with the computed one beside it.", stated=round(stated, 1), computed=round(computed, 1)), True, None))
 
 
-def _create(values: dict, source: str) -> Zone:
+def _create(values: dict, source: str, figure_source: service.FigureSource) -> Zone:
     cleaned_figures = {name: {"source": source, "confidence": ""} for name in FIGURES if values.get(name) not in (None, "")}
     if values.get("latitude") not in (None, ""):
         cleaned_figures["location"] = {"source": source, "confidence": ""}
-    return service.create_zone(None, values, sources=cleaned_figures)
+    zone = service.create_zone(None, values, sources=cleaned_figures)
+    service.record_figures(zone, {column: (None, None) for column in COLUMN_METRICS if getattr(zone, column) is not None}, figure_source)
+    return zone

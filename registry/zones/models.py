@@ -55,6 +55,8 @@ class Zone(Audited, db.Model):
     industrial_ha: Mapped[float | None] = mapped_column(Float)
     leased_ha: Mapped[float | None] = mapped_column(Float)
     available_ha: Mapped[float | None] = mapped_column(Float, index=True)
+    # The occupancy the zone's source published, shown before our arithmetic (`computed_occupancy`).
+    published_occupancy: Mapped[float | None] = mapped_column(Float)
     land_price_usd_m2: Mapped[float | None] = mapped_column(Float)
     land_price_note: Mapped[str] = mapped_column(String(300), default="")
     wastewater_plant: Mapped[bool | None]
@@ -99,15 +101,25 @@ class Zone(Audited, db.Model):
 
     @property
     def occupancy(self) -> float | None:
-        """Leased industrial land over industrial land, in percent (Decree 32/2024's definition)."""
-        base = self.industrial_ha or self.total_ha
-        if self.leased_ha is None or not base:
-            return None
-        return round(100 * self.leased_ha / base, 1)
+        """The published occupancy when there is one, else the computed one, in percent (also read from a plain row)."""
+        published = getattr(self, "published_occupancy", None)
+        return published if published is not None else leased_share(self)
+
+    @property
+    def computed_occupancy(self) -> float | None:
+        return leased_share(self)
 
     @property
     def has_boundary(self) -> bool:
         return self.boundary_wkb is not None
+
+
+def leased_share(zone) -> float | None:
+    """Leased industrial land over industrial land (else the total area), in percent: Decree 32/2024's occupancy."""
+    base = zone.industrial_ha or zone.total_ha
+    if zone.leased_ha is None or not base:
+        return None
+    return round(100 * zone.leased_ha / base, 1)
 
 
 class BoundaryVersion(db.Model):

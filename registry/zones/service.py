@@ -1,14 +1,17 @@
 """Create and change zones, validate their figures, and find them by place, box or point."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from blinker import Namespace
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from registry import inputs
 from registry.accounts.models import Organization, OrgKind, User
 from registry.accounts.permissions import require
+from registry.audit.models import utcnow
 from registry.catalog import service as catalog
 from registry.domain_errors import Conflict, Invalid
 from registry.extensions import db
@@ -17,6 +20,8 @@ from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.text import fold
 from registry.transactions import conflict_if_stale
 
+from . import figures
+from .figures import COLUMN_METRICS, SourceKind
 from .models import Zone, ZoneKind, ZoneStatus
 from .permissions import EDIT_ZONE
 from .zone_index import zone_id_at
@@ -30,6 +35,7 @@ AREA_FIELDS = ("total_ha", "industrial_ha", "leased_ha", "available_ha")
 NUMBER_FIELDS = {
     **{f: (0, 1_000_000) for f in AREA_FIELDS},
     "land_price_usd_m2": (0, 10_000),
+    "published_occupancy": (0, 100),
     "port_km": (0, 2_000),
     "airport_km": (0, 2_000),
     "expressway_km": (0, 2_000),
@@ -170,15 +176,33 @@ def _clean_place(values: dict, present: set, current: Zone | None, errors: dict)
 
 
 def _check_areas(cleaned: dict, current: Zone | None, errors: dict) -> None:
-    """Refuse changed areas that exceed the total, and leased land beyond the industrial land."""
+    """Refuse changed industrial or leased land beyond the total, and leased land beyond the industrial land.
+
+    Available land is only warned about (`area_warnings`): published lists often count it differently.
+    """
     merged = {f: cleaned.get(f, getattr(current, f, None) if current else None) for f in AREA_FIELDS}
     if merged["total_ha"] is not None:
-        for field in ("industrial_ha", "leased_ha", "available_ha"):
+        for field in ("industrial_ha", "leased_ha"):
             if merged[field] is not None and merged[field] > merged["total_ha"] + 1e-6 and field in cleaned:
                 errors.setdefault(field, []).append(_l("This cannot exceed the total area (%(total)s ha).", total=merged["total_ha"]))
     if merged["industrial_ha"] is not None and merged["leased_ha"] is not None and "leased_ha" in cleaned:
         if merged["leased_ha"] > merged["industrial_ha"] + 1e-6:
             errors.setdefault("leased_ha", []).append(_l("Leased land cannot exceed the industrial land (%(total)s ha).", total=merged["industrial_ha"]))
+
+
+def area_warnings(areas) -> list[tuple[str, str]]:
+    """Name the areas that do not add up, as (field, message), without changing any: `areas` is a zone or a dict of its areas."""
+    read = areas.get if isinstance(areas, dict) else lambda name: getattr(areas, name, None)
+    total, industrial, leased, available = (read(name) for name in AREA_FIELDS)
+    found = []
+    if None not in (industrial, leased, available) and leased + available > industrial + 1e-6:
+        found.append(("available_ha", _l("Leased land (%(leased)s ha) and available land (%(available)s ha) add up to more than the "
+                                         "industrial land (%(industrial)s ha); check the figures.", leased=format_decimal(leased),
+                                         available=format_decimal(available), industrial=format_decimal(industrial))))
+    if None not in (total, available) and available > total + 1e-6:
+        found.append(("available_ha", _l("Available land (%(available)s ha) is more than the total area (%(total)s ha); check the figures.",
+                                         available=format_decimal(available), total=format_decimal(total))))
+    return found
 
 
 def _check_position(cleaned: dict, current: Zone | None, errors: dict) -> None:
@@ -279,21 +303,67 @@ def search_text(name_vi: str, name_en: str | None) -> str:
     return " " + fold(" ".join([name_vi, name_en or ""])) + " "
 
 
-def update_zone(actor: User, zone: Zone, values: dict, *, expected_version: int | None = None, partial: bool = False,
-                sources: dict | None = None) -> Zone:
-    """Change a zone's figures; a stale `expected_version` raises ZoneConflict instead of overwriting."""
-    require(actor, EDIT_ZONE, zone)
+@dataclass(frozen=True)
+class FigureSource:
+    """Where the figures of a change come from, when not from the editor today: an imported list, with its date."""
+
+    kind: SourceKind
+    source_name: str
+    as_of: date | None = None
+
+
+def update_zone(actor: User | None, zone: Zone, values: dict, *, expected_version: int | None = None, partial: bool = False,
+                sources: dict | None = None, figure_source: FigureSource | None = None) -> Zone:
+    """Change a zone's figures; a stale `expected_version` raises ZoneConflict instead of overwriting.
+
+    Each changed area, price, count or occupancy becomes a figure (from the editor's organization dated today,
+    or from `figure_source`), and the zone shows the figure the shown-value rule picks (`figures.shown_order`).
+    `actor` None is the command line.
+    """
+    if actor is not None:
+        require(actor, EDIT_ZONE, zone)
     if expected_version is not None and expected_version != zone.version:
         raise ZoneConflict(zone, expected_version)
     cleaned = clean_zone(values, current=zone, partial=partial)
     if cleaned.get("parent_id") is not None:
         _refuse_cycle(zone, cleaned["parent_id"])
+    before = {name: (getattr(zone, name), (zone.sources or {}).get(name)) for name, value in cleaned.items()
+              if name in COLUMN_METRICS and getattr(zone, name) != value}
     _apply(zone, cleaned)
     if sources:
         zone.sources = {**(zone.sources or {}), **sources}
     with conflict_if_stale(lambda: ZoneConflict(db.session.get(Zone, zone.id), expected_version)):
         db.session.flush()
+    record_figures(zone, before, figure_source or _editor_source(actor, sources or {}))
     return zone
+
+
+def _editor_source(actor: User, sources: dict) -> FigureSource:
+    kinds = {m.organization.kind for m in actor.memberships if m.organization}
+    kind = SourceKind.GOVERNMENT if kinds & {OrgKind.MINISTRY, OrgKind.DEPARTMENT} else SourceKind.BOARD
+    named = next((entry.get("source") for entry in sources.values() if entry.get("source")), None)
+    return FigureSource(kind, str(named or actor.email)[:300], utcnow().date())
+
+
+def record_figures(zone: Zone, before: dict, source: FigureSource) -> None:
+    """Keep each changed figure as a figure of `source`, then show the values the rule picks.
+
+    `before` maps each changed column to its old value and `sources` entry: a value without a figure
+    becomes an undated figure first, so both stay on record.
+    """
+    changed = False
+    for column, (old_value, old_source) in before.items():
+        value = getattr(zone, column)
+        if value is None:
+            continue
+        metric = COLUMN_METRICS[column]
+        figures.keep_recorded_value(zone, metric, old_value, old_source)
+        figures.add_figure(zone, metric, value, source.kind, as_of=source.as_of, source_name=source.source_name,
+                           as_of_precision=figures.DatePrecision.DAY if source.as_of else None)
+        changed = True
+    if changed:
+        figures.show_figures(zone)
+        db.session.flush()
 
 
 def boards() -> list[Organization]:

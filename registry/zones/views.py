@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -20,7 +21,7 @@ from registry.page_cache import shared_page
 from registry.places import service as places
 from registry.places import successors
 
-from . import boundaries, boundary_views, import_views, queries, service
+from . import boundaries, boundary_views, figures, import_views, queries, service
 from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
 from .messages import describe_source, entered_source
 from .models import Zone
@@ -37,13 +38,34 @@ def zone_labels() -> dict:
     return {"kind": KIND_LABELS, "status": STATUS_LABELS, "field": FIELD_LABELS}
 
 
+@bp.app_template_global()
+def figure_date(figure: figures.ZoneFigure) -> str:
+    return figures.date_label(figure)
+
+
+@bp.app_template_global()
+def source_kind_label(kind: figures.SourceKind) -> str:
+    return str(figures.SOURCE_KIND_LABELS[kind])
+
+
+bp.add_app_template_global(describe_source, "describe_source")
+
+
+@bp.app_template_global()
+def figure_metric(field_name: str) -> str:
+    """The figure table's metric for a zone column (“total_ha” → “total”); the occupancy is both."""
+    return figures.COLUMN_METRICS.get(field_name, field_name)
+
+
 @bp.route("/")
 @shared_page("zones", "places")
 def index():
     """List zones with their land and infrastructure, filtered by name, province, kind, status and free land."""
     filters = ZoneFilters.from_args(request.args)
-    return render_template("zones/list.html", zones=queries.listed(filters), filters=filters, provinces=places.all_provinces(),
-                           may_create=_may_create(), may_import=_may_create())
+    zones = queries.listed(filters)
+    ages = figures.ages_of(zones, "available").describe() if filters.min_available_ha is not None and zones else ""
+    return render_template("zones/list.html", zones=zones, filters=filters, provinces=places.all_provinces(),
+                           may_create=_may_create(), may_import=_may_create(), free_land_ages=ages)
 
 
 def _may_create() -> bool:
@@ -54,16 +76,45 @@ def _may_create() -> bool:
 @bp.route("/<int:zone_id>")
 @shared_page("zones", "enterprises", "places", "organizations")
 def detail(zone_id: int):
-    """Show a zone: figures with their sources, infrastructure, sub-zones, enterprises, boundary versions and a map."""
+    """Show a zone: the figures it has with their dates and sources (the missing ones named in one line), sub-zones,
+    enterprises, boundary versions and a map."""
     zone = db.get_or_404(Zone, zone_id)
     children = queries.listed(ZoneFilters(parent=zone.id, sort="name"))
     enterprises = enterprise_queries.page_of(enterprise_queries.Filters(zone=str(zone.id)), current_user, 1, 20)
     may_edit = can(current_user, EDIT_ZONE, zone)
+    present = _present(zone)
     return render_template(
         "zones/detail.html", zone=zone, children=children, enterprises=enterprises, versions=boundaries.versions_of(zone),
-        may_edit=may_edit, source_of=_source_of(zone),
+        may_edit=may_edit, source_of=_source_of(zone), figures=figures.figures_of([zone.id])[zone.id], present=present,
+        missing={section: [str(MISSING_LABELS.get(name) or FIELD_LABELS[name]) for name in names if not present[name]]
+                 for section, names in SECTIONS.items()},
+        occupancy_differs=_occupancy_differs(zone), area_warnings=service.area_warnings(zone) if may_edit else [],
         communes=[places.get_commune(code) for code in zone.commune_codes or []], map_parts=zone_map(zone, children),
     )
+
+
+# The figures of each table of the zone page, in their order.
+SECTIONS = {
+    "land": ("total_ha", "industrial_ha", "leased_ha", "available_ha", "occupancy", "land_price_usd_m2"),
+    "founding": ("decision_number", "founded_year", "organization", "developer", "location", "tenants", "sectors", "priority_groups"),
+    "infrastructure": ("wastewater_plant", "solid_waste_service", "wastewater_capacity_m3_day", "port_km", "airport_km", "expressway_km",
+                       "power_note", "water_note"),
+}
+MISSING_LABELS = {"organization": _l("Managing board"), "location": _l("Location")}
+OCCUPANCY_TOLERANCE = 5.0  # percentage points between the published occupancy and leased ÷ industrial land
+
+
+def _present(zone: Zone) -> dict[str, bool]:
+    """Tell, for every figure of the page, whether the zone has it."""
+    values = {name: getattr(zone, name, None) for names in SECTIONS.values() for name in names}
+    values["organization"] = zone.organization
+    values["location"] = zone.location_text or zone.commune_codes
+    return {name: value not in (None, "", []) for name, value in values.items()}
+
+
+def _occupancy_differs(zone: Zone) -> bool:
+    computed = zone.computed_occupancy
+    return None not in (zone.published_occupancy, computed) and abs(zone.published_occupancy - computed) > OCCUPANCY_TOLERANCE
 
 
 def _source_of(zone: Zone):
@@ -179,6 +230,8 @@ def edit(zone_id: int):
         try:
             changed = _changed_fields(zone, values)
             service.update_zone(current_user, zone, values, expected_version=form_version(form.version.data), sources=_edit_sources(values, changed))
+            for _field, warning in service.area_warnings(zone):
+                flash(str(warning), "warning")
         except service.ZoneConflict as conflict:
             return _conflict(form, conflict.zone.id)
         except service.ZoneError as error:
