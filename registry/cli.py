@@ -442,8 +442,10 @@ def import_zones_command(file: Path, province, kind, status, crs, list_key, pair
     if len(report.lists) > 1:
         click.echo(_("The file holds the lists %(lists)s; read %(chosen)s (choose another with --list).",
                      lists=", ".join(report.lists), chosen=list_key or report.lists[0]))
-    _conclude_import(file, report, _("Imported %(created)d new zones and updated %(updated)d recorded ones.", created=len(report.created_ids),
-                                     updated=len(report.updated_ids)))
+    done = (_("Published the boundaries of %(n)d zones from %(file)s.", n=report.imported, file=file.name) if layer else
+            _("Imported %(created)d new zones and updated %(updated)d recorded ones.", created=len(report.created_ids),
+              updated=len(report.updated_ids)))
+    _conclude_import(file, report, done)
 
 
 jobs_cli = AppGroup("jobs", help="The job queue that imports long lists for the pages.")

@@ -44,11 +44,11 @@ from .permissions import EDIT_ZONE
 
 LAYER_SUFFIXES = frozenset({".geojson", ".zip", ".gpkg", ".kml", ".kmz"})
 LAYER_MARK = "layer"
-# What the layer import adds to a list's fields: a code that matches a recorded zone exactly.
-CODE_SPELLINGS = ("code", "ma", "mã", "mã khu", "ma_khu", "zone_code", "mã ccn", "mã kcn")
-LAYER_FIELDS: dict[str, tuple[str, ...]] = {"code": CODE_SPELLINGS, **FIELDS}
+# A layer's attributes name the zone code in more ways than a list's columns do (a short "ma" is common in GIS tables).
+CODE_SPELLINGS = ("ma", "mã", "ma_khu", "zone_code", "mã ccn", "mã kcn")
+LAYER_FIELDS: dict[str, tuple[str, ...]] = {**FIELDS, "code": tuple(dict.fromkeys(FIELDS["code"] + CODE_SPELLINGS))}
 CODE_LABEL = _l("Zone code (a layer's feature matches the recorded zone of this code)")
-LAYER_LABELS = {"code": CODE_LABEL, **FIELD_LABELS}
+LAYER_LABELS = {**FIELD_LABELS, "code": CODE_LABEL}
 BOUNDARY_COLUMN = _l("boundary")
 # A GeoJSON saved as .json is told from a list of records by this word near its start.
 _GEOJSON_SNIFF = 4096
