@@ -1,0 +1,220 @@
+"""Province boundaries an operator loads from a file, and the exact "in its province" checks they allow.
+
+The platform ships no boundaries (the national merger map's terms are not stated); until an
+operator loads them, the checks are approximate: a point or a shape is only known to lie in
+Vietnam. Loaded boundaries are kept per process under the places' data version, like the zone
+index, so a load on one host is seen by the next check everywhere.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import maps
+import shapely
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from maps.provinces import ProvinceIndex, display_outlines, read_province_file
+
+from registry.audit.models import utcnow
+from registry.audit.service import data_versions
+from registry.domain_errors import Invalid
+from registry.extensions import db
+
+from .models import Province, ProvinceBoundary
+
+KIND = "places"
+_EXTENSION = "province_index"
+# A zone boundary with more than this share of its area outside its province is flagged.
+OUTSIDE_SHARE = 0.01
+
+MESSAGES = {
+    "no_code_field": _l("No attribute gives the provinces' GSO codes; name it with --code-field (looked for: %(fields)s)."),
+    "bad_codes": _l("The file must hold each of the 34 provinces once, by GSO code. %(details)s Nothing was changed."),
+    "province_not_polygon": _l("The feature of %(name)s (code %(code)s) is not a polygon."),
+    "province_invalid": _l("The boundary of %(name)s (code %(code)s) is not a valid polygon (%(reason)s); "
+                           "repair it in a GIS and load the file again. Nothing was changed."),
+}
+
+
+class ProvinceFileError(Invalid):
+    """A province boundary file the registry refuses, with the reason in the reader's language."""
+
+
+@dataclass(frozen=True)
+class LoadedBoundaries:
+    """What a load of province boundaries wrote."""
+
+    provinces: int
+    vertices: int
+    display_vertices: int
+    replaced: int
+
+
+@dataclass(frozen=True)
+class PlaceCheck:
+    """The result of an "in its province" check: exact when boundaries are loaded, else approximate.
+
+    `inside` is None when nothing could be decided (approximate); `found_in` names the province
+    that holds the point when it lies elsewhere.
+    """
+
+    exact: bool
+    inside: bool | None = None
+    share_outside: float = 0.0
+    found_in: str | None = None
+
+    @property
+    def description(self) -> str:
+        if self.exact:
+            return str(_l("Checked against the province's boundary."))
+        return str(_l("Approximate: province boundaries not loaded; only checked to lie in Vietnam."))
+
+
+def describe_error(error: maps.GeodataError) -> str | None:
+    """Word a province file problem in the reader's language; None for the problems every geodata upload shares."""
+    template = MESSAGES.get(error.code)
+    if template is None:
+        return None
+    params = dict(error.params)
+    if error.code == "bad_codes":
+        params["details"] = " ".join(str(part) for part in _code_details(params))
+    return str(template) % params
+
+
+def _code_details(params: dict) -> list:
+    parts = []
+    if params.get("unknown"):
+        parts.append(_l("Codes that are not a province of 2025: %(codes)s.", codes=", ".join(params["unknown"])))
+    if params.get("missing"):
+        parts.append(_l("Provinces missing: %(codes)s.", codes=", ".join(_named(params["missing"]))))
+    if params.get("duplicated"):
+        parts.append(_l("Provinces given more than once: %(codes)s.", codes=", ".join(_named(params["duplicated"]))))
+    return parts
+
+
+def _named(codes: list[str]) -> list[str]:
+    names = dict(db.session.execute(db.select(Province.code, Province.name_vi).where(Province.code.in_(codes))).all())
+    return [f"{code} {names[code]}" if code in names else code for code in codes]
+
+
+def import_boundaries(data: bytes, filename: str, *, code_field: str | None = None,
+                      progress: Callable[[str], None] = lambda _step: None) -> LoadedBoundaries:
+    """Replace every province's boundary with the file's, all or none; raise ProvinceFileError when the file is refused.
+
+    The caller (a command) commits; each province's row is an audited change.
+    """
+    expected = list(db.session.scalars(db.select(Province.code).order_by(Province.code)))
+    progress("read")
+    try:
+        shapes = read_province_file(data, filename, expected, code_field=code_field)
+    except maps.GeodataError as error:
+        message = describe_error(error)
+        if message is None:
+            raise
+        raise ProvinceFileError(message) from None
+    progress("simplify")
+    outlines = display_outlines([shape.geometry for shape in shapes])
+    progress("write")
+    existing = {row.province_code: row for row in db.session.scalars(db.select(ProvinceBoundary))}
+    now = utcnow()
+    for shape, outline in zip(shapes, outlines):
+        row = existing.get(shape.code) or ProvinceBoundary(province_code=shape.code)
+        row.boundary_wkb = shape.geometry.wkb
+        row.display_geojson = maps.to_geojson_text(outline)
+        row.min_lon, row.min_lat, row.max_lon, row.max_lat = maps.bounds(shape.geometry)
+        row.area_km2 = round(shape.area_km2, 2)
+        row.vertices = shape.vertices
+        row.source = filename[-300:]
+        row.loaded_at = now
+        db.session.add(row)
+    db.session.flush()
+    return LoadedBoundaries(
+        provinces=len(shapes),
+        vertices=sum(shape.vertices for shape in shapes),
+        display_vertices=int(sum(shapely.get_num_coordinates(outline) for outline in outlines)),
+        replaced=len(existing),
+    )
+
+
+def boundaries_loaded() -> bool:
+    """Tell whether an operator has loaded the province boundaries."""
+    return len(province_index()) > 0
+
+
+def display_outline(code: str) -> str | None:
+    """Return the province's simplified outline as GeoJSON text, or None when none is loaded."""
+    return db.session.scalar(db.select(ProvinceBoundary.display_geojson).where(ProvinceBoundary.province_code == code))
+
+
+def display_outlines_all() -> list[tuple[str, str, str]]:
+    """List (code, Vietnamese name, outline GeoJSON text) of every loaded province, by code."""
+    return [tuple(row) for row in db.session.execute(
+        db.select(ProvinceBoundary.province_code, Province.name_vi, ProvinceBoundary.display_geojson)
+        .join(Province, Province.code == ProvinceBoundary.province_code).order_by(ProvinceBoundary.province_code)
+    )]
+
+
+def places_version() -> int:
+    """Return the places' data version, which a load of boundaries moves."""
+    return data_versions((KIND,))[KIND]
+
+
+class _Kept:
+    """The province index of one data version of the places; safe to share between threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._index: ProvinceIndex | None = None
+
+    def get(self, version: int) -> ProvinceIndex | None:
+        with self._lock:
+            return self._index if self._version == version else None
+
+    def put(self, version: int, index: ProvinceIndex) -> None:
+        with self._lock:
+            self._version, self._index = version, index
+
+
+def province_index() -> ProvinceIndex:
+    """Return the loaded provinces' full boundaries, prepared for checks (empty when none are loaded)."""
+    version = places_version()
+    if KIND in db.session.info.get("data_changed", ()):
+        return _build()
+    kept: _Kept = current_app.extensions.setdefault(_EXTENSION, _Kept())
+    index = kept.get(version)
+    if index is None:
+        index = _build()
+        kept.put(version, index)
+    return index
+
+
+def _build() -> ProvinceIndex:
+    rows = db.session.execute(db.select(ProvinceBoundary.province_code, ProvinceBoundary.boundary_wkb)).all()
+    return ProvinceIndex({code: maps.from_wkb(wkb) for code, wkb in rows})
+
+
+def check_point(province_code: str, longitude: float, latitude: float) -> PlaceCheck:
+    """Check that a point lies in its province (within PROVINCE_BORDER_TOLERANCE_M of it)."""
+    index = province_index()
+    if province_code not in index:
+        return PlaceCheck(exact=False)
+    tolerance = current_app.config["PROVINCE_BORDER_TOLERANCE_M"]
+    if index.holds_point(province_code, longitude, latitude, tolerance):
+        return PlaceCheck(exact=True, inside=True)
+    return PlaceCheck(exact=True, inside=False, found_in=index.province_at(longitude, latitude))
+
+
+def check_shape(province_code: str, geometry) -> PlaceCheck:
+    """Check that a zone's shape lies in its province, all but OUTSIDE_SHARE of its area."""
+    index = province_index()
+    if province_code not in index:
+        return PlaceCheck(exact=False)
+    share = index.share_outside(province_code, geometry)
+    found = None
+    if share > OUTSIDE_SHARE:
+        meeting = [code for code in index.provinces_meeting(geometry) if code != province_code]
+        found = meeting[0] if meeting else None
+    return PlaceCheck(exact=True, inside=share <= OUTSIDE_SHARE, share_outside=share, found_in=found)
