@@ -107,7 +107,7 @@ def _check_codes(codes: list[str], expected: set[str]) -> None:
 def _checked_polygons(geometry: BaseGeometry | None, crs: CRS | None, code: str, name: str) -> MultiPolygon:
     """Return the feature as a 2D WGS84 MultiPolygon, or refuse it naming the province; never repair it."""
     if geometry is None or geometry.is_empty or shapely.get_type_id(geometry) not in (3, 6):  # Polygon, MultiPolygon
-        raise GeodataError("province_not_polygon", code=code, name=name)
+        raise GeodataError("province_not_polygon", province_code=code, name=name)
     if crs is None:
         raise GeodataError("missing_crs")
     geometry = shapely.force_2d(geometry)
@@ -115,7 +115,7 @@ def _checked_polygons(geometry: BaseGeometry | None, crs: CRS | None, code: str,
         reprojection = Reprojection(crs)
         geometry = shapely.transform(geometry, lambda xy: np.column_stack(reprojection.transform_many(xy[:, 0], xy[:, 1])))
     if not geometry.is_valid:
-        raise GeodataError("province_invalid", code=code, name=name, reason=shapely.is_valid_reason(geometry))
+        raise GeodataError("province_invalid", province_code=code, name=name, reason=shapely.is_valid_reason(geometry))
     if not is_inside_vietnam(geometry):
         raise GeodataError("outside_vietnam", bounds=[round(float(value), 4) for value in geometry.bounds])
     polygons = [geometry] if isinstance(geometry, Polygon) else list(geometry.geoms)

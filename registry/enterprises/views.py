@@ -18,6 +18,7 @@ from registry.enterprises.index import highlight
 
 from . import queries, registration, service
 from .changes import pending_changes_of
+from .placement import province_check
 from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, RegistrationForm
 from .models import Decision, Enterprise, Status
 from .permissions import EDIT_ENTERPRISE, REVIEW_ENTERPRISE
@@ -110,6 +111,7 @@ def detail(enterprise_id: int):
         changes=pending_changes_of(enterprise) if can(current_user, EDIT_ENTERPRISE, enterprise) else [],
         merged=queries.merged_into(enterprise.id),
         map_parts=enterprise_map(enterprise),
+        location_check=province_check(enterprise),
     )
 
 

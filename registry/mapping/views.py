@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import maps
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from registry.catalog import service as catalog
@@ -11,6 +11,7 @@ from registry.zones.models import ZoneKind
 from registry.zones.queries import ZoneFilters
 
 from .builder import assemble, vendor_release
+from .outlines import outline_layer
 from .styles import kind_label
 
 bp = Blueprint("mapping", __name__)
@@ -51,3 +52,21 @@ def full_map():
         kinds=[(kind.value, kind_label(kind)) for kind in ZoneKind],
         groups=groups,
     )
+
+
+@bp.route("/map/provinces.geojson")
+def province_outlines():
+    """Serve the provinces' outlines, the light base layer of every map, gzipped when the browser takes it."""
+    outlines = outline_layer()
+    if outlines is None:
+        abort(404)
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    answer = Response(outlines.gzipped if gzipped else outlines.body, mimetype="application/geo+json")
+    if gzipped:
+        answer.headers["Content-Encoding"] = "gzip"
+    answer.headers["Vary"] = "Accept-Encoding"
+    answer.set_etag(outlines.etag + ("-gz" if gzipped else ""))
+    # The URL carries the places' data version (outline_url), so a new load is a new address.
+    answer.cache_control.public = True
+    answer.cache_control.max_age = YEAR_SECONDS if request.args.get("v") == str(outlines.version) else 300
+    return answer.make_conditional(request)

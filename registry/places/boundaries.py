@@ -30,10 +30,10 @@ _EXTENSION = "province_index"
 OUTSIDE_SHARE = 0.01
 
 MESSAGES = {
-    "no_code_field": _l("No attribute gives the provinces' GSO codes; name it with --code-field (looked for: %(fields)s)."),
+    "no_code_field": _l("No attribute gives the provinces' GSO codes; name it with --code-field (looked for: %(fields)s). Nothing was changed."),
     "bad_codes": _l("The file must hold each of the 34 provinces once, by GSO code. %(details)s Nothing was changed."),
-    "province_not_polygon": _l("The feature of %(name)s (code %(code)s) is not a polygon."),
-    "province_invalid": _l("The boundary of %(name)s (code %(code)s) is not a valid polygon (%(reason)s); "
+    "province_not_polygon": _l("The feature of %(name)s (code %(province_code)s) is not a polygon. Nothing was changed."),
+    "province_invalid": _l("The boundary of %(name)s (code %(province_code)s) is not a valid polygon (%(reason)s); "
                            "repair it in a GIS and load the file again. Nothing was changed."),
 }
 
@@ -56,20 +56,21 @@ class LoadedBoundaries:
 class PlaceCheck:
     """The result of an "in its province" check: exact when boundaries are loaded, else approximate.
 
-    `inside` is None when nothing could be decided (approximate); `found_in` names the province
-    that holds the point when it lies elsewhere.
+    `inside` is None when nothing could be decided (approximate); `found_in` is the province
+    that holds the point, or most of the shape, when it lies elsewhere.
     """
 
     exact: bool
     inside: bool | None = None
     share_outside: float = 0.0
-    found_in: str | None = None
+    found_in: Province | None = None
 
     @property
     def description(self) -> str:
+        """Say which check applied, for the pages that show it."""
         if self.exact:
-            return str(_l("Checked against the province's boundary."))
-        return str(_l("Approximate: province boundaries not loaded; only checked to lie in Vietnam."))
+            return str(_l("In its province: checked against the province's boundary."))
+        return str(_l("In its province: approximate, province boundaries not loaded (only checked to lie in Vietnam)."))
 
 
 def describe_error(error: maps.GeodataError) -> str | None:
@@ -161,21 +162,22 @@ def places_version() -> int:
     return data_versions((KIND,))[KIND]
 
 
-class _Kept:
-    """The province index of one data version of the places; safe to share between threads."""
+class KeptByVersion:
+    """One value built for one data version, replaced when the version moves; safe to share between threads."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: int | None = None
-        self._index: ProvinceIndex | None = None
+        self._value = None
 
-    def get(self, version: int) -> ProvinceIndex | None:
+    def get(self, version: int):
         with self._lock:
-            return self._index if self._version == version else None
+            return self._value if self._version == version else None
 
-    def put(self, version: int, index: ProvinceIndex) -> None:
+    def put(self, version: int, value):
         with self._lock:
-            self._version, self._index = version, index
+            self._version, self._value = version, value
+        return value
 
 
 def province_index() -> ProvinceIndex:
@@ -183,12 +185,9 @@ def province_index() -> ProvinceIndex:
     version = places_version()
     if KIND in db.session.info.get("data_changed", ()):
         return _build()
-    kept: _Kept = current_app.extensions.setdefault(_EXTENSION, _Kept())
+    kept: KeptByVersion = current_app.extensions.setdefault(_EXTENSION, KeptByVersion())
     index = kept.get(version)
-    if index is None:
-        index = _build()
-        kept.put(version, index)
-    return index
+    return index if index is not None else kept.put(version, _build())
 
 
 def _build() -> ProvinceIndex:
@@ -204,7 +203,7 @@ def check_point(province_code: str, longitude: float, latitude: float) -> PlaceC
     tolerance = current_app.config["PROVINCE_BORDER_TOLERANCE_M"]
     if index.holds_point(province_code, longitude, latitude, tolerance):
         return PlaceCheck(exact=True, inside=True)
-    return PlaceCheck(exact=True, inside=False, found_in=index.province_at(longitude, latitude))
+    return PlaceCheck(exact=True, inside=False, found_in=_province(index.province_at(longitude, latitude)))
 
 
 def check_shape(province_code: str, geometry) -> PlaceCheck:
@@ -217,4 +216,8 @@ def check_shape(province_code: str, geometry) -> PlaceCheck:
     if share > OUTSIDE_SHARE:
         meeting = [code for code in index.provinces_meeting(geometry) if code != province_code]
         found = meeting[0] if meeting else None
-    return PlaceCheck(exact=True, inside=share <= OUTSIDE_SHARE, share_outside=share, found_in=found)
+    return PlaceCheck(exact=True, inside=share <= OUTSIDE_SHARE, share_outside=share, found_in=_province(found))
+
+
+def _province(code: str | None) -> Province | None:
+    return db.session.get(Province, code) if code else None

@@ -36,6 +36,7 @@ MESSAGES = {
     "missing_cpg": _l("The Shapefile “%(name)s” has no .cpg file; Vietnamese text in its attributes may be garbled."),
     "crs_overridden": _l("The file says %(declared)s; it was read as %(used)s as requested."),
     "area_mismatch": _l("The declared area of %(declared_ha)s ha differs from the mapped area of %(computed_ha)s ha by %(percent)s%%."),
+    "outside_province": _l("%(percent)s%% of the new boundary lies outside the boundary of %(province)s%(found_in)s: check the file and the zone's province."),
     "far_from_recorded": _l("The new boundary's centre lies %(km)s km from the zone's recorded position (more than %(limit_km)s km): check that it is the right file and coordinate system."),
 }
 # Words filled into other messages: which zip-bomb rule tripped, and why a bounding box was refused.
@@ -78,6 +79,8 @@ def _display_params(code: str, params: dict) -> dict:
         params["rule"] = str(ZIP_RULES.get(rule, rule))
     if code == "bad_bbox":
         params["reason"] = str(BBOX_REASONS.get(params.get("reason"), params.get("reason")))
+    if code == "outside_province":
+        params["found_in"] = _(", mostly in %(province)s", province=params["found_in"]) if params.get("found_in") else ""
     if code == "outside_vietnam" and isinstance(params.get("bounds"), (list, tuple)):
         params["bounds"] = ", ".join(str(value) for value in params["bounds"])
     return params
