@@ -58,8 +58,9 @@ def read_province_file(data: bytes, filename: str, expected_codes: Iterable[str]
     """Read one province per feature, keyed by its GSO code, and check the set is exactly `expected_codes`.
 
     Raises GeodataError: "too_large", "unsupported_format", "unreadable_file", "missing_crs",
-    "no_code_field", "bad_codes" (with `unknown`, `missing`, `duplicated`), "province_not_polygon",
-    "province_invalid" (with the province and the reason) or "outside_vietnam".
+    "outside_vietnam" as any upload does, or this file's own "no_code_field", "bad_codes" (with
+    `unknown`, `missing`, `duplicated`), "province_not_polygon" and "province_invalid" (with the
+    province and the reason), which registry.places.boundaries words.
     """
     if len(data) > MAX_FILE_BYTES:
         raise GeodataError("too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(MAX_FILE_BYTES / 2**20, 1))

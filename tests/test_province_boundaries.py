@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from registry.places import boundaries
 from registry.places.models import ProvinceBoundary
 from registry.zones.boundaries import review_notices, set_geometry
 
+from .conftest import csrf_token
 from .factories import load_province_boundaries, make_enterprise, make_zone, province_boundaries
 
 REAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "vn-34-provinces-2026.geojson"
@@ -195,3 +197,25 @@ def test_a_province_with_many_zones_lists_the_first_and_links_to_the_rest(app, e
     page = client.get("/provinces/51").get_data(as_text=True)
     assert len(re.findall(r'<th scope="row"><a href="/zones/', page)) == 2
     assert 'href="/zones/?province=51"' in page and "See all 3 zones" in page
+
+
+def test_the_boundary_preview_says_which_check_applies_and_warns_of_a_boundary_in_another_province(app, client, accounts, runner, tmp_path):
+    accounts.user("admin@example.vn", role="admin")
+    accounts.sign_in(client, "admin@example.vn")
+    with app.app_context():
+        zone_id = make_zone(province="51", board=None, figures={}).id
+    ring = [[DA_NANG[1] + dx, DA_NANG[0] + dy] for dx, dy in ((0, 0), (0.02, 0), (0.02, 0.02), (0, 0.02), (0, 0))]
+    upload = json.dumps({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}).encode()
+
+    def preview() -> str:
+        form = {"csrf_token": csrf_token(client, f"/zones/{zone_id}/boundary"), "crs": "", "token": "",
+                "file": (io.BytesIO(upload), "ranh-gioi.geojson")}
+        sent = client.post(f"/zones/{zone_id}/boundary?lang=en", data=form, content_type="multipart/form-data")
+        return client.get(sent.headers["Location"] + "?lang=en").get_data(as_text=True)
+
+    page = preview()
+    assert "In its province: approximate, province boundaries not loaded" in page and "outside the boundary of" not in page
+    assert load_province_boundaries(tmp_path, runner).exit_code == 0
+    page = preview()
+    assert "In its province: checked against the province&#39;s boundary." in page
+    assert "100.0% of the new boundary lies outside the boundary of Quảng Ngãi, mostly in Thành phố Đà Nẵng" in page
