@@ -364,10 +364,6 @@ def import_boundaries_command(file: Path, code_field: str | None):
         try:
             loaded = boundaries.import_boundaries(file.read_bytes(), file.name, code_field=code_field,
                                                   progress=lambda step: click.echo(steps[step]))
-        except boundaries.ProvinceFileError as error:
-            db.session.rollback()
-            click.echo(f"{file.name}: {error.message}", err=True)
-            sys.exit(1)
         except maps.GeodataError as error:
             db.session.rollback()
             click.echo(f"{file.name}: {geodata_message(error.code, error.params)} " + _("Nothing was changed."), err=True)

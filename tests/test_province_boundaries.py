@@ -219,3 +219,15 @@ def test_the_boundary_preview_says_which_check_applies_and_warns_of_a_boundary_i
     page = preview()
     assert "In its province: checked against the province&#39;s boundary." in page
     assert "100.0% of the new boundary lies outside the boundary of Quảng Ngãi, mostly in Thành phố Đà Nẵng" in page
+
+
+def test_a_geopackage_in_vn2000_is_read_and_reprojected(app, runner, tmp_path, monkeypatch):
+    import geopandas
+
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    frame = geopandas.read_file(io.BytesIO(province_boundaries())).rename(columns={"code": "ma_tinh"}).to_crs("EPSG:3405")
+    frame.to_file(tmp_path / "tinh.gpkg", engine="pyogrio")
+    result = runner.invoke(args=["places", "import-boundaries", str(tmp_path / "tinh.gpkg")])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert boundaries.check_point("51", QUANG_NGAI[1], QUANG_NGAI[0]).inside is True

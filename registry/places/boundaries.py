@@ -19,7 +19,6 @@ from maps.provinces import ProvinceIndex, display_outlines, read_province_file
 
 from registry.audit.models import utcnow
 from registry.audit.service import data_versions
-from registry.domain_errors import Invalid
 from registry.extensions import db
 
 from .models import Province, ProvinceBoundary
@@ -28,19 +27,6 @@ KIND = "places"
 _EXTENSION = "province_index"
 # A zone boundary with more than this share of its area outside its province is flagged.
 OUTSIDE_SHARE = 0.01
-
-MESSAGES = {
-    "no_code_field": _l("No attribute gives the provinces' GSO codes; name it with --code-field (looked for: %(fields)s). Nothing was changed."),
-    "bad_codes": _l("The file must hold each of the 34 provinces once, by GSO code. %(details)s Nothing was changed."),
-    "province_not_polygon": _l("The feature of %(name)s (code %(province_code)s) is not a polygon. Nothing was changed."),
-    "province_invalid": _l("The boundary of %(name)s (code %(province_code)s) is not a valid polygon (%(reason)s); "
-                           "repair it in a GIS and load the file again. Nothing was changed."),
-}
-
-
-class ProvinceFileError(Invalid):
-    """A province boundary file the registry refuses, with the reason in the reader's language."""
-
 
 @dataclass(frozen=True)
 class LoadedBoundaries:
@@ -73,48 +59,27 @@ class PlaceCheck:
         return str(_l("In its province: approximate, province boundaries not loaded (only checked to lie in Vietnam)."))
 
 
-def describe_error(error: maps.GeodataError) -> str | None:
-    """Word a province file problem in the reader's language; None for the problems every geodata upload shares."""
-    template = MESSAGES.get(error.code)
-    if template is None:
-        return None
-    params = dict(error.params)
-    if error.code == "bad_codes":
-        params["details"] = " ".join(str(part) for part in _code_details(params))
-    return str(template) % params
-
-
-def _code_details(params: dict) -> list:
-    parts = []
-    if params.get("unknown"):
-        parts.append(_l("Codes that are not a province of 2025: %(codes)s.", codes=", ".join(params["unknown"])))
-    if params.get("missing"):
-        parts.append(_l("Provinces missing: %(codes)s.", codes=", ".join(_named(params["missing"]))))
-    if params.get("duplicated"):
-        parts.append(_l("Provinces given more than once: %(codes)s.", codes=", ".join(_named(params["duplicated"]))))
-    return parts
-
-
 def _named(codes: list[str]) -> list[str]:
+    """Name provinces by code and name, "51 Quảng Ngãi", for a message."""
     names = dict(db.session.execute(db.select(Province.code, Province.name_vi).where(Province.code.in_(codes))).all())
     return [f"{code} {names[code]}" if code in names else code for code in codes]
 
 
 def import_boundaries(data: bytes, filename: str, *, code_field: str | None = None,
                       progress: Callable[[str], None] = lambda _step: None) -> LoadedBoundaries:
-    """Replace every province's boundary with the file's, all or none; raise ProvinceFileError when the file is refused.
+    """Replace every province's boundary with the file's, all or none; raise maps.GeodataError when the file is refused.
 
-    The caller (a command) commits; each province's row is an audited change.
+    The caller (a command) commits; each province's row is an audited change. A file without
+    exactly the 34 provinces is refused with the provinces it lacks or repeats named.
     """
     expected = list(db.session.scalars(db.select(Province.code).order_by(Province.code)))
     progress("read")
     try:
         shapes = read_province_file(data, filename, expected, code_field=code_field)
     except maps.GeodataError as error:
-        message = describe_error(error)
-        if message is None:
-            raise
-        raise ProvinceFileError(message) from None
+        if error.code == "bad_codes":
+            error.params.update(missing=_named(error.params["missing"]), duplicated=_named(error.params["duplicated"]))
+        raise
     progress("simplify")
     outlines = display_outlines([shape.geometry for shape in shapes])
     progress("write")
