@@ -28,6 +28,7 @@ _EXTENSION = "province_index"
 # A zone boundary with more than this share of its area outside its province is flagged.
 OUTSIDE_SHARE = 0.01
 
+
 @dataclass(frozen=True)
 class LoadedBoundaries:
     """What a load of province boundaries wrote."""
@@ -102,11 +103,6 @@ def import_boundaries(data: bytes, filename: str, *, code_field: str | None = No
         display_vertices=int(sum(shapely.get_num_coordinates(outline) for outline in outlines)),
         replaced=len(existing),
     )
-
-
-def boundaries_loaded() -> bool:
-    """Tell whether an operator has loaded the province boundaries."""
-    return len(province_index()) > 0
 
 
 def display_outline(code: str) -> str | None:
