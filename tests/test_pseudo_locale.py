@@ -240,7 +240,7 @@ def test_api_messages_follow_the_callers_language_and_are_translated(pseudo, cli
     assert [m for m in messages if leaked_words(pseudo, m)] == []
 
 
-def test_province_boundaries_their_checks_and_the_province_page_show_only_translated_words(pseudo, tmp_path):
+def test_province_boundaries_their_checks_and_the_province_page_show_only_translated_words(pseudo, accounts, tmp_path):
     from shapely.geometry import box
 
     from registry.zones.boundaries import set_geometry
@@ -259,5 +259,8 @@ def test_province_boundaries_their_checks_and_the_province_page_show_only_transl
         db.session.commit()
         astray = make_enterprise(latitude=15.98, longitude=108.15).id
     visitor = pseudo.test_client()
-    pages = {path: _get(visitor, path) for path in ("/provinces/51", f"/enterprises/{astray}", "/map")}
+    pages = {path: _get(visitor, path) for path in ("/provinces/51", "/map")}
+    accounts.user("officer@example.vn")
+    accounts.sign_in(visitor, "officer@example.vn")
+    pages["enterprise outside its province"] = _get(visitor, f"/enterprises/{astray}")
     assert_translated(pseudo, pages)

@@ -1,8 +1,9 @@
 """The provinces' outlines, a light base layer under every map, so a map without tiles still shows where things are.
 
 One answer (the simplified outlines stored at load time, about 60 KB gzipped for the 34
-provinces) is built per process and data version of the places, gzipped once, and served with
-the version in its URL so browsers keep it until the boundaries are loaded again.
+provinces) is built per process and data version of the places and gzipped once. Every map
+names the same address, so building a page costs no query; browsers keep the answer a few
+minutes and then ask again with its entity tag (an empty collection while none are loaded).
 """
 from __future__ import annotations
 
@@ -27,24 +28,20 @@ class Outlines(NamedTuple):
     etag: str
 
 
-def outline_layer() -> Outlines | None:
-    """Return the outlines of the loaded province boundaries, or None while none are loaded."""
+def outline_layer() -> Outlines:
+    """Return the outlines of the loaded province boundaries (no features while none are loaded)."""
     version = places_version()
     kept: KeptByVersion = current_app.extensions.setdefault(_EXTENSION, KeptByVersion())
-    outlines = kept.get(version) or kept.put(version, _build(version))
-    return outlines if outlines.body else None
+    return kept.get(version) or kept.put(version, _build(version))
 
 
-def outline_url() -> str | None:
-    """Return where a map's script fetches the outlines, or None while no boundaries are loaded."""
-    outlines = outline_layer()
-    return url_for("mapping.province_outlines", v=outlines.version) if outlines else None
+def outline_url() -> str:
+    """Return where a map's script fetches the outlines."""
+    return url_for("mapping.province_outlines")
 
 
 def _build(version: int) -> Outlines:
     rows = display_outlines_all()
-    if not rows:
-        return Outlines(version, b"", b"", "")
     features = ",".join(
         '{"type":"Feature","id":%s,"properties":%s,"geometry":%s}'
         % (json.dumps(code), json.dumps({"code": code, "name": name}, ensure_ascii=False), geometry)

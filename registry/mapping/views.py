@@ -16,6 +16,8 @@ from .styles import kind_label
 
 bp = Blueprint("mapping", __name__)
 YEAR_SECONDS = 365 * 24 * 3600
+# Browsers keep the outlines this long before asking again (a new load shows within it).
+OUTLINES_SECONDS = 600
 
 
 @bp.route("/vendor/<release>/<path:name>")
@@ -58,15 +60,12 @@ def full_map():
 def province_outlines():
     """Serve the provinces' outlines, the light base layer of every map, gzipped when the browser takes it."""
     outlines = outline_layer()
-    if outlines is None:
-        abort(404)
     gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
     answer = Response(outlines.gzipped if gzipped else outlines.body, mimetype="application/geo+json")
     if gzipped:
         answer.headers["Content-Encoding"] = "gzip"
     answer.headers["Vary"] = "Accept-Encoding"
     answer.set_etag(outlines.etag + ("-gz" if gzipped else ""))
-    # The URL carries the places' data version (outline_url), so a new load is a new address.
     answer.cache_control.public = True
-    answer.cache_control.max_age = YEAR_SECONDS if request.args.get("v") == str(outlines.version) else 300
+    answer.cache_control.max_age = OUTLINES_SECONDS
     return answer.make_conditional(request)
