@@ -34,6 +34,11 @@ MESSAGES: dict[str, str] = {
     "x and y exchanged.",
     "outside_vietnam": "The shape lies outside Vietnam (bounds {bounds}).",
     "outside_region": "{percent}% of the shape lies outside the expected area.",
+    # reading a file of province boundaries
+    "no_code_field": "No attribute gives the provinces' GSO codes (looked for: {fields}).",
+    "bad_codes": "The file must hold each province once: unknown {unknown}, missing {missing}, duplicated {duplicated}.",
+    "province_not_polygon": "The feature of {name} (code {province_code}) is not a polygon.",
+    "province_invalid": "The boundary of {name} (code {province_code}) is not a valid polygon ({reason}).",
     # parsing request parameters
     "bad_bbox": "{value!r} is not a bounding box min_lon,min_lat,max_lon,max_lat ({reason}).",
     # reasons for bad_bbox: count, not_a_number, out_of_range, min_not_below_max
@@ -46,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "area_mismatch": "The declared area {declared_ha} ha differs from the mapped area {computed_ha} ha "
     "by {percent}%.",
     "far_outside_province": "The boundary lies {km} km outside its province.",
+    "outside_province": "{percent}% of the boundary lies outside the boundary of {province}.",
     "far_from_recorded": "The boundary's centre lies {km} km from the recorded position, more than {limit_km} km.",
 }
 

@@ -22,7 +22,7 @@ from .tabular import TableError, read_table, resolve_mapping
 users = AppGroup("users", help="Create accounts, API tokens and passwords.")
 catalog_cli = AppGroup("catalog", help="Load and inspect Decision 980 catalog versions.")
 demo_cli = AppGroup("demo", help="Load or remove the demo records.")
-places_cli = AppGroup("places", help="Load reference data about provinces and communes.")
+places_cli = AppGroup("places", help="Provinces and communes: load the province boundaries and the 2025 successors of communes an operator holds.")
 
 
 @click.command("init")
@@ -456,3 +456,38 @@ jobs_cli = AppGroup("jobs", help="The job queue that imports long lists for the 
 def jobs_worker(workers: int):
     """Run the job queue's consumer until stopped (Ctrl+C or SIGTERM): it imports the long lists queued by the import pages."""
     current_app.extensions["job_queue"].create_consumer(workers=workers, worker_type="thread").run()
+
+
+@places_cli.command("import-boundaries")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--code-field", help="The attribute holding each province's GSO code (default: code, ma_tinh …).")
+def import_boundaries_command(file: Path, code_field: str | None):
+    """Load the 34 provinces' boundaries from GeoJSON, GeoPackage or a zipped Shapefile, replacing those loaded: all or nothing."""
+    import maps
+    from flask_babel import format_number
+    from maps.provinces import MAX_FILE_BYTES
+
+    from .places import boundaries
+    from .zones.messages import geodata_message
+
+    steps = {"read": _("Reading and checking %(file)s …", file=file.name),
+             "simplify": _("Simplifying the outlines for maps, shared borders kept …"),
+             "write": _("Writing the boundaries …")}
+    if file.stat().st_size > MAX_FILE_BYTES:
+        click.echo(_("%(file)s is %(size)s MB; the limit is %(limit)s MB. Nothing was changed.", file=file.name,
+                     size=round(file.stat().st_size / 2**20, 1), limit=MAX_FILE_BYTES // 2**20), err=True)
+        sys.exit(1)
+    with acting_as("cli"):
+        try:
+            loaded = boundaries.import_boundaries(file.read_bytes(), file.name, code_field=code_field,
+                                                  progress=lambda step: click.echo(steps[step]))
+        except maps.GeodataError as error:
+            db.session.rollback()
+            click.echo(f"{file.name}: {geodata_message(error.code, error.params)} " + _("Nothing was changed."), err=True)
+            sys.exit(1)
+        db.session.commit()
+    click.echo(_("Loaded the boundaries of %(n)d provinces (%(vertices)s vertices; %(shown)s on maps).", n=loaded.provinces,
+                 vertices=format_number(loaded.vertices), shown=format_number(loaded.display_vertices)))
+    if loaded.replaced:
+        click.echo(_("They replace the %(n)d boundaries loaded before.", n=loaded.replaced))
+    click.echo(_("Zone boundaries and enterprise locations are now checked against them."))

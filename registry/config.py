@@ -36,6 +36,7 @@ class Defaults:
     JOB_WORKER_IN_PROCESS = None  # a thread in each app process runs queued jobs; None: on the embedded default only
     BOUNDARY_MAX_FEATURES = 5_000
     BOUNDARY_MAX_VERTICES = 1_000_000
+    PROVINCE_BORDER_TOLERANCE_M = 200  # a point this close outside its province's loaded boundary still counts as inside
     FACET_CACHE_SECONDS = 120  # how old the facet counts beside a list may be
     PAGE_CACHE_SECONDS = 300  # how long a public page may be kept while no data changes; 0 turns it off
     PAGE_CACHE_PAGES = 2000  # pages kept per process (about 10 KB each)

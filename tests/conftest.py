@@ -102,6 +102,8 @@ def empty_database(app) -> None:
         # The emptying above bypasses the session, so the data version does not move: pages kept from this test must go.
         app.extensions["page_cache"].clear()
         app.extensions.pop("zone_index", None)  # kept under the zones' data version, which did not move either
+        app.extensions.pop("province_index", None)  # and these two under the places' version
+        app.extensions.pop("province_outlines", None)
 
 
 @pytest.fixture

@@ -177,3 +177,41 @@ def make_figure(zone: Zone, metric: str = "available", value: float = 10.0, sour
     figures.add_figure(zone, metric, value, figures.SourceKind(source_kind), **{"source_url": "https://example.vn/tin", **details})
     figures.show_figures(zone)
     db.session.commit()
+
+
+def province_boundaries(*, drop: tuple[str, ...] = (), extra: tuple[str, ...] = (), twice: tuple[str, ...] = (),
+                        bow_tie: str | None = None) -> bytes:
+    """A GeoJSON file of made-up boundaries for the 34 provinces, as an operator would load them.
+
+    Each province is the Voronoi cell of its demo position (`enterprises.generator.PROVINCES`) inside
+    Vietnam's box, so neighbours share borders as real ones do. `drop` leaves provinces out, `extra`
+    adds features with other codes, `twice` repeats provinces, `bow_tie` gives one a ring that crosses itself.
+    """
+    import json
+
+    import shapely
+    from shapely.geometry import MultiPoint, mapping
+
+    from registry.enterprises.generator import PROVINCES
+
+    codes = sorted(PROVINCES)
+    points = MultiPoint([(PROVINCES[code][1], PROVINCES[code][0]) for code in codes])
+    frame = shapely.box(102.2, 6.2, 117.7, 23.3)
+    cells = shapely.voronoi_polygons(points, extend_to=frame, ordered=True).geoms
+    shapes = {code: cell.intersection(frame) for code, cell in zip(codes, cells)}
+    features = [(code, shapes[code]) for code in codes if code not in drop]
+    features += [(code, shapes["01"]) for code in twice] + [(code, shapely.box(104, 10, 104.1, 10.1)) for code in extra]
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": code, "name": f"Tỉnh {code}"},
+         "geometry": {"type": "Polygon", "coordinates": [[[104, 10], [104.1, 10.1], [104.1, 10], [104, 10.1], [104, 10]]]}
+         if code == bow_tie else mapping(shape)}
+        for code, shape in features
+    ]}
+    return json.dumps(collection).encode("utf-8")
+
+
+def load_province_boundaries(tmp_path, runner, data: bytes | None = None, name: str = "provinces.geojson"):
+    """Load province boundaries (made-up ones unless `data` is given) with the command an operator runs; return its result."""
+    path = tmp_path / name
+    path.write_bytes(province_boundaries() if data is None else data)
+    return runner.invoke(args=["places", "import-boundaries", str(path)])

@@ -277,3 +277,29 @@ def test_api_messages_follow_the_callers_language_and_are_translated(pseudo, cli
         body = answer.get_json()
         messages += [body["message"], *(m for field in body["errors"].values() for m in field)]
     assert [m for m in messages if leaked_words(pseudo, m)] == []
+
+
+def test_province_boundaries_their_checks_and_the_province_page_show_only_translated_words(pseudo, accounts, tmp_path):
+    from shapely.geometry import box
+
+    from registry.zones.boundaries import set_geometry
+
+    from .factories import load_province_boundaries, make_enterprise, make_zone, province_boundaries
+
+    runner = pseudo.test_cli_runner()
+    outputs = [load_province_boundaries(tmp_path, runner, province_boundaries(drop=("51",), twice=("48",), extra=("99",)), "bad.geojson").output,
+               load_province_boundaries(tmp_path, runner, b"{}", "bad.csv").output,
+               load_province_boundaries(tmp_path, runner).output, load_province_boundaries(tmp_path, runner).output]
+    assert all(OPEN in output for output in outputs), outputs
+    assert _command_leaks(pseudo, "\n".join(outputs), ("bad.geojson", "bad.csv", "provinces.geojson")) == [], "\n".join(outputs)
+    with pseudo.app_context():
+        zone = make_zone(province="51", board=None)
+        set_geometry(zone, box(108.7, 15.0, 108.8, 15.1), approximate=False)
+        db.session.commit()
+        astray = make_enterprise(latitude=15.98, longitude=108.15).id
+    visitor = pseudo.test_client()
+    pages = {path: _get(visitor, path) for path in ("/provinces/51", "/map")}
+    accounts.user("officer@example.vn")
+    accounts.sign_in(visitor, "officer@example.vn")
+    pages["enterprise outside its province"] = _get(visitor, f"/enterprises/{astray}")
+    assert_translated(pseudo, pages)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, update
 
 from registry.extensions import db
+from registry.places.boundaries import PlaceCheck, check_point
 from registry.zones import service as zones
 from registry.zones.zone_index import zone_id_at, zone_index
 
@@ -19,6 +20,13 @@ CHUNK = 1000
 def place(enterprise: Enterprise) -> None:
     """Set the enterprise's zone from its location (none without a location or outside every zone)."""
     enterprise.zone_id = zone_id_at(enterprise.latitude, enterprise.longitude) if enterprise.has_location else None
+
+
+def province_check(enterprise: Enterprise) -> PlaceCheck | None:
+    """Check the enterprise's point against its province: exactly once province boundaries are loaded; None without a point."""
+    if not enterprise.has_location:
+        return None
+    return check_point(enterprise.province_code, enterprise.longitude, enterprise.latitude)
 
 
 def replace_around(zone, previous_box=None, **_ignored) -> int:

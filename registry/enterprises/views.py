@@ -19,6 +19,7 @@ from registry.enterprises.index import highlight
 
 from . import queries, registration, service
 from .changes import pending_changes_of
+from .placement import province_check
 from .forms import FIELD_LABELS, RELATION_LABELS, SIZE_LABELS, STATUS_LABELS, ClaimForm, ProfileForm, RegistrationForm
 from .models import Decision, Enterprise, Status
 from .permissions import EDIT_ENTERPRISE, REVIEW_ENTERPRISE
@@ -103,14 +104,17 @@ def detail(enterprise_id: int):
     if enterprise is not None and enterprise.status == Status.MERGED and enterprise.merged_into_id:
         return redirect(url_for(".detail", enterprise_id=enterprise.merged_into_id), 301)
     enterprise = _viewable(enterprise)
+    may_edit = can(current_user, EDIT_ENTERPRISE, enterprise)
     return render_template(
         "enterprises/detail.html",
         enterprise=enterprise,
-        may_edit=can(current_user, EDIT_ENTERPRISE, enterprise),
+        may_edit=may_edit,
         may_review=can(current_user, REVIEW_ENTERPRISE, enterprise),
         changes=pending_changes_of(enterprise) if can(current_user, EDIT_ENTERPRISE, enterprise) else [],
         merged=queries.merged_into(enterprise.id),
         map_parts=enterprise_map(enterprise),
+        # Shown to those who may correct the point; visitors' profiles stay at their few statements.
+        location_check=province_check(enterprise) if may_edit else None,
     )
 
 

@@ -11,6 +11,7 @@ from xstatic.pkg import leaflet, leaflet_markercluster
 
 from registry.i18n import locale_code
 
+from .outlines import outline_url
 from .styles import legend
 
 VIETNAM_CENTER = (16.0, 106.5)
@@ -81,6 +82,7 @@ def assemble(
         "center": list(center) if center else None,
         "zoom": zoom,
         "fitInitial": center is None,
+        "outlines": outline_url(),
         **config,
     }
     script = f"{shell.script}\nvar {CONFIG_PREFIX}{name} = {maps.script_json(settings)};"

@@ -4,6 +4,7 @@ The pages place them with the `map_head` and `map_body` macros of templates/_mac
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import maps
@@ -52,16 +53,19 @@ def zone_layer_data(zones: Iterable[Zone]) -> dict:
     return {"type": "FeatureCollection", "features": [zone_feature(zone, locale) for zone in zones]}
 
 
-def province_map(province_code: str) -> maps.MapParts:
-    """Map a province's zones and published enterprises, zoomed to its zones."""
-    return embedded_map(
-        layers=[
-            {"name": _("Zones"), "url": url_for("api.zones_geojson", province=province_code), "style": "zone", "fit": True},
-            {"name": _("Enterprises"), "url": url_for("api.enterprises_geojson", province=province_code), "style": "enterprise",
-             "fit": False},
-        ],
-        label=_("Map of the province's zones and enterprises"),
-    )
+def province_map(province_code: str, outline: str | None = None) -> maps.MapParts:
+    """Map a province's outline (when its boundary is loaded), zones and published enterprises, zoomed to the outline or else the zones."""
+    layers = []
+    if outline:
+        shape = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": province_code, "properties": {},
+                                                            "geometry": json.loads(outline)}]}
+        layers.append({"name": _("Province boundary"), "data": shape, "style": "province", "fit": True})
+    layers += [
+        {"name": _("Zones"), "url": url_for("api.zones_geojson", province=province_code), "style": "zone", "fit": not outline},
+        {"name": _("Enterprises"), "url": url_for("api.enterprises_geojson", province=province_code), "style": "enterprise",
+         "fit": False},
+    ]
+    return embedded_map(layers=layers, label=_("Map of the province's zones and enterprises"))
 
 
 def enterprise_map(enterprise: Enterprise) -> maps.MapParts | None:

@@ -16,7 +16,7 @@ KIND_COLOURS: dict[ZoneKind, str] = {
     ZoneKind.RECYCLING_CLUSTER: "#009E73",
     ZoneKind.ECO_CLUSTER: "#7A6A00",
 }
-LAYER_STYLES = ("zone", "boundary_old", "boundary_new", "enterprise")
+LAYER_STYLES = ("zone", "boundary_old", "boundary_new", "enterprise", "province")
 
 
 def kind_label(kind: ZoneKind | str) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import maps
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from registry.catalog import service as catalog
@@ -11,10 +11,13 @@ from registry.zones.models import ZoneKind
 from registry.zones.queries import ZoneFilters
 
 from .builder import assemble, vendor_release
+from .outlines import outline_layer
 from .styles import kind_label
 
 bp = Blueprint("mapping", __name__)
 YEAR_SECONDS = 365 * 24 * 3600
+# Browsers keep the outlines this long before asking again (a new load shows within it).
+OUTLINES_SECONDS = 600
 
 
 @bp.route("/vendor/<release>/<path:name>")
@@ -51,3 +54,18 @@ def full_map():
         kinds=[(kind.value, kind_label(kind)) for kind in ZoneKind],
         groups=groups,
     )
+
+
+@bp.route("/map/provinces.geojson")
+def province_outlines():
+    """Serve the provinces' outlines, the light base layer of every map, gzipped when the browser takes it."""
+    outlines = outline_layer()
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    answer = Response(outlines.gzipped if gzipped else outlines.body, mimetype="application/geo+json")
+    if gzipped:
+        answer.headers["Content-Encoding"] = "gzip"
+    answer.headers["Vary"] = "Accept-Encoding"
+    answer.set_etag(outlines.etag + ("-gz" if gzipped else ""))
+    answer.cache_control.public = True
+    answer.cache_control.max_age = OUTLINES_SECONDS
+    return answer.make_conditional(request)

@@ -1,9 +1,12 @@
 """Provinces and communes in force since 1 July 2025, and the pre-2025 provinces and communes they absorbed."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from registry.audit.models import Audited, utcnow
 from registry.extensions import db
 
 CITY = "thành phố trung ương"
@@ -93,3 +96,21 @@ class CommunePredecessor(db.Model):
     successor_code: Mapped[str] = mapped_column(ForeignKey("commune.code", ondelete="CASCADE"), index=True)
 
     successor: Mapped[Commune] = relationship(lazy="joined")
+
+
+class ProvinceBoundary(Audited, db.Model):
+    """A province's boundary loaded by an operator: the full shape for exact checks, a simplified one for maps."""
+
+    __audit_exclude__ = ("boundary_wkb", "display_geojson")
+
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), primary_key=True)
+    boundary_wkb: Mapped[bytes] = mapped_column(LargeBinary)
+    display_geojson: Mapped[str] = mapped_column(Text)
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+    area_km2: Mapped[float] = mapped_column(Float)
+    vertices: Mapped[int]
+    source: Mapped[str] = mapped_column(String(300))
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,8 +7,9 @@ from flask_login import current_user
 from registry.enterprises import queries
 from registry.mapping.embed import province_map
 from registry.page_cache import shared_page
+from registry.zones import queries as zone_queries
 
-from . import service
+from . import boundaries, service
 
 bp = Blueprint("places", __name__, url_prefix="/provinces")
 
@@ -24,10 +25,14 @@ def provinces():
     )
 
 
+# A province page lists this many of its zones, largest free land first, and links to the rest.
+ZONES_SHOWN = 30
+
+
 @bp.route("/<code>")
-@shared_page("places", "enterprises")
+@shared_page("places", "enterprises", "zones")
 def province(code: str):
-    """Show one province: where it came from, its enterprises and its communes."""
+    """Show one province: where it came from, its map, zones, enterprises and communes."""
     try:
         province = service.get_province(code)
     except service.UnknownPlace:
@@ -42,5 +47,6 @@ def province(code: str):
         region_names=service.REGION_NAMES,
         part_regions=[str(service.REGION_NAMES[r]) for r in province.regions_of_parts],
         enterprises=queries.page_of(queries.Filters(province=province.code), current_user, 1, 10),
-        map_parts=province_map(province.code),
+        zones=zone_queries.page_of(zone_queries.ZoneFilters(province=province.code, sort="available"), 1, ZONES_SHOWN),
+        map_parts=province_map(province.code, boundaries.display_outline(province.code)),
     )

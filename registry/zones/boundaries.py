@@ -8,6 +8,7 @@ from shapely.geometry.base import BaseGeometry
 from registry.accounts.models import User
 from registry.accounts.permissions import require
 from registry.extensions import db
+from registry.places.boundaries import PlaceCheck, check_shape
 from registry.transactions import conflict_if_stale
 
 from .models import BoundaryVersion, Zone
@@ -31,6 +32,11 @@ def review_notices(zone: Zone, geometry: BaseGeometry) -> list[maps.Notice]:
         far = maps.far_from_recorded(maps.centroid(geometry), (zone.longitude, zone.latitude), FAR_FROM_RECORDED_KM)
         if far is not None:
             notices.append(far)
+    outside = province_check(zone, geometry)
+    if outside.exact and not outside.inside:
+        found = outside.found_in.name_vi if outside.found_in else ""
+        notices.append(maps.Notice("outside_province", {"percent": round(outside.share_outside * 100, 1), "province": zone.province.name_vi,
+                                                        "found_in": found}))
     return notices
 
 
@@ -46,6 +52,11 @@ def outside_province(province_code: str, geometry: BaseGeometry) -> maps.Notice 
     lon, lat = maps.centroid(geometry)
     km = maps.distance_to_km(shapely.box(*extent), lon, lat)
     return maps.Notice("far_outside_province", {"km": round(km)}) if km > 0 else None
+
+
+def province_check(zone: Zone, geometry: BaseGeometry) -> PlaceCheck:
+    """Check the boundary against its zone's province: exactly once province boundaries are loaded, else approximately."""
+    return check_shape(zone.province_code, geometry)
 
 
 def versions_of(zone: Zone) -> list[BoundaryVersion]:

@@ -150,6 +150,7 @@ def _preview_page(zone: Zone, staged: StagedUpload, upload: maps.BoundaryUpload,
         "zones/boundary_preview.html", zone=zone, staged=staged, upload=upload, form=form, conflict=conflict,
         messages=[geodata_message(n.code, n.params) for n in notices], area_ha=maps.area_hectares(upload.geometry),
         next_number=len(boundaries.versions_of(zone)) + 1, map_parts=comparison_map(zone, upload.geometry),
+        province_check=boundaries.province_check(zone, upload.geometry),
     ), 409 if conflict else 200
 
 

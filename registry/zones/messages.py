@@ -31,6 +31,10 @@ MESSAGES = {
     "lat_lon_swapped": _l("Latitude and longitude appear to be swapped: the shape lies in Vietnam only with x and y exchanged. Swap the coordinates in the file and upload it again."),
     "outside_vietnam": _l("The shape lies outside Vietnam (bounds %(bounds)s)."),
     "outside_region": _l("%(percent)s%% of the shape lies outside the expected area."),
+    "no_code_field": _l("No attribute gives the provinces' GSO codes; name it with --code-field (looked for: %(fields)s)."),
+    "bad_codes": _l("The file must hold each of the 34 provinces once, by GSO code. %(details)s"),
+    "province_not_polygon": _l("The feature of %(name)s (code %(province_code)s) is not a polygon."),
+    "province_invalid": _l("The boundary of %(name)s (code %(province_code)s) is not a valid polygon (%(reason)s); repair it in a GIS and load the file again."),
     "bad_bbox": _l("“%(value)s” is not a bounding box min_lon,min_lat,max_lon,max_lat (%(reason)s)."),
     "repaired_invalid_geometry": _l("%(count)s invalid polygon(s), such as a boundary crossing itself, were repaired; check the shape on the map."),
     "z_dropped": _l("Heights (Z values) were dropped."),
@@ -38,6 +42,7 @@ MESSAGES = {
     "missing_cpg": _l("The Shapefile “%(name)s” has no .cpg file; Vietnamese text in its attributes may be garbled."),
     "crs_overridden": _l("The file says %(declared)s; it was read as %(used)s as requested."),
     "area_mismatch": _l("The declared area of %(declared_ha)s ha differs from the mapped area of %(computed_ha)s ha by %(percent)s%%."),
+    "outside_province": _l("%(percent)s%% of the new boundary lies outside the boundary of %(province)s%(found_in)s: check the file and the zone's province."),
     "far_from_recorded": _l("The new boundary's centre lies %(km)s km from the zone's recorded position (more than %(limit_km)s km): check that it is the right file and coordinate system."),
 }
 # Words filled into other messages: which zip-bomb rule tripped, and why a bounding box was refused.
@@ -80,9 +85,26 @@ def _display_params(code: str, params: dict) -> dict:
         params["rule"] = str(ZIP_RULES.get(rule, rule))
     if code == "bad_bbox":
         params["reason"] = str(BBOX_REASONS.get(params.get("reason"), params.get("reason")))
+    if code == "bad_codes":
+        params["details"] = " ".join(str(part) for part in _code_details(params))
+    if code == "outside_province":
+        params["found_in"] = _(", mostly in %(province)s", province=params["found_in"]) if params.get("found_in") else ""
     if code == "outside_vietnam" and isinstance(params.get("bounds"), (list, tuple)):
         params["bounds"] = ", ".join(str(value) for value in params["bounds"])
     return params
+
+
+def _code_details(params: dict) -> list:
+    """Say which codes of a province file are not provinces, and which provinces it lacks or repeats."""
+    lists = {key: ", ".join(params.get(key) or ()) for key in ("unknown", "missing", "duplicated")}
+    parts = []
+    if lists["unknown"]:
+        parts.append(_("Codes that are not a province of 2025: %(codes)s.", codes=lists["unknown"]))
+    if lists["missing"]:
+        parts.append(_("Provinces missing: %(codes)s.", codes=lists["missing"]))
+    if lists["duplicated"]:
+        parts.append(_("Provinces given more than once: %(codes)s.", codes=lists["duplicated"]))
+    return parts
 
 
 # Sources the registry writes itself are stored in one language-neutral form and worded when shown.

@@ -87,8 +87,10 @@
 
   var FIXED_STYLES = {
     boundary_old: { color: "#555555", weight: 2, dashArray: "4 4", fillOpacity: 0.05 },
-    boundary_new: { color: "#D55E00", weight: 3, fillOpacity: 0.2 }
+    boundary_new: { color: "#D55E00", weight: 3, fillOpacity: 0.2 },
+    province: { color: "#333333", weight: 2, fill: false }
   };
+  var OUTLINE_STYLE = { color: "#6b6b6b", weight: 1, opacity: 0.8, fill: false };
 
   function pathStyle(style, config) {
     return function (feature) {
@@ -123,6 +125,7 @@
     }
     var geojson = L.geoJSON(null, {
       style: pathStyle(spec.style, config),
+      interactive: spec.style !== "province",
       pointToLayer: function (feature, latlng) {
         var style = pathStyle(spec.style, config)(feature);
         return L.circleMarker(latlng, L.extend({ radius: 8, fillOpacity: 0.6 }, style));
@@ -287,6 +290,21 @@
     }, function () { status(instance, instance.config.labels.load_failed); }));
   }
 
+  // The provinces' outlines: a thin base layer under every other one, never in the way of a click,
+  // so that a map whose tiles cannot load still shows where things are.
+  function drawOutlines(instance) {
+    var url = instance.config.outlines;
+    if (!url) { return; }
+    var map = instance.map;
+    var pane = map.getPane("registryOutlines") || map.createPane("registryOutlines");
+    pane.style.zIndex = 350;
+    pane.style.pointerEvents = "none";
+    var layer = L.geoJSON(null, { pane: "registryOutlines", interactive: false, style: OUTLINE_STYLE });
+    layer.addTo(map);
+    instance.outlines = layer;
+    track(instance, fetchJson(url).then(function (collection) { layer.addData(collection); }, function () { return null; }));
+  }
+
   function setUp(container, config) {
     var map = window[container.id];
     if (!map || typeof map.addLayer !== "function") { return; }
@@ -318,6 +336,7 @@
     fullscreenControl(instance).addTo(map);
     nameZoomButtons(container, config.labels);
     instances.push(instance);
+    drawOutlines(instance);
     if (config.mode !== "full") { loadEmbedded(instance); }
     waiting.forEach(function (callback) { callback(instance); });
   }
