@@ -6,6 +6,7 @@ services' domain errors carry) and returns None, so a form or a JSON body gets e
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -219,10 +220,15 @@ def choice(raw, field: str, errors: dict, choices: type[enum.Enum], message, def
         if default is None:
             return None
         return choices(default)
-    if not isinstance(raw, str) or raw.strip() not in {member.value for member in choices}:
+    if not isinstance(raw, str) or raw.strip() not in _values_of(choices):
         add_error(errors, field, message)
         return None
     return choices(raw.strip())
+
+
+@functools.cache
+def _values_of(choices: type[enum.Enum]) -> frozenset:
+    return frozenset(member.value for member in choices)
 
 
 def yes_no(raw, field: str, errors: dict) -> bool | None:

@@ -103,6 +103,19 @@ def make_zone(name: str = "Khu công nghiệp Sa Đéc", board: str | None = BOA
     return zone
 
 
+def make_zone_around(latitude: float, longitude: float, name: str = "Khu công nghiệp Quanh Điểm", province: str = "82", *,
+                     half_side: float = 0.05, parent: Zone | None = None) -> Zone:
+    """Record a zone with no board whose published boundary is a square of `half_side` degrees around the point."""
+    from shapely.geometry import MultiPolygon, box
+
+    from registry.zones.boundaries import publish_boundary
+
+    zone = make_zone(name, None, province, figures={}, **({"parent_id": parent.id} if parent else {}))
+    publish_boundary(None, zone, MultiPolygon([box(longitude - half_side, latitude - half_side, longitude + half_side, latitude + half_side)]))
+    db.session.commit()
+    return zone
+
+
 def zone_version(app, zone_id: int) -> int:
     with app.app_context():
         return db.session.get(Zone, zone_id).version

@@ -151,10 +151,10 @@ def test_the_worker_command_runs_the_queued_job_from_a_sqlite_queue(app, officer
 def test_a_job_that_stops_half_way_keeps_nothing_and_says_so(app, officer, english, monkeypatch):
     from registry.enterprises import import_writer
 
-    def place_then_fail(ids):
+    def flag_then_fail(accepted, id_of_row):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(import_writer, "place_many", place_then_fail)  # after every row was inserted
+    monkeypatch.setattr(import_writer, "_write_flags", flag_then_fail)  # after every row was inserted
     token = staged_list(officer)
     page = officer.get(confirm(officer, token).headers["Location"]).get_data(as_text=True)
     assert "The import stopped before it was done, so nothing was imported." in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, func, insert, select
 
 from registry.audit import service as audit
 from registry.audit.models import AuditEntry, utcnow
@@ -13,7 +13,7 @@ from registry.extensions import db
 from registry.enterprises import index as search
 
 from .models import Certificate, DuplicateFlag, Enterprise, EnterpriseItem, Status
-from .placement import place_many
+from .placement import zones_of
 
 CHUNK = 1000
 _PROFILE_COLUMNS = (
@@ -28,19 +28,19 @@ def write_rows(accepted: Sequence, source: str) -> tuple[list[int], int]:
     id_of_row: dict[int, int] = {}
     node_ids = {node_id for entry in accepted for node_id, _relation in entry.cleaned["items"]}
     nodes = {n.id: n for n in db.session.scalars(db.select(CatalogNode).where(CatalogNode.id.in_(node_ids)))} if node_ids else {}
+    zone_ids = zones_of([(entry.cleaned["latitude"], entry.cleaned["longitude"]) for entry in accepted])
     for start in range(0, len(accepted), CHUNK):
         chunk = accepted[start:start + CHUNK]
-        created = _write_chunk(chunk, source, nodes)
+        created = _write_chunk(chunk, zone_ids[start:start + CHUNK], source, nodes)
         ids.extend(created)
         id_of_row.update((entry.row, id_) for entry, id_ in zip(chunk, created))
-    place_many(ids)
     return ids, _write_flags(accepted, id_of_row)
 
 
-def _write_chunk(chunk: Sequence, source: str, nodes: dict[int, CatalogNode]) -> list[int]:
+def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, nodes: dict[int, CatalogNode]) -> list[int]:
     now = utcnow()
     rows, parts = [], []
-    for entry in chunk:
+    for entry, zone_id in zip(chunk, zone_ids):
         cleaned = entry.cleaned
         linked = [nodes[node_id] for node_id, _relation in cleaned["items"]]
         indexed = search.indexed_parts(cleaned["name_vi"], cleaned["name_en"], cleaned["short_name"], cleaned["tax_code"], linked)
@@ -49,7 +49,7 @@ def _write_chunk(chunk: Sequence, source: str, nodes: dict[int, CatalogNode]) ->
             **{name: cleaned[name] for name in _PROFILE_COLUMNS},
             **search.folded_columns(cleaned["name_vi"], indexed),
             "status": Status.PUBLISHED, "changes_requested": False, "review_note": "", "source": source, "is_demo": False,
-            "organization_id": None, "merged_into_id": None, "created_at": now, "updated_at": now, "published_at": now, "version": 1,
+            "organization_id": None, "merged_into_id": None, "zone_id": zone_id, "created_at": now, "updated_at": now, "published_at": now, "version": 1,
         })
     ids = _insert(Enterprise.__table__, rows)
     items = [{"enterprise_id": id_, "node_id": node_id, "relation": relation}
@@ -65,10 +65,23 @@ def _write_chunk(chunk: Sequence, source: str, nodes: dict[int, CatalogNode]) ->
 
 
 def _insert(table: Table, rows: list[dict]) -> list[int]:
+    """Insert the rows in one executemany and return their ids, in the rows' order.
+
+    SQLite answers RETURNING in parameter order only one row per statement, so there the rows
+    are given the ids SQLite would choose itself (the largest so far plus one, for tables
+    without AUTOINCREMENT), which the import's write lock keeps free until it commits.
+    """
     if not rows:
         return []
-    result = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+    if db.session.get_bind().dialect.name != "sqlite":
+        result = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        return list(result.scalars())
+    first = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
+    ids = list(range(first, first + len(rows)))
+    for row, id_ in zip(rows, ids):
+        row["id"] = id_
+    db.session.execute(insert(table), rows)
+    return ids
 
 
 def _audit(model, rows: list[dict], ids: list[int], now: datetime) -> None:

@@ -54,6 +54,22 @@ def replace_around(zone, previous_box=None, **_ignored) -> int:
     return len(changes)
 
 
+def zones_of(points: list[tuple[float | None, float | None]]) -> list[int | None]:
+    """Return the zone of each (latitude, longitude) point in one pass through the zone index, as `place` would set it.
+
+    A point without both coordinates, or outside every zone, has None; imports place their rows
+    this way before writing them, so each record is stored, and audited, with its zone.
+    """
+    located = [index for index, (latitude, longitude) in enumerate(points) if latitude is not None and longitude is not None]
+    found: list[int | None] = [None] * len(points)
+    index = zone_index()
+    if located and len(index):
+        zones = index.zones_at([points[i][1] for i in located], [points[i][0] for i in located])
+        for position, zone_id in zip(located, zones):
+            found[position] = zone_id
+    return found
+
+
 def place_many(enterprise_ids: list[int]) -> int:
     """Place many enterprises at once with the zone index; returns how many got a zone.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +22,7 @@ from registry.places.service import UnknownPlace, get_commune, get_province
 from registry.enterprises import index as search
 from registry.transactions import conflict_if_stale
 
+from .addresses import normalized_email
 from .changes import changed_fields
 from .duplicates import flag_similar
 from .permissions import CREATE_ENTERPRISE, EDIT_ENTERPRISE, REGISTER_ENTERPRISE, REVIEW_ENTERPRISE
@@ -230,7 +231,7 @@ def _clean_contact(values: dict, present: set, errors: dict) -> dict:
         email = inputs.text(values.get("email"), "email", errors, 254)
         if email:
             try:
-                email = validate_email(email, check_deliverability=False).normalized
+                email = normalized_email(email)
             except EmailNotValidError:
                 errors.setdefault("email", []).append(_l("Enter an e-mail address such as name@example.vn."))
         cleaned["email"] = email

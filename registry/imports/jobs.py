@@ -8,11 +8,16 @@ queues starts a consumer thread in that process (JOB_WORKER_IN_PROCESS).
 
 A job checks every row in a read transaction, writing its progress beside it (so any app host can
 show the bar, SQLite included), then writes every row in one write transaction, or nothing.
+
+SQLite rewrites a whole row, blobs included, on every UPDATE, and cannot checkpoint its WAL past
+the job's open read: so a queued upload keeps only what the job and its report need (`parsed`,
+not the file's bytes), and the job writes its progress at most every NOTE_SECONDS.
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -35,6 +40,8 @@ from .models import JobState, StagedUpload
 
 log = logging.getLogger(__name__)
 TASK_NAME = "registry.import_commit"
+# Seconds between two progress notes of a job: each rewrites the staged upload's row.
+NOTE_SECONDS = 2.0
 
 
 def make_queue(app: Flask) -> Huey:
@@ -113,7 +120,8 @@ def start_in_process_worker(app: Flask, poll_seconds: float = 0.5) -> InProcessW
 
 
 def mark_queued(staged: StagedUpload, rows: int, locale: str = "") -> None:
-    """Mark the upload's commit as waiting for the queue, to be told in `locale`."""
+    """Mark the upload's commit as waiting for the queue, to be told in `locale`; the file's bytes are needed no more."""
+    staged.data = b""  # only the columns step reads the file again, and a queued upload never goes back to it
     staged.job_state, staged.rows_total, staged.rows_done, staged.problems, staged.outcome = JobState.QUEUED, rows, 0, [], {}
     staged.choices = {**staged.choices, "_locale": locale}
 
@@ -138,12 +146,16 @@ class JobReporter(progress.Reporter):
     """Write how far the check has got to the staged upload, beside the job's own transaction."""
 
     def __init__(self, token: str) -> None:
-        self.token = token
+        self.token, self.noted = token, None
 
     def _note(self, **values) -> None:
         write_aside(update(StagedUpload).where(StagedUpload.token == self.token).values(**values))
 
     def checked(self, done, total, problems) -> None:
+        now = time.monotonic()
+        if done < total and self.noted is not None and now - self.noted < NOTE_SECONDS:
+            return
+        self.noted = now
         # Only the first problems, and how many there are: the whole list is kept once the job ends.
         self._note(rows_done=done, rows_total=total, problems=[asdict(p) for p in problems[:progress.PROBLEMS_WHILE_RUNNING]],
                    outcome={"problem_count": len(problems)})

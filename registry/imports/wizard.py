@@ -67,6 +67,8 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
     def columns(token: str):
         """Match each file column to one of our fields, starting from the recognised headers."""
         staged = staged_or_404(token)
+        if staged.job_state != JobState.NONE:  # queued: the columns are settled, and the file's bytes are gone
+            return redirect(url_for(".progress", token=token))
         parsed = parsed_of(staged)
         table = parsed.table
         form = _mapping_form(kind, table.header, staged.mapping, kind.column_extras(parsed, staged))
