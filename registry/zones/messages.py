@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,7 +37,7 @@ MESSAGES = {
     "missing_cpg": _l("The Shapefile “%(name)s” has no .cpg file; Vietnamese text in its attributes may be garbled."),
     "crs_overridden": _l("The file says %(declared)s; it was read as %(used)s as requested."),
     "area_mismatch": _l("The declared area of %(declared_ha)s ha differs from the mapped area of %(computed_ha)s ha by %(percent)s%%."),
-    "far_from_recorded": _l("The new boundary's centre lies %(km)s km from the zone's recorded position (more than %(limit_km)s km): check that it is the right file and coordinate system."),
+    "far_from_recorded": _l("The new boundary's centre lies %(km)s km from the zone's recorded position (the warning starts at %(limit_km)s km): check that it is the right file and coordinate system."),
 }
 # Words filled into other messages: which zip-bomb rule tripped, and why a bounding box was refused.
 ZIP_RULES = {
@@ -53,6 +54,8 @@ BBOX_REASONS = {
 # The codes after which the upload form asks for a coordinate reference system and keeps the file.
 ASK_FOR_CRS = frozenset({"missing_prj", "missing_crs", "coordinates_not_degrees", "unknown_crs"})
 _MB = 2**20
+# Parameters that are measures, written in the reader's number format ("13,7 km", "484,62 ha" in Vietnamese).
+_NUMBERS = {"far_from_recorded": ("km", "limit_km"), "area_mismatch": ("declared_ha", "computed_ha")}
 
 
 def geodata_message(code: str, params: dict | None = None) -> str:
@@ -78,6 +81,9 @@ def _display_params(code: str, params: dict) -> dict:
         params["rule"] = str(ZIP_RULES.get(rule, rule))
     if code == "bad_bbox":
         params["reason"] = str(BBOX_REASONS.get(params.get("reason"), params.get("reason")))
+    for name in _NUMBERS.get(code, ()):
+        if isinstance(params.get(name), (int, float)):
+            params[name] = format_decimal(params[name], "#,##0.##")
     if code == "outside_vietnam" and isinstance(params.get("bounds"), (list, tuple)):
         params["bounds"] = ", ".join(str(value) for value in params["bounds"])
     return params
