@@ -107,13 +107,18 @@ def entered_source(organizations: str, email: str, day: str) -> str:
     return f"{_ENTERED}{organizations}; {email}; {day}"
 
 
-def describe_source(text: str) -> str:
-    """Word a figure's source in the reader's language when the registry wrote it; show any other as written."""
+def describe_source(text: str, *, with_email: bool = True) -> str:
+    """Word a figure's source in the reader's language when the registry wrote it; show any other as written.
+
+    Without `with_email` the account that entered it is left out (the history pages name people their own way).
+    """
     if text.startswith(_IMPORTED):
         return _("imported from the file %(file)s", file=text.removeprefix(_IMPORTED))
     if text.startswith(_SENT_BY_API):
-        return _("sent through the API by %(email)s", email=text.removeprefix(_SENT_BY_API))
+        return _("sent through the API by %(email)s", email=text.removeprefix(_SENT_BY_API)) if with_email else _("sent through the API")
     parts = text.removeprefix(_ENTERED).rsplit("; ", 2)
     if text.startswith(_ENTERED) and len(parts) == 3:
+        if not with_email:
+            return _("%(org)s, entered on %(date)s", org=parts[0], date=parts[2])
         return _("%(org)s, entered by %(email)s on %(date)s", org=parts[0], email=parts[1], date=parts[2])
     return text
