@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
+from sqlalchemy.sql.elements import ColumnElement
 
 from registry.audit.records import RecordKind, describe, form_labels, stored_record
 from registry.extensions import db
@@ -11,6 +13,7 @@ from registry.places.models import Province
 
 from .forms import ORG_KIND_LABELS, ROLE_LABELS, OrganizationForm, UserForm
 from .models import Membership, Organization, User
+from .permissions import is_admin, reviewed_provinces
 
 
 def organization_name(organization_id: object) -> str:
@@ -21,6 +24,20 @@ def organization_name(organization_id: object) -> str:
 def user_name(user_id: object) -> str:
     user = stored_record(User, user_id)
     return f"{user.display_name} ({user.email})" if user and user.full_name else (user.email if user else _("account no. %(id)s", id=user_id))
+
+
+def members_or_officers(user, model, roles) -> ColumnElement | bool:
+    """The SQL form of "members of the record's organization with `roles`, or officers of its province" (True for administrators).
+
+    The zone and enterprise rules are made of `member_of` and `oversees`; this selects the same records.
+    """
+    if is_admin(user):
+        return True
+    organizations = [m.organization_id for m in user.memberships if m.role in roles]
+    provinces = sorted(reviewed_provinces(user) or ())
+    if not organizations and not provinces:
+        return False
+    return or_(model.organization_id.in_(organizations), model.province_code.in_(provinces))
 
 
 def province_name(code: object) -> str:

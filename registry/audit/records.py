@@ -19,6 +19,7 @@ from sqlalchemy import Boolean, Date, DateTime, false
 from sqlalchemy.sql.elements import ColumnElement
 
 from registry.extensions import db
+from registry.i18n import locale_code
 
 Values = Mapping[str, object]
 EMPTY = "—"
@@ -132,6 +133,11 @@ def name_of(kind: RecordKind | None, values: Values | None, entity_id: str) -> s
     if named:
         return named
     return _("%(kind)s no. %(id)s", kind=kind.label, id=entity_id) if kind is not None else _("Record no. %(id)s", id=entity_id)
+
+
+def in_language(values: Values, vi: str = "name_vi", en: str = "name_en") -> str:
+    """The reader's language version of a stored text (English when there is one and the reader reads English)."""
+    return (values.get(en) if locale_code() == "en" else None) or values.get(vi) or ""
 
 
 def record_number(text: str) -> int | None:

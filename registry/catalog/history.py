@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from registry.accounts.permissions import can
-from registry.audit.records import RecordKind, describe, stored_record
+from registry.audit.records import RecordKind, describe, in_language, stored_record
 from registry.i18n import locale_code
 
 from .forms import MappingForm
@@ -24,10 +24,6 @@ def catalog_item(node_id: object) -> str:
     return f"{node.code} {node.name(locale_code())}" if node else str(node_id)
 
 
-def _localized(values, vi: str, en: str) -> str:
-    return (values.get(en) if locale_code() == "en" else None) or values.get(vi) or ""
-
-
 describe(RecordKind(
     table="catalog_version", model=CatalogVersion, label=_l("Catalog version"),
     name=lambda values: values.get("label") or "",
@@ -37,7 +33,7 @@ describe(RecordKind(
 ))
 describe(RecordKind(
     table="catalog_node", model=CatalogNode, label=_l("Catalog item"),
-    name=lambda values: " ".join(part for part in (values.get("code"), _localized(values, "name_vi", "name_en")) if part),
+    name=lambda values: " ".join(part for part in (values.get("code"), in_language(values)) if part),
     labels={"code": _l("Code"), "name_vi": _l("Name in Vietnamese"), "name_en": _l("Name in English"), "hs_codes": _l("HS codes")},
     editable=_managed,
 ))

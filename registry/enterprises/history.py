@@ -4,14 +4,11 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
 
-from registry.accounts.history import organization_name, province_name
+from registry.accounts.history import members_or_officers, organization_name, province_name
 from registry.accounts.models import Role
-from registry.accounts.permissions import is_admin, reviewed_provinces
-from registry.audit.records import EMPTY, RecordKind, describe, form_labels, shown, stored_record
+from registry.audit.records import EMPTY, RecordKind, describe, form_labels, in_language, shown, stored_record
 from registry.catalog.history import catalog_item
-from registry.i18n import locale_code
 from registry.text import matches
 from registry.zones.history import commune_names, zone_name
 
@@ -41,18 +38,12 @@ def proposed_changes(changes: object) -> str:
 
 def editable_enterprises(user):
     """The enterprises `user` may edit, as a condition (True for all): the SQL form of the `enterprise.edit` rule."""
-    if is_admin(user):
-        return True
-    provinces = sorted(reviewed_provinces(user) or ())
-    represented = [m.organization_id for m in user.memberships if m.role == Role.ENTERPRISE_REP]
-    if not provinces and not represented:
-        return False
-    return or_(Enterprise.province_code.in_(provinces), Enterprise.organization_id.in_(represented))
+    return members_or_officers(user, Enterprise, {Role.ENTERPRISE_REP})
 
 
 ENTERPRISE = describe(RecordKind(
     table="enterprise", model=Enterprise, label=_l("Enterprise"),
-    name=lambda values: (values.get("name_en") if locale_code() == "en" else None) or values.get("name_vi") or "",
+    name=in_language,
     labels={**{name: label for name, label in FIELD_LABELS.items() if name not in {"items", "certificates"}}, **EXTRA_LABELS},
     choices={"status": STATUS_LABELS, "size_class": SIZE_LABELS},
     values={"province_code": province_name, "commune_code": commune_names, "organization_id": organization_name,

@@ -4,12 +4,10 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
 
-from registry.accounts.history import organization_name, province_name
+from registry.accounts.history import members_or_officers, organization_name, province_name
 from registry.accounts.models import Role
-from registry.accounts.permissions import is_admin, reviewed_provinces
-from registry.audit.records import EMPTY, RecordKind, describe, stored_record
+from registry.audit.records import EMPTY, RecordKind, describe, in_language, stored_record
 from registry.extensions import db
 from registry.i18n import locale_code
 from registry.places.models import Commune
@@ -62,18 +60,12 @@ def figure_sources(sources: object) -> str:
 
 def editable_zones(user):
     """The zones `user` may edit, as a condition (True for all): the SQL form of the `zone.edit` rule."""
-    if is_admin(user):
-        return True
-    boards = [m.organization_id for m in user.memberships if m.role in {Role.ZONE_EDITOR, Role.PROVINCE_OFFICER}]
-    provinces = sorted(reviewed_provinces(user) or ())
-    if not boards and not provinces:
-        return False
-    return or_(Zone.organization_id.in_(boards), Zone.province_code.in_(provinces))
+    return members_or_officers(user, Zone, {Role.ZONE_EDITOR, Role.PROVINCE_OFFICER})
 
 
 ZONE = describe(RecordKind(
     table="zone", model=Zone, label=_l("Zone"),
-    name=lambda values: (values.get("name_en") if locale_code() == "en" else None) or values.get("name_vi") or "",
+    name=in_language,
     labels={"code": EXTRA_LABELS["code"], **{name: label for name, label in FIELD_LABELS.items() if name not in DERIVED},
             **{name: EXTRA_LABELS[name] for name in ("organization_id", "mapped_ha", "sources")}},
     choices={"kind": KIND_LABELS, "status": STATUS_LABELS},
