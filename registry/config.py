@@ -37,6 +37,7 @@ class Defaults:
     BOUNDARY_MAX_FEATURES = 5_000
     BOUNDARY_MAX_VERTICES = 1_000_000
     PROVINCE_BORDER_TOLERANCE_M = 200  # a point this close outside its province's loaded boundary still counts as inside
+    BOUNDARY_MOVE_WARN_KM = 1.0  # a new boundary moving the zone's recorded position this far or more is flagged, and the move waits for the editor
     FACET_CACHE_SECONDS = 120  # how old the facet counts beside a list may be
     PAGE_CACHE_SECONDS = 300  # how long a public page may be kept while no data changes; 0 turns it off
     PAGE_CACHE_PAGES = 2000  # pages kept per process (about 10 KB each)
@@ -81,6 +82,8 @@ def _coerce(value: str, default):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

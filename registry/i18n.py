@@ -68,11 +68,27 @@ def hectares(value) -> str:
     return f"{format_decimal(value, format='#,##0.##')} ha"
 
 
+def kilometres(value) -> str:
+    """Format a distance for the current locale: “13,7 km” in Vietnamese, metres below a kilometre (“350 m”)."""
+    if value is None:
+        return "—"
+    if value < 1:
+        return f"{format_decimal(round(value * 1000), format='#,##0')} m"
+    return f"{format_decimal(value, format='#,##0.#')} km"
+
+
+def coordinate(value) -> str:
+    """Format a latitude or longitude in decimal degrees for the current locale, to about a metre: “15,29821”."""
+    return "—" if value is None else format_decimal(value, format="#,##0.00000")
+
+
 def install(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.filters.update(
         number=lambda v: "—" if v is None else format_decimal(v),
         hectares=hectares,
+        kilometres=kilometres,
+        coordinate=coordinate,
         date=lambda v: "—" if v is None else format_date(v, "medium"),
         datetime=lambda v: "—" if v is None else format_datetime(v, "medium"),
     )

@@ -159,29 +159,9 @@ def _record_text(app) -> set[str]:
     return known
 
 
-def _stored_names(app) -> set[str]:
-    """The history page lists changes by the tables, fields and codes they are stored under: not translated yet."""
-    from registry.audit.models import AuditEntry
-
-    with app.app_context():
-        entries = db.session.scalars(db.select(AuditEntry)).all()
-        return ({e.entity_type for e in entries} | {key for e in entries for key in _keys_in([e.before, e.after])}
-                | {text for e in entries for text in _strings_in([e.before, e.after]) if CODE.fullmatch(text)})
-
-
 def _crs_names() -> set[str]:
     """The EPSG registry's names of coordinate systems ("VN-2000 / UTM zone 48N") are names, as in every GIS."""
     return {piece for choice in maps.crs_choices() for piece in _pieces(choice.label)}
-
-
-def _keys_in(value):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _keys_in(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _keys_in(item)
 
 
 def _strings_in(value):
@@ -219,15 +199,13 @@ def leaks(app, pages: dict[str, str], data: str = "") -> list[tuple[str, str]]:
     """
     known = _record_text(app) | set(_pieces(data)) | {line.strip() for line in data.splitlines()} | _crs_names()
     found = []
-    stored_names = _stored_names(app)
     for name, html in pages.items():
-        page_known = known | stored_names if name.startswith("/history/") else known
         parser = _VisibleText()
         parser.feed(html)
         texts = ["".join(parser.text), *parser.attributes, *_map_words(html)]
         for text in texts:
             for piece in _pieces(_outside_brackets(text)):
-                if _untranslated(piece, page_known):
+                if _untranslated(piece, known):
                     found.append((name, piece))
     return sorted(set(found))
 

@@ -303,3 +303,39 @@ def test_province_boundaries_their_checks_and_the_province_page_show_only_transl
     accounts.sign_in(visitor, "officer@example.vn")
     pages["enterprise outside its province"] = _get(visitor, f"/enterprises/{astray}")
     assert_translated(pseudo, pages)
+
+
+def test_history_and_boundary_publishing_show_only_translated_words(pseudo, client, accounts):
+    from .factories import BOARD_A, make_zone, zone_edit_form
+
+    accounts.user("admin@example.vn", role="admin", name="Bộ Công Thương", kind="ministry", province=None)
+    accounts.user("editor.a@example.vn", role="zone_editor", name=BOARD_A, kind="zone_board", province="82")
+    with pseudo.app_context():
+        zone_id = make_zone(latitude=10.31, longitude=105.8851).id
+    visitor = pseudo.test_client()
+    _register(visitor, "0100233488", "Công ty TNHH Môi trường Xanh Dung Quất", "rep@example.vn")
+    enterprise_id = _enterprise_ids(pseudo)[0]
+    accounts.sign_in(client, "editor.a@example.vn")
+    client.post(f"/zones/{zone_id}/edit", data=zone_edit_form(client, zone_id, total_ha="140,5", status="planned", tenants="12"))
+    square = b'{"type": "Polygon", "coordinates": [[[105.75, 10.30], [105.77, 10.30], [105.77, 10.32], [105.75, 10.32], [105.75, 10.30]]]}'
+    upload = client.post(f"/zones/{zone_id}/boundary", data={"csrf_token": csrf_token(client, f"/zones/{zone_id}/boundary"), "crs": "",
+                                                             "token": "", "file": (io.BytesIO(square), "ranh-gioi.geojson")},
+                         content_type="multipart/form-data")
+    preview_path = upload.headers["Location"]
+    pages = {"boundary preview": _get(client, preview_path)}
+    preview = pages["boundary preview"]
+    action = re.search(r'<form method="post" action="([^"]+/publish)"', preview).group(1)
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', preview).group(1)
+    pages["published"] = client.post(action, data={"csrf_token": csrf_token(client, preview_path), "version": version, "crs": ""},
+                                     follow_redirects=True).get_data(as_text=True)
+    pages.update({path: _get(client, path) for path in (
+        "/history/", f"/history/zone/{zone_id}", "/history/?kind=zone&record=sa+dec", "/history/?since=soon&record=x",
+    )})
+    admin = pseudo.test_client()
+    accounts.sign_in(admin, "admin@example.vn")
+    admin.post("/admin/organizations", data={"org-name": "Hiệp hội Môi trường", "org-kind": "association", "org-province": "",
+                                             "csrf_token": csrf_token(admin, "/admin/accounts")})
+    pages["admin's /history/"] = _get(admin, "/history/?per_page=100")
+    pages[f"/history/enterprise/{enterprise_id}"] = _get(admin, f"/history/enterprise/{enterprise_id}")
+    assert "⟦" in pages[f"/history/zone/{zone_id}"]
+    assert_translated(pseudo, pages)

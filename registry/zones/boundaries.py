@@ -1,8 +1,11 @@
 """Publish, list and restore zone boundaries; every published boundary is kept as a numbered version."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import maps
 import shapely
+from flask import current_app
 from shapely.geometry.base import BaseGeometry
 
 from registry.accounts.models import User
@@ -15,9 +18,34 @@ from .models import BoundaryVersion, Zone
 from .permissions import EDIT_ZONE
 from .service import ZoneConflict, boundary_changed
 
-# A new boundary whose centre lies further than this from the zone's recorded position is probably
-# the wrong file, or in the wrong coordinate system: the editor is warned before publishing.
-FAR_FROM_RECORDED_KM = 15
+
+
+@dataclass(frozen=True)
+class PositionMove:
+    """Where publishing a boundary would put the zone's recorded position: from `old` to the boundary's centre `new`.
+
+    Positions are (longitude, latitude); `km` is None while the zone has no recorded position.
+    """
+
+    old: tuple[float, float] | None
+    new: tuple[float, float]
+    km: float | None
+    warn_km: float
+
+    @property
+    def far(self) -> bool:
+        """Whether the move reaches the BOUNDARY_MOVE_WARN_KM setting: the editor is warned and must confirm it."""
+        return self.km is not None and self.km >= self.warn_km
+
+
+def position_move(zone: Zone, geometry: BaseGeometry) -> PositionMove:
+    """Measure how far `geometry`'s centre lies from the zone's recorded position."""
+    new = maps.centroid(geometry)
+    warn_km = float(current_app.config["BOUNDARY_MOVE_WARN_KM"])
+    if zone.latitude is None or zone.longitude is None:
+        return PositionMove(None, new, None, warn_km)
+    km = maps.distance_km(zone.latitude, zone.longitude, new[1], new[0])
+    return PositionMove((zone.longitude, zone.latitude), new, km, warn_km)
 
 
 def review_notices(zone: Zone, geometry: BaseGeometry) -> list[maps.Notice]:
@@ -28,10 +56,9 @@ def review_notices(zone: Zone, geometry: BaseGeometry) -> list[maps.Notice]:
     mismatch = maps.area_mismatch(declared, computed) if declared else None
     if mismatch is not None:
         notices.append(mismatch)
-    if zone.latitude is not None and zone.longitude is not None:
-        far = maps.far_from_recorded(maps.centroid(geometry), (zone.longitude, zone.latitude), FAR_FROM_RECORDED_KM)
-        if far is not None:
-            notices.append(far)
+    move = position_move(zone, geometry)
+    if move.far:
+        notices.append(maps.Notice("far_from_recorded", {"km": round(move.km, 1), "limit_km": move.warn_km}))
     outside = province_check(zone, geometry)
     if outside.exact and not outside.inside:
         found = outside.found_in.name_vi if outside.found_in else ""
@@ -91,14 +118,22 @@ def publish_boundary(
     notices: list[maps.Notice] | None = None,
     approximate: bool = False,
     restored_from: int | None = None,
+    move_position: bool = True,
 ) -> BoundaryVersion:
-    """Make `geometry` the zone's boundary and keep it as a new version; `actor` None is the CLI or reference data."""
+    """Make `geometry` the zone's boundary and keep it as a new version; `actor` None is the CLI or reference data.
+
+    The zone's recorded position becomes the boundary's centre, unless `move_position` is False and
+    the zone has a position already (the editor did not confirm the move).
+    """
     if actor is not None:
         require(actor, EDIT_ZONE, zone)
     if expected_version is not None and expected_version != zone.version:
         raise ZoneConflict(zone, expected_version)
     previous_box = (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat)
+    kept_position = (zone.longitude, zone.latitude)
     set_geometry(zone, geometry, approximate=approximate)
+    if not move_position and None not in kept_position:
+        zone.longitude, zone.latitude = kept_position
     number = (db.session.scalar(db.select(db.func.max(BoundaryVersion.number)).where(BoundaryVersion.zone_id == zone.id)) or 0) + 1
     version = BoundaryVersion(
         zone=zone, number=number, boundary_wkb=geometry.wkb, approximate=approximate, mapped_ha=zone.mapped_ha,

@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 
 from registry.accounts.permissions import require
 from registry.extensions import db
+from registry.i18n import kilometres
 from registry.imports import staging
 from registry.imports.models import StagedUpload
 from registry.inputs import parse_version
@@ -144,10 +145,13 @@ def preview(zone_id: int, token: str):
 
 
 def _preview_page(zone: Zone, staged: StagedUpload, upload: maps.BoundaryUpload, crs: str, *, conflict: bool = False):
+    """Show what publishing would change: the area, and where the recorded position would go, with the move left to confirm."""
     notices = list(upload.notices) + boundaries.review_notices(zone, upload.geometry)
-    form = PublishForm(formdata=None, version=str(zone.version), crs=crs)
+    move = boundaries.position_move(zone, upload.geometry)
+    # A short move is the ordinary case and starts ticked; from the warning distance the editor must tick it.
+    form = PublishForm(formdata=None, version=str(zone.version), crs=crs, move_position=not move.far)
     return render_template(
-        "zones/boundary_preview.html", zone=zone, staged=staged, upload=upload, form=form, conflict=conflict,
+        "zones/boundary_preview.html", zone=zone, staged=staged, upload=upload, form=form, conflict=conflict, move=move,
         messages=[geodata_message(n.code, n.params) for n in notices], area_ha=maps.area_hectares(upload.geometry),
         next_number=len(boundaries.versions_of(zone)) + 1, map_parts=comparison_map(zone, upload.geometry),
         province_check=boundaries.province_check(zone, upload.geometry),
@@ -167,16 +171,29 @@ def publish(zone_id: int, token: str):
     try:
         upload = _read(staged, form.crs.data)
         notices = list(upload.notices) + boundaries.review_notices(zone, upload.geometry)
+        move = boundaries.position_move(zone, upload.geometry)
         version = boundaries.publish_boundary(current_user, zone, upload.geometry, expected_version=expected,
-                                              source=staged.filename, source_crs=upload.source_crs, notices=notices)
+                                              source=staged.filename, source_crs=upload.source_crs, notices=notices,
+                                              move_position=form.move_position.data)
     except maps.GeodataError as error:
         flash(geodata_message(error.code, error.params), "error")
         return redirect(url_for(".upload", zone_id=zone.id))
     except service.ZoneConflict as conflict:
         return _preview_page(db.session.get(Zone, conflict.zone.id), staged, upload, form.crs.data or "", conflict=True)
     staging.discard(staged)
-    flash(_("The boundary has been published as version %(n)d.", n=version.number), "success")
+    flash(_published(version.number, move, moved=form.move_position.data), "success")
     return redirect(url_for("zones.detail", zone_id=zone.id))
+
+
+def _published(number: int, move: boundaries.PositionMove, *, moved: bool) -> str:
+    """Say that the boundary is published, and what became of the recorded position."""
+    if move.km is None:
+        return _("The boundary has been published as version %(n)d; its centre is now the zone's recorded position.", n=number)
+    if moved:
+        return _("The boundary has been published as version %(n)d; the recorded position moved %(distance)s to its centre.",
+                 n=number, distance=kilometres(move.km))
+    return _("The boundary has been published as version %(n)d; the recorded position was kept, %(distance)s from its centre.",
+             n=number, distance=kilometres(move.km))
 
 
 @bp.post("/<int:zone_id>/versions/<int:number>/restore")

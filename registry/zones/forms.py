@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from .models import ZoneKind, ZoneStatus
@@ -116,6 +116,11 @@ class BoundaryUploadForm(FlaskForm):
 class PublishForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     crs = HiddenField()
+    move_position = BooleanField(
+        _l("Move the recorded position to the new boundary's centre"),
+        description=_l("Left unticked, the boundary is published and the zone keeps its recorded position (its marker on the maps); "
+                       "you can change the position later on the zone's edit page."),
+    )
 
 
 class RestoreForm(FlaskForm):

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -43,7 +44,7 @@ MESSAGES = {
     "crs_overridden": _l("The file says %(declared)s; it was read as %(used)s as requested."),
     "area_mismatch": _l("The declared area of %(declared_ha)s ha differs from the mapped area of %(computed_ha)s ha by %(percent)s%%."),
     "outside_province": _l("%(percent)s%% of the new boundary lies outside the boundary of %(province)s%(found_in)s: check the file and the zone's province."),
-    "far_from_recorded": _l("The new boundary's centre lies %(km)s km from the zone's recorded position (more than %(limit_km)s km): check that it is the right file and coordinate system."),
+    "far_from_recorded": _l("The new boundary's centre lies %(km)s km from the zone's recorded position (the warning starts at %(limit_km)s km): check that it is the right file and coordinate system."),
 }
 # Words filled into other messages: which zip-bomb rule tripped, and why a bounding box was refused.
 ZIP_RULES = {
@@ -60,6 +61,8 @@ BBOX_REASONS = {
 # The codes after which the upload form asks for a coordinate reference system and keeps the file.
 ASK_FOR_CRS = frozenset({"missing_prj", "missing_crs", "coordinates_not_degrees", "unknown_crs"})
 _MB = 2**20
+# Parameters that are measures, written in the reader's number format ("13,7 km", "484,62 ha" in Vietnamese).
+_NUMBERS = {"far_from_recorded": ("km", "limit_km"), "area_mismatch": ("declared_ha", "computed_ha")}
 
 
 def geodata_message(code: str, params: dict | None = None) -> str:
@@ -89,6 +92,9 @@ def _display_params(code: str, params: dict) -> dict:
         params["details"] = " ".join(str(part) for part in _code_details(params))
     if code == "outside_province":
         params["found_in"] = _(", mostly in %(province)s", province=params["found_in"]) if params.get("found_in") else ""
+    for name in _NUMBERS.get(code, ()):
+        if isinstance(params.get(name), (int, float)):
+            params[name] = format_decimal(params[name], "#,##0.##")
     if code == "outside_vietnam" and isinstance(params.get("bounds"), (list, tuple)):
         params["bounds"] = ", ".join(str(value) for value in params["bounds"])
     return params
@@ -125,13 +131,18 @@ def entered_source(organizations: str, email: str, day: str) -> str:
     return f"{_ENTERED}{organizations}; {email}; {day}"
 
 
-def describe_source(text: str) -> str:
-    """Word a figure's source in the reader's language when the registry wrote it; show any other as written."""
+def describe_source(text: str, *, with_email: bool = True) -> str:
+    """Word a figure's source in the reader's language when the registry wrote it; show any other as written.
+
+    Without `with_email` the account that entered it is left out (the history pages name people their own way).
+    """
     if text.startswith(_IMPORTED):
         return _("imported from the file %(file)s", file=text.removeprefix(_IMPORTED))
     if text.startswith(_SENT_BY_API):
-        return _("sent through the API by %(email)s", email=text.removeprefix(_SENT_BY_API))
+        return _("sent through the API by %(email)s", email=text.removeprefix(_SENT_BY_API)) if with_email else _("sent through the API")
     parts = text.removeprefix(_ENTERED).rsplit("; ", 2)
     if text.startswith(_ENTERED) and len(parts) == 3:
+        if not with_email:
+            return _("%(org)s, entered on %(date)s", org=parts[0], date=parts[2])
         return _("%(org)s, entered by %(email)s on %(date)s", org=parts[0], email=parts[1], date=parts[2])
     return text

@@ -127,6 +127,11 @@ def store_corpus(app) -> Corpus:
             pending = stored(functools.partial(enterprises.register_enterprise, representative), hostile_profile(payload, website, next(codes), n))
             corpus.pending.append(pending.id)
             review.claim(representative, record.tax_code, payload)
+        # Each zone's editor, named like a payload, writes the next payload over its description: the history shows both sides.
+        for n, zone_id in enumerate(corpus.zones):
+            with acting_as("xss corpus", user=accounts.find_user(f"nguoi.{n}@example.vn")):
+                zones.get_zone(zone_id).description = CORPUS[(n + 1) % len(CORPUS)]
+                db.session.flush()
         published = enterprises.get_enterprise(corpus.enterprises[0])
         enterprises.give_representation(representative, published)
         change = enterprises.update_enterprise(representative, published, {"description": CORPUS[4], "name_en": CORPUS[2]}, partial=True)
@@ -268,6 +273,9 @@ def test_officers_queues_forms_and_history_show_payloads_as_text(visitor, corpus
     visit(visitor, "/history/")
     visit(visitor, f"/history/enterprise/{corpus.enterprises[0]}", shows=[CORPUS[0]])
     visit(visitor, f"/history/zone/{corpus.zones[1]}", shows=[CORPUS[1]])
+    for n, zone_id in enumerate(corpus.zones):  # the name as the title, the old and new values, the editor's board
+        visit(visitor, f"/history/zone/{zone_id}", shows=[CORPUS[n], CORPUS[(n + 1) % len(CORPUS)]])
+    visit(visitor, f"/history/?kind=zone&record={corpus.zones[3]}", shows=[CORPUS[3], CORPUS[4]])
     for payload, enterprise_id, zone_id in zip(CORPUS, corpus.enterprises, corpus.zones):
         visit(visitor, f"/enterprises/{enterprise_id}/edit")
         assert visitor.input_value("#name_vi") == payload, "the form keeps the stored name exactly"
@@ -293,6 +301,8 @@ def test_representatives_and_administrators_pages_show_payloads_as_text(visitor,
     visitor.context.clear_cookies()
     sign_in(visitor, ADMIN)
     visit(visitor, "/admin/accounts", shows=CORPUS)
+    visit(visitor, "/history/?kind=organization&per_page=100", shows=CORPUS)  # boards named like payloads
+    visit(visitor, "/history/?kind=zone&per_page=100", shows=CORPUS)  # editors named like payloads, beside their e-mails
     visit(visitor, "/account", shows=CORPUS)
 
 
