@@ -100,7 +100,9 @@ def test_filters_choose_the_record_the_person_and_the_days(app, accounts, sa_dec
     by_number = editor.get(f"/history/?kind=zone&record={zones_ab[0]}").get_data(as_text=True)
     assert entries_on(by_number) == 1
     by_person = editor.get(f"/history/?person={editor_id}&lang=en").get_data(as_text=True)
-    assert entries_on(by_person) == 1 and "Enterprises operating : — → 12" in visible_text(by_person)
+    # One edit: the zone's figure, and the sourced figure the edit recorded for it (dated today, from the editor's board).
+    assert entries_on(by_person) == 2 and "Enterprises operating : — → 12" in visible_text(by_person)
+    assert "Sourced figure" in visible_text(by_person)
     assert entries_on(editor.get("/history/?since=2000-01-01&until=2000-12-31").get_data(as_text=True)) == 0
     refused = editor.get("/history/?since=1.12.2026&until=soon&record=x&lang=en")
     body = refused.get_data(as_text=True)

@@ -15,6 +15,7 @@ from registry.text import matches
 
 from .forms import FIELD_LABELS, KIND_LABELS, STATUS_LABELS
 from .messages import describe_source
+from .figures import METRIC_LABELS, SOURCE_KIND_LABELS, ZoneFigure
 from .models import Zone
 
 # The zone's columns that no form field holds; every other label is the form's own.
@@ -75,4 +76,14 @@ ZONE = describe(RecordKind(
     editable=editable_zones,
     find=lambda words: matches(Zone.search_folded, words, padded=True),
     page=lambda zone_id: url_for("zones.detail", zone_id=int(zone_id)),
+))
+IN_ZONE = ("zone", "zone_id")
+describe(RecordKind(
+    table="zone_figure", model=ZoneFigure, label=_l("Sourced figure"), parent=IN_ZONE,
+    name=lambda values: str(METRIC_LABELS.get(values.get("metric"), values.get("metric") or "")),
+    labels={"metric": _l("Figure"), "value": _l("Value"), "unit": _l("Unit"), "as_of": _l("As of"),
+            "as_of_text": _l("Date as the source words it"), "source_url": _l("Source page"), "source_name": _l("Source"),
+            "source_kind": _l("Kind of source"), "confidence": _l("Confidence"), "note": _l("Note")},
+    choices={"metric": METRIC_LABELS, "source_kind": SOURCE_KIND_LABELS, "confidence": CONFIDENCE},
+    values={"source_name": lambda text: describe_source(str(text), with_email=False) if text else EMPTY},
 ))
