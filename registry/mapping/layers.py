@@ -8,11 +8,18 @@ import math
 from dataclasses import dataclass, field
 
 import maps
+from cachetools import LRUCache
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from maps.display_levels import level_for
+from maps.grid import cell_bounds, cell_centre, cell_degrees
 from maps.validation import Bbox
-from sqlalchemy import Select
+from sqlalchemy import Integer, Select, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from registry.accounts.models import User
+from registry.audit.service import data_versions
 from registry.enterprises import queries
 from registry.enterprises.models import Enterprise
 from registry.extensions import db
@@ -24,11 +31,16 @@ from registry.zones.queries import ZoneFilters
 from .features import ZONE_COLUMNS, enterprise_point, url_pattern, zone_features
 
 MAX_POINTS = 20_000
+# With a zoom, a view holding more enterprises than this is answered as counts per grid cell.
+POINTS_IN_VIEW = 2_000
 MAX_RADIUS_KM = 200
 # Without a zoom, assume the answer is drawn about this many pixels wide.
 ASSUMED_VIEW_PIXELS = 1024
 COUNTRY_ZOOM = 6
 MAX_ZOOM = 20
+# Zone layers kept per app: a whole-country layer of 3,000 zones is about 1 MB of text.
+KEPT_ANSWERS = 64
+KEEP_ANSWER_CHARS = 4_000_000
 
 
 def near_arg(args) -> tuple[float, float, float] | None:
@@ -60,11 +72,38 @@ def zone_statement(filters: ZoneFilters) -> Select:
     return zone_queries.filtered(filters, ordered=False).with_only_columns(*ZONE_COLUMNS).order_by(Zone.id)
 
 
-def zone_layer(filters: ZoneFilters, zoom: float | None, locale: str) -> dict:
-    """Return the zones matching `filters` as a FeatureCollection simplified for `zoom` (guessed from the box when None)."""
-    rows = db.session.execute(zone_statement(filters)).all()
+def zone_layer(filters: ZoneFilters, zoom: float | None, locale: str) -> str:
+    """Return the zones matching `filters` as FeatureCollection text simplified for `zoom` (guessed from the box when None).
+
+    Answers are kept per app under the zones' and catalog's data versions (moved by every committed
+    change to them), so the whole-country layer is built once per change, not once per visitor.
+    """
     level = round(zoom if zoom is not None else zoom_for(filters.bbox))
-    return {"type": "FeatureCollection", "features": zone_features(rows, locale, level, filters.bbox, _display_boundaries)}
+    kept = _kept_answers()
+    key = None
+    if kept is not None:
+        versions = data_versions(("zones", "catalog"))
+        key = (versions["zones"], versions["catalog"], locale, level, request.script_root, tuple(sorted(filters.args().items())))
+        answer = kept.get(key)
+        if answer is not None:
+            return answer
+    statement = zone_statement(filters)
+    stored = level_for(level)
+    if stored is not None:
+        statement = statement.add_columns(getattr(Zone, f"display_z{stored}").label("level_geojson"))
+    rows = db.session.execute(statement).all()
+    answer = '{"type":"FeatureCollection","features":[' + ",".join(
+        zone_features(rows, locale, level, filters.bbox, _display_boundaries)) + "]}"
+    if key is not None and len(answer) <= KEEP_ANSWER_CHARS:
+        kept[key] = answer
+    return answer
+
+
+def _kept_answers() -> LRUCache | None:
+    """Return this app's kept zone layers, or None when the page cache is off (PAGE_CACHE_SECONDS = 0)."""
+    if not current_app.config.get("PAGE_CACHE_SECONDS"):
+        return None
+    return current_app.extensions.setdefault("zone_layer_answers", LRUCache(maxsize=KEPT_ANSWERS))
 
 
 def _display_boundaries(ids: list[int]) -> dict[int, str]:
@@ -74,24 +113,27 @@ def _display_boundaries(ids: list[int]) -> dict[int, str]:
 
 @dataclass
 class PointQuery:
-    """Where to look for enterprises, besides the list filters."""
+    """Where to look for enterprises, besides the list filters; with `zoom`, dense views are counted per grid cell."""
 
     bbox: Bbox | None = None
     near: tuple[float, float, float] | None = None
     limit: int = MAX_POINTS
     filters: queries.Filters = field(default_factory=queries.Filters)
+    zoom: int | None = None
 
 
 def enterprise_layer(query: PointQuery, viewer: User | None, locale: str) -> dict:
-    """Return published enterprises with a location as compact points; nearest first for a radius search."""
-    bbox = query.bbox
-    if query.near is not None:
-        bbox = maps.box_around(*query.near)
-    statement = queries.filtered(query.filters, viewer, ranked=False).with_only_columns(
-        Enterprise.id, Enterprise.name_vi, Enterprise.name_en, Enterprise.longitude, Enterprise.latitude
-    ).where(Enterprise.latitude.is_not(None), Enterprise.longitude.is_not(None))
-    if bbox is not None:
-        statement = statement.where(Enterprise.longitude.between(bbox[0], bbox[2]), Enterprise.latitude.between(bbox[1], bbox[3]))
+    """Return published enterprises with a location as compact points; nearest first for a radius search.
+
+    Given a zoom (and no radius), a view holding more than POINTS_IN_VIEW enterprises is answered
+    as grid cells instead (grid_layer), so no answer carries more than a few thousand features.
+    """
+    if query.zoom is not None and query.near is None:
+        cells = grid_layer(query, viewer, locale)
+        if cells is not None:
+            return cells
+    statement = _located(query, viewer).with_only_columns(
+        Enterprise.id, Enterprise.name_vi, Enterprise.name_en, Enterprise.longitude, Enterprise.latitude)
     # A circle fills about 79% of its box: read enough of the box to fill the limit from the circle.
     cap = query.limit * (2 if query.near is not None else 1)
     rows = db.session.execute(statement.order_by(Enterprise.id).limit(cap + 1)).all()
@@ -107,3 +149,65 @@ def enterprise_layer(query: PointQuery, viewer: User | None, locale: str) -> dic
     ]
     url_template = url_pattern("enterprises.detail", "enterprise_id")
     return {"type": "FeatureCollection", "features": features, "truncated": truncated, "url_template": url_template}
+
+
+def _located(query: PointQuery, viewer: User | None) -> Select:
+    """Select the enterprises the viewer may see that match the filters and have a location in the query's box."""
+    bbox = maps.box_around(*query.near) if query.near is not None else query.bbox
+    statement = queries.filtered(query.filters, viewer, ranked=False).where(
+        Enterprise.latitude.is_not(None), Enterprise.longitude.is_not(None))
+    if bbox is not None:
+        statement = statement.where(Enterprise.longitude.between(bbox[0], bbox[2]), Enterprise.latitude.between(bbox[1], bbox[3]))
+    return statement
+
+
+class cell_index(FunctionElement):
+    """The whole part of a non-negative number, as an integer (a grid cell's column or row)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(cell_index)
+def _cell_index(element, compiler, **kw):
+    return f"CAST(floor({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(cell_index, "sqlite")
+def _cell_index_sqlite(element, compiler, **kw):
+    # SQLite's floor() needs its math functions compiled in; CAST truncates, the same for x >= 0.
+    return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
+
+
+def grid_layer(query: PointQuery, viewer: User | None, locale: str) -> dict | None:
+    """Count the enterprises per grid cell of the zoom (maps.grid), or None when the view holds few enough to send as points.
+
+    A cell of one enterprise is that enterprise's point; a cell of more is a point at the cell's
+    centre with its `count` and `bbox`, which the map draws as a cluster that zooms to the cell.
+    Counting reads only the (status, longitude, latitude) index; names are read for lone points only.
+    """
+    size = cell_degrees(query.zoom)
+    column = cell_index((Enterprise.longitude + 180) / size)
+    row = cell_index((Enterprise.latitude + 90) / size)
+    statement = _located(query, viewer).with_only_columns(
+        column.label("column"), row.label("row"), func.count().label("count"), func.min(Enterprise.id).label("first"),
+        func.min(Enterprise.longitude).label("lon"), func.min(Enterprise.latitude).label("lat"),
+    ).group_by(column, row).order_by(None)
+    cells = db.session.execute(statement).all()
+    if sum(cell.count for cell in cells) <= POINTS_IN_VIEW:
+        return None
+    lone = [cell.first for cell in cells if cell.count == 1]
+    own_name = Enterprise.name_en if locale == "en" else Enterprise.name_vi
+    named = db.session.execute(db.select(Enterprise.id, own_name, Enterprise.name_vi).where(Enterprise.id.in_(lone))) if lone else []
+    names = {key: own or vi for key, own, vi in named}
+    features = []
+    for cell in sorted(cells, key=lambda c: (c.row, c.column)):
+        if cell.count == 1:
+            features.append(enterprise_point(cell.first, names.get(cell.first, ""), cell.lon, cell.lat))
+            continue
+        lon, lat = cell_centre(cell.column, cell.row, size)
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                         "properties": {"count": cell.count,
+                                        "bbox": [round(value, 5) for value in cell_bounds(cell.column, cell.row, size)]}})
+    return {"type": "FeatureCollection", "features": features, "truncated": False, "clustered": True,
+            "total": sum(cell.count for cell in cells), "url_template": url_pattern("enterprises.detail", "enterprise_id")}
