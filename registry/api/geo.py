@@ -124,7 +124,7 @@ def openapi_paths(json_response, ref, error) -> dict:
                     param("limit", "At most this many points (default and maximum 20,000)",
                            {"type": "integer", "minimum": 1, "maximum": layers.MAX_POINTS}),
                     param("zoom", "Web Mercator zoom the layer is drawn at (0-22). With it (and without near), a view holding "
-                          f"more than {layers.POINTS_IN_VIEW:,} enterprises is answered as grid cells: clustered is true, a "
+                          "more than the server's MAP_POINTS_IN_VIEW (2,000 by default) enterprises is answered as grid cells: clustered is true, a "
                           "cell of several is a point at the cell's centre with properties count and bbox, a cell of one is "
                           "that enterprise's point", {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}),
                 ],

@@ -5,10 +5,9 @@ The /map page, the embedded maps and the GeoJSON API all read these functions.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import maps
-from cachetools import LRUCache
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from maps.display_levels import level_for
@@ -23,24 +22,25 @@ from registry.audit.service import data_versions
 from registry.enterprises import queries
 from registry.enterprises.models import Enterprise
 from registry.extensions import db
+from registry.page_cache import pages
 from registry.query_args import BadParameter, number_arg
 from registry.zones import queries as zone_queries
 from registry.zones.models import Zone
 from registry.zones.queries import ZoneFilters
 
 from .features import ZONE_COLUMNS, enterprise_point, url_pattern, zone_features
+from .zone_boxes import zone_ids_meeting
 
 MAX_POINTS = 20_000
-# With a zoom, a view holding more enterprises than this is answered as counts per grid cell.
-POINTS_IN_VIEW = 2_000
 MAX_RADIUS_KM = 200
 # Without a zoom, assume the answer is drawn about this many pixels wide.
 ASSUMED_VIEW_PIXELS = 1024
 COUNTRY_ZOOM = 6
 MAX_ZOOM = 20
-# Zone layers kept per app: a whole-country layer of 3,000 zones is about 1 MB of text.
-KEPT_ANSWERS = 64
-KEEP_ANSWER_CHARS = 4_000_000
+# Zone layers kept: a whole-country layer of 3,000 zones is about 1 MB of text; a view's box, a few KB.
+KEEP_LAYER_CHARS = 4_000_000
+KEEP_BOX_CHARS = 65_536
+MAX_IDS_IN_QUERY = 5_000
 
 
 def near_arg(args) -> tuple[float, float, float] | None:
@@ -75,35 +75,33 @@ def zone_statement(filters: ZoneFilters) -> Select:
 def zone_layer(filters: ZoneFilters, zoom: float | None, locale: str) -> str:
     """Return the zones matching `filters` as FeatureCollection text simplified for `zoom` (guessed from the box when None).
 
-    Answers are kept per app under the zones' and catalog's data versions (moved by every committed
-    change to them), so the whole-country layer is built once per change, not once per visitor.
+    Answers are kept in the page cache under the zones' and catalog's data versions (moved by every
+    committed change to them), so the whole-country layer is built once per change, not once per
+    visitor. Answers for a box are kept only when small: each view pans to a new box.
     """
     level = round(zoom if zoom is not None else zoom_for(filters.bbox))
-    kept = _kept_answers()
     key = None
-    if kept is not None:
+    if current_app.config["PAGE_CACHE_SECONDS"]:
         versions = data_versions(("zones", "catalog"))
-        key = (versions["zones"], versions["catalog"], locale, level, request.script_root, tuple(sorted(filters.args().items())))
-        answer = kept.get(key)
-        if answer is not None:
+        key = f"zone-layer:{versions['zones']}:{versions['catalog']}:{locale}:{level}:{request.script_root}:{sorted(filters.args().items())}"
+        answer = pages().get(key)
+        if isinstance(answer, str):
             return answer
-    statement = zone_statement(filters)
+    ids = zone_ids_meeting(filters.bbox) if filters.bbox is not None else None
+    if ids is not None and len(ids) > MAX_IDS_IN_QUERY:
+        ids = None  # a view over most of the country: the box prefilter in SQL does as well
+    statement = zone_statement(filters if ids is None else replace(filters, bbox=None))
+    if ids is not None:
+        statement = statement.where(Zone.id.in_(ids))
     stored = level_for(level)
     if stored is not None:
         statement = statement.add_columns(getattr(Zone, f"display_z{stored}").label("level_geojson"))
     rows = db.session.execute(statement).all()
     answer = '{"type":"FeatureCollection","features":[' + ",".join(
         zone_features(rows, locale, level, filters.bbox, _display_boundaries)) + "]}"
-    if key is not None and len(answer) <= KEEP_ANSWER_CHARS:
-        kept[key] = answer
+    if key is not None and len(answer) <= (KEEP_BOX_CHARS if filters.bbox else KEEP_LAYER_CHARS):
+        pages().put(key, answer)
     return answer
-
-
-def _kept_answers() -> LRUCache | None:
-    """Return this app's kept zone layers, or None when the page cache is off (PAGE_CACHE_SECONDS = 0)."""
-    if not current_app.config.get("PAGE_CACHE_SECONDS"):
-        return None
-    return current_app.extensions.setdefault("zone_layer_answers", LRUCache(maxsize=KEPT_ANSWERS))
 
 
 def _display_boundaries(ids: list[int]) -> dict[int, str]:
@@ -125,7 +123,7 @@ class PointQuery:
 def enterprise_layer(query: PointQuery, viewer: User | None, locale: str) -> dict:
     """Return published enterprises with a location as compact points; nearest first for a radius search.
 
-    Given a zoom (and no radius), a view holding more than POINTS_IN_VIEW enterprises is answered
+    Given a zoom (and no radius), a view holding more than MAP_POINTS_IN_VIEW enterprises is answered
     as grid cells instead (grid_layer), so no answer carries more than a few thousand features.
     """
     if query.zoom is not None and query.near is None:
@@ -194,7 +192,7 @@ def grid_layer(query: PointQuery, viewer: User | None, locale: str) -> dict | No
         func.min(Enterprise.longitude).label("lon"), func.min(Enterprise.latitude).label("lat"),
     ).group_by(column, row).order_by(None)
     cells = db.session.execute(statement).all()
-    if sum(cell.count for cell in cells) <= POINTS_IN_VIEW:
+    if sum(cell.count for cell in cells) <= current_app.config["MAP_POINTS_IN_VIEW"]:
         return None
     lone = [cell.first for cell in cells if cell.count == 1]
     own_name = Enterprise.name_en if locale == "en" else Enterprise.name_vi
