@@ -90,36 +90,41 @@ def vertex_count(feature: dict) -> int:
 
 
 def test_zone_shapes_are_stored_per_zoom_level_when_the_boundary_is_written(client, ctx):
-    zone = make_zone(boundary=Point(105.65, 10.25).buffer(0.05, quad_segs=200))
+    zone = make_zone(province=ELSEWHERE, boundary=Point(109.05, 12.25).buffer(0.05, quad_segs=200))
     stored = db.session.get(Zone, zone.id)
     assert all(getattr(stored, f"display_z{level}") for level in (6, 9, 12))
-    counts = {}
-    for zoom in (5, 6, 9, 12, 15):
-        features = client.get(f"/api/v1/zones.geojson?zoom={zoom}").get_json()["features"]
-        counts[zoom] = vertex_count(features[0])
+    def drawn(zoom):
+        features = client.get(f"/api/v1/zones.geojson?province={ELSEWHERE}&zoom={zoom}").get_json()["features"]
+        return next(feature for feature in features if feature["id"] == zone.id)
+
+    counts = {zoom: vertex_count(drawn(zoom)) for zoom in (5, 6, 9, 12, 15)}
     assert counts[5] == counts[6] < counts[9] < counts[12] < counts[15]
-    assert json.loads(stored.display_z9) == client.get("/api/v1/zones.geojson?zoom=8").get_json()["features"][0]["geometry"]
+    assert json.loads(stored.display_z9) == drawn(8)["geometry"]
 
 
 def test_a_new_boundary_shows_in_the_kept_whole_country_layer(client, ctx, app):
     from registry.zones.boundaries import publish_boundary
 
     zone = make_zone(boundary=box(105.6, 10.2, 105.7, 10.3))
-    before = client.get("/api/v1/zones.geojson").get_json()["features"][0]["geometry"]
+
+    def drawn():
+        return next(f for f in client.get("/api/v1/zones.geojson").get_json()["features"] if f["id"] == zone.id)["geometry"]
+
+    before = drawn()
     publish_boundary(None, db.session.get(Zone, zone.id), box(106.6, 10.2, 106.7, 10.3))
     db.session.commit()
-    after = client.get("/api/v1/zones.geojson").get_json()["features"][0]["geometry"]
+    after = drawn()
     assert shapely.geometry.shape(before).bounds[0] == pytest.approx(105.6)
     assert shapely.geometry.shape(after).bounds[0] == pytest.approx(106.6)
 
 
 def test_a_zone_box_straddling_the_view_is_kept_only_when_its_shape_meets_it(client, ctx):
     # An L-shaped zone whose box covers the view's corner while the shape itself stays out of it.
-    shape = box(105.0, 10.0, 105.1, 10.5).union(box(105.0, 10.0, 105.5, 10.1))
-    make_zone(boundary=shape)
+    shape = box(109.0, 12.0, 109.1, 12.5).union(box(109.0, 12.0, 109.5, 12.1))
+    make_zone(province=ELSEWHERE, boundary=shape)
     for zoom in (9, 15):
-        assert client.get(f"/api/v1/zones.geojson?bbox=105.3,10.3,105.6,10.6&zoom={zoom}").get_json()["features"] == []
-        assert len(client.get(f"/api/v1/zones.geojson?bbox=105.0,10.3,105.6,10.6&zoom={zoom}").get_json()["features"]) == 1
+        assert client.get(f"/api/v1/zones.geojson?bbox=109.3,12.3,109.6,12.6&zoom={zoom}").get_json()["features"] == []
+        assert len(client.get(f"/api/v1/zones.geojson?bbox=109.0,12.3,109.6,12.6&zoom={zoom}").get_json()["features"]) == 1
 
 
 @pytest.fixture
