@@ -25,7 +25,7 @@ _ID_PLACEHOLDER = 987654321  # built once into a URL pattern: url_for per featur
 # stored boundary itself is read only for zones whose shape is not cached yet.
 ZONE_COLUMNS = (
     Zone.id, Zone.name_vi, Zone.name_en, Zone.kind, Zone.status, Zone.available_ha, Zone.industrial_ha, Zone.total_ha,
-    Zone.leased_ha, Zone.boundary_approximate, Zone.longitude, Zone.latitude, Zone.priority_groups,
+    Zone.leased_ha, Zone.boundary_approximate, Zone.longitude, Zone.latitude,
     Zone.version, Zone.updated_at, Zone.min_lon, Zone.min_lat, Zone.max_lon, Zone.max_lat, Zone.display_geojson.is_not(None).label("has_display"),
 )
 
