@@ -177,3 +177,10 @@ def test_large_layers_are_gzipped_for_clients_that_accept_it(client, ctx):
     assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.headers["Vary"]
     assert packed.headers["Content-Encoding"] == "gzip" and len(packed.data) < len(plain.data) / 2
     assert json.loads(gzip.decompress(packed.data)) == plain.get_json()
+
+
+def test_a_hostile_zone_name_in_the_list_of_zones_without_position_stays_text(client, ctx):
+    make_zone("<img src=x onerror=alert(1)>${alert(1)}", province=ELSEWHERE, board="<b>Ban</b> \"quản lý\"", figures={})
+    page = client.get(f"/map/unplaced?province={ELSEWHERE}").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;${alert(1)}" in page
+    assert "<b>Ban</b>" not in page and "&lt;b&gt;Ban&lt;/b&gt;" in page
