@@ -66,6 +66,7 @@ class Defaults:
     API_TOKEN_DAYS = 90  # how long a new API token lasts unless told otherwise
     PER_PAGE = 50
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_POINTS_IN_VIEW = 2000  # a map view holding more enterprises is answered as counts per grid cell
     MAP_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 

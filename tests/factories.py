@@ -14,8 +14,10 @@ from registry.accounts import service as accounts_service
 from registry.accounts.models import Organization, User
 from registry.enterprises import service as enterprises_service
 from registry.enterprises.models import Enterprise
+from registry.enterprises.models import Status as EnterpriseStatus
 from registry.extensions import db
 from registry.zones import service as zones_service
+from registry.zones.boundaries import set_geometry
 from registry.zones.models import Zone
 
 PASSWORD = "correct horse battery"
@@ -89,16 +91,19 @@ def post_enterprise(client, token: str, body: dict, language: str = "en"):
 
 
 def make_zone(name: str = "Khu công nghiệp Sa Đéc", board: str | None = BOARD_A, province: str = "82", *,
-              figures: dict = SA_DEC_FIGURES, **values) -> Zone:
+              figures: dict = SA_DEC_FIGURES, boundary=None, **values) -> Zone:
     """Record an industrial park managed by `board` (registered when missing; None for no board).
 
-    Its area figures are `figures` (give `{}` for none); `values` add or replace any field.
+    Its area figures are `figures` (give `{}` for none); `boundary`, a shapely geometry in WGS84,
+    is stored as its surveyed boundary; `values` add or replace any field.
     """
     organization = None
     if board is not None:
         organization = accounts_service.find_organization(board) or accounts_service.create_organization(None, board, "zone_board", province)
     zone = zones_service.create_zone(None, {"name_vi": name, "kind": "industrial_park", "province_code": province, **figures, **values},
                                      organization=organization)
+    if boundary is not None:
+        set_geometry(zone, boundary, approximate=False)
     db.session.commit()
     return zone
 
@@ -114,6 +119,15 @@ def make_zone_around(latitude: float, longitude: float, name: str = "Khu công n
     publish_boundary(None, zone, MultiPolygon([box(longitude - half_side, latitude - half_side, longitude + half_side, latitude + half_side)]))
     db.session.commit()
     return zone
+
+
+def make_published_enterprises(points: list[tuple[float, float]], province: str = "82", name: str = "Công ty Môi trường") -> list[int]:
+    """Record published enterprises at these (lon, lat) points, numbered after `name`; return their ids."""
+    enterprises = [Enterprise(tax_code=f"09{number:08d}", name_vi=f"{name} {number}", province_code=province, longitude=lon,
+                              latitude=lat, status=EnterpriseStatus.PUBLISHED) for number, (lon, lat) in enumerate(points)]
+    db.session.add_all(enterprises)
+    db.session.commit()
+    return [enterprise.id for enterprise in enterprises]
 
 
 def zone_version(app, zone_id: int) -> int:

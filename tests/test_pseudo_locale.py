@@ -59,7 +59,7 @@ def test_every_public_page_shows_only_translated_words(pseudo, client, accounts)
     anonymous = pseudo.test_client()
     pages = {path: _get(anonymous, path) for path in (
         "/", "/enterprises/", f"/enterprises/{enterprise_id}", "/enterprises/?q=xanh", "/enterprises/register",
-        "/zones/", f"/zones/{zone_id}", "/map", "/catalog/", "/catalog/items/A", "/catalog/versions",
+        "/zones/", f"/zones/{zone_id}", "/map", "/map/unplaced?kind=industrial_park", "/catalog/", "/catalog/items/A", "/catalog/versions",
         "/provinces/", "/provinces/51", "/search/?q=dung+quat", "/sign-in", "/history/",
         f"/zones/{with_figures}", "/zones/?province=52&min_available_ha=1",
     )}

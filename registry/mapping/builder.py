@@ -57,6 +57,9 @@ def client_labels() -> dict[str, str]:
         "draw_hint": _("Drag on the map to draw a rectangle."),
         "click_hint": _("Click the map to choose the centre."),
         "distance": _("Distance"),
+        "legend": _("Legend"),
+        "cell": _("%(count)s enterprises here: zoom in", count="{count}"),
+        "clustered": _("%(count)s enterprises in view, counted by area: zoom in to see each one.", count="{count}"),
         "km": _("km"),
     }
 
@@ -68,8 +71,11 @@ def assemble(
     zoom: int | None = None,
     height: str = "26rem",
     label: str = "",
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> maps.MapParts:
     """Give a page a map whose view and layers the page script sets from `config`.
+
+    `bounds` (min_lon, min_lat, max_lon, max_lat) opens the map on that box, before any layer loads.
 
     Building and rendering a Folium map costs far more than the rest of a page, so the map itself
     is rendered once per size, label and tile source; what differs per page (view, layers, labels
@@ -83,6 +89,7 @@ def assemble(
         "zoom": zoom,
         "fitInitial": center is None,
         "outlines": outline_url(),
+        "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]] if bounds else None,
         **config,
     }
     script = f"{shell.script}\nvar {CONFIG_PREFIX}{name} = {maps.script_json(settings)};"

@@ -30,8 +30,12 @@ def embedded_map(
     zoom: int | None = None,
     height: str = "26rem",
     label: str = "",
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> maps.MapParts:
-    """Build a map that draws `layers`: dicts of name, url or inline data, style and fit (see the module doc)."""
+    """Build a map that draws `layers`: dicts of name, url or inline data, style and fit (see the module doc).
+
+    `bounds` (min_lon, min_lat, max_lon, max_lat) opens it on that box before any layer loads.
+    """
     cleaned = []
     for layer in layers:
         style = layer.get("style", "zone")
@@ -44,7 +48,7 @@ def embedded_map(
             "style": style,
             "fit": bool(layer.get("fit", False)),
         })
-    return assemble({"mode": "embedded", "layers": cleaned}, center=center, zoom=zoom, height=height, label=label)
+    return assemble({"mode": "embedded", "layers": cleaned}, center=center, zoom=zoom, height=height, label=label, bounds=bounds)
 
 
 def zone_layer_data(zones: Iterable[Zone]) -> dict:

@@ -1,6 +1,7 @@
 """GeoJSON features for zones and enterprises, with the properties every map popup reads."""
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,7 +25,7 @@ _ID_PLACEHOLDER = 987654321  # built once into a URL pattern: url_for per featur
 # stored boundary itself is read only for zones whose shape is not cached yet.
 ZONE_COLUMNS = (
     Zone.id, Zone.name_vi, Zone.name_en, Zone.kind, Zone.status, Zone.available_ha, Zone.industrial_ha, Zone.total_ha,
-    Zone.leased_ha, Zone.boundary_approximate, Zone.longitude, Zone.latitude, Zone.priority_groups,
+    Zone.leased_ha, Zone.boundary_approximate, Zone.longitude, Zone.latitude,
     Zone.version, Zone.updated_at, Zone.min_lon, Zone.min_lat, Zone.max_lon, Zone.max_lat, Zone.display_geojson.is_not(None).label("has_display"),
 )
 
@@ -49,14 +50,20 @@ def _has_display(row: Any) -> bool:
     return bool(row.has_display) if hasattr(row, "has_display") else row.display_geojson is not None
 
 
-def zone_properties(row: Any, locale: str, page: str | None) -> dict:
-    """Describe a zone (an ORM Zone or a row of ZONE_COLUMNS) for popups, in the page's language."""
+def zone_properties(row: Any, locale: str, page: str | None, labels: dict[str, str] | None = None) -> dict:
+    """Describe a zone (an ORM Zone or a row of ZONE_COLUMNS) for popups, in the page's language.
+
+    `labels` keeps the kinds' labels for one answer: translating one costs more than the rest of a row.
+    """
     kind = getattr(row.kind, "value", row.kind)
+    labels = {} if labels is None else labels
+    if kind not in labels:
+        labels[kind] = kind_label(kind)
     return {
         "id": row.id,
         "name": (row.name_en if locale == "en" else row.name_vi) or row.name_vi,
         "kind": kind,
-        "kind_label": kind_label(kind),
+        "kind_label": labels[kind],
         "status": getattr(row.status, "value", row.status),
         "available_ha": row.available_ha,
         # Zone.occupancy only reads the area attributes, so it works on a plain row as well.
@@ -67,35 +74,53 @@ def zone_properties(row: Any, locale: str, page: str | None) -> dict:
 
 
 def zone_features(rows: Iterable[Any], locale: str, zoom: int, bbox: Bbox | None,
-                  load_boundaries: Callable[[list[int]], dict[int, str]]) -> list[dict]:
-    """Build zone features shaped for `zoom`, keeping only shapes that meet `bbox` (after the SQL prefilter on boxes).
+                  load_boundaries: Callable[[list[int]], dict[int, str]]) -> list[str]:
+    """Build zone features shaped for `zoom` as JSON text, keeping only shapes that meet `bbox` (after the SQL prefilter on boxes).
 
-    Shapes come from a per-process cache keyed by zone, its last change and zoom: reading the stored
-    boundary and simplifying it with its topology kept cost about 0.5 ms per zone, most of a
-    map request's time. `load_boundaries` reads the stored display GeoJSON of the zones missed.
+    A row may carry `level_geojson`, the shape stored for this zoom's level when the boundary was
+    written (maps.display_levels): it goes into the answer as it is, parsed only when it straddles
+    the box's edge. Other shapes come from a per-process cache keyed by zone, its last change and
+    zoom: reading the stored boundary and simplifying it cost about 0.5 ms per zone.
+    `load_boundaries` reads the stored display GeoJSON of the zones missed.
     """
     rows = list(rows)
-    missing = [row.id for row in rows if row.has_display and _SHAPES.get(_shape_key(row, zoom)) is None]
+    missing = [row.id for row in rows if row.has_display and not _stored_level(row) and _SHAPES.get(_shape_key(row, zoom)) is None]
     texts = load_boundaries(missing) if missing else {}
     page = url_pattern(ZONE_PAGE, "zone_id")
+    labels: dict[str, str] = {}
     window = shapely.box(*bbox) if bbox is not None else None
     features = []
     for row in rows:
-        key = _shape_key(row, zoom)
-        cached = _SHAPES.get(key)
-        if cached is None:
-            stored = texts.get(row.id)
-            shape = maps.from_geojson_text(stored) if stored else _point(row)
-            if shape is None:
-                continue
-            shaped = maps.shape_for_zoom(shape, zoom)
-            cached = _SHAPES.put(key, (shaped, mapping(shaped)))
         inside = window is None or row.min_lon is None or (
             bbox[0] <= row.min_lon and row.max_lon <= bbox[2] and bbox[1] <= row.min_lat and row.max_lat <= bbox[3])
-        if not inside and not window.intersects(cached[0]):
-            continue
-        features.append({"type": "Feature", "id": row.id, "geometry": cached[1], "properties": zone_properties(row, locale, page)})
+        stored = _stored_level(row)
+        if stored:
+            if not inside and not window.intersects(shapely.from_geojson(stored)):
+                continue
+            geometry = stored
+        else:
+            cached = _SHAPES.get(_shape_key(row, zoom))
+            if cached is None:
+                text = texts.get(row.id)
+                shape = maps.from_geojson_text(text) if text else _point(row)
+                if shape is None:
+                    continue
+                shaped = maps.shape_for_zoom(shape, zoom)
+                cached = _SHAPES.put(_shape_key(row, zoom), (shaped, _compact(mapping(shaped))))
+            if not inside and not window.intersects(cached[0]):
+                continue
+            geometry = cached[1]
+        properties = zone_properties(row, locale, page, labels)
+        features.append(f'{{"type":"Feature","id":{int(row.id)},"geometry":{geometry},"properties":{_compact(properties)}}}')
     return features
+
+
+def _stored_level(row: Any) -> str | None:
+    return getattr(row, "level_geojson", None)
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _shape_key(row: Any, zoom: int) -> tuple:

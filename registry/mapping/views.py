@@ -13,6 +13,7 @@ from registry.zones.queries import ZoneFilters
 from .builder import assemble, vendor_release
 from .outlines import outline_layer
 from .styles import kind_label
+from .unplaced import unplaced_zones
 
 bp = Blueprint("mapping", __name__)
 YEAR_SECONDS = 365 * 24 * 3600
@@ -49,6 +50,7 @@ def full_map():
     return render_template(
         "mapping/map.html",
         map=parts,
+        unplaced=unplaced_zones(filters),
         filters=filters,
         provinces=all_provinces(),
         kinds=[(kind.value, kind_label(kind)) for kind in ZoneKind],
@@ -69,3 +71,9 @@ def province_outlines():
     answer.cache_control.public = True
     answer.cache_control.max_age = OUTLINES_SECONDS
     return answer.make_conditional(request)
+
+
+@bp.route("/map/unplaced")
+def unplaced():
+    """List the zones matching the map's filters that it cannot draw (the page script swaps it in after a filter change)."""
+    return render_template("mapping/_unplaced.html", unplaced=unplaced_zones(ZoneFilters.from_args(request.args)))

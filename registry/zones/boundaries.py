@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import maps
 import shapely
 from flask import current_app
+from maps.display_levels import display_levels
 from shapely.geometry.base import BaseGeometry
 
 from registry.accounts.models import User
@@ -96,11 +97,13 @@ def versions_of(zone: Zone) -> list[BoundaryVersion]:
 def set_geometry(zone: Zone, geometry: BaseGeometry | None, *, approximate: bool) -> None:
     """Store a boundary with its display copy, bounding box, centre and mapped area."""
     if geometry is None:
-        zone.boundary_wkb = zone.display_geojson = None
+        zone.boundary_wkb = zone.display_geojson = zone.display_z6 = zone.display_z9 = zone.display_z12 = None
         zone.min_lon = zone.min_lat = zone.max_lon = zone.max_lat = zone.mapped_ha = None
         return
     zone.boundary_wkb = geometry.wkb
-    zone.display_geojson = maps.to_geojson_text(maps.display_geometry(geometry))
+    display = maps.display_geometry(geometry)
+    zone.display_geojson = maps.to_geojson_text(display)
+    zone.display_z6, zone.display_z9, zone.display_z12 = display_levels(display).values()
     zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat = maps.bounds(geometry)
     zone.longitude, zone.latitude = maps.centroid(geometry)
     zone.mapped_ha = round(maps.area_hectares(geometry), 2)

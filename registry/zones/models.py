@@ -31,7 +31,7 @@ class ZoneStatus(enum.StrEnum):
 
 
 class Zone(Audited, db.Model):
-    __audit_exclude__ = ("boundary_wkb", "display_geojson", "name_folded", "search_folded", "version")
+    __audit_exclude__ = ("boundary_wkb", "display_geojson", "display_z6", "display_z9", "display_z12", "name_folded", "search_folded", "version")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
@@ -79,6 +79,10 @@ class Zone(Audited, db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     boundary_wkb: Mapped[bytes | None]
     display_geojson: Mapped[str | None] = mapped_column(Text)
+    # The display geometry shaped for the map's zoom levels (maps.display_levels), written with the boundary.
+    display_z6: Mapped[str | None] = mapped_column(Text, deferred=True)
+    display_z9: Mapped[str | None] = mapped_column(Text, deferred=True)
+    display_z12: Mapped[str | None] = mapped_column(Text, deferred=True)
     boundary_approximate: Mapped[bool] = mapped_column(default=True)
     min_lon: Mapped[float | None] = mapped_column(Float, index=True)
     min_lat: Mapped[float | None] = mapped_column(Float, index=True)

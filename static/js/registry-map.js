@@ -101,10 +101,36 @@
     };
   }
 
-  function makeLayer(spec, config) {
+  // A grid cell of the enterprise layer (properties.count > 1) stands for that many enterprises.
+  function countOf(marker) { return marker.options.count || 1; }
+
+  function clusterIcon(count, config) {
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var inner = element("div");
+    inner.appendChild(element("span", "", formatNumber(config, count, 0)));
+    return L.divIcon({ html: inner, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
+  }
+
+  function cellMarker(feature, latlng, config, map) {
+    var props = feature.properties;
+    var label = fill(config.labels.cell, props.count, config);
+    var marker = L.marker(latlng, { icon: clusterIcon(props.count, config), count: props.count, title: label, alt: label, keyboard: true });
+    marker.on("click", function () {
+      var b = props.bbox;
+      if (b && b.length === 4) { map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); } else { map.setView(latlng, map.getZoom() + 2); }
+    });
+    return marker;
+  }
+
+  function makeLayer(spec, config, map) {
     if (spec.style === "enterprise") {
       var clustered = typeof L.markerClusterGroup === "function";
-      var group = clustered ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false }) : L.featureGroup();
+      var group = clustered ? L.markerClusterGroup({
+        chunkedLoading: true, showCoverageOnHover: false,
+        iconCreateFunction: function (cluster) {
+          return clusterIcon(cluster.getAllChildMarkers().reduce(function (sum, m) { return sum + countOf(m); }, 0), config);
+        }
+      }) : L.featureGroup();
       return {
         spec: spec,
         group: group,
@@ -114,9 +140,11 @@
           (collection.features || []).forEach(function (feature) {
             var c = feature.geometry && feature.geometry.coordinates;
             if (!c) { return; }
-            var marker = L.marker([c[1], c[0]], { title: String(feature.properties.name || ""), alt: String(feature.properties.name || "") });
+            var props = feature.properties || {};
+            if (props.count > 1) { markers.push(cellMarker(feature, L.latLng(c[1], c[0]), config, map)); return; }
+            var marker = L.marker([c[1], c[0]], { title: String(props.name || ""), alt: String(props.name || "") });
             // Built when opened: thousands of popups made up front would cost seconds.
-            marker.bindPopup(function () { return enterprisePopup(feature.properties || {}, config); });
+            marker.bindPopup(function () { return enterprisePopup(props, config); });
             markers.push(marker);
           });
           if (clustered) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
@@ -141,12 +169,19 @@
     };
   }
 
+  // The legend folds away behind a button (aria-expanded), so a small map keeps its view; open at first on the full map.
+  var legendCount = 0;
   function legendControl(config) {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var box = element("div", "map-legend leaflet-bar");
-      box.appendChild(element("strong", "", config.labels.kind));
+      var listId = "map-legend-" + (++legendCount);
+      var button = element("button", "map-legend-toggle", config.labels.legend);
+      button.type = "button";
+      button.setAttribute("aria-controls", listId);
+      box.appendChild(button);
       var list = element("ul");
+      list.id = listId;
       config.legend.forEach(function (entry) {
         var item = element("li");
         var swatch = element("span", "map-swatch");
@@ -164,6 +199,13 @@
       approximate.appendChild(element("span", "", config.labels.approximate));
       list.appendChild(approximate);
       box.appendChild(list);
+      function show(open) {
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        list.hidden = !open;
+        box.classList.toggle("is-folded", !open);
+      }
+      button.addEventListener("click", function () { show(list.hidden); });
+      show(config.mode === "full");
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
@@ -317,7 +359,11 @@
                          status: function (message) { status(instance, message); }, fill: fill, makeLayer: makeLayer,
                          fitTo: fitTo, link: link, formatNumber: formatNumber,
                          track: function (promise) { return track(instance, promise); } };
-    if (config.center) { map.setView(config.center, config.zoom === null || config.zoom === undefined ? map.getZoom() : config.zoom); }
+    if (config.bounds) {
+      map.fitBounds(config.bounds, { maxZoom: 16, padding: [12, 12], animate: false });
+    } else if (config.center) {
+      map.setView(config.center, config.zoom === null || config.zoom === undefined ? map.getZoom() : config.zoom);
+    }
     map.on("movestart", function () { begin(instance); });
     map.on("moveend", function () { end(instance); });
     var specs = config.mode === "full"
@@ -326,7 +372,7 @@
       : (config.layers || []);
     var overlays = {};
     specs.forEach(function (spec) {
-      var layer = makeLayer(spec, config);
+      var layer = makeLayer(spec, config, map);
       layer.group.addTo(map);
       instance.layers.push(layer);
       overlays[escapeHtml(spec.name)] = layer.group;

@@ -20,23 +20,25 @@
     return text ? base + "?" + text : base;
   }
 
-  // One loader per layer: refetch only when the view leaves what was loaded, or zooms in on zones.
+  // One loader per layer: refetch only when the view leaves what was loaded, or zooms in on shapes
+  // simplified for a lower zoom (zones) or on counts per grid cell (enterprises in a dense view).
   function loader(instance, layer, url, keys, byZoom) {
-    var loaded = null, loadedZoom = null, controller = null;
+    var loaded = null, loadedZoom = null, controller = null, last = null;
     return function (filters, force) {
       var map = instance.map;
       var view = map.getBounds();
       var zoom = map.getZoom();
-      if (!force && loaded && loaded.contains(view) && (!byZoom || zoom <= loadedZoom)) { return Promise.resolve(); }
+      var sharper = typeof byZoom === "function" ? byZoom(last) : byZoom;
+      if (!force && loaded && loaded.contains(view) && (!sharper || zoom <= loadedZoom)) { return Promise.resolve(last); }
       var padded = view.pad(0.5);
       var box = clampBox(padded);
       var params = { bbox: box };
       keys.forEach(function (key) { params[key] = filters[key]; });
-      if (byZoom) { params.zoom = zoom; }
+      params.zoom = zoom;
       if (controller) { controller.abort(); }
       controller = window.AbortController ? new AbortController() : null;
       return instance.helpers.fetchJson(query(url, params), controller && controller.signal).then(function (collection) {
-        loaded = padded; loadedZoom = zoom;
+        loaded = padded; loadedZoom = zoom; last = collection;
         layer.set(collection);
         return collection;
       });
@@ -53,13 +55,15 @@
     var config = instance.config, labels = config.labels, helpers = instance.helpers, map = instance.map;
     var zones = instance.layers[0], enterprises = instance.layers[1];
     var loadZones = loader(instance, zones, config.api.zones, ["province", "kind", "catalog", "min_available_ha"], true);
-    var loadEnterprises = loader(instance, enterprises, config.api.enterprises, ["province", "catalog"], false);
+    var loadEnterprises = loader(instance, enterprises, config.api.enterprises, ["province", "catalog"],
+                                 function (last) { return Boolean(last && last.clustered); });
     var filters = config.filters || {};
 
     function reload(force) {
       helpers.status(labels.loading);
       return helpers.track(Promise.all([loadZones(filters, force), loadEnterprises(filters, force)]).then(function (answers) {
         var points = answers[1];
+        if (points && points.clustered) { helpers.status(helpers.fill(labels.clustered, points.total, config)); return; }
         helpers.status(points && points.truncated ? helpers.fill(labels.truncated, points.features.length, config) : "");
       }, function (error) {
         if (error && error.name === "AbortError") { return; }
@@ -90,11 +94,26 @@
         filters = filtersFrom(form);
         var shown = query(form.getAttribute("action"), filters);
         history.replaceState(null, "", shown);
+        refreshUnplaced(helpers, shown);
         refit().then(function () { reload(true); });
       });
     }
     setUpSearch(instance);
     setUpArea(instance);
+  }
+
+  // The list of zones the map cannot draw follows the filters: the server renders it again for them.
+  function refreshUnplaced(helpers, shown) {
+    var section = document.querySelector("[data-map-unplaced]");
+    if (!section) { return; }
+    var url = section.getAttribute("data-map-unplaced");
+    var search = shown.indexOf("?") >= 0 ? shown.slice(shown.indexOf("?")) : "";
+    helpers.track(fetch(url + search, { headers: { "Accept": "text/html" } }).then(function (response) {
+      return response.ok ? response.text() : Promise.reject(response.status);
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-map-unplaced]");
+      if (fresh) { section.replaceWith(fresh); }
+    }, function () { /* the list stays as it was */ }));
   }
 
   function flyToFeature(instance, feature, popup) {
