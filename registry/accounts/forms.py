@@ -78,3 +78,42 @@ class UserForm(FlaskForm):
     )
     organization = SelectField(_l("Organization"), validate_choice=False)
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+
+
+def _new_password(label):
+    return PasswordField(
+        label,
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(_l("Enter a new password.")), Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH))],
+    )
+
+
+def _repeat():
+    return PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("We send a link to this address; open it to confirm the account is yours."),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+    )
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    password = _new_password(_l("Password"))
+    confirm = _repeat()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("The address you sign in with."),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password(_l("New password"))
+    confirm = _repeat()

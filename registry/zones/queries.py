@@ -172,3 +172,10 @@ def listed(filters: ZoneFilters) -> list[Zone]:
 def page_of(filters: ZoneFilters, page: int, per_page: int) -> Pagination:
     """Return one page of the zones matching `filters` (Flask-SQLAlchemy's Pagination); past the last page it is empty."""
     return db.paginate(filtered(filters), page=min(page, LAST_PAGE), per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+
+
+def managed_by(organization_ids: set[int]) -> list[Zone]:
+    """Return the zones the given organizations manage, by name."""
+    if not organization_ids:
+        return []
+    return list(db.session.scalars(db.select(Zone).where(Zone.organization_id.in_(organization_ids)).order_by(Zone.name_folded, Zone.id)))
