@@ -131,3 +131,21 @@ def to_cp1258(text: str) -> bytes:
             base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
             out.append((base + "".join(c for c in parts if c in TONE_MARKS)).encode("cp1258"))
     return b"".join(out)
+
+
+def mailed_link(message) -> str:
+    """The path of the one link in an account e-mail (confirmation, password reset), as its recipient would open it."""
+    [path] = re.findall(r"https?://[^/\s]+(/account/\S+)", message.body)
+    return path
+
+
+def post_and_confirm(client, path: str, data: dict):
+    """Send a form that opens an account (a visitor's registration), then open the confirmation link it mails, as the newcomer would."""
+    from registry.extensions import mail
+
+    with mail.record_messages() as sent:
+        answer = client.post(path, data=data)
+    confirmations = [m for m in sent if "/account/confirm/" in m.body]
+    if confirmations:
+        assert client.get(mailed_link(confirmations[0])).status_code == 302
+    return answer

@@ -5,7 +5,6 @@ set they are also written to the outbox folder.
 """
 from __future__ import annotations
 
-import re
 import time
 
 import itsdangerous
@@ -22,7 +21,7 @@ from registry.zones import service as zones_service
 from registry.zones.models import Zone
 
 from .conftest import PASSWORD, csrf_token, test_config
-from .factories import GOOD_TAX_CODE, make_enterprise, make_user, make_zone
+from .factories import GOOD_TAX_CODE, mailed_link, make_enterprise, make_user, make_zone
 
 NEWCOMER = "nguoi.moi@example.vn"
 
@@ -40,9 +39,9 @@ def register(client, email=NEWCOMER, password=PASSWORD, **extra):
 
 def link_in(message) -> str:
     """The path of the one link in a message, as the recipient would open it, checked in both parts."""
-    links = re.findall(r"http://localhost(/account/\S+)", message.body)
-    assert len(links) == 1 and f'href="http://localhost{links[0]}"' in message.html
-    return links[0]
+    path = mailed_link(message)
+    assert f'href="http://localhost{path}"' in message.html
+    return path
 
 
 def user(app, email=NEWCOMER) -> User | None:
