@@ -63,6 +63,17 @@ class Defaults:
     RATELIMIT_SIGN_IN = "20 per minute; 300 per hour"  # sign-in attempts per client address
     RATELIMIT_REGISTER = "10 per minute; 50 per hour"  # registrations per client address
     RATELIMIT_API = "600 per minute"  # API requests per client address
+    RATELIMIT_ACCOUNT_MAIL = "5 per minute; 30 per hour"  # password-reset and confirmation e-mails asked for, per client address
+    MAIL_SERVER = ""  # SMTP host; empty: messages are written to MAIL_OUTBOX and the log instead of being sent
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_DEFAULT_SENDER = "CNMT Registry <no-reply@localhost>"
+    MAIL_OUTBOX = ""  # folder for unsent messages (one .eml each) while MAIL_SERVER is empty; empty: instance/outbox
+    EMAIL_CONFIRM_HOURS = 72  # how long the link confirming a new account's address works
+    PASSWORD_RESET_MINUTES = 60  # how long a password-reset link works (once, and only until the password changes)
     API_TOKEN_DAYS = 90  # how long a new API token lasts unless told otherwise
     PER_PAGE = 50
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

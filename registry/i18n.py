@@ -1,10 +1,11 @@
 """Vietnamese first, English second: choose the locale and format numbers, dates and areas."""
 from __future__ import annotations
 
+import contextlib
 import os
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
+from flask_babel import force_locale, format_date, format_datetime, format_decimal, get_locale, get_translations
 
 from .extensions import babel
 
@@ -45,6 +46,23 @@ def locale_code() -> str:
     except AttributeError:
         g.registry_locale_code = code = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
         return code
+
+
+_PER_REQUEST = ("registry_catalog", "registry_locale_code")
+
+
+@contextlib.contextmanager
+def in_language(code: str):
+    """Write in another language for a while (an e-mail in its recipient's), then go back to the request's."""
+    saved = {name: g.pop(name) for name in _PER_REQUEST if name in g}
+    try:
+        with force_locale(code):
+            yield
+    finally:
+        for name in _PER_REQUEST:
+            g.pop(name, None)
+        for name, value in saved.items():
+            setattr(g, name, value)
 
 
 def _catalog():

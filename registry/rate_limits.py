@@ -1,4 +1,4 @@
-"""Rate limits per client address (Flask-Limiter) on sign-in, registration and the public API.
+"""Rate limits per client address (Flask-Limiter) on sign-in, registration, account e-mails and the public API.
 
 Each application gets its own limiter, so apps built side by side (tests, several sites in one
 process) never share counters or the on/off switch. Counts live in memory per process unless
@@ -19,6 +19,10 @@ from flask_limiter.util import get_remote_address
 LIMITED_VIEWS = {
     "accounts.sign_in": ("RATELIMIT_SIGN_IN", ["POST"]),
     "enterprises.register": ("RATELIMIT_REGISTER", ["POST"]),
+    "accounts.signup.register": ("RATELIMIT_REGISTER", ["POST"]),
+    "accounts.signup.forgot_password": ("RATELIMIT_ACCOUNT_MAIL", ["POST"]),
+    "accounts.signup.resend_confirmation": ("RATELIMIT_ACCOUNT_MAIL", ["POST"]),
+    "accounts.signup.reset_password": ("RATELIMIT_SIGN_IN", ["POST"]),
 }
 LIMITED_BLUEPRINTS = {"api": "RATELIMIT_API"}
 

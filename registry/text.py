@@ -96,3 +96,35 @@ def match_score(folded_name: str, query_terms: list[str]) -> float:
         grade = 0.4
     return grade + 0.1 * len(phrase) / max(len(folded_name), 1)
 
+
+
+# Marks that make a letter of its own in the Vietnamese alphabet (ă â ê ô ơ ư; đ has no decomposition),
+# and the tones, in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_order(text: str | None) -> tuple:
+    """Return a sort key that orders names as a Vietnamese dictionary does, case aside.
+
+    Letters decide first, each marked letter after its plain one (a < ă < â, d < đ, o < ô < ơ,
+    u < ư); tones decide only between names of the same letters (ma < mà < mả < mã < má < mạ).
+    Punctuation counts as a space.
+
+    >>> sorted(["Đồng Nai", "Dung Quất", "Ấn Độ", "An Phú"], key=vietnamese_order)
+    ['An Phú', 'Ấn Độ', 'Dung Quất', 'Đồng Nai']
+    """
+    letters: list[list] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFD", (text or "").lower()):
+        if ch in _LETTER_MARKS and letters:
+            letters[-1][1] = _LETTER_MARKS[ch]
+        elif ch in _TONES and tones:
+            tones[-1] = _TONES[ch]
+        elif not unicodedata.category(ch).startswith("M"):
+            if ch == "đ":
+                letters.append(["d", 1])
+            else:
+                letters.append([ch if ch.isalnum() else " ", 0])
+            tones.append(0)
+    return [tuple(letter) for letter in letters], tones

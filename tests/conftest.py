@@ -61,7 +61,7 @@ def base_app(request, tmp_path_factory):
         uri = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "registry.sqlite")
     else:
         uri = _empty_postgres(POSTGRES_URL)
-    app = create_app(test_config(uri))
+    app = create_app(test_config(uri, MAIL_OUTBOX=str(tmp_path_factory.mktemp("outbox"))))
     app.jinja_env.undefined = StrictUndefined
     with app.app_context():
         init_database(app, demo=False)

@@ -242,3 +242,21 @@ def load_province_boundaries(tmp_path, runner, data: bytes | None = None, name: 
     path = tmp_path / name
     path.write_bytes(province_boundaries() if data is None else data)
     return runner.invoke(args=["places", "import-boundaries", str(path)])
+
+
+def mailed_link(message) -> str:
+    """The path of the one link in an account e-mail (confirmation, password reset), as its recipient would open it."""
+    [path] = re.findall(r"https?://[^/\s]+(/account/\S+)", message.body)
+    return path
+
+
+def post_and_confirm(client, path: str, data: dict):
+    """Send a form that opens an account (a visitor's registration), then open the confirmation link it mails, as the newcomer would."""
+    from registry.extensions import mail
+
+    with mail.record_messages() as sent:
+        answer = client.post(path, data=data)
+    confirmations = [m for m in sent if "/account/confirm/" in m.body]
+    if confirmations:
+        assert client.get(mailed_link(confirmations[0])).status_code == 302
+    return answer

@@ -9,18 +9,19 @@ from registry.enterprises.models import DuplicateFlag, Enterprise, PendingChange
 from registry.extensions import db
 
 from .conftest import PASSWORD, csrf_token
+from .factories import post_and_confirm
 
 TAX_CODE = "0100233488"
 
 
 def register(client, email="rep@example.vn", tax_code=TAX_CODE, name="Công ty TNHH Môi trường Xanh Dung Quất", **extra):
-    """Register as a visitor, then sign in with the new account as the answer asks."""
+    """Register as a visitor, confirm the address from the mailed link, then sign in with the new account as the answer asks."""
     form = {
         "csrf_token": csrf_token(client, "/enterprises/register"),
         "account_email": email, "account_name": "Trần Thị Bình", "password": PASSWORD,
         "tax_code": tax_code, "name_vi": name, "province_code": "51", "item-C2.01": "manufactures", **extra,
     }
-    answer = client.post("/enterprises/register", data=form)
+    answer = post_and_confirm(client, "/enterprises/register", form)
     if answer.status_code == 302:
         client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(client)})
     return answer

@@ -22,6 +22,7 @@ import pytest
 from shapely.geometry import Polygon
 from werkzeug.security import generate_password_hash
 
+from registry.accounts import links
 from registry.accounts import service as accounts
 from registry.accounts.models import ApiToken, Organization, User
 from registry.catalog import service as catalog
@@ -70,6 +71,7 @@ class Actor:
     key: str
     role: str | None = None
     organization: str | None = None
+    confirmed: bool = True  # False: a visitor's own account whose owner has not confirmed the address yet
 
     @property
     def email(self) -> str:
@@ -89,11 +91,13 @@ ACTORS = [
     Actor("event_organizer", "event_organizer", "association"),
     Actor("ministry_officer", "province_officer", "ministry"),
     Actor("admin", "admin", "association"),
+    Actor("unconfirmed_rep-own_enterprise", "enterprise_rep", "enterprise", confirmed=False),
 ]
 SIGNED_IN = frozenset(a.key for a in ACTORS if a.role)
 EVERYONE = SIGNED_IN | {ANONYMOUS.key}
 ADMIN, OFFICER, OTHER_OFFICER = "admin", "province_officer-own_province", "province_officer-other_province"
 EDITOR, REPRESENTATIVE, MINISTRY = "zone_editor-own_board", "enterprise_rep-own_enterprise", "ministry_officer"
+UNCONFIRMED = "unconfirmed_rep-own_enterprise"  # may sign in, keep its own account and register a profile, nothing more
 REVIEWERS = frozenset({ADMIN, OFFICER})  # of province 51, where every record below lives
 ZONE_EDITORS = REVIEWERS | {EDITOR}  # of the zone managed by the board of province 51
 IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any officer may upload a list; its rows must be in their province
@@ -377,6 +381,12 @@ def _registration(cell: Cell):
         "account_email": f"nguoi.dang.ky.{next(_serial)}@example.vn", "account_name": "Trần Thị Bình", "password": PASSWORD})
 
 
+def _reset_link(cell: Cell) -> dict:
+    """An account that forgot its password, and the link mailed to it."""
+    user = accounts.create_user(None, f"quen.mat.khau.{next(_serial)}@example.vn", PASSWORD)
+    return {"email": user.email, "hash": user.password_hash, "token": links.link_token(user, links.RESET_PASSWORD)}
+
+
 WRITES = [
     # Enterprises: register, record, edit, claim.
     Write("register enterprise", "enterprises.register", EVERYONE, _new_enterprise, _registration, _exists_with_tax_code),
@@ -388,7 +398,7 @@ WRITES = [
     Write("edit pending enterprise", "enterprises.edit", REVIEWERS | {REPRESENTATIVE}, enterprise_target(Status.PENDING),
           lambda c: c.post(f"/enterprises/{c.target['id']}/edit", profile_form(c, staff="77")), staff_changed_or_queued,
           refused={key: HIDDEN for key in SIGNED_IN}),
-    Write("claim enterprise", "enterprises.claim", SIGNED_IN - {REPRESENTATIVE}, enterprise_target(),
+    Write("claim enterprise", "enterprises.claim", SIGNED_IN - {REPRESENTATIVE, UNCONFIRMED}, enterprise_target(),
           lambda c: c.post("/enterprises/claim", {"tax_code": c.target["tax_code"], "message": "Phó giám đốc"}),
           lambda c, _r: db.session.scalar(db.select(ClaimRequest).where(ClaimRequest.enterprise_id == c.target["id"])) is not None,
           refused={REPRESENTATIVE: 422}),  # they represent it already
@@ -478,6 +488,17 @@ WRITES = [
     Write("sign out everywhere", "accounts.sign_out_everywhere", SIGNED_IN, the_user,
           lambda c: c.post("/account/sign-out-everywhere"), lambda c, _r: user_of(c).session_version > c.target["session"],
           ends_session=True),
+    Write("open account", "accounts.signup.register", frozenset({ANONYMOUS.key}), lambda c: {"email": f"khach.{next(_serial)}@example.vn"},
+          lambda c: c.post("/register", {"email": c.target["email"], "full_name": "Đỗ Minh Khoa", "password": PASSWORD, "confirm": PASSWORD}),
+          lambda c, _r: accounts.find_user(c.target["email"]) is not None,
+          refused={key: 302 for key in SIGNED_IN}),  # to their own account page: one is signed in already
+    Write("ask for a password reset", "accounts.signup.forgot_password", EVERYONE, nothing,
+          lambda c: c.post("/account/reset", {"email": BYSTANDER}), lambda _c, response: response.status_code == 200),
+    Write("reset password by link", "accounts.signup.reset_password", EVERYONE, _reset_link,  # whoever holds the mailed link
+          lambda c: c.post(f"/account/reset/{c.target['token']}", {"password": "mật khẩu mới 2026", "confirm": "mật khẩu mới 2026"}),
+          lambda c, _r: accounts.find_user(c.target["email"]).password_hash != c.target["hash"]),
+    Write("send confirmation link again", "accounts.signup.resend_confirmation", SIGNED_IN, nothing,
+          lambda c: c.post("/account/confirm"), lambda _c, response: response.status_code == 302),
     Write("add organization", "accounts.create_organization", frozenset({ADMIN}), lambda c: {"name": f"Ban Quản lý KCN Số {next(_serial)}"},
           lambda c: c.post("/admin/organizations", {"org-name": c.target["name"], "org-kind": "zone_board", "org-province": "51"}),
           lambda c, _r: accounts.find_organization(c.target["name"]) is not None),
@@ -555,7 +576,8 @@ def world(base_app, tmp_path_factory):
                 accounts.create_organization(None, name, kind, province)
             for actor in ACTORS:
                 if actor.role:
-                    accounts.create_user(None, actor.email, PASSWORD, full_name="Nguyễn Văn An", role=actor.role, organization=org(actor.organization))
+                    accounts.create_user(None, actor.email, PASSWORD, full_name="Nguyễn Văn An", role=actor.role,
+                                         organization=org(actor.organization), confirmed=actor.confirmed)
             accounts.create_user(None, BYSTANDER, PASSWORD, full_name="Phạm Thị Dung", role="investor", organization=org("association"))
             db.session.commit()
         official = tmp_path_factory.mktemp("catalog") / "official.csv"

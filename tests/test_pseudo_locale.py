@@ -8,6 +8,7 @@ from registry.extensions import db
 from registry.zones.reference import load_reference_figures, load_reference_zones
 
 from .conftest import PASSWORD, csrf_token
+from .factories import post_and_confirm
 from .pseudo_locale import OPEN, assert_translated, leaked_words, pseudo, pseudo_translations  # noqa: F401 (fixtures)
 
 
@@ -23,7 +24,8 @@ def _register(client, tax_code: str, name: str, email: str) -> str:
         "account_email": email, "account_name": "Trần Thị Bình", "password": PASSWORD,
         "tax_code": tax_code, "name_vi": name, "province_code": "51", "item-C2.01": "manufactures",
     }
-    return client.post("/enterprises/register", data=form, follow_redirects=True).get_data(as_text=True)
+    answer = post_and_confirm(client, "/enterprises/register", form)  # confirmed, so the profile reaches the review queue
+    return client.get(answer.headers["Location"], follow_redirects=True).get_data(as_text=True) if answer.status_code == 302 else answer.get_data(as_text=True)
 
 
 def _decide(client, enterprise_id: int, action: str, reason: str = "") -> str:
@@ -338,4 +340,33 @@ def test_history_and_boundary_publishing_show_only_translated_words(pseudo, clie
     pages["admin's /history/"] = _get(admin, "/history/?per_page=100")
     pages[f"/history/enterprise/{enterprise_id}"] = _get(admin, f"/history/enterprise/{enterprise_id}")
     assert "⟦" in pages[f"/history/zone/{zone_id}"]
+    assert_translated(pseudo, pages)
+
+
+def test_every_account_page_and_e_mail_of_a_newcomer_shows_only_translated_words(pseudo, accounts):
+    from registry.extensions import mail
+
+    accounts.user("officer@example.vn")
+    newcomer = pseudo.test_client()
+    pages = {path: _get(newcomer, path) for path in ("/register", "/account/reset")}
+    pages["/account/reset/not-a-link"] = _get(newcomer, "/account/reset/not-a-link", 400)
+    pages["/account/confirm/not-a-link"] = _get(newcomer, "/account/confirm/not-a-link", 400)
+    with mail.record_messages() as sent:
+        pages["register refused"] = newcomer.post("/register", data={"csrf_token": csrf_token(newcomer, "/register"), "email": "x",
+                                                                   "password": "short", "confirm": "other"}).get_data(as_text=True)
+        pages["registered"] = newcomer.post("/register", data={"csrf_token": csrf_token(newcomer, "/register"), "email": "moi@example.vn",
+                                                             "password": PASSWORD, "confirm": PASSWORD}).get_data(as_text=True)
+        pages["taken"] = newcomer.post("/register", data={"csrf_token": csrf_token(newcomer, "/register"), "email": "officer@example.vn",
+                                                        "password": PASSWORD, "confirm": PASSWORD}).get_data(as_text=True)
+        pages["reset asked"] = newcomer.post("/account/reset", data={"csrf_token": csrf_token(newcomer, "/account/reset"),
+                                                                   "email": "officer@example.vn"}).get_data(as_text=True)
+        newcomer.post("/sign-in", data={"email": "moi@example.vn", "password": PASSWORD, "csrf_token": csrf_token(newcomer)})
+        pages["unconfirmed account"] = _get(newcomer, "/account")
+        pages["link sent again"] = newcomer.post("/account/confirm", data={"csrf_token": csrf_token(newcomer, "/account")},
+                                                 follow_redirects=True).get_data(as_text=True)
+    assert len(sent) == 4
+    for number, message in enumerate(sent):
+        pages[f"e-mail {number} subject"] = f"<p>{message.subject}</p>"
+        pages[f"e-mail {number} text"] = "<pre>" + re.sub(r"http://\S+", "", message.body) + "</pre>"
+        pages[f"e-mail {number} html"] = re.sub(r'href="[^"]*"', "", message.html)
     assert_translated(pseudo, pages)

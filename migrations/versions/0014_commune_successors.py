@@ -1,14 +1,14 @@
 """The communes of before 1 July 2025 and the communes they became, for proposing successors in forms and imports
 
 Revision ID: 0014_commune_successors
-Revises: 0012_province_boundaries
+Revises: 0013_account_email
 Create Date: 2026-12-01 15:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_commune_successors"
-down_revision = "0012_province_boundaries"
+down_revision = "0013_account_email"
 branch_labels = None
 depends_on = None
 

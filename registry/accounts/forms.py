@@ -26,6 +26,20 @@ ORG_KIND_LABELS = {
 }
 
 
+def _new_password(label):
+    """A field for choosing a password, with the registry's minimum length."""
+    return PasswordField(
+        label,
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(_l("Enter a new password.")), Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH))],
+    )
+
+
+def _repeat(label=_l("Repeat the password"), missing=_l("Repeat the password.")):
+    """A field repeating the `password` field beside it."""
+    return PasswordField(label, validators=[DataRequired(missing), EqualTo("password", _l("The two passwords differ."))])
+
+
 class SignInForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
@@ -33,15 +47,8 @@ class SignInForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
-    password = PasswordField(
-        _l("New password"),
-        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-        validators=[DataRequired(_l("Enter a new password.")), Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH))],
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(_l("Repeat the new password.")), EqualTo("password", _l("The two passwords differ."))],
-    )
+    password = _new_password(_l("New password"))
+    confirm = _repeat(_l("Repeat the new password"), _l("Repeat the new password."))
 
 
 class TokenForm(FlaskForm):
@@ -78,3 +85,27 @@ class UserForm(FlaskForm):
     )
     organization = SelectField(_l("Organization"), validate_choice=False)
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("We send a link to this address; open it to confirm the account is yours."),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+    )
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    password = _new_password(_l("Password"))
+    confirm = _repeat()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("The address you sign in with."),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password(_l("New password"))
+    confirm = _repeat()

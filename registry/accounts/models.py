@@ -58,6 +58,8 @@ class User(Audited, UserMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # When the owner proved the address is theirs; None only for accounts opened by visitors themselves until then.
+    email_verified_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -79,6 +81,10 @@ class User(Audited, UserMixin, db.Model):
     @property
     def roles(self) -> set[Role]:
         return {m.role for m in self.memberships}
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def display_name(self) -> str:

@@ -18,6 +18,8 @@ from .models import OrgKind, Role, User
 Rule = Callable[[User, object], bool]
 
 RULES: dict[str, Rule] = {}
+# Actions an account may take before its owner has confirmed its e-mail address.
+BEFORE_CONFIRMATION: set[str] = set()
 
 
 class PermissionDenied(Forbidden):
@@ -25,6 +27,13 @@ class PermissionDenied(Forbidden):
 
     def __init__(self, message=None):
         super().__init__(message or _l("You do not have permission to do this."))
+
+
+class EmailNotConfirmed(PermissionDenied):
+    """A visitor's own account may not act until its owner confirms the address."""
+
+    def __init__(self):
+        super().__init__(_l("Confirm your e-mail address first: open the link we sent you, or ask for a new one on your account page."))
 
 
 class UnknownAction(LookupError):
@@ -35,28 +44,41 @@ class DuplicateRule(ValueError):
     """Two rules were registered for one action."""
 
 
-def rule(action: str, check: Rule) -> str:
-    """Register `check(user, obj)` as the rule of `action` and return the action for callers to import."""
+def rule(action: str, check: Rule, *, before_confirmation: bool = False) -> str:
+    """Register `check(user, obj)` as the rule of `action` and return the action for callers to import.
+
+    Every action waits for the account's e-mail address to be confirmed unless `before_confirmation`.
+    """
     if action in RULES:
         raise DuplicateRule(f"a rule for permission action {action!r} is already registered")
     RULES[action] = check
+    if before_confirmation:
+        BEFORE_CONFIRMATION.add(action)
     return action
 
 
 def can(user: User | None, action: str, obj: object = None) -> bool:
-    """Tell whether `user` may perform `action` on `obj`; anonymous and inactive users may not."""
+    """Tell whether `user` may perform `action` on `obj`; anonymous, inactive and unconfirmed users may not."""
     check = RULES.get(action)
     if check is None:
         raise UnknownAction(f"no rule is registered for permission action {action!r}")
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if _awaits_confirmation(user, action):
+        return False
     return check(user, obj)
 
 
 def require(user: User | None, action: str, obj: object = None) -> None:
-    """Raise PermissionDenied unless `can(user, action, obj)`."""
+    """Raise PermissionDenied unless `can(user, action, obj)`; EmailNotConfirmed when confirming is what is missing."""
     if not can(user, action, obj):
+        if user is not None and getattr(user, "is_authenticated", False) and _awaits_confirmation(user, action):
+            raise EmailNotConfirmed()
         raise PermissionDenied()
+
+
+def _awaits_confirmation(user: User, action: str) -> bool:
+    return not user.email_confirmed and action not in BEFORE_CONFIRMATION
 
 
 # --- building blocks of the features' rules --------------------------------------------------

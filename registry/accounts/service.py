@@ -21,6 +21,7 @@ from registry.transactions import request_writes, write_aside
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 
+from . import mail
 from .models import ApiToken, LoginAttempt, Membership, Organization, OrgKind, Role, TokenScope, User, UserSession
 from .permissions import MANAGE_ACCOUNTS, require
 
@@ -134,15 +135,22 @@ def create_user(
     role: str | None = None,
     organization: Organization | None = None,
     is_demo: bool = False,
+    confirmed: bool = True,
 ) -> User:
-    """Create an account, optionally with a role in an organization. `actor` None means the CLI."""
+    """Create an account, optionally with a role in an organization. `actor` None means the CLI.
+
+    An account made by an administrator, the CLI or the demo data counts as confirmed: whoever
+    made it vouches for the address. Only a visitor's own account (`open_account`) waits for its
+    owner to confirm it.
+    """
     if actor is not None:
         require(actor, MANAGE_ACCOUNTS)
     email = normalize_email(email)
     if find_user(email):
         raise AccountError("email", _l("An account with this e-mail address already exists."))
     _check_password(password)
-    user = User(email=email, full_name=(full_name or "").strip(), password_hash=generate_password_hash(password), is_demo=is_demo)
+    user = User(email=email, full_name=(full_name or "").strip(), password_hash=generate_password_hash(password), is_demo=is_demo,
+                email_verified_at=utcnow() if confirmed else None)
     db.session.add(user)
     if role:
         add_membership(actor, user, organization, role)
@@ -158,16 +166,26 @@ def check_new_account(email: str, password: str) -> str:
 
 
 def open_account(email: str, password: str, *, full_name: str = "") -> User | None:
-    """Create a visitor's own account, or return None when the address already has one.
+    """Create a visitor's own account, unconfirmed, and mail them the link that confirms it.
 
-    Both cases check the same things and hash the password, so neither the answer nor the
-    time it takes tells a visitor whether an address is taken.
+    When the address already has an account, return None and tell its owner by e-mail instead.
+    Both cases check the same things, hash the password and queue one message, so neither the
+    answer nor the time it takes tells a visitor whether an address is taken.
     """
     email = check_new_account(email, password)
-    if find_user(email) is not None:
+    existing = find_user(email)
+    if existing is not None:
         generate_password_hash(password)
+        mail.send_address_taken(existing)
         return None
-    return create_user(None, email, password, full_name=full_name)
+    user = create_user(None, email, password, full_name=full_name, confirmed=False)
+    mail.send_confirmation(user)
+    return user
+
+
+def organizations_awaiting_confirmation():
+    """Select the ids of the organizations that have a member whose address is not confirmed yet."""
+    return db.select(Membership.organization_id).join(User, Membership.user_id == User.id).where(User.email_verified_at.is_(None))
 
 
 def add_membership(actor: User | None, user: User, organization: Organization | None, role: str) -> Membership:

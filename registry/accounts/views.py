@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -13,20 +15,26 @@ from werkzeug.security import check_password_hash
 from wtforms import SelectChoice
 
 from registry.audit.service import set_actor
+from registry.enterprises import service as enterprises
+from registry.enterprises.permissions import EDIT_ENTERPRISE
 from registry.extensions import db, login_manager
 from registry.inputs import parse_id
 from registry.places.service import all_provinces
 from registry.transactions import request_writes
+from registry.zones import queries as zone_queries
+from registry.zones.permissions import EDIT_ZONE
 
-from . import service
+from . import mail, service, signup_views
 from .forms import ORG_KIND_LABELS, ROLE_LABELS, OrganizationForm, PasswordForm, SignInForm, TokenForm, UserForm
 from .models import Organization
 from .permissions import MANAGE_ACCOUNTS, can, require
 
 bp = Blueprint("accounts", __name__)
+bp.register_blueprint(signup_views.bp)
 
 
 def install(app: Flask) -> None:
+    mail.install(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Sign in to see this page.")
@@ -116,13 +124,59 @@ def sign_out():
     return redirect(url_for("home.index"))
 
 
+@dataclass
+class Editable:
+    """What an account may edit: whole provinces' zones and enterprises, and single records beyond them."""
+
+    zone_provinces: list
+    enterprise_provinces: list
+    zones: list
+    enterprises: list
+    every_province: bool
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.zone_provinces or self.enterprise_provinces or self.zones or self.enterprises)
+
+
+def editable_by(user) -> Editable:
+    """Ask the zones' and enterprises' own rules what `user` may edit.
+
+    A province's records are tried through a stand-in record of that province with no managing
+    organization, so what the rules grant by province shows as the province; the records the
+    user's organizations manage or represent are then tried one by one.
+    """
+    def province_probe(province):
+        return SimpleNamespace(province_code=province.code, organization_id=None)
+
+    provinces = all_provinces()
+    zone_provinces = [p for p in provinces if can(user, EDIT_ZONE, province_probe(p))]
+    enterprise_provinces = [p for p in provinces if can(user, EDIT_ENTERPRISE, province_probe(p))]
+    covered_zones = {p.code for p in zone_provinces}
+    covered_enterprises = {p.code for p in enterprise_provinces}
+    organizations = {m.organization_id for m in user.memberships}
+    return Editable(
+        zone_provinces=zone_provinces,
+        enterprise_provinces=enterprise_provinces,
+        zones=[z for z in zone_queries.managed_by(organizations) if z.province_code not in covered_zones and can(user, EDIT_ZONE, z)],
+        enterprises=[e for e in enterprises.represented_enterprises(user)
+                     if e.province_code not in covered_enterprises and can(user, EDIT_ENTERPRISE, e)],
+        every_province=len(zone_provinces) == len(enterprise_provinces) == len(provinces),
+    )
+
+
+def _account_page(password_form=None, token_form=None, new_token=None, status=200):
+    return render_template(
+        "accounts/account.html", password_form=password_form or PasswordForm(), token_form=token_form or TokenForm(),
+        new_token=new_token, editable=editable_by(current_user),
+    ), status
+
+
 @bp.route("/account")
 @login_required
 def account():
-    """Show the user's organizations, roles and API tokens."""
-    return render_template(
-        "accounts/account.html", password_form=PasswordForm(), token_form=TokenForm(), new_token=session.pop("new_token", None)
-    )
+    """Show the user's address, organizations and roles, what they may edit, and their API tokens."""
+    return _account_page(new_token=session.pop("new_token", None))
 
 
 @bp.post("/account/password")
@@ -136,7 +190,7 @@ def change_password():
         return redirect(url_for(".account"))
     if form.current.data and not form.errors:
         form.current.errors = [_("The current password is not right.")]
-    return render_template("accounts/account.html", password_form=form, token_form=TokenForm(), new_token=None), 400
+    return _account_page(password_form=form, status=400)
 
 
 @bp.post("/account/tokens")
@@ -144,7 +198,7 @@ def change_password():
 def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
-        return render_template("accounts/account.html", password_form=PasswordForm(), token_form=form, new_token=None), 400
+        return _account_page(token_form=form, status=400)
     session["new_token"] = service.issue_token(current_user, form.name.data, scope=form.scope.data)
     return redirect(url_for(".account"))
 

@@ -140,7 +140,9 @@ def openapi_paths(json_response, ref, error) -> dict:
             "summary": "Zones, filtered by name, province, kind, status, parent, catalog group, available land and bounding box",
             "parameters": [
                 *FILTER_PARAMS,
-                param("sort", "Order: by province then name (default), name, total area or available land, largest first",
+                param("sort", "Order: by province then name (default); `name`, the Vietnamese name in Vietnamese dictionary order "
+                              "(ă after a, đ after d, tones after letters); `total` area or `available` land, largest first, "
+                              "zones without the figure last",
                       {"type": "string", "enum": list(queries.SORTS)}),
                 param("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
                 param("per_page", f"Zones per page, 1 to {queries.MAX_PER_PAGE} (default {queries.MAX_PER_PAGE})",

@@ -18,4 +18,6 @@ def _edits(user, enterprise) -> bool:
 CREATE_ENTERPRISE = rule("enterprise.create", lambda user, province: oversees(user, getattr(province, "code", None)))
 REVIEW_ENTERPRISE = rule("enterprise.review", _reviews)
 EDIT_ENTERPRISE = rule("enterprise.edit", _edits)
-REGISTER_ENTERPRISE = rule("enterprise.register", lambda user, _obj: True)
+# A profile registered before its representative confirms the address waits out of the review queue until then.
+REGISTER_ENTERPRISE = rule("enterprise.register", lambda user, _obj: True, before_confirmation=True)
+CLAIM_ENTERPRISE = rule("enterprise.claim", lambda user, _obj: True)  # any confirmed account may ask; an officer decides

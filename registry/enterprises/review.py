@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
 from registry.accounts.models import User
 from registry.accounts.permissions import PermissionDenied, require, reviewed_provinces
+from registry.accounts.service import organizations_awaiting_confirmation
 from registry.audit.models import utcnow
 from registry.catalog.models import CatalogNode
 from registry.domain_errors import Conflict
@@ -15,7 +17,7 @@ from registry.enterprises import index as search
 
 from .models import ClaimRequest, Decision, DuplicateFlag, Enterprise, EnterpriseItem, PendingChange, Status
 from .changes import cleaned_from_changes
-from .permissions import REVIEW_ENTERPRISE
+from .permissions import CLAIM_ENTERPRISE, REVIEW_ENTERPRISE
 from .service import EnterpriseError, apply_values, find_by_tax_code, give_representation, save_enterprise
 from .taxcode import TaxCodeError, normalize_tax_code
 
@@ -97,6 +99,7 @@ def decide_change(actor: User, change: PendingChange, approve_it: bool, reason: 
 
 def claim(actor: User, tax_code: str, message: str = "") -> ClaimRequest:
     """Ask to represent the existing profile with this tax code; an officer of its province decides."""
+    require(actor, CLAIM_ENTERPRISE)
     try:
         code = normalize_tax_code(tax_code)
     except TaxCodeError as error:
@@ -236,8 +239,11 @@ def queue_for(actor: User) -> Queue:
     def scoped(statement, model=Enterprise):
         return statement if provinces is None else statement.where(model.province_code.in_(provinces))
 
+    # A profile whose representative has not confirmed their address yet is not submitted yet.
+    unconfirmed = Enterprise.organization_id.in_(organizations_awaiting_confirmation())
     registrations = db.session.scalars(
-        scoped(db.select(Enterprise).where(Enterprise.status == Status.PENDING, Enterprise.changes_requested.is_(False)))
+        scoped(db.select(Enterprise).where(Enterprise.status == Status.PENDING, Enterprise.changes_requested.is_(False),
+                                           or_(Enterprise.organization_id.is_(None), ~unconfirmed)))
         .order_by(Enterprise.created_at)
     )
     changes = db.session.scalars(

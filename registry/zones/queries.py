@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from maps.validation import Bbox
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 
 from registry import inputs
 from registry.catalog import service as catalog
 from registry.extensions import db
 from registry.places.service import normalize_code
 from registry.query_args import BadParameter, bbox_arg, number_arg
-from registry.text import matches
+from registry.text import matches, vietnamese_order
 
 from . import service
 from .models import Zone, ZoneKind, ZoneStatus
@@ -28,7 +28,7 @@ OLD_MINIMUM_NAME = "min_available"
 # NULLs last on both databases: PostgreSQL sorts them first in a descending order.
 SORTS = {
     "province": (Zone.province_code, Zone.name_folded),
-    "name": (Zone.name_folded,),
+    "name": (Zone.name_folded,),  # listed() only: page_of puts names in Vietnamese dictionary order
     "total": (Zone.total_ha.is_(None), Zone.total_ha.desc(), Zone.name_folded),
     "available": (Zone.available_ha.is_(None), Zone.available_ha.desc(), Zone.name_folded),
 }
@@ -169,6 +169,41 @@ def listed(filters: ZoneFilters) -> list[Zone]:
     return list(db.session.scalars(filtered(filters)))
 
 
-def page_of(filters: ZoneFilters, page: int, per_page: int) -> Pagination:
-    """Return one page of the zones matching `filters` (Flask-SQLAlchemy's Pagination); past the last page it is empty."""
-    return db.paginate(filtered(filters), page=min(page, LAST_PAGE), per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+def page_of(filters: ZoneFilters, page: int, per_page: int, *, locale: str = "vi") -> Pagination:
+    """Return one page of the zones matching `filters` (Flask-SQLAlchemy's Pagination); past the last page it is empty.
+
+    By name, zones are in Vietnamese dictionary order of the name shown in `locale`, which
+    neither database collates by itself, so the matching names are ordered here and only the
+    page's zones are loaded.
+    """
+    page = min(page, LAST_PAGE)
+    if filters.sort == "name":
+        return _ByName(page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False, filters=filters, locale=locale)
+    return db.paginate(filtered(filters), page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+
+
+class _ByName(Pagination):
+    """One page of the zones matching `filters`, by name in Vietnamese dictionary order."""
+
+    def _ordered_ids(self) -> list[int]:
+        if not hasattr(self, "_ids"):
+            name = Zone.name_vi if self._query_args["locale"] != "en" else func.coalesce(func.nullif(Zone.name_en, ""), Zone.name_vi)
+            statement = filtered(self._query_args["filters"], ordered=False).with_only_columns(Zone.id, name)
+            rows = db.session.execute(statement).all()
+            self._ids = [zone_id for zone_id, _name in sorted(rows, key=lambda row: (vietnamese_order(row[1]), row[0]))]
+        return self._ids
+
+    def _query_items(self) -> list[Zone]:
+        ids = self._ordered_ids()[self._query_offset:self._query_offset + self.per_page]
+        zones = {zone.id: zone for zone in db.session.scalars(db.select(Zone).where(Zone.id.in_(ids)))} if ids else {}
+        return [zones[zone_id] for zone_id in ids]
+
+    def _query_count(self) -> int:
+        return len(self._ordered_ids())
+
+
+def managed_by(organization_ids: set[int]) -> list[Zone]:
+    """Return the zones the given organizations manage, by name."""
+    if not organization_ids:
+        return []
+    return list(db.session.scalars(db.select(Zone).where(Zone.organization_id.in_(organization_ids)).order_by(Zone.name_folded, Zone.id)))

@@ -4,7 +4,7 @@ Boundary uploads and list imports are nested blueprints (boundary_views, import_
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -20,6 +20,7 @@ from registry.mapping.zone_maps import zone_map
 from registry.page_cache import shared_page
 from registry.places import service as places
 from registry.places import successors
+from registry.query_args import page_args
 
 from . import boundaries, boundary_views, figures, import_views, queries, service
 from .forms import FIELD_LABELS, FIGURE_FIELDS, KIND_LABELS, STATUS_LABELS, NewZoneForm, ZoneForm
@@ -29,6 +30,7 @@ from .permissions import EDIT_ZONE
 from .queries import ZoneFilters
 
 bp = Blueprint("zones", __name__, url_prefix="/zones")
+MAX_LIST_PAGE = 200  # zones on one page of the list at most
 bp.register_blueprint(boundary_views.bp)
 bp.register_blueprint(import_views.bp)
 
@@ -60,12 +62,15 @@ def figure_metric(field_name: str) -> str:
 @bp.route("/")
 @shared_page("zones", "places")
 def index():
-    """List zones with their land and infrastructure, filtered by name, province, kind, status and free land."""
+    """List zones a page at a time with their land and infrastructure, filtered by words, province, kind, status and free land."""
     filters = ZoneFilters.from_args(request.args)
-    zones = queries.listed(filters)
-    ages = figures.ages_of(zones, "available").describe() if filters.min_available_ha is not None and zones else ""
-    return render_template("zones/list.html", zones=zones, filters=filters, provinces=places.all_provinces(),
-                           may_create=_may_create(), may_import=_may_create(), free_land_ages=ages)
+    page, per_page = page_args(request.args, current_app.config["PER_PAGE"], MAX_LIST_PAGE)
+    results = queries.page_of(filters, page, per_page, locale=locale_code())
+    ages = figures.ages_of(results.items, "available").describe() if filters.min_available_ha is not None and results.items else ""
+    # Page links keep the filters, the order and a page size other than the default.
+    keep = {"per_page": str(per_page)} if per_page != current_app.config["PER_PAGE"] else {}
+    return render_template("zones/list.html", zones=results.items, results=results, filters=filters, keep=keep,
+                           provinces=places.all_provinces(), may_create=_may_create(), may_import=_may_create(), free_land_ages=ages)
 
 
 def _may_create() -> bool:
