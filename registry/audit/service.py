@@ -197,10 +197,14 @@ def data_version() -> int:
     return data_versions((ALL,))[ALL]
 
 
+# Every counter, a few rows: read whole with a plain statement built once (every shared page asks).
+_ALL_VERSIONS = select(DataVersion.__table__.c.kind, DataVersion.__table__.c.number)
+
+
 def data_versions(kinds: tuple[str, ...] = KINDS) -> dict[str, int]:
     """Read the counters of these kinds of record in one query (see DataVersion)."""
-    rows = db.session.execute(select(DataVersion.kind, DataVersion.number).where(DataVersion.kind.in_(kinds)))
-    return {kind: 0 for kind in kinds} | {kind: number for kind, number in rows}
+    numbers = dict(db.session.execute(_ALL_VERSIONS).all())
+    return {kind: numbers.get(kind, 0) for kind in kinds}
 
 
 def advance_data_versions(past: dict[str, int]) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, case, func
+from sqlalchemy import Row, Select, bindparam, case, exists, func
 
 from registry import inputs
 from registry.accounts.models import User
@@ -16,11 +17,12 @@ from registry.accounts.permissions import reviewed_provinces
 from registry.catalog import service as catalog
 from registry.catalog.models import CatalogNode, CatalogVersion
 from registry.extensions import db
+from registry.places.models import Commune, Province
 from registry.enterprises import index as search
 
 from registry.zones.models import Zone
 
-from .models import ClaimRequest, Enterprise, EnterpriseItem, Relation, SizeClass, Status
+from .models import Certificate, ClaimRequest, Enterprise, EnterpriseItem, Relation, SizeClass, Status
 from .taxcode import format_tax_code
 
 LAST_PAGE = 100_000
@@ -172,13 +174,17 @@ LINK_COLUMNS = (
 
 
 class Link(NamedTuple):
-    """A catalog link as LINK_COLUMNS gives it, for a record's links loaded with the model."""
+    """A record's catalog link: LINK_COLUMNS, and whether the item is of the current catalog (its page needs no version)."""
 
     code: str
     version: str
     name_vi: str
     name_en: str
     relation: Relation
+    current: bool = True
+
+    def name(self, locale: str) -> str:
+        return (self.name_en if locale == "en" else self.name_vi) or self.name_vi
 
 
 @dataclass
@@ -225,6 +231,158 @@ def catalog_links(enterprise_ids: list[int]) -> dict[int, list[Row]]:
     for row in rows:
         links[row.enterprise_id].append(row)
     return links
+
+
+class Named(NamedTuple):
+    """A province, commune or zone as a profile names it."""
+
+    id: Any
+    name_vi: str
+    name_en: str
+    kind: Any = None
+
+    def name(self, locale: str) -> str:
+        return (self.name_en if locale == "en" else self.name_vi) or self.name_vi
+
+
+class CertificateRow(NamedTuple):
+    name: str
+    number: str
+    issuer: str
+    issued_on: date | None
+    expires_on: date | None
+
+
+# The enterprise's own columns a profile shows (page and API) or its permission rules read.
+PROFILE_FIELDS = (
+    "id", "tax_code", "name_vi", "name_en", "short_name", "province_code", "commune_code", "address", "latitude",
+    "longitude", "size_class", "founded_year", "staff", "website", "email", "phone", "contact_name", "description",
+    "national_brand", "status", "changes_requested", "review_note", "source", "is_demo", "organization_id",
+    "merged_into_id", "created_at", "updated_at", "version",
+)
+
+
+@dataclass(slots=True)
+class Profile:
+    """One enterprise as its profile page and the API show it: plain values, no model, nothing loaded later.
+
+    It answers what the page, the API and the permission rules read of an `Enterprise`
+    (`name()`, `tax_code_display`, `province_code`, `organization_id` …), so that `can` and
+    `service.visible_to` take either.
+    """
+
+    id: int
+    tax_code: str
+    name_vi: str
+    name_en: str
+    short_name: str
+    province_code: str
+    commune_code: str | None
+    address: str
+    latitude: float | None
+    longitude: float | None
+    size_class: SizeClass | None
+    founded_year: int | None
+    staff: int | None
+    website: str
+    email: str
+    phone: str
+    contact_name: str
+    description: str
+    national_brand: bool
+    status: Status
+    changes_requested: bool
+    review_note: str
+    source: str
+    is_demo: bool
+    organization_id: int | None
+    merged_into_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    province: Named
+    commune: Named | None
+    zone: Named | None
+    items: list[Link]
+    certificates: list[CertificateRow]
+    merged: list[MergedRecord]
+
+    def name(self, locale: str) -> str:
+        return (self.name_en if locale == "en" else self.name_vi) or self.name_vi
+
+    @property
+    def tax_code_display(self) -> str:
+        return format_tax_code(self.tax_code)
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @classmethod
+    def of(cls, enterprise: Enterprise) -> Profile:
+        """The profile of a record already loaded (the API's answer to a write it has just made)."""
+        zone, commune = enterprise.zone, enterprise.commune
+        return cls(
+            **{name: getattr(enterprise, name) for name in PROFILE_FIELDS},
+            province=Named(enterprise.province.code, enterprise.province.name_vi, enterprise.province.name_en),
+            commune=Named(commune.code, commune.name_vi, commune.name_en) if commune else None,
+            zone=Named(zone.id, zone.name_vi, zone.name_en, zone.kind) if zone else None,
+            items=[Link(link.node.code, link.node.version.label, link.node.name_vi, link.node.name_en, link.relation,
+                        link.node.version.is_current) for link in enterprise.items],
+            certificates=[CertificateRow(c.name, c.number, c.issuer, c.issued_on, c.expires_on) for c in enterprise.certificates],
+            merged=merged_into(enterprise.id),
+        )
+
+
+# Plain Core statements on the tables (no ORM entities), built once: a third of the time the ORM took.
+_E, _P, _C, _Z = Enterprise.__table__.c, Province.__table__.c, Commune.__table__.c, Zone.__table__.c
+_I, _N, _V = EnterpriseItem.__table__.c, CatalogNode.__table__.c, CatalogVersion.__table__.c
+_MERGED = Enterprise.__table__.alias("merged")
+_RECORD = (
+    db.select(*(_E[name] for name in PROFILE_FIELDS),
+              _P.name_vi.label("province_vi"), _P.name_en.label("province_en"),
+              _C.name_vi.label("commune_vi"), _C.name_en.label("commune_en"),
+              _E.zone_id, _Z.name_vi.label("zone_vi"), _Z.name_en.label("zone_en"), _Z.kind.label("zone_kind"),
+              exists().where(_MERGED.c.merged_into_id == _E.id).label("has_merged"))
+    .select_from(Enterprise.__table__.join(Province.__table__, _P.code == _E.province_code)
+                 .outerjoin(Commune.__table__, _C.code == _E.commune_code)
+                 .outerjoin(Zone.__table__, _Z.id == _E.zone_id))
+    .where(_E.id == bindparam("enterprise_id"))
+)
+_ITEMS = (
+    db.select(_N.code, _V.label.label("version"), _N.name_vi, _N.name_en, _I.relation, _V.is_current)
+    .select_from(EnterpriseItem.__table__.join(CatalogNode.__table__, _N.id == _I.node_id)
+                 .join(CatalogVersion.__table__, _V.id == _N.version_id))
+    .where(_I.enterprise_id == bindparam("enterprise_id"))
+    .order_by(_I.id)
+)
+_CERTIFICATES = (
+    db.select(*(Certificate.__table__.c[name] for name in CertificateRow._fields))
+    .where(Certificate.__table__.c.enterprise_id == bindparam("enterprise_id"))
+    .order_by(Certificate.__table__.c.id)
+)
+
+
+def profile(enterprise_id: int) -> Profile | None:
+    """Load one enterprise's profile: its row with its province, commune and zone joined in, then its items
+    and certificates, one plain query each (and its merged records only when it has some).
+
+    At 100,000 records loading the model with its relations took about a third of a profile page.
+    """
+    key = {"enterprise_id": enterprise_id}
+    row = db.session.execute(_RECORD, key).first()
+    if row is None:
+        return None
+    values = row._mapping
+    return Profile(
+        **{name: values[name] for name in PROFILE_FIELDS},
+        province=Named(row.province_code, row.province_vi, row.province_en),
+        commune=Named(row.commune_code, row.commune_vi, row.commune_en) if row.commune_code else None,
+        zone=Named(row.zone_id, row.zone_vi, row.zone_en, row.zone_kind) if row.zone_vi is not None else None,
+        items=[Link(*link) for link in db.session.execute(_ITEMS, key)],
+        certificates=[CertificateRow(*c) for c in db.session.execute(_CERTIFICATES, key)],
+        merged=merged_into(enterprise_id) if row.has_merged else [],
+    )
 
 
 class MergedRecord(NamedTuple):
