@@ -172,6 +172,12 @@ def _note_statement(state) -> None:
         _note_changed(state.session, kinds_changed_by(written.group(1)))
 
 
+def changed_in_transaction() -> bool:
+    """Tell whether this request's transaction has written (or holds unflushed changes): the data versions do not show it yet."""
+    session = db.session()
+    return bool(session.info.get("data_changed") or session.new or session.dirty or session.deleted)
+
+
 def _count_change(session: Session) -> None:
     session.flush()  # the last changes are flushed after this hook otherwise
     kinds = session.info.pop("data_changed", None)
