@@ -23,7 +23,7 @@ from registry.enterprises import index as search
 
 from registry.zones.models import Zone
 
-from .models import Certificate, ClaimRequest, Enterprise, EnterpriseItem, Relation, SizeClass, Status
+from .models import Certificate, ClaimRequest, Enterprise, EnterpriseItem, ProfileFacts, Relation, SizeClass, Status
 from .taxcode import format_tax_code
 
 LAST_PAGE = 100_000
@@ -186,8 +186,7 @@ class Link(NamedTuple):
     relation: Relation
     current: bool = True
 
-    def name(self, locale: str) -> str:
-        return (self.name_en if locale == "en" else self.name_vi) or self.name_vi
+    name = ProfileFacts.name
 
 
 @dataclass
@@ -259,8 +258,7 @@ class Named(NamedTuple):
     name_en: str
     kind: Any = None
 
-    def name(self, locale: str) -> str:
-        return (self.name_en if locale == "en" else self.name_vi) or self.name_vi
+    name = ProfileFacts.name
 
 
 class CertificateRow(NamedTuple):
@@ -281,7 +279,7 @@ PROFILE_FIELDS = (
 
 
 @dataclass(slots=True)
-class Profile:
+class Profile(ProfileFacts):
     """One enterprise as its profile page and the API show it: plain values, no model, nothing loaded later.
 
     It answers what the page, the API and the permission rules read of an `Enterprise`
@@ -324,17 +322,6 @@ class Profile:
     items: list[Link]
     certificates: list[CertificateRow]
     merged: list[MergedRecord]
-
-    def name(self, locale: str) -> str:
-        return (self.name_en if locale == "en" else self.name_vi) or self.name_vi
-
-    @property
-    def tax_code_display(self) -> str:
-        return format_tax_code(self.tax_code)
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
     @classmethod
     def of(cls, enterprise: Enterprise) -> Profile:
