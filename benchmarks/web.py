@@ -34,7 +34,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
+def _wait_until_up(server: subprocess.Popen, port: int, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and server.poll() is None:
         try:

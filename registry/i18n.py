@@ -6,6 +6,8 @@ import os
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import force_locale, format_date, format_datetime, format_decimal, get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from .extensions import babel
 
@@ -79,6 +81,18 @@ def _catalog():
         return catalog
 
 
+@pass_eval_context
+def _template_gettext(eval_context, string: str, **variables) -> str:
+    """`_()` in templates: what Jinja's newstyle gettext does, in one call instead of three.
+
+    Jinja's `_` looks `gettext` up and calls it through the context, which copies the whole
+    context for each string once a block has set a variable; a profile page spent a third of
+    its rendering there.
+    """
+    text = _catalog().ugettext(string)
+    return (Markup(text) if eval_context.autoescape else text) % variables
+
+
 def hectares(value) -> str:
     """Format an area in hectares for the current locale: “1.234,5 ha” in Vietnamese."""
     if value is None:
@@ -117,4 +131,5 @@ def install(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals["_"] = _template_gettext
     app.jinja_env.globals.update(locale_code=locale_code)

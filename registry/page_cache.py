@@ -23,7 +23,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
 from .audit.models import ALL, KINDS
-from .audit.service import data_versions
+from .audit.service import changed_in_transaction, data_versions
 from .i18n import locale_code
 
 # A JSON answer is kept up to this size (a page of 20 enterprises is about 15,000 characters), so
@@ -47,11 +47,11 @@ class PageCache:
         self._pages = TTLCache(maxsize=max(pages, 1), ttl=max(seconds, 1))
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | KeptAnswer | None:
+    def get(self, key: str) -> str | KeptAnswer | int | tuple | None:
         with self._lock:
             return self._pages.get(key)
 
-    def put(self, key: str, page: str | KeptAnswer) -> None:
+    def put(self, key: str, page: str | KeptAnswer | int | tuple) -> None:
         with self._lock:
             self._pages[key] = page
 
@@ -66,6 +66,30 @@ def install(app: Flask) -> None:
 
 def pages() -> PageCache:
     return current_app.extensions["page_cache"]
+
+
+def kept_value(shows: tuple[str, ...], key: str, compute: Callable[[], int | tuple],
+               worth_keeping: Callable[[int | tuple], bool] = bool) -> int | tuple:
+    """Return `compute()`, kept beside the pages under the data versions of the kinds it reads (`shows`) and `key`.
+
+    For what a list costs most at 100,000 records, its total and a search's ranked matches: the
+    next page, another page size or an answer too large to keep reuses them, and any committed
+    write to those kinds computes them again. Only values `worth_keeping` are kept (a small
+    total is counted as fast as it is looked up). Within a transaction that has written, or
+    with the page cache off, they are always computed.
+    """
+    if not current_app.config["PAGE_CACHE_SECONDS"] or changed_in_transaction():
+        return compute()
+    versions = g.get("page_cache_versions")
+    if versions is None or not set(shows) <= set(versions):
+        versions = data_versions(shows)
+    kept_key = f"value:{':'.join(str(versions[kind]) for kind in shows)}:{key}"
+    value = pages().get(kept_key)
+    if not isinstance(value, (int, tuple)):
+        value = compute()
+        if worth_keeping(value):
+            pages().put(kept_key, value)
+    return value
 
 
 def _personal() -> bool:
@@ -102,7 +126,7 @@ def shared_page(*shows: str | Callable, audience: Callable[[], str | None] | Non
             group = audience() if audience is not None else ""
             if group is None:
                 return view(*args, **kwargs)
-            versions = data_versions(kinds)
+            versions = g.page_cache_versions = data_versions(kinds)
             key = f"{locale_code()}:{':'.join(str(versions[kind]) for kind in kinds)}:{group}:{request.host_url}{request.full_path}"
             page = pages().get(key)
             if page is None:

@@ -65,3 +65,32 @@ def test_a_profile_costs_the_same_few_statements_however_many_items_and_certific
     api_counts = {len(statements(app, client, f"/api/v1/enterprises/{enterprise_id}")) for enterprise_id in registry[:10]}
     assert len(counts) == 1 and counts.pop() <= 3
     assert len(api_counts) == 1 and api_counts.pop() <= 2
+
+
+@pytest.fixture
+def sixty(app):
+    """Sixty published enterprises from the demo generator, for a page of fifty."""
+    with app.app_context(), acting_as("tests"):
+        for profile in generate_profiles(60, seed=12):
+            create_enterprise(None, profile, source="tests", check_similar=False)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("query", ["sort=newest", "q=công ty"])
+def test_an_api_page_of_fifty_costs_as_many_statements_as_a_page_of_ten(app, client, sixty, query):
+    """No statement per record: a page of 50 would send 40 more than a page of 10 if one crept in."""
+    ten = statements(app, client, f"/api/v1/enterprises?per_page=10&{query}")
+    fifty = statements(app, client, f"/api/v1/enterprises?per_page=50&{query}")
+    assert len(fifty) == len(ten), fifty
+    assert len(client.get(f"/api/v1/enterprises?per_page=50&{query}").get_json()["items"]) == 50
+
+
+def test_a_profile_is_one_statement_with_its_items_certificates_and_zone(app, client, registry):
+    """The page asks for the data versions (the page cache) and the record; the API for the record alone."""
+    for enterprise_id in registry[:5]:
+        page = statements(app, client, f"/enterprises/{enterprise_id}")
+        record = statements(app, client, f"/api/v1/enterprises/{enterprise_id}")
+        assert len(page) == 2 and "data_version" in page[0], page
+        assert len(record) == 1, record
+        full = client.get(f"/api/v1/enterprises/{enterprise_id}").get_json()
+        assert full["catalog_items"] and full["catalog_items"][0]["name_vi"]

@@ -287,3 +287,38 @@ def test_a_large_api_answer_is_not_kept(app, client, record, monkeypatch):
     monkeypatch.setattr(page_cache, "KEEP_JSON_CHARS", 100)  # a page of one record is larger
     client.get("/api/v1/enterprises")
     assert not only_asks_for_versions(app, client, "/api/v1/enterprises")
+
+
+def test_a_kept_list_total_and_search_count_a_new_record_at_once(app, client, record, monkeypatch):
+    """Totals and ranked matches kept between pages (from 1,000 matches, here from 1) move with the next write."""
+    from registry.enterprises import queries
+
+    monkeypatch.setattr(queries, "KEPT_FROM", 1)
+    token, _created = record
+    assert client.get("/api/v1/enterprises?page=1").get_json()["total"] == 1
+    assert client.get("/api/v1/enterprises?q=dung quat&page=1").get_json()["total"] == 1
+    second = post_enterprise(client, token, enterprise_profile(tax_code="0100233583", name_vi="Công ty TNHH Nhiệt điện Dung Quất"))
+    assert second.status_code == 201, second.get_json()
+    listed = client.get("/api/v1/enterprises?page=1&per_page=10").get_json()  # another page size: not a kept page
+    assert listed["total"] == 2 and len(listed["items"]) == 2
+    found = client.get("/api/v1/enterprises?q=dung quat&page=1&per_page=10").get_json()
+    assert found["total"] == 2 and {item["name_vi"] for item in found["items"]} >= {"Công ty TNHH Nhiệt điện Dung Quất"}
+    sent = statements_sent(app, lambda: client.get("/api/v1/enterprises?page=2&per_page=10"))
+    assert not any("count(" in statement.lower() for statement in sent)  # the total was kept from the page before
+
+
+def test_a_signed_in_officer_sees_the_profile_and_list_of_a_pending_record(app, client, runner, accounts):
+    """Pending records stay out of visitors' profiles and kept totals, and in their officer's."""
+    token = officer_token(runner, accounts)
+    from registry.enterprises.models import Enterprise, Status
+
+    created = post_enterprise(client, token, enterprise_profile()).get_json()
+    with app.app_context():
+        db.session.get(Enterprise, created["id"]).status = Status.PENDING
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(f"/enterprises/{created['id']}").status_code == 404
+    assert client.get(f"/api/v1/enterprises/{created['id']}").status_code == 404
+    assert client.get(f"/api/v1/enterprises/{created['id']}", headers=headers).get_json()["status"] == "pending"
+    assert client.get("/api/v1/enterprises").get_json()["total"] == 0
+    assert client.get("/api/v1/enterprises?status=pending", headers=headers).get_json()["total"] == 1

@@ -172,6 +172,12 @@ def _note_statement(state) -> None:
         _note_changed(state.session, kinds_changed_by(written.group(1)))
 
 
+def changed_in_transaction() -> bool:
+    """Tell whether this request's transaction has written (or holds unflushed changes): the data versions do not show it yet."""
+    session = db.session()
+    return bool(session.info.get("data_changed") or session.new or session.dirty or session.deleted)
+
+
 def _count_change(session: Session) -> None:
     session.flush()  # the last changes are flushed after this hook otherwise
     kinds = session.info.pop("data_changed", None)
@@ -197,10 +203,14 @@ def data_version() -> int:
     return data_versions((ALL,))[ALL]
 
 
+# Every counter, a few rows: read whole with a plain statement built once (every shared page asks).
+_ALL_VERSIONS = select(DataVersion.__table__.c.kind, DataVersion.__table__.c.number)
+
+
 def data_versions(kinds: tuple[str, ...] = KINDS) -> dict[str, int]:
     """Read the counters of these kinds of record in one query (see DataVersion)."""
-    rows = db.session.execute(select(DataVersion.kind, DataVersion.number).where(DataVersion.kind.in_(kinds)))
-    return {kind: 0 for kind in kinds} | {kind: number for kind, number in rows}
+    numbers = dict(db.session.execute(_ALL_VERSIONS).all())
+    return {kind: numbers.get(kind, 0) for kind in kinds}
 
 
 def advance_data_versions(past: dict[str, int]) -> None:

@@ -188,20 +188,26 @@ def _count(expression: str) -> int:
     return db.session.scalar(select(func.count()).select_from(search_table).where(_match(expression, "fts_count")))
 
 
+def count_matches(query: str, status) -> int:
+    """How many records with `status` match `query`, counted in the FTS table (the total of `matches_page`)."""
+    return _count(_fts_expression(query_terms(query), status))
+
+
 def answers_alone() -> bool:
     """Tell whether the index can count and page a search by itself (`matches_page`): SQLite's FTS5 can."""
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def matches_page(query: str, status, offset: int, limit: int) -> tuple[list[int], int]:
+def matches_page(query: str, status, offset: int, limit: int, total: int | None = None) -> tuple[list[int], int]:
     """Return the ids of one page of records with `status` matching `query`, and how many match in all.
 
     Both come from the FTS table alone: at 100,000 records a broad query's count takes a few
     milliseconds there, against tens when every match is looked up in `enterprise`. The order is
-    that of `apply_search`: best first, or newest first above RANKED_MATCHES matches.
+    that of `apply_search`: best first, or newest first above RANKED_MATCHES matches. A caller
+    that knows the total already (`count_matches`, kept) passes it and saves the count.
     """
     expression = _fts_expression(query_terms(query), status)
-    total = _count(expression)
+    total = _count(expression) if total is None else total
     order = (search_table.c.rank, search_table.c.rowid) if total <= RANKED_MATCHES else (search_table.c.rowid.desc(),)
     ids = db.session.scalars(
         select(search_table.c.rowid).where(_match(expression, "fts_page")).order_by(*order).limit(limit).offset(offset)

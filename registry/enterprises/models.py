@@ -46,7 +46,24 @@ class Decision(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class Enterprise(Audited, db.Model):
+class ProfileFacts:
+    """What a profile reads the same way from a record or from its plain rows (`queries.Profile`)."""
+
+    __slots__ = ()
+
+    def name(self, locale: str) -> str:
+        return (self.name_en if locale == "en" else self.name_vi) or self.name_vi
+
+    @property
+    def tax_code_display(self) -> str:
+        return format_tax_code(self.tax_code)
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Enterprise(ProfileFacts, Audited, db.Model):
     __audit_exclude__ = ("name_folded", "name_core", "search_text", "version")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,16 +121,6 @@ class Enterprise(Audited, db.Model):
         back_populates="enterprise", cascade="all, delete-orphan", lazy="selectin", order_by="Certificate.id"
     )
 
-    def name(self, locale: str) -> str:
-        return (self.name_en if locale == "en" else self.name_vi) or self.name_vi
-
-    @property
-    def tax_code_display(self) -> str:
-        return format_tax_code(self.tax_code)
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
 
 class EnterpriseItem(Audited, db.Model):

@@ -88,7 +88,7 @@ def _zone_options(counts: dict[str, int], chosen: str, locale: str) -> list[tupl
     return [(key, zones[key].name(locale)) for key in dict.fromkeys(wanted) if key in zones]
 
 
-def _viewable(enterprise: Enterprise | None) -> Enterprise:
+def _viewable(enterprise):
     if enterprise is None:
         abort(404)
     if not service.visible_to(current_user, enterprise):
@@ -99,8 +99,12 @@ def _viewable(enterprise: Enterprise | None) -> Enterprise:
 @bp.route("/<int:enterprise_id>")
 @shared_page("enterprises", "zones", "catalog", "places")
 def detail(enterprise_id: int):
-    """Show one enterprise: identity, location, catalog items, certificates and status."""
-    enterprise = service.get_enterprise(enterprise_id)
+    """Show one enterprise: identity, location, catalog items, certificates and status.
+
+    The record comes as plain rows (`queries.profile`), which the permission rules read as they
+    read a model.
+    """
+    enterprise = queries.profile(enterprise_id)
     if enterprise is not None and enterprise.status == Status.MERGED and enterprise.merged_into_id:
         return redirect(url_for(".detail", enterprise_id=enterprise.merged_into_id), 301)
     enterprise = _viewable(enterprise)
@@ -110,8 +114,8 @@ def detail(enterprise_id: int):
         enterprise=enterprise,
         may_edit=may_edit,
         may_review=can(current_user, REVIEW_ENTERPRISE, enterprise),
-        changes=pending_changes_of(enterprise) if can(current_user, EDIT_ENTERPRISE, enterprise) else [],
-        merged=queries.merged_into(enterprise.id),
+        changes=pending_changes_of(enterprise) if may_edit else [],
+        merged=enterprise.merged,
         map_parts=enterprise_map(enterprise),
         # Shown to those who may correct the point; visitors' profiles stay at their few statements.
         location_check=province_check(enterprise) if may_edit else None,
