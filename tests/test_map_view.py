@@ -11,6 +11,7 @@ from shapely.geometry import Point, box
 
 from registry import create_app
 from registry.extensions import db
+from registry.mapping.unplaced import SHOWN
 from registry.mapping.zone_maps import zone_map
 from registry.zones.models import Zone
 
@@ -26,13 +27,18 @@ def settings_of(parts) -> dict:
     return json.loads(parts.script.rsplit("registryMapConfig_", 1)[1].split(" = ", 1)[1].rstrip(";").replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&"))
 
 
-def test_a_fresh_registry_lists_its_nine_reference_zones_without_a_position(tmp_path):
+def test_a_fresh_registry_lists_its_reference_zones_without_a_position(tmp_path):
     # A first start of its own: other tests may give the shared registry's reference zones a boundary.
     fresh = create_app(test_config(f"sqlite:///{tmp_path}/fresh.sqlite", AUTO_INIT=True))
+    with fresh.app_context():
+        # The nine of the first sixteen reference zones, and the zones the sourced figures added without a position.
+        lost = db.session.scalar(db.select(db.func.count()).select_from(Zone).where(
+            Zone.display_geojson.is_(None), Zone.latitude.is_(None)))
+    assert lost >= 9
     client = fresh.test_client()
     page = client.get("/map?lang=en").get_data(as_text=True)
-    assert "9 zones have no position yet" in page
-    assert page.split('class="map-unplaced-list"')[1].split("</ul>")[0].count("<li>") == 9
+    assert f"{lost} zones have no position yet" in page
+    assert page.split('class="map-unplaced-list"')[1].split("</ul>")[0].count("<li>") == min(lost, SHOWN)
     assert "Phổ Phong" in client.get("/map").get_data(as_text=True).split('class="map-unplaced-list"')[1]
     with fresh.app_context():
         db.engine.dispose()

@@ -50,7 +50,7 @@ KIND_OF_TABLE = {
     "enterprise_search": "enterprises",
     "zone": "zones", "boundary_version": "zones", "zone_figure": "zones",
     "catalog_version": "catalog", "catalog_node": "catalog", "catalog_node_mapping": "catalog",
-    "province": "places", "commune": "places", "legacy_province": "places", "province_boundary": "places",
+    "province": "places", "commune": "places", "legacy_province": "places", "province_boundary": "places", "commune_predecessor": "places",
     "organization": "organizations", "membership": "organizations",
 }
 KINDS = (ALL, *dict.fromkeys(KIND_OF_TABLE.values()))
