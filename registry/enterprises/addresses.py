@@ -34,18 +34,21 @@ def _checked_domain(domain: str) -> str | None:
     """The library's normal form of `domain` in an address, or None when it refuses it.
 
     Below a top-level domain, a label of lower-case letters and digits only is judged by its
-    length alone (no hyphen, so no Punycode and no "ab--" rule; nothing to map), so such
-    domains share one verdict per shape: “longthanh.demo.cnmt.vn” is answered by
-    “aaaaaaaaa.aaaa.aaaa.vn”. Any other domain is checked as it is.
+    length and by where its letters and digits stand (no hyphen, so no Punycode and no "ab--"
+    rule; nothing to map), so such domains share one verdict per shape: “longthanh.demo.cnmt.vn”
+    is answered by “aaaaaaaaa.aaaa.aaaa.vn”, “kcn2.vn” by “aaa0.vn”. Any other domain is checked
+    as it is.
     """
     head, dot, top = domain.rpartition(".")
-    if dot and "xn--" not in top and _PLAIN_LABELS.fullmatch(head):
-        shape = ".".join("a" * len(label) for label in head.split(".")) + "." + top
+    if dot and "xn--" not in top and top == top.lower() and _PLAIN_LABELS.fullmatch(head):
+        shape = _LETTER.sub("a", _DIGIT.sub("0", head)) + "." + top
         return domain if _library_domain(shape) == shape else None
     return _library_domain(domain)
 
 
 _PLAIN_LABELS = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
+_LETTER = re.compile(r"[a-z]")
+_DIGIT = re.compile(r"[0-9]")
 
 
 @functools.lru_cache(maxsize=4096)
