@@ -110,8 +110,8 @@ def add_wizard(bp: Blueprint, kind: ImportKind) -> ImportKind:
         chosen, refused = take_answers(questions, request.form, dict(staged.choices.get("answers") or {}))
         if refused:
             for question in refused:
-                flash(_("Rows %(rows)s: choose one of the answers offered to “%(question)s”.",
-                        rows=", ".join(map(str, question.rows)), question=question.prompt), "error")
+                rows = ", ".join(map(str, question.rows[:20])) + (" …" if len(question.rows) > 20 else "")
+                flash(_("Rows %(rows)s: choose one of the answers offered to “%(question)s”.", rows=rows, question=question.prompt), "error")
         else:
             staged.choices = {**staged.choices, "answers": chosen}
             flash(_("Your answers are kept; every row was checked again with them."), "success")
