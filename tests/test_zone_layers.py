@@ -232,3 +232,15 @@ def test_an_officer_of_another_province_cannot_publish_a_quang_ngai_zone(app, cl
     assert "You may not edit KCN Tịnh Phong" in preview
     assert "Import 2 zones" not in preview
     assert versions(app) == 0
+
+
+def test_with_province_boundaries_loaded_a_feature_outside_its_province_is_refused_by_them(app, runner, tmp_path, english):
+    from .factories import load_province_boundaries
+
+    assert load_province_boundaries(tmp_path, runner).exit_code == 0
+    # A park drawn in Hà Nội, imported as a zone of Quảng Ngãi: the loaded outlines say where it lies.
+    layer = written(tmp_path, zone_layer_zip({"KCN Lạc Chỗ": (105.85, 21.03)}, crs="EPSG:4326"))
+    result = runner.invoke(args=["import", "zones", layer, "--province", "51"])
+    assert result.exit_code == 1
+    assert "outside the boundary of Quảng Ngãi" in result.output
+    assert versions(app) == 0

@@ -12,7 +12,8 @@ from shapely.geometry.base import BaseGeometry
 from registry.accounts.models import User
 from registry.accounts.permissions import require
 from registry.extensions import db
-from registry.places.boundaries import PlaceCheck, check_shape
+from registry.places.boundaries import PlaceCheck, check_point, check_shape
+from registry.places.models import Province
 from registry.transactions import conflict_if_stale
 
 from .models import BoundaryVersion, Zone
@@ -69,15 +70,26 @@ def review_notices(zone: Zone, geometry: BaseGeometry) -> list[maps.Notice]:
 
 
 def outside_province(province_code: str, geometry: BaseGeometry) -> maps.Notice | None:
-    """Return a "far_outside_province" notice when the boundary's centre lies outside its province's approximate box.
+    """Return a notice when the boundary's centre lies outside its province, else None.
 
-    The box comes from the EPSG areas of use of the province's VN-2000 meridians
-    (`maps.province_extent`), so only a boundary clearly elsewhere is caught.
+    Once province boundaries are loaded the centre is checked against them exactly (the notice
+    then says how much of the shape lies outside and where). Until then the check uses a box
+    from the EPSG areas of use of the province's VN-2000 meridians (`maps.province_extent`),
+    so only a boundary clearly elsewhere is caught.
     """
+    lon, lat = maps.centroid(geometry)
+    centre = check_point(province_code, lon, lat)
+    if centre.exact:
+        if centre.inside:
+            return None
+        shape = check_shape(province_code, geometry)
+        province = db.session.get(Province, province_code)
+        return maps.Notice("outside_province", {"percent": round(shape.share_outside * 100, 1),
+                                                "province": province.name_vi if province else province_code,
+                                                "found_in": shape.found_in.name_vi if shape.found_in else ""})
     extent = maps.province_extent(province_code)
     if extent is None:
         return None
-    lon, lat = maps.centroid(geometry)
     km = maps.distance_to_km(shapely.box(*extent), lon, lat)
     return maps.Notice("far_outside_province", {"km": round(km)}) if km > 0 else None
 
