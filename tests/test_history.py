@@ -23,7 +23,7 @@ from registry.zones.history import EXTRA_LABELS as ZONE_EXTRA, editable_zones
 from registry.zones.models import Zone
 from registry.zones.permissions import EDIT_ZONE
 
-from .factories import BOARD_A, BOARD_B, make_enterprise, make_organization, make_user, make_zone, zone_edit_form
+from .factories import BOARD_A, BOARD_B, make_enterprise, make_user, make_zone, zone_edit_form
 
 # A surveyed outline whose corners carry more digits than anyone reads.
 OUTLINE = box(105.7512345, 10.3012345, 105.7712345, 10.3212345)
