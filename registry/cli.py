@@ -249,6 +249,16 @@ def install(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+# Our aliases of Flask-Babel's functions, beside the ones Babel knows (_, gettext, ngettext …): a plural takes two ids.
+EXTRACT_KEYWORDS = ("-k", "_l", "-k", "lazy_gettext", "-k", "_n:1,2", "-k", "lazy_ngettext:1,2")
+
+
+def translated(message) -> bool:
+    """A catalog entry is translated when every form is: a plural with one empty form is not."""
+    forms = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    return all(forms)
+
+
 i18n_cli = AppGroup("i18n", help="Keep the Vietnamese and English message catalogs in step with the code.")
 
 
@@ -267,19 +277,19 @@ def i18n_update():
     pot = translations / "messages.pot"
     babel = CommandLineInterface()
     # Babel skips folders whose names start with "_" unless told otherwise, and templates/_macros holds strings too.
-    babel.run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".* __pycache__",
+    babel.run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), *EXTRACT_KEYWORDS, "--ignore-dirs", ".* __pycache__",
                "--no-location", "--sort-output", "--project", "CNMT Investment Registry", "-o", str(pot), str(ROOT)])
     babel.run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(translations), "--no-fuzzy-matching", "--ignore-obsolete"])
     english = translations / "en" / "LC_MESSAGES" / "messages.po"
     with open(english, "rb") as handle:
         catalog = read_po(handle, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        if message.id and not translated(message):
             message.string = message.id
     with open(english, "wb") as handle:
         write_po(handle, catalog, no_location=True, sort_output=True)
     with open(translations / "vi" / "LC_MESSAGES" / "messages.po", "rb") as handle:
-        missing = [m.id for m in read_po(handle) if m.id and not m.string]
+        missing = [m.id for m in read_po(handle) if m.id and not translated(m)]
     babel.run(["pybabel", "-q", "compile", "-d", str(translations)])
     for message_id in missing:
         click.echo(_("Untranslated (vi): %(message)s", message=message_id))

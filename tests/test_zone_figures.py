@@ -62,7 +62,15 @@ def test_the_shown_figure_is_the_official_one_first_then_the_newest_and_undated_
 
 def test_on_a_fresh_start_free_land_in_quang_ngai_and_gia_lai_lists_zones_with_dated_sourced_figures(client, fresh_start, english):
     quang_ngai = client.get("/zones/?province=51&min_available_ha=1").get_data(as_text=True)
-    assert "Pho Phong Industrial Park" in quang_ngai and "free land: 1 figure undated" in quang_ngai
+    assert "Pho Phong Industrial Park" in quang_ngai and "Dung Quat Economic Zone" in quang_ngai
+    assert "free land: figures dated 2008, 1 figure undated" in quang_ngai  # the only dated figure the sources hold is old
+    dung_quat = next(item for item in client.get("/api/v1/zones?province=51&min_available_ha=1").get_json()["items"]
+                     if item["code"] == "51-kkt-dung-quat")
+    available = dung_quat["figures"]["available"]
+    assert dung_quat["available_ha"] == 566 and available["as_of"] == "2008-06-01" and available["confidence"] == "L"
+    page = client.get(f"/zones/{fresh_start['51-kkt-dung-quat']}?lang=vi").get_data(as_text=True)
+    in_vietnamese = client.get("/zones/?province=51&min_available_ha=1&lang=vi").get_data(as_text=True)
+    assert "tính đến 06/2008" in page and "số liệu năm 2008, 1 số liệu không ghi ngày" in in_vietnamese
     gia_lai = client.get("/zones/?province=52&min_available=1").get_data(as_text=True)
     assert "Becamex VSIP Binh Dinh" in gia_lai and "free land: figures dated 2025" in gia_lai
     answer = client.get("/api/v1/zones?province=52&min_available_ha=1").get_json()
