@@ -42,6 +42,14 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 }
 
 
+def _as(record, kind: type, *names: str) -> None:
+    """Let callers pass lists and sets: store them as tuples or frozensets, so records stay hashable keys."""
+    for name in names:
+        value = getattr(record, name)
+        if type(value) is not kind:
+            object.__setattr__(record, name, kind(value))
+
+
 class Reason(NamedTuple):
     """Why: a code and its parameters (numbers, dates, codes), translated by the pages and the API."""
 
@@ -71,6 +79,9 @@ class Proposal:
     margin: float = 0.10  # assumed profit margin on revenue, changeable by the investor
     revenue_vnd_year: int = 0  # assumed yearly revenue once operating
 
+    def __post_init__(self):
+        _as(self, tuple, "catalog_codes", "provinces", "required_kinds")
+
     def weight(self, criterion: str) -> float:
         return float(self.weights.get(criterion, DEFAULT_WEIGHTS[criterion]))
 
@@ -99,6 +110,10 @@ class Site:
     lat: float | None = None
     lon: float | None = None
 
+    def __post_init__(self):
+        _as(self, frozenset, "area_classes")
+        _as(self, tuple, "priority_groups")
+
     def classes(self) -> frozenset[str]:
         """The incentive area classes of the site: its commune's and its zone kind's."""
         kind_class = KIND_AREA_CLASS.get(self.kind)
@@ -125,6 +140,9 @@ class Policy:
     legal_basis: str = ""
     article: str = ""
     confidence: str = ""
+
+    def __post_init__(self):
+        _as(self, frozenset, "area_classes")
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
@@ -191,16 +209,25 @@ class AppliedIncentive:
 
 @dataclass(frozen=True)
 class Match:
+    """One zone that passed every hard filter.
+
+    Every match has its score, the criteria's `values` (CRITERIA order, each 0–1) and the incentives' value;
+    the matches shown in detail (the first `detail` of match(), all by default) also carry each criterion's
+    contribution with its reason, the incentives that apply and the site's assumptions.
+    """
+
     site_id: int
     site_code: str
     rank: int
     score: float  # 0–100, rounded to 0.01
-    contributions: tuple[Contribution, ...]
-    incentives: tuple[AppliedIncentive, ...]
+    values: tuple[float, ...]
     value_vnd: int  # the incentives' estimated value over the horizon
     land_rent_savings_vnd: int
     cit_savings_vnd: int
-    assumptions: Mapping[str, Any]
+    detailed: bool = False
+    contributions: tuple[Contribution, ...] = ()
+    incentives: tuple[AppliedIncentive, ...] = ()
+    assumptions: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
