@@ -17,6 +17,8 @@ from registry.matching.engine import (
     SectorMap,
     Site,
     match,
+    match_many,
+    prepare,
     reweigh,
     weight_change,
 )
@@ -409,3 +411,28 @@ def test_adding_or_removing_a_zone_never_reorders_the_others(sites, extra, data)
         added = match(proposal, [*sites, extra], STABILITY_RULES, RECYCLING, TODAY, assumptions=FX)
         assert [m.site_id for m in added.matches if m.site_id != extra.id] == [m.site_id for m in before.matches]
         assert all(scores[m.site_id] == m.score for m in added.matches if m.site_id != extra.id)
+
+
+proposal_strategy = st.builds(
+    recycler,
+    land_min_ha=st.floats(0.5, 150),
+    provinces=st.lists(st.sampled_from(["01", "48", "51", "52"]), max_size=2, unique=True).map(tuple),
+    strict_provinces=st.booleans(),
+    needs_power=st.booleans(),
+    wastewater_m3_day=st.one_of(st.none(), st.integers(1, 3000)),
+    revenue_vnd_year=st.integers(0, 500 * BN),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(sites=st.lists(site_strategy, max_size=25).map(unique), proposals=st.lists(proposal_strategy, min_size=1, max_size=4))
+def test_a_batch_ranks_the_same_zones_with_the_same_scores_as_one_proposal_at_a_time(sites, proposals):
+    one_by_one = [match(p, sites, STABILITY_RULES, RECYCLING, TODAY, assumptions=FX) for p in proposals]
+    batch = match_many(proposals, sites, STABILITY_RULES, RECYCLING, TODAY, assumptions=FX)
+
+    for single, batched in zip(one_by_one, batch):
+        assert [(m.site_id, m.score, m.value_vnd) for m in batched.matches] == [(m.site_id, m.score, m.value_vnd) for m in single.matches]
+        assert batched.excluded == () and batched.what_if == ()
+        assert batched.explanation == single.explanation
+    again = match(proposals[0], prepare(sites), STABILITY_RULES, RECYCLING, TODAY, assumptions=FX)
+    assert again.matches == one_by_one[0].matches and again.excluded == one_by_one[0].excluded

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import math
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
 
-from .filters import failures
+from .filters import Filters
 from .incentives import M2_PER_HA, Resolver, Winners, project_holds, rent_per_m2_year
 from .model import (
     CRITERIA,
@@ -63,13 +68,24 @@ def contributions_of(values, reasons, weights) -> tuple[Contribution, ...]:
 class Matcher:
     """One proposal's matching: what does not depend on the site is worked out once."""
 
-    def __init__(self, proposal: Proposal, policies: Iterable[Policy], sector_map: SectorMap, on: date, assumptions: Assumptions):
+    def __init__(
+        self,
+        proposal: Proposal,
+        policies: Iterable[Policy],
+        sector_map: SectorMap,
+        on: date,
+        assumptions: Assumptions,
+        resolvers: dict | None = None,
+    ):
         self.proposal, self.sector_map, self.on, self.assumptions = proposal, sector_map, on, assumptions
         self.start = project_start(proposal, on)
         self.sector_class = sector_map.sector_class(proposal.activity, proposal.catalog_codes)
-        self.resolver = Resolver(
-            [policy for policy in policies if project_holds(policy, proposal, self.sector_class, self.start)], assumptions
-        )
+        candidates = [policy for policy in policies if project_holds(policy, proposal, self.sector_class, self.start)]
+        # Proposals whose conditions select the same rules share the winners (match_many).
+        key = tuple(id(policy) for policy in candidates)
+        resolvers = {} if resolvers is None else resolvers
+        self.resolver = resolvers.get(key) or resolvers.setdefault(key, Resolver(candidates, assumptions))
+        self.filters = Filters(proposal, sector_map)
         self.weights = weights_of(proposal)
         self.scaled_weights = scaled_weights(self.weights)
         self.criteria = Criteria(proposal, assumptions, on)
@@ -159,35 +175,105 @@ def rank_key(score: float, site_code: str, site_id: int) -> tuple:
     return (-score, site_code, site_id)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Zones read once for many proposals: in the order given, and by province with the most free land first."""
+
+    sites: tuple[Site, ...]
+    by_province: Mapping[str, tuple[Site, ...]]
+
+    def candidates(self, proposal: Proposal):
+        """The zones that can pass the province and land filters (the others fail them)."""
+        provinces = proposal.provinces if proposal.strict_provinces else self.by_province.keys()
+        need = proposal.land_min_ha
+        for province in provinces:
+            for site in self.by_province.get(province, ()):
+                if site.available_ha is None or site.available_ha < need:
+                    break
+                yield site
+
+
+def prepare(sites: Iterable[Site]) -> Prepared:
+    """Index the zones for match() and match_many(); worth keeping while the zones' data do not change."""
+    sites = tuple(sites)
+    by_province: dict[str, list[Site]] = defaultdict(list)
+    for site in sites:
+        by_province[site.province].append(site)
+    return Prepared(
+        sites,
+        {
+            province: tuple(sorted(group, key=lambda s: -s.available_ha if s.available_ha is not None else math.inf))
+            for province, group in by_province.items()
+        },
+    )
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector while matching.
+
+    A match allocates thousands of small records that form no cycles; left on, the collector scans every
+    live object again and again during one call (a third of its time on 3,000 zones). It runs as usual
+    afterwards; a collector the caller had turned off stays off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def match(
     proposal: Proposal,
-    sites: Iterable[Site],
+    sites: Iterable[Site] | Prepared,
     policies: Iterable[Policy],
     sector_map: SectorMap,
     on: date,
     *,
     assumptions: Assumptions | None = None,
     detail: int | None = None,
+    explain: bool = True,
 ) -> Result:
     """Match one proposal against the sites: the ranked matches, the exclusions, what would change the answer.
 
     `detail` limits the matches that carry contributions, incentives and assumptions to the first so many
-    (all by default); the others keep their score, criteria values and the incentives' value.
+    (all by default; 0 none); the others keep their score, criteria values and the incentives' value.
+    `explain=False` leaves out the exclusions and the what-ifs (the matches are the same), for batches;
+    an empty answer is still explained.
     """
-    sites = list(sites)
-    matcher = Matcher(proposal, policies, sector_map, on, assumptions or Assumptions())
+    with collector_paused():
+        return _match(proposal, sites, policies, sector_map, on, assumptions, detail, explain, None)
+
+
+def _match(proposal, sites, policies, sector_map, on, assumptions, detail, explain, _resolvers) -> Result:
+    matcher = Matcher(proposal, policies, sector_map, on, assumptions or Assumptions(), _resolvers)
+    failing = matcher.filters.failures
     found = []
     excluded: list[Exclusion] = []
-    for site in sites:
-        reasons = failures(proposal, site, sector_map)
-        if reasons:
-            excluded.append(Exclusion(site.id, site.code, tuple(reasons)))
-        else:
-            found.append((matcher.score(site), site))
+    if explain or not isinstance(sites, Prepared):
+        sites = sites.sites if isinstance(sites, Prepared) else list(sites)
+        for site in sites:
+            reasons = failing(site, not explain)
+            if not reasons:
+                found.append((matcher.score(site), site))
+            elif explain:
+                excluded.append(Exclusion(site.id, site.code, tuple(reasons)))
+    else:
+        for site in sites.candidates(proposal):
+            if not failing(site, True):
+                found.append((matcher.score(site), site))
+        sites = sites.sites
     found.sort(key=lambda pair: rank_key(pair[0][0], pair[1].code, pair[1].id))
     matches = tuple(
         matcher.build(site, rank, scored, detail is None or rank <= detail) for rank, (scored, site) in enumerate(found, 1)
     )
+    explanation = None
+    if not matches:
+        if not explain:
+            excluded = [Exclusion(site.id, site.code, tuple(failing(site))) for site in sites]
+        explanation = explain_empty(proposal, sites, excluded)
     excluded.sort(key=lambda e: (e.site_code, e.site_id))
     return Result(
         proposal=proposal,
@@ -196,11 +282,39 @@ def match(
         sector_class=matcher.sector_class,
         weights=matcher.weights,
         matches=matches,
-        excluded=tuple(excluded),
-        what_if=what_ifs(proposal, sites, excluded),
-        explanation=None if matches else explain_empty(proposal, sites, excluded),
+        excluded=tuple(excluded) if explain else (),
+        what_if=what_ifs(proposal, sites, excluded) if explain else (),
+        explanation=explanation,
         assumptions=matcher.shared_assumptions(),
     )
+
+
+def match_many(
+    proposals: Iterable[Proposal],
+    sites: Iterable[Site] | Prepared,
+    policies: Iterable[Policy],
+    sector_map: SectorMap,
+    on: date,
+    *,
+    assumptions: Assumptions | None = None,
+    detail: int | None = 0,
+    explain: bool = False,
+) -> list[Result]:
+    """Match many proposals against the same zones and rules (reverse matching for the zone boards).
+
+    The zones are indexed once, proposals that select the same rules share their winners, and by default
+    no match is detailed and nothing but an empty answer is explained: each result ranks the same zones
+    with the same scores as match() would.
+    """
+    prepared = sites if isinstance(sites, Prepared) else prepare(sites)
+    policies = list(policies)
+    assumptions = assumptions or Assumptions()
+    resolvers: dict = {}
+    results = []
+    for proposal in proposals:
+        with collector_paused():
+            results.append(_match(proposal, prepared, policies, sector_map, on, assumptions, detail, explain, resolvers))
+    return results
 
 
 def reweigh(result: Result, criterion: str, weight: float) -> Result:

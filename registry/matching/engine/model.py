@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
 INSTRUMENTS = ("cit", "land_rent", "import_duty", "budget_support", "relocation", "technology_transfer", "credit")
@@ -23,6 +24,8 @@ KIND_AREA_CLASS = {
     "recycling_cluster": "industrial_cluster",
     "eco_cluster": "industrial_cluster",
 }
+
+NOTHING: Mapping[str, Any] = MappingProxyType({})  # the shared empty mapping of records without detail
 
 # Zones that lease land now or while they are built; a planned zone has nothing to lease yet.
 LEASING_STATUSES = ("operating", "under_construction")
@@ -227,7 +230,7 @@ class Match:
     detailed: bool = False
     contributions: tuple[Contribution, ...] = ()
     incentives: tuple[AppliedIncentive, ...] = ()
-    assumptions: Mapping[str, Any] = field(default_factory=dict)
+    assumptions: Mapping[str, Any] = field(default_factory=lambda: NOTHING)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,17 @@
 """The criteria, each on a fixed scale from 0 to 1 that depends only on the proposal and the one site.
 
 No criterion looks at the other candidates (no "best of the list = 1"), so adding or removing a zone never
-changes another zone's score or their order. docs/matching.md gives each scale. `values()` is the fast
-path every passing zone takes; `reasons()` says why, for the matches shown in detail.
+changes another zone's score or their order. `values()` is the fast path every passing zone takes;
+`reasons()` says why, for the matches shown in detail. The scales (docs/matching.md explains them):
+
+    land_fit         0.5 with the minimum free, linearly to 1 with the maximum free or more
+    incentive_value  ten-year value / capital, full at INCENTIVE_FULL_SHARE
+    infrastructure   the mean of the items needed (wastewater headroom, port distance, power)
+    priority_fit     the mean of the proposal's codes' best fit with the zone's priority groups
+    nearby           log(1 + enterprises of the proposal's groups nearby) / log(1 + NEARBY_FULL)
+    land_cost        1 − rent / Assumptions.rent_ceiling_vnd_m2_year; unknown rent 0
+    freshness        1 up to FRESH_DAYS old, linearly to 0 at STALE_DAYS; undated 0
+    province         1 in a preferred province (or none preferred), else 0
 """
 from __future__ import annotations
 
@@ -47,34 +56,22 @@ class Criteria:
         self.port_scale = 2 * max(proposal.port_within_km, 0.1) if proposal.port_within_km is not None else PORT_GENERAL_KM
         self.fit_cache: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
         self.related_cache: dict[str, bool] = {}
+        self.fresh_cache: dict[date | None, float] = {}
 
-    def land_fit(self, site: Site) -> float:
-        """0.5 with exactly the minimum free, rising linearly to 1 with the maximum (or more) free."""
-        free, low, high = site.available_ha or 0.0, self.low, self.high
-        return 1.0 if high <= low or free >= high else clamp(0.5 + 0.5 * (free - low) / (high - low))
-
-    def incentive_value(self, value_vnd: int) -> float:
-        """The ten-year value as a share of the capital, full at INCENTIVE_FULL_SHARE; no capital: 0."""
-        return clamp(value_vnd / self.full_value) if self.full_value > 0 else 0.0
-
-    def infrastructure_items(self, site: Site) -> dict[str, float]:
+    def infrastructure_items(self, site: Site) -> list[tuple[str, float]]:
         """Each item the proposal needs (all three when it needs none), 0–1."""
         proposal = self.proposal
         capacity = site.wastewater_capacity_m3_day or 0
         port = 0.0 if site.port_km is None else clamp(1 - site.port_km / self.port_scale)
         power = 1.0 if site.has_power else 0.0
-        items: dict[str, float] = {}
+        items = []
         if proposal.wastewater_m3_day:
-            items["wastewater"] = clamp(capacity / (WASTEWATER_HEADROOM * proposal.wastewater_m3_day))
+            items.append(("wastewater", clamp(capacity / (WASTEWATER_HEADROOM * proposal.wastewater_m3_day))))
         if proposal.port_within_km is not None:
-            items["port"] = port
+            items.append(("port", port))
         if proposal.needs_power:
-            items["power"] = power
-        return items or {"wastewater": 1.0 if capacity > 0 else 0.0, "port": port, "power": power}
-
-    def infrastructure(self, site: Site) -> float:
-        items = self.infrastructure_items(site)
-        return sum(items.values()) / len(items)
+            items.append(("power", power))
+        return items or [("wastewater", 1.0 if capacity > 0 else 0.0), ("port", port), ("power", power)]
 
     def priority(self, groups: tuple[str, ...]) -> tuple[float, tuple[str, ...]]:
         """The mean over the proposal's codes of their best fit with the groups, and the codes that fit."""
@@ -88,45 +85,41 @@ class Criteria:
             self.fit_cache[groups] = found
         return found
 
-    def is_related(self, group: str) -> bool:
-        found = self.related_cache.get(group)
+    def nearby_count(self, site: Site) -> int:
+        related_cache = self.related_cache
+        count = 0
+        for group, n in site.nearby.items():
+            fits = related_cache.get(group)
+            if fits is None:
+                fits = related_cache[group] = any(related(code, group) for code in self.codes)
+            if fits:
+                count += n
+        return count
+
+    def freshness(self, as_of: date | None) -> float:
+        found = self.fresh_cache.get(as_of)
         if found is None:
-            found = self.related_cache[group] = any(related(code, group) for code in self.codes)
+            if as_of is None:
+                found = 0.0
+            else:
+                days = (self.on - as_of).days
+                found = 1.0 if days <= FRESH_DAYS else clamp(1 - (days - FRESH_DAYS) / (STALE_DAYS - FRESH_DAYS))
+            self.fresh_cache[as_of] = found
         return found
 
-    def nearby_count(self, site: Site) -> int:
-        return sum(n for group, n in site.nearby.items() if self.is_related(group))
-
-    def nearby(self, site: Site) -> float:
-        """Registry enterprises of the proposal's groups near the zone: log(1 + n) / log(1 + NEARBY_FULL)."""
-        return clamp(math.log1p(self.nearby_count(site)) / LOG_NEARBY_FULL)
-
-    def land_cost(self, rent: float | None) -> float:
-        """1 − rent / ceiling (free land 1, the ceiling or dearer 0); unknown rent 0."""
-        return 0.0 if rent is None else clamp(1 - rent / self.assumptions.rent_ceiling_vnd_m2_year)
-
-    def freshness(self, site: Site) -> float:
-        """1 up to FRESH_DAYS old, falling linearly to 0 at STALE_DAYS; undated figures 0."""
-        if site.available_as_of is None:
-            return 0.0
-        days = (self.on - site.available_as_of).days
-        return 1.0 if days <= FRESH_DAYS else clamp(1 - (days - FRESH_DAYS) / (STALE_DAYS - FRESH_DAYS))
-
-    def province(self, site: Site) -> float:
-        """1 in a preferred province, or when the proposal prefers none; else 0."""
-        return 1.0 if not self.provinces or site.province in self.provinces else 0.0
-
     def values(self, site: Site, value_vnd: int, rent: float | None) -> tuple[float, ...]:
-        """The criteria's values in CRITERIA order."""
+        """The criteria's values in CRITERIA order (the scales: the module's constants, docs/matching.md)."""
+        free, low, high = site.available_ha or 0.0, self.low, self.high
+        items = self.infrastructure_items(site)
         return (
-            self.land_fit(site),
-            self.incentive_value(value_vnd),
-            self.infrastructure(site),
+            1.0 if high <= low or free >= high else clamp(0.5 + 0.5 * (free - low) / (high - low)),
+            clamp(value_vnd / self.full_value) if self.full_value > 0 else 0.0,
+            sum(value for _, value in items) / len(items),
             self.priority(site.priority_groups)[0],
-            self.nearby(site),
-            self.land_cost(rent),
-            self.freshness(site),
-            self.province(site),
+            clamp(math.log1p(self.nearby_count(site)) / LOG_NEARBY_FULL),
+            0.0 if rent is None else clamp(1 - rent / self.assumptions.rent_ceiling_vnd_m2_year),
+            self.freshness(site.available_as_of),
+            1.0 if not self.provinces or site.province in self.provinces else 0.0,
         )
 
     def reasons(self, site: Site, value_vnd: int, rent: float | None, source: str) -> tuple[Reason, ...]:
@@ -136,7 +129,7 @@ class Criteria:
         params = (
             {"free": site.available_ha, "as_of": site.available_as_of, "min": self.low, "max": self.high},
             {"value_vnd": value_vnd, "capital_vnd": capital, "share": round(value_vnd / capital, 4) if capital > 0 else None},
-            {name: round(score, 4) for name, score in sorted(self.infrastructure_items(site).items())},
+            {name: round(score, 4) for name, score in sorted(self.infrastructure_items(site))},
             {"matched": self.priority(site.priority_groups)[1], "groups": site.priority_groups},
             {"count": self.nearby_count(site)},
             {"rent_vnd_m2_year": None if rent is None else round(rent), "source": source},
