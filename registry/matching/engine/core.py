@@ -19,6 +19,7 @@ from .model import (
     Assumptions,
     Contribution,
     Exclusion,
+    NOTHING,
     Match,
     Policy,
     Proposal,
@@ -113,7 +114,7 @@ class Matcher:
     def build(self, site: Site, rank: int, scored, detailed: bool) -> Match:
         score, values, cit, land, rent, source, winners = scored
         if not detailed:
-            return Match(site.id, site.code, rank, round(score, 2), values, cit + land, land, cit)
+            return Match(site.id, site.code, rank, round(score, 2), values, cit + land, land, cit, False, (), (), NOTHING)
         applied = []
         for policy, beaten, amount in winners.chosen:
             value = self.valued(amount, policy.instrument, rent)
@@ -184,7 +185,7 @@ class Prepared:
 
     def candidates(self, proposal: Proposal):
         """The zones that can pass the province and land filters (the others fail them)."""
-        provinces = proposal.provinces if proposal.strict_provinces else self.by_province.keys()
+        provinces = dict.fromkeys(proposal.provinces) if proposal.strict_provinces else self.by_province.keys()
         need = proposal.land_min_ha
         for province in provinces:
             for site in self.by_province.get(province, ()):
