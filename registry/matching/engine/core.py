@@ -105,8 +105,8 @@ class Matcher:
         """The fast path: score, criteria values, CIT and land-rent savings, rent and its source, the winners."""
         rent, source = rent_per_m2_year(site, self.assumptions)
         winners = self.resolver.winners(site)
-        cit = round(winners.cit_share * self.profit)
-        land = round(winners.rent_years * self.area_m2 * rent) if rent is not None else 0
+        cit = self.valued(winners.cit_share, "cit", rent)
+        land = self.valued(winners.rent_years, "land_rent", rent) or 0
         values = self.criteria.values(site, cit + land, rent)
         score = sum([value * scaled for value, scaled in zip(values, self.scaled_weights)])
         return score, values, cit, land, rent, source, winners
