@@ -79,7 +79,7 @@ def clean_policy(values: dict, *, current: IncentivePolicy | None = None, partia
             errors[field] = [message]
     if "code" in present and values.get("code") not in (None, ""):
         cleaned["code"] = _code(values.get("code"), current, errors)
-    _clean_choices(values, present, current, errors, cleaned)
+    _clean_choices(values, present, not partial, errors, cleaned)
     if "area_classes" in present:
         cleaned["area_classes"] = _area_classes(values.get("area_classes"), errors)
     if "min_capital_vnd" in present:
@@ -118,9 +118,9 @@ def _code(raw, current: IncentivePolicy | None, errors: dict) -> str | None:
     return code
 
 
-def _clean_choices(values: dict, present: set, current: IncentivePolicy | None, errors: dict, cleaned: dict) -> None:
-    """Read the instrument (required), the sector class, the confidence and the status, each from its list."""
-    new = current is None
+def _clean_choices(values: dict, present: set, whole: bool, errors: dict, cleaned: dict) -> None:
+    """Read the instrument (required), the sector class, the confidence and the status, each from its list (a whole policy: with defaults)."""
+    new = whole
     for field, kind, message, default in (
         ("instrument", Instrument, _l("Choose an instrument: corporate income tax, land rent, import duty, budget support, "
                                       "relocation, technology transfer or credit."), None),

@@ -52,7 +52,7 @@ BENEFIT_LABELS = {
     "rate": _l("Tax rate (%)"), "rate_years": _l("Years at that rate"), "exempt_years": _l("Years exempt"),
     "reduce50_years": _l("Years at half the tax"), "exempt_rent_years": _l("Years of land rent exempt after construction"),
     "construction_exempt_years": _l("Years of land rent exempt during construction, at most"), "reduction_pct": _l("Reduction (%)"),
-    "support_pct": _l("Support, at most (% of the investment)"), "whole_lease_term": _l("Exempt for the whole lease term"),
+    "support_pct": _l("Support, at most (percent of the investment)"), "whole_lease_term": _l("Exempt for the whole lease term"),
     "fixed_assets_exempt": _l("Goods for fixed assets exempt"), "inputs_not_domestic": _l("Only inputs not produced in Vietnam"),
 }
 
