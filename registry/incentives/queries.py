@@ -18,6 +18,8 @@ from registry.extensions import db
 from registry.text import matches
 
 from .models import CommuneDifficulty, Difficulty, IncentivePolicy, Instrument, PolicyStatus
+from .service import read_date
+from .wording import INSTRUMENT_MESSAGE
 
 NATIONAL = "national"
 MAX_PER_PAGE = 100
@@ -38,20 +40,13 @@ class PolicyFilters:
         errors: dict[str, list] = {}
         instrument = (args.get("instrument") or "").strip()
         if instrument and instrument not in {i.value for i in Instrument}:
-            errors["instrument"] = [_l("Choose an instrument: corporate income tax, land rent, import duty, budget support, "
-                                       "relocation, technology transfer or credit.")]
+            errors["instrument"] = [INSTRUMENT_MESSAGE]
             instrument = ""
         scope = (args.get("scope") or args.get("province") or "").strip()
         if scope and scope != NATIONAL and not (scope.isdigit() and len(scope) == 2):
             errors["scope"] = [_l("Give “national” or the two-digit code of a province.")]
             scope = ""
-        on = None
-        raw = (args.get("on") or "").strip()
-        if raw:
-            try:
-                on = date.fromisoformat(raw)
-            except ValueError:
-                errors["on"] = [_l("Write dates as YYYY-MM-DD, such as 2005-03-11.")]
+        on = read_date((args.get("on") or "").strip() or None, "on", errors)
         if errors and strict:
             raise Invalid(None, errors)
         return cls(q=(args.get("q") or "").strip()[:200], instrument=instrument, scope=scope, on=on)

@@ -16,6 +16,7 @@ from registry.text import fold
 
 from .models import AreaClass, Confidence, IncentivePolicy, Instrument, PolicyStatus, SectorClass
 from .permissions import EDIT_POLICY
+from .wording import INSTRUMENT_MESSAGE
 
 TEXT_FIELDS = {"title_vi": 300, "title_en": 300, "legal_basis": 300, "article": 200, "source": 500, "note_vi": 5000, "note_en": 5000}
 MAX_CAPITAL_VND = 10**16  # ten million billion đồng: far above any project, within a BIGINT
@@ -122,8 +123,7 @@ def _clean_choices(values: dict, present: set, whole: bool, errors: dict, cleane
     """Read the instrument (required), the sector class, the confidence and the status, each from its list (a whole policy: with defaults)."""
     new = whole
     for field, kind, message, default in (
-        ("instrument", Instrument, _l("Choose an instrument: corporate income tax, land rent, import duty, budget support, "
-                                      "relocation, technology transfer or credit."), None),
+        ("instrument", Instrument, INSTRUMENT_MESSAGE, None),
         ("sector_class", SectorClass, _l("Choose special-incentive sector, incentive sector or any sector."), SectorClass.ANY if new else None),
         ("confidence", Confidence, _l("Choose a confidence: H, M-H, M, L-M or L."), Confidence.M if new else None),
         ("status", PolicyStatus, _l("Choose published or draft."), PolicyStatus.PUBLISHED if new else None),

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from .models import AreaClass, Confidence, Difficulty, Instrument, PolicyStatus, SectorClass
 
+INSTRUMENT_MESSAGE = _l("Choose an instrument: corporate income tax, land rent, import duty, budget support, relocation, "
+                        "technology transfer or credit.")
 INSTRUMENT_LABELS = {
     Instrument.CIT: _l("Corporate income tax"),
     Instrument.LAND_RENT: _l("Land rent"),
