@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import date
 from importlib import resources
 
@@ -27,7 +28,7 @@ BENEFIT_NUMBERS = {
     "rate": (0, 100), "rate_years": (0, 99), "exempt_years": (0, 99), "reduce50_years": (0, 99),
     "exempt_rent_years": (0, 99), "construction_exempt_years": (0, 99), "reduction_pct": (0, 100), "support_pct": (0, 100),
 }
-BENEFIT_FLAGS = ("whole_lease_term", "fixed_assets_exempt", "inputs_not_domestic")
+BENEFIT_FLAGS = ("whole_term", "fixed_assets_exempt", "inputs_not_domestic")
 FIELDS = (*TEXT_FIELDS, "code", "instrument", "sector_class", "area_classes", "min_capital_vnd", "min_jobs", "new_project_only",
           "province_code", "benefit", "effective_from", "effective_to", "level", "confidence", "status")
 DATE_MESSAGE = _l("Write dates as YYYY-MM-DD, such as 2005-03-11.")
@@ -229,11 +230,12 @@ def _apply(policy: IncentivePolicy, cleaned: dict) -> None:
 
 
 def _new_code(cleaned: dict) -> str:
+    """A code from the scope and instrument and a random part, so two policies recorded at once never take the same one."""
     base = f"{cleaned.get('province_code') or 'vn'}-{cleaned['instrument']}".replace("_", "-")
-    n = 1 + db.session.scalar(db.select(db.func.count()).select_from(IncentivePolicy))
-    while find_by_code(f"{base}-{n}") is not None:
-        n += 1
-    return f"{base}-{n}"
+    code = f"{base}-{secrets.token_hex(3)}"
+    while find_by_code(code) is not None:
+        code = f"{base}-{secrets.token_hex(3)}"
+    return code
 
 
 def create_policy(actor, values: dict) -> IncentivePolicy:

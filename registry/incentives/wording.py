@@ -54,7 +54,7 @@ BENEFIT_LABELS = {
     "rate": _l("Tax rate (%)"), "rate_years": _l("Years at that rate"), "exempt_years": _l("Years exempt"),
     "reduce50_years": _l("Years at half the tax"), "exempt_rent_years": _l("Years of land rent exempt after construction"),
     "construction_exempt_years": _l("Years of land rent exempt during construction, at most"), "reduction_pct": _l("Reduction (%)"),
-    "support_pct": _l("Support, at most (percent of the investment)"), "whole_lease_term": _l("Exempt for the whole lease term"),
+    "support_pct": _l("Support, at most (percent of the investment)"), "whole_term": _l("Exempt for the whole lease term"),
     "fixed_assets_exempt": _l("Goods for fixed assets exempt"), "inputs_not_domestic": _l("Only inputs not produced in Vietnam"),
 }
 
@@ -78,7 +78,7 @@ def benefit_lines(instrument: str, benefit: dict) -> list[str]:
     if b.get("construction_exempt_years"):
         lines.append(_("Land rent exempt during construction, for at most %(years)s years from the land-lease decision.",
                        years=_number(b["construction_exempt_years"])))
-    if b.get("whole_lease_term"):
+    if b.get("whole_term"):
         lines.append(_("Land rent exempt for the whole lease term."))
     if b.get("exempt_rent_years"):
         lines.append(_("Land rent exempt for %(years)s years after construction.", years=_number(b["exempt_rent_years"])))
