@@ -458,6 +458,27 @@ def import_zones_command(file: Path, province, kind, status, crs, list_key, pair
     _conclude_import(file, report, done)
 
 
+@import_cli.command("communes-difficulty")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "pairs", multiple=True, help="Match a file column to a field, such as “Mã xã=commune_code” (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report, without loading.")
+def import_communes_command(file: Path, pairs, dry_run: bool):
+    """Load a list of especially difficult (ĐBKK) and difficult (KK) communes from CSV or XLSX: every row, or none when any is bad."""
+    from .incentives.communes import FIELDS, import_communes
+
+    mapping = _parse_map(pairs, FIELDS)
+    try:
+        table = read_table(file.read_bytes(), file.name)
+    except TableError as error:
+        click.echo(f"{file.name}: {error.message}", err=True)
+        sys.exit(1)
+    with acting_as("cli"), _printed_progress():
+        report = import_communes(None, table, file.name, mapping, dry_run=dry_run)
+        _keep_if_imported(report)
+    _conclude_import(file, report, _("Loaded %(created)d new commune listings and updated %(updated)d.", created=len(report.created_ids),
+                                     updated=len(report.updated_ids)))
+
+
 jobs_cli = AppGroup("jobs", help="The job queue that imports long lists for the pages.")
 
 

@@ -64,6 +64,7 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
 
     from .audit.service import acting_as
     from .catalog.service import load_shipped_catalog
+    from .incentives.service import load_national_policies
     from .places.service import load_reference_places
     from .zones.reference import load_reference_figures, load_reference_zones
 
@@ -78,6 +79,8 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
             done.append(_("%(n)d reference zones", n=zones))
         if figures := load_reference_figures():
             done.append(_("%(n)d sourced zone figures", n=figures))
+        if policies := load_national_policies():
+            done.append(_("%(n)d national incentive rules", n=policies))
         if demo is None:
             demo = app.config["DEMO_DATA"] and app.config["ENV"] != "production"
         if demo:

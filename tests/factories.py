@@ -260,3 +260,22 @@ def post_and_confirm(client, path: str, data: dict):
     if confirmations:
         assert client.get(mailed_link(confirmations[0])).status_code == 302
     return answer
+
+
+def policy_values(**overrides) -> dict:
+    """A provincial land-rent rule of Quảng Ngãi as a form or an API body would give it."""
+    return {
+        "title_vi": "Hỗ trợ tiền thuê đất cho dự án tái chế trong cụm công nghiệp", "title_en": "Land-rent support for recycling projects in clusters",
+        "instrument": "land_rent", "sector_class": "incentive", "area_classes": ["industrial_cluster"], "province_code": "51",
+        "benefit": {"reduction_pct": 50}, "legal_basis": "Nghị quyết 15/2026/NQ-HĐND tỉnh Quảng Ngãi", "article": "Điều 4",
+        "effective_from": "2026-01-01", "effective_to": None, "level": 5, "confidence": "H", **overrides,
+    }
+
+
+def make_policy(actor: User | None = None, **overrides):
+    """Record an incentive policy (by default `policy_values()`) through the service and commit."""
+    from registry.incentives import service as incentives_service
+
+    policy = incentives_service.create_policy(actor, policy_values(**overrides))
+    db.session.commit()
+    return policy

@@ -33,6 +33,9 @@ from registry.enterprises.generator import check_digit
 from registry.enterprises.models import ClaimRequest, Decision, DuplicateFlag, Enterprise, PendingChange, Status
 from registry.extensions import db
 from registry.imports import staging
+from registry.incentives import service as incentives
+from registry.incentives.models import CommuneDifficulty, IncentivePolicy
+from registry.places.models import Commune
 from registry.imports.kinds import KINDS, stage_upload
 from registry.imports.models import StagedUpload
 from registry.zones import boundaries
@@ -102,6 +105,8 @@ REVIEWERS = frozenset({ADMIN, OFFICER})  # of province 51, where every record be
 ZONE_EDITORS = REVIEWERS | {EDITOR}  # of the zone managed by the board of province 51
 IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any officer may upload a list; its rows must be in their province
 CATALOG_MANAGERS = frozenset({ADMIN, MINISTRY})
+POLICY_KEEPERS = REVIEWERS  # the Department of province 51, where the provincial policies below are, and administrators
+COMMUNE_IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any Department officer may upload a list; its communes must be in their province
 
 ALLOWED = "allowed"
 FORBIDDEN = 403
@@ -387,6 +392,49 @@ def _reset_link(cell: Cell) -> dict:
     return {"email": user.email, "hash": user.password_hash, "token": links.link_token(user, links.RESET_PASSWORD)}
 
 
+def _policy(national: bool = False):
+    def prepare(cell: Cell) -> dict:
+        values = {"title_vi": f"Hỗ trợ tiền thuê đất Số {next(_serial)}", "instrument": "land_rent", "province_code": None if national else "51",
+                  "legal_basis": "Nghị quyết 15/2026/NQ-HĐND", "effective_from": "2026-01-01", "benefit": {"reduction_pct": 50}}
+        policy = incentives.create_policy(None, values)
+        return {"policy": policy.id, "title": policy.title_vi, "values": {**values, "benefit": None}}
+
+    return prepare
+
+
+def _policy_of(cell: Cell) -> IncentivePolicy:
+    return db.session.get(IncentivePolicy, cell.target["policy"])
+
+
+def _policy_form(cell: Cell, **changes) -> dict:
+    values = cell.target["values"]
+    return {"title_vi": values["title_vi"] if "title_vi" in values else cell.target["title"], "instrument": "land_rent",
+            "province_code": values["province_code"] or "", "legal_basis": values["legal_basis"], "effective_from": "2026-01-01",
+            "sector_class": "any", "confidence": "M", "status": "published", "benefit_reduction_pct": "50", **changes}
+
+
+def _new_policy(cell: Cell) -> dict:
+    return {"title": f"Chính sách mới Số {next(_serial)}", "values": {"province_code": "51", "legal_basis": "Nghị quyết 15/2026/NQ-HĐND"}}
+
+
+def _policy_named(cell: Cell, _response) -> bool:
+    return db.session.scalar(db.select(IncentivePolicy).where(IncentivePolicy.title_vi == cell.target["title"])) is not None
+
+
+def _commune_code() -> str:
+    return db.session.scalar(db.select(Commune.code).where(Commune.province_code == "51").order_by(Commune.code).limit(1))
+
+
+def _commune_list() -> bytes:
+    return f"Mã xã,Mức,Số quyết định,Hiệu lực từ\n{_commune_code()},KK,{next(_serial)}/QĐ-UBND,2026-01-01\n".encode()
+
+
+def staged_commune_list(cell: Cell) -> dict:
+    data = _commune_list()
+    staged = stage_upload(KINDS["communes-difficulty"], _owner(cell), "xa-kk.csv", data)
+    return {"token": staged.token, "decision": data.decode().split(",")[-2]}
+
+
 WRITES = [
     # Enterprises: register, record, edit, claim.
     Write("register enterprise", "enterprises.register", EVERYONE, _new_enterprise, _registration, _exists_with_tax_code),
@@ -468,6 +516,28 @@ WRITES = [
           lambda c: c.post(f"/zones/import/{c.target['token']}/commit"),
           lambda c, _r: db.session.scalar(db.select(Zone).where(Zone.name_vi == c.target["name"])) is not None,
           refused={OTHER_OFFICER: 302}),  # back to the preview: the list's province is not theirs
+    # Incentive policies and commune difficulty lists.
+    Write("record policy", "incentives.create", POLICY_KEEPERS, _new_policy,
+          lambda c: c.post("/incentives/new", _policy_form(c, title_vi=c.target["title"])), _policy_named),
+    Write("edit policy", "incentives.edit", POLICY_KEEPERS, _policy(),
+          lambda c: c.post(f"/incentives/{c.target['policy']}/edit", _policy_form(c, level="7")), lambda c, _r: _policy_of(c).level == 7),
+    Write("edit national policy", "incentives.edit", frozenset({ADMIN}), _policy(national=True),
+          lambda c: c.post(f"/incentives/{c.target['policy']}/edit", _policy_form(c, level="7")), lambda c, _r: _policy_of(c).level == 7),
+    Write("end policy", "incentives.end", POLICY_KEEPERS, _policy(),
+          lambda c: c.post(f"/incentives/{c.target['policy']}/end", {"last_day": "2026-06-30"}),
+          lambda c, _r: _policy_of(c).effective_to is not None),
+    Write("upload commune list", "incentives.communes.upload", COMMUNE_IMPORTERS, lambda c: {"data": _commune_list()},
+          lambda c: c.upload("/incentives/communes/import", {}, "xa-kk.csv", c.target["data"]), redirects_to("/columns")),
+    Write("match commune list columns", "incentives.communes.columns", COMMUNE_IMPORTERS, staged_commune_list,
+          lambda c: c.post(f"/incentives/communes/import/{c.target['token']}/columns",
+                           {"column_0": "commune_code", "column_1": "level", "column_2": "decision_number", "column_3": "effective_from"}),
+          redirects_to("/preview")),
+    Write("answer commune list questions", "incentives.communes.answers", COMMUNE_IMPORTERS, staged_commune_list,
+          lambda c: c.post(f"/incentives/communes/import/{c.target['token']}/answers", {}), _answers_kept),
+    Write("import commune list", "incentives.communes.commit", REVIEWERS, staged_commune_list,
+          lambda c: c.post(f"/incentives/communes/import/{c.target['token']}/commit"),
+          lambda c, _r: db.session.scalar(db.select(CommuneDifficulty).where(CommuneDifficulty.decision_number == c.target["decision"])) is not None,
+          refused={OTHER_OFFICER: 302}),  # back to the preview: the commune is not in their province
     # The catalog.
     Write("resolve catalog mapping", "catalog.resolve", CATALOG_MANAGERS, _mapping,
           lambda c: c.post(f"/catalog/versions/{NEW_CATALOG}/mapping/{c.target['mapping']}", {f"m{c.target['mapping']}-successor": str(c.target["successor"])}),
@@ -521,6 +591,16 @@ WRITES = [
           lambda c, _r: enterprise_of(c).province_code == "52"),  # only an officer of the new province may move it there
     Write("PATCH zone", "api.update_zone", ZONE_EDITORS, _zone_target,
           lambda c: c.api("PATCH", f"/api/v1/zones/{c.target['zone']}", {"leased_ha": 77}), _zone_leased),
+    Write("POST policy", "api.create_policy", POLICY_KEEPERS, _new_policy,
+          lambda c: c.api("POST", "/api/v1/policies", {"title_vi": c.target["title"], "instrument": "cit", "province_code": "51",
+                                                       "legal_basis": "Nghị quyết 15/2026/NQ-HĐND"}), _policy_named),
+    Write("PATCH policy", "api.update_policy", POLICY_KEEPERS, _policy(),
+          lambda c: c.api("PATCH", f"/api/v1/policies/{c.target['policy']}", {"level": 7}), lambda c, _r: _policy_of(c).level == 7),
+    Write("PUT policy", "api.update_policy", POLICY_KEEPERS, _policy(),
+          lambda c: c.api("PUT", f"/api/v1/policies/{c.target['policy']}", {**c.target["values"], "level": 7}),
+          lambda c, _r: _policy_of(c).level == 7),
+    Write("PATCH national policy", "api.update_policy", frozenset({ADMIN}), _policy(national=True),
+          lambda c: c.api("PATCH", f"/api/v1/policies/{c.target['policy']}", {"level": 7}), lambda c, _r: _policy_of(c).level == 7),
     Write("POST catalog mapping", "api.resolve_catalog_mapping", CATALOG_MANAGERS, _mapping,
           lambda c: c.api("POST", f"/api/v1/catalog/versions/{NEW_CATALOG}/mappings/{c.target['mapping']}", {"successor": "A.99"}),
           _mapping_resolved),

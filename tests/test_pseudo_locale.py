@@ -370,3 +370,35 @@ def test_every_account_page_and_e_mail_of_a_newcomer_shows_only_translated_words
         pages[f"e-mail {number} text"] = "<pre>" + re.sub(r"http://\S+", "", message.body) + "</pre>"
         pages[f"e-mail {number} html"] = re.sub(r'href="[^"]*"', "", message.html)
     assert_translated(pseudo, pages)
+
+
+COMMUNES_CSV = "Mã xã,Mức,Số quyết định,Hiệu lực từ\n21040,ĐBKK,2167/QĐ-UBND,2026-06-23\n21109,rất khó,2167/QĐ-UBND,2026-06-23\n"
+
+
+def test_the_incentive_pages_show_only_translated_words(pseudo, client, accounts):
+    from registry.incentives.models import IncentivePolicy
+    from registry.incentives.service import load_national_policies
+
+    accounts.user("officer@example.vn")
+    with pseudo.app_context():
+        load_national_policies()
+        db.session.commit()
+        ended = db.session.scalar(db.select(IncentivePolicy.id).where(IncentivePolicy.code == "vn-cit-ccn-location-until-2025"))
+        land = db.session.scalar(db.select(IncentivePolicy.id).where(IncentivePolicy.code == "vn-land-rent-special-dbkk"))
+    anonymous = pseudo.test_client()
+    pages = {path: _get(anonymous, path) for path in (
+        "/incentives/", "/incentives/?instrument=land_rent&scope=national&on=2026-06-01", f"/incentives/{ended}", f"/incentives/{land}",
+        "/incentives/communes", "/incentives/communes?province=51", "/search/?q=thue+dat",
+    )}
+    accounts.sign_in(client, "officer@example.vn")
+    pages["/incentives/new"] = _get(client, "/incentives/new")
+    pages["refused policy"] = client.post("/incentives/new", data={
+        "csrf_token": csrf_token(client, "/incentives/new"), "province_code": "51", "instrument": "", "min_jobs": "-1",
+        "effective_from": "2026-05-01", "effective_to": "2026-01-01"}).get_data(as_text=True)
+    created = client.post("/incentives/new", data={
+        "csrf_token": csrf_token(client, "/incentives/new"), "title_vi": "Hỗ trợ tín dụng tỉnh", "province_code": "51", "instrument": "credit",
+        "legal_basis": "Nghị quyết 15/2026/NQ-HĐND", "sector_class": "any", "confidence": "M", "status": "published"})
+    pages["officer's policy"] = _get(client, created.headers["Location"])
+    pages["edit"] = _get(client, created.headers["Location"] + "/edit")
+    pages.update(_walk_import(client, "/incentives/communes/import", COMMUNES_CSV, "xa-kho-khan.csv"))
+    assert_translated(pseudo, pages, data=COMMUNES_CSV)

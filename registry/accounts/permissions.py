@@ -103,6 +103,20 @@ def officer_of(user: User, province_code: str | None) -> bool:
     return province_code is not None and province_code in _officer_provinces(user)
 
 
+def department_officer_of(user: User, province_code: str | None) -> bool:
+    """Tell whether `user` is an officer of the provincial Department (not a zone board) of the province."""
+    return province_code is not None and province_code in department_provinces(user)
+
+
+def department_provinces(user: User) -> set[str]:
+    """The provinces whose Department `user` is an officer of."""
+    return {
+        m.organization.province_code
+        for m in user.memberships
+        if m.role == Role.PROVINCE_OFFICER and m.organization.kind == OrgKind.DEPARTMENT and m.organization.province_code
+    }
+
+
 def oversees(user: User, province_code: str | None) -> bool:
     """Administrators and the province's officers oversee a province's records."""
     return is_admin(user) or officer_of(user, province_code)

@@ -50,6 +50,7 @@ KIND_OF_TABLE = {
     "enterprise_search": "enterprises",
     "zone": "zones", "boundary_version": "zones", "zone_figure": "zones",
     "catalog_version": "catalog", "catalog_node": "catalog", "catalog_node_mapping": "catalog",
+    "incentive_policy": "incentives", "commune_difficulty": "incentives",
     "province": "places", "commune": "places", "legacy_province": "places", "province_boundary": "places", "commune_predecessor": "places",
     "organization": "organizations", "membership": "organizations",
 }

@@ -28,6 +28,7 @@ from registry.enterprises import service as enterprises
 from registry.enterprises.generator import check_digit
 from registry.enterprises.models import DuplicateFlag
 from registry.extensions import db
+from registry.incentives import service as incentives
 from registry.zones import service as zones
 from registry.zones.boundaries import publish_boundary
 
@@ -65,6 +66,7 @@ class Corpus:
     pending: list[int] = field(default_factory=list)
     change: int = 0
     duplicate: int = 0
+    policies: list[int] = field(default_factory=list)
 
 
 def tax_codes():
@@ -127,6 +129,9 @@ def store_corpus(app) -> Corpus:
             pending = stored(functools.partial(enterprises.register_enterprise, representative), hostile_profile(payload, website, next(codes), n))
             corpus.pending.append(pending.id)
             review.claim(representative, record.tax_code, payload)
+            policy = incentives.create_policy(None, {**{name: payload for name in incentives.TEXT_FIELDS}, "source": website,
+                                                     "instrument": "land_rent", "province_code": "51", "effective_from": "2026-01-01"})
+            corpus.policies.append(policy.id)
         # Each zone's editor, named like a payload, writes the next payload over its description: the history shows both sides.
         for n, zone_id in enumerate(corpus.zones):
             with acting_as("xss corpus", user=accounts.find_user(f"nguoi.{n}@example.vn")):
@@ -329,3 +334,16 @@ def test_stored_links_only_lead_to_web_pages(visitor, corpus):
     for path in [f"/enterprises/{i}" for i in corpus.enterprises[:one_per_url]] + [f"/zones/{i}" for i in corpus.zones[:one_per_url]]:
         visit(visitor, path)
         assert visitor.evaluate(SCRIPT_LINKS) == [], f"{path} links to a script"
+
+
+def test_incentive_policies_show_their_payloads_as_text(visitor, corpus):
+    visit(visitor, "/incentives/", shows=CORPUS)
+    visit(visitor, "/search/?q=alert", shows=CORPUS[:5])
+    for payload, policy_id in zip(CORPUS, corpus.policies):
+        visit(visitor, f"/incentives/{policy_id}", shows=[payload])
+        assert visitor.evaluate(SCRIPT_LINKS) == [], "a stored source that is not a web address is no link"
+    sign_in(visitor, OFFICER)
+    for payload, policy_id in zip(CORPUS, corpus.policies):
+        visit(visitor, f"/incentives/{policy_id}/edit")
+        assert visitor.input_value("#title_vi") == payload and visitor.input_value("#note_en") == payload
+        visit(visitor, f"/history/incentive_policy/{policy_id}", shows=[payload])

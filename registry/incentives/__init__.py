@@ -1,0 +1,1 @@
+"""Incentive policies as data (national and provincial), and the communes listed as difficult or especially difficult."""
