@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.places.service import REGION_NAMES
@@ -52,23 +52,23 @@ class ProposalForm(FlaskForm):
     email = StringField(_l("E-mail address"), description=_l("The boards you express interest to answer you here; nobody else sees it."))
     consent = BooleanField(_l("The zone boards I express interest to may contact me at this address."))
     name = StringField(_l("Project name"))
-    activity = RadioField(_l("Activity"), choices=[(key.value, label) for key, label in ACTIVITY_LABELS.items()], validate_choice=False)
+    activity = RadioField(_l("Activity"), choices=[SelectChoice(key.value, label) for key, label in ACTIVITY_LABELS.items()], validate_choice=False)
     catalog_codes = CheckboxesField(_l("Decision 980 catalog items"), choices=[])
     land_min_ha = StringField(_l("Smallest area (ha)"), description=_l("For example 12,5"))
     land_max_ha = StringField(_l("Largest area (ha)"), description=_l("Leave empty when the project needs exactly the smallest area."))
     capital_amount = StringField(_l("Capital"))
-    capital_currency = RadioField(_l("Currency"), choices=[("VND", "VND"), ("USD", "USD")], default="VND", validate_choice=False)
+    capital_currency = RadioField(_l("Currency"), choices=[SelectChoice("VND", "VND"), SelectChoice("USD", "USD")], default="VND", validate_choice=False)
     exchange_rate = StringField(_l("Exchange rate (VND per USD)"), description=_l("Used to turn a capital in USD into VND; shown with the results."))
     jobs = StringField(_l("Jobs"))
     new_project = BooleanField(_l("A new project (not the expansion of an existing one)"), default=True)
     start_year = StringField(_l("Start year"))
     provinces = CheckboxesField(_l("Provinces"), choices=[])
-    regions = CheckboxesField(_l("Regions"), choices=[(key, label) for key, label in REGION_NAMES.items()])
+    regions = CheckboxesField(_l("Regions"), choices=[SelectChoice(key, label) for key, label in REGION_NAMES.items()])
     strict_provinces = BooleanField(_l("Only these provinces and regions (otherwise they are preferred)"))
     wastewater_m3_day = StringField(_l("Central wastewater capacity needed (m³/day)"), description=_l("Leave empty when none is needed."))
     port_within_km = StringField(_l("A port within (km)"), description=_l("Leave empty when no port is needed."))
     needs_power = BooleanField(_l("The zone must supply power"))
-    required_kinds = CheckboxesField(_l("The zone must be a"), choices=[(kind.value, label) for kind, label in KIND_LABELS.items()])
+    required_kinds = CheckboxesField(_l("The zone must be a"), choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()])
     revenue_vnd_year = StringField(_l("Expected yearly revenue (VND)"),
                                    description=_l("Used for the income-tax savings; leave empty to value land-rent savings only."))
     margin_percent = StringField(_l("Assumed profit margin (%)"), description=_l("Used for the income-tax savings; 10 % when left empty."))

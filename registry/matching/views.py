@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from registry.accounts.permissions import can, reviewed_provinces
 from registry.catalog import service as catalog
@@ -24,7 +25,7 @@ from registry.zones.models import Zone
 from maps.display_levels import union_box
 
 from . import cleaning, engine, reasons, service
-from .forms import LEAD_STATUS_LABELS, LIST_FIELDS, STEP_NAMES, STEPS, LeadForm, ProposalForm
+from .forms import CHECKBOXES, LEAD_STATUS_LABELS, LIST_FIELDS, STEP_NAMES, STEPS, LeadForm, ProposalForm
 from .models import LeadStatus
 from .permissions import SEE_PROVINCE_LEADS
 
@@ -53,12 +54,12 @@ def _steps() -> list[tuple]:
 def _form(draft: dict) -> ProposalForm:
     form = ProposalForm(formdata=None, data={name: value for name, value in draft.items()})
     version = catalog.current_version()
-    form.catalog_codes.choices = [(node.code, f"{node.code} · {node.name_en if locale_code() == 'en' else node.name_vi}")
+    form.catalog_codes.choices = [SelectChoice(node.code, f"{node.code} · {node.name_en if locale_code() == 'en' else node.name_vi}")
                                   for node in (catalog.nodes_of(version) if version else [])]
-    form.provinces.choices = [(p.code, p.name_en if locale_code() == "en" else p.name_vi) for p in places.all_provinces()]
-    for name in ("consent", "strict_provinces", "needs_power", "new_project"):
+    form.provinces.choices = [SelectChoice(p.code, p.name_en if locale_code() == "en" else p.name_vi) for p in places.all_provinces()]
+    for name in CHECKBOXES:
         if name in draft:
-            form[name].data = draft[name] in (True, "y", "on", "1", "true")
+            form[name].data = draft[name] in (True, "1")
     return form
 
 
@@ -83,7 +84,8 @@ def step(name: str):
         form = ProposalForm()
         if not form.validate_on_submit() and form.errors.get("csrf_token"):
             abort(400)
-        answers = {field: (request.form.getlist(field) if field in LIST_FIELDS else request.form.get(field, "")) for field in fields}
+        answers = {field: (request.form.getlist(field) if field in LIST_FIELDS else "1" if field in CHECKBOXES and field in request.form
+                           else "0" if field in CHECKBOXES else request.form.get(field, "")) for field in fields}
         draft.update(answers)
         session[DRAFT] = draft
         if "back" in request.form and index > 0:
@@ -110,10 +112,10 @@ def _summary(draft: dict) -> list[tuple[str, str, str]]:
         for field in fields:
             value = draft.get(field)
             if field in LIST_FIELDS:
-                labels = dict(form[field].choices)
+                labels = {choice.value: choice.label for choice in form[field].choices}
                 shown = ", ".join(str(labels.get(code, code)) for code in (value or [])) or "—"
-            elif field in {"consent", "strict_provinces", "needs_power", "new_project"}:
-                shown = _("yes") if value in (True, "y", "on", "1", "true") else _("no")
+            elif field in CHECKBOXES:
+                shown = _("yes") if value in (True, "1") else _("no")
             elif field == "activity":
                 shown = str(cleaning.ACTIVITY_LABELS.get(value, value or "—"))
             else:
@@ -235,7 +237,7 @@ def lead(lead_id: int):
     """One lead: the investor's contact and project, its stage and dated notes; the board moves it on."""
     found = service.get_lead(current_user, lead_id)
     form = LeadForm()
-    form.status.choices = [(status.value, label) for status, label in LEAD_STATUS_LABELS.items()]
+    form.status.choices = [SelectChoice(status.value, label) for status, label in LEAD_STATUS_LABELS.items()]
     status = 200
     if request.method == "POST":
         form.validate_on_submit()
