@@ -47,6 +47,15 @@ bp.add_app_template_global(reasons.describe_what_if, "what_if_words")
 bp.add_app_template_global(reasons.ASSUMPTION_LABELS, "assumption_labels")
 
 
+@bp.app_template_global()
+def follows_leads() -> bool:
+    """Whether the viewer has a leads page: a zone board's member, an officer of a province, an administrator."""
+    if not current_user.is_authenticated:
+        return False
+    provinces = reviewed_provinces(current_user)
+    return provinces is None or bool(provinces) or bool(service.board_zones(current_user))
+
+
 def _steps() -> list[tuple]:
     return [step for step in STEPS if step[0] != "contact" or not current_user.is_authenticated]
 
@@ -65,8 +74,8 @@ def _form(draft: dict) -> ProposalForm:
 
 @bp.route("/new")
 def start():
-    """Begin a proposal (or go on with the one begun in this browser)."""
-    return redirect(url_for(".step", name=_steps()[0][0]))
+    """Begin a proposal with its first question (or go on with the one begun in this browser)."""
+    return step(_steps()[0][0])
 
 
 @bp.route("/new/<name>", methods=["GET", "POST"])
