@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import math
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
 
-from . import scoring
-from .filters import failures
-from .incentives import M2_PER_HA, VALUED, Resolver, project_holds, rent_per_m2_year
+from .filters import Filters
+from .incentives import M2_PER_HA, Resolver, Winners, project_holds, rent_per_m2_year
 from .model import (
     CRITERIA,
     DEFAULT_WEIGHTS,
@@ -15,15 +19,16 @@ from .model import (
     Assumptions,
     Contribution,
     Exclusion,
+    NOTHING,
     Match,
     Policy,
     Proposal,
-    Reason,
     Result,
     SectorMap,
     Site,
     WeightChange,
 )
+from .scoring import Criteria
 from .whatif import explain_empty, what_ifs
 
 
@@ -42,42 +47,77 @@ def weights_of(proposal: Proposal) -> dict[str, float]:
     return weights
 
 
-def scored(values: Mapping[str, tuple[float, Reason]], weights: Mapping[str, float]) -> tuple[float, tuple[Contribution, ...]]:
-    """The 0–100 score and each criterion's points: Σ value × weight / Σ weights × 100."""
+def scaled_weights(weights: Mapping[str, float]) -> tuple[float, ...]:
+    """Each criterion's weight × 100 / Σ weights, in CRITERIA order: the points a value of 1 earns."""
     total = sum(weights.values())
-    contributions = tuple(
-        Contribution(
-            criterion=criterion,
-            value=value,
-            weight=weights[criterion],
-            points=value * weights[criterion] / total * 100 if total else 0.0,
-            reason=reason,
-        )
-        for criterion, (value, reason) in values.items()
+    scale = 100 / total if total else 0.0
+    return tuple(weights[criterion] * scale for criterion in CRITERIA)
+
+
+def points_of(values: tuple[float, ...], weights: Mapping[str, float]) -> tuple[float, ...]:
+    """Each criterion's points: value × weight × 100 / Σ weights; the score is their sum."""
+    return tuple(value * scaled for value, scaled in zip(values, scaled_weights(weights)))
+
+
+def contributions_of(values, reasons, weights) -> tuple[Contribution, ...]:
+    return tuple(
+        Contribution(criterion, value, weights[criterion], points, reason)
+        for criterion, value, points, reason in zip(CRITERIA, values, points_of(values, weights), reasons)
     )
-    return sum(c.points for c in contributions), contributions
 
 
 class Matcher:
     """One proposal's matching: what does not depend on the site is worked out once."""
 
-    def __init__(self, proposal: Proposal, policies: Iterable[Policy], sector_map: SectorMap, on: date, assumptions: Assumptions):
+    def __init__(
+        self,
+        proposal: Proposal,
+        policies: Iterable[Policy],
+        sector_map: SectorMap,
+        on: date,
+        assumptions: Assumptions,
+        resolvers: dict | None = None,
+    ):
         self.proposal, self.sector_map, self.on, self.assumptions = proposal, sector_map, on, assumptions
         self.start = project_start(proposal, on)
         self.sector_class = sector_map.sector_class(proposal.activity, proposal.catalog_codes)
-        self.resolver = Resolver(
-            [policy for policy in policies if project_holds(policy, proposal, self.sector_class, self.start)], assumptions
-        )
+        candidates = [policy for policy in policies if project_holds(policy, proposal, self.sector_class, self.start)]
+        # Proposals whose conditions select the same rules share the winners (match_many).
+        key = tuple(id(policy) for policy in candidates)
+        resolvers = {} if resolvers is None else resolvers
+        self.resolver = resolvers.get(key) or resolvers.setdefault(key, Resolver(candidates, assumptions))
+        self.filters = Filters(proposal, sector_map)
         self.weights = weights_of(proposal)
+        self.scaled_weights = scaled_weights(self.weights)
+        self.criteria = Criteria(proposal, assumptions, on)
         self.area_m2 = proposal.land_min_ha * M2_PER_HA
         self.profit = proposal.revenue_vnd_year * proposal.margin
 
-    def incentives(self, site: Site, rent: float | None) -> tuple[AppliedIncentive, ...]:
+    def valued(self, amount: float | None, instrument: str, rent: float | None) -> int | None:
+        """An instrument's value in VND over the horizon, or None where the engine cannot value it."""
+        if amount is None:
+            return None
+        if instrument == "cit":
+            return round(amount * self.profit)
+        return None if rent is None else round(amount * self.area_m2 * rent)
+
+    def score(self, site: Site) -> tuple[float, tuple[float, ...], int, int, float | None, str, Winners]:
+        """The fast path: score, criteria values, CIT and land-rent savings, rent and its source, the winners."""
+        rent, source = rent_per_m2_year(site, self.assumptions)
+        winners = self.resolver.winners(site)
+        cit = self.valued(winners.cit_share, "cit", rent)
+        land = self.valued(winners.rent_years, "land_rent", rent) or 0
+        values = self.criteria.values(site, cit + land, rent)
+        score = sum([value * scaled for value, scaled in zip(values, self.scaled_weights)])
+        return score, values, cit, land, rent, source, winners
+
+    def build(self, site: Site, rank: int, scored, detailed: bool) -> Match:
+        score, values, cit, land, rent, source, winners = scored
+        if not detailed:
+            return Match(site.id, site.code, rank, round(score, 2), values, cit + land, land, cit, False, (), (), NOTHING)
         applied = []
-        for policy, beaten in self.resolver.winners(site.province, site.classes()):
-            measure = VALUED.get(policy.instrument)
-            base = self.profit if policy.instrument == "cit" else (rent * self.area_m2 if rent is not None else None)
-            valued = measure is not None and base is not None
+        for policy, beaten, amount in winners.chosen:
+            value = self.valued(amount, policy.instrument, rent)
             applied.append(
                 AppliedIncentive(
                     instrument=policy.instrument,
@@ -88,49 +128,31 @@ class Matcher:
                     legal_basis=policy.legal_basis,
                     article=policy.article,
                     confidence=policy.confidence,
-                    value_vnd=round(measure(policy.benefit, self.assumptions) * base) if valued else 0,
-                    valued=valued,
+                    value_vnd=value or 0,
+                    valued=value is not None,
                     beaten=beaten,
                 )
             )
-        return tuple(applied)
-
-    def evaluate(self, site: Site) -> tuple[float, Match]:
-        proposal = self.proposal
-        rent, source = rent_per_m2_year(site, self.assumptions)
-        applied = self.incentives(site, rent)
-        land_savings = sum(a.value_vnd for a in applied if a.instrument == "land_rent")
-        cit_savings = sum(a.value_vnd for a in applied if a.instrument == "cit")
-        value = land_savings + cit_savings
-        values = {
-            "land_fit": scoring.land_fit(proposal, site),
-            "incentive_value": scoring.incentive_value(proposal, value),
-            "infrastructure": scoring.infrastructure(proposal, site),
-            "priority_fit": scoring.priority_fit(proposal, site),
-            "nearby": scoring.nearby(proposal, site),
-            "land_cost": scoring.land_cost(rent, source, self.assumptions),
-            "freshness": scoring.freshness(site, self.on),
-            "province": scoring.province(proposal, site),
-        }
-        score, contributions = scored(values, self.weights)
-        match = Match(
+        reasons = self.criteria.reasons(site, cit + land, rent, source)
+        return Match(
             site_id=site.id,
             site_code=site.code,
-            rank=0,
+            rank=rank,
             score=round(score, 2),
-            contributions=contributions,
-            incentives=applied,
-            value_vnd=value,
-            land_rent_savings_vnd=land_savings,
-            cit_savings_vnd=cit_savings,
+            values=values,
+            value_vnd=cit + land,
+            land_rent_savings_vnd=land,
+            cit_savings_vnd=cit,
+            detailed=True,
+            contributions=contributions_of(values, reasons, self.weights),
+            incentives=tuple(applied),
             assumptions={
-                "area_ha": proposal.land_min_ha,
+                "area_ha": self.proposal.land_min_ha,
                 "rent_vnd_m2_year": None if rent is None else round(rent),
                 "rent_source": source,
-                "area_classes": tuple(sorted(site.classes())),
+                "area_classes": tuple(sorted(winners.classes)),
             },
         )
-        return score, match
 
     def shared_assumptions(self) -> dict:
         a = self.assumptions
@@ -149,33 +171,110 @@ class Matcher:
         }
 
 
-def ranked(scored_matches: list[tuple[float, Match]]) -> tuple[Match, ...]:
+def rank_key(score: float, site_code: str, site_id: int) -> tuple:
     """Highest score first; equal scores by zone code, then id (a stable key)."""
-    ordered = sorted(scored_matches, key=lambda pair: (-pair[0], pair[1].site_code, pair[1].site_id))
-    return tuple(dataclasses.replace(match, rank=rank) for rank, (_, match) in enumerate(ordered, 1))
+    return (-score, site_code, site_id)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Zones read once for many proposals: in the order given, and by province with the most free land first."""
+
+    sites: tuple[Site, ...]
+    by_province: Mapping[str, tuple[Site, ...]]
+
+    def candidates(self, proposal: Proposal):
+        """The zones that can pass the province and land filters (the others fail them)."""
+        provinces = dict.fromkeys(proposal.provinces) if proposal.strict_provinces else self.by_province.keys()
+        need = proposal.land_min_ha
+        for province in provinces:
+            for site in self.by_province.get(province, ()):
+                if site.available_ha is None or site.available_ha < need:
+                    break
+                yield site
+
+
+def prepare(sites: Iterable[Site]) -> Prepared:
+    """Index the zones for match() and match_many(); worth keeping while the zones' data do not change."""
+    sites = tuple(sites)
+    by_province: dict[str, list[Site]] = defaultdict(list)
+    for site in sites:
+        by_province[site.province].append(site)
+    return Prepared(
+        sites,
+        {
+            province: tuple(sorted(group, key=lambda s: -s.available_ha if s.available_ha is not None else math.inf))
+            for province, group in by_province.items()
+        },
+    )
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector while matching.
+
+    A match allocates thousands of small records that form no cycles; left on, the collector scans every
+    live object again and again during one call (a third of its time on 3,000 zones). It runs as usual
+    afterwards; a collector the caller had turned off stays off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def match(
     proposal: Proposal,
-    sites: Iterable[Site],
+    sites: Iterable[Site] | Prepared,
     policies: Iterable[Policy],
     sector_map: SectorMap,
     on: date,
     *,
     assumptions: Assumptions | None = None,
+    detail: int | None = None,
+    explain: bool = True,
 ) -> Result:
-    """Match one proposal against the sites: the ranked matches, the exclusions, what would change the answer."""
-    sites = list(sites)
-    matcher = Matcher(proposal, policies, sector_map, on, assumptions or Assumptions())
-    found: list[tuple[float, Match]] = []
+    """Match one proposal against the sites: the ranked matches, the exclusions, what would change the answer.
+
+    `detail` limits the matches that carry contributions, incentives and assumptions to the first so many
+    (all by default; 0 none); the others keep their score, criteria values and the incentives' value.
+    `explain=False` leaves out the exclusions and the what-ifs (the matches are the same), for batches;
+    an empty answer is still explained.
+    """
+    with collector_paused():
+        return _match(proposal, sites, policies, sector_map, on, assumptions, detail, explain, None)
+
+
+def _match(proposal, sites, policies, sector_map, on, assumptions, detail, explain, _resolvers) -> Result:
+    matcher = Matcher(proposal, policies, sector_map, on, assumptions or Assumptions(), _resolvers)
+    failing = matcher.filters.failures
+    found = []
     excluded: list[Exclusion] = []
-    for site in sites:
-        reasons = failures(proposal, site, sector_map)
-        if reasons:
-            excluded.append(Exclusion(site.id, site.code, tuple(reasons)))
-        else:
-            found.append(matcher.evaluate(site))
-    matches = ranked(found)
+    if explain or not isinstance(sites, Prepared):
+        sites = sites.sites if isinstance(sites, Prepared) else list(sites)
+        for site in sites:
+            reasons = failing(site, not explain)
+            if not reasons:
+                found.append((matcher.score(site), site))
+            elif explain:
+                excluded.append(Exclusion(site.id, site.code, tuple(reasons)))
+    else:
+        for site in sites.candidates(proposal):
+            if not failing(site, True):
+                found.append((matcher.score(site), site))
+        sites = sites.sites
+    found.sort(key=lambda pair: rank_key(pair[0][0], pair[1].code, pair[1].id))
+    matches = tuple(
+        matcher.build(site, rank, scored, detail is None or rank <= detail) for rank, (scored, site) in enumerate(found, 1)
+    )
+    explanation = None
+    if not matches:
+        if not explain:
+            excluded = [Exclusion(site.id, site.code, tuple(failing(site))) for site in sites]
+        explanation = explain_empty(proposal, sites, excluded)
     excluded.sort(key=lambda e: (e.site_code, e.site_id))
     return Result(
         proposal=proposal,
@@ -184,11 +283,39 @@ def match(
         sector_class=matcher.sector_class,
         weights=matcher.weights,
         matches=matches,
-        excluded=tuple(excluded),
-        what_if=what_ifs(proposal, sites, excluded),
-        explanation=None if matches else explain_empty(proposal, sites, excluded),
+        excluded=tuple(excluded) if explain else (),
+        what_if=what_ifs(proposal, sites, excluded) if explain else (),
+        explanation=explanation,
         assumptions=matcher.shared_assumptions(),
     )
+
+
+def match_many(
+    proposals: Iterable[Proposal],
+    sites: Iterable[Site] | Prepared,
+    policies: Iterable[Policy],
+    sector_map: SectorMap,
+    on: date,
+    *,
+    assumptions: Assumptions | None = None,
+    detail: int | None = 0,
+    explain: bool = False,
+) -> list[Result]:
+    """Match many proposals against the same zones and rules (reverse matching for the zone boards).
+
+    The zones are indexed once, proposals that select the same rules share their winners, and by default
+    no match is detailed and nothing but an empty answer is explained: each result ranks the same zones
+    with the same scores as match() would.
+    """
+    prepared = sites if isinstance(sites, Prepared) else prepare(sites)
+    policies = list(policies)
+    assumptions = assumptions or Assumptions()
+    resolvers: dict = {}
+    results = []
+    for proposal in proposals:
+        with collector_paused():
+            results.append(_match(proposal, prepared, policies, sector_map, on, assumptions, detail, explain, resolvers))
+    return results
 
 
 def reweigh(result: Result, criterion: str, weight: float) -> Result:
@@ -199,9 +326,14 @@ def reweigh(result: Result, criterion: str, weight: float) -> Result:
     weights = weights_of(proposal)
     rescored = []
     for m in result.matches:
-        score, contributions = scored({c.criterion: (c.value, c.reason) for c in m.contributions}, weights)
-        rescored.append((score, dataclasses.replace(m, score=round(score, 2), contributions=contributions)))
-    return dataclasses.replace(result, proposal=proposal, weights=weights, matches=ranked(rescored))
+        points = points_of(m.values, weights)
+        changed = {"score": round(sum(points), 2)}
+        if m.detailed:
+            changed["contributions"] = contributions_of(m.values, [c.reason for c in m.contributions], weights)
+        rescored.append((sum(points), m, changed))
+    rescored.sort(key=lambda item: rank_key(item[0], item[1].site_code, item[1].site_id))
+    matches = tuple(dataclasses.replace(m, rank=rank, **changed) for rank, (_, m, changed) in enumerate(rescored, 1))
+    return dataclasses.replace(result, proposal=proposal, weights=weights, matches=matches)
 
 
 def weight_change(result: Result, criterion: str, weight: float, top: int = 3) -> WeightChange:

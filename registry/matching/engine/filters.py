@@ -20,35 +20,64 @@ REQUIREMENT_OF = {
 }
 
 
+class Filters:
+    """The hard filters of one proposal; `failures(site)` lists what the site fails, in a fixed order."""
+
+    def __init__(self, proposal: Proposal, sector_map: SectorMap):
+        self.proposal = proposal
+        allowed = sector_map.activity_kinds.get(proposal.activity)
+        self.allowed = None if allowed is None else frozenset(allowed)
+        self.allowed_sorted = None if allowed is None else tuple(sorted(allowed))
+        self.required = frozenset(proposal.required_kinds)
+        self.provinces = frozenset(proposal.provinces) if proposal.strict_provinces else None
+        self.need = proposal.land_min_ha
+        self.wastewater = proposal.wastewater_m3_day or None
+        self.port = proposal.port_within_km
+        self.power = proposal.needs_power
+
+    def failures(self, site: Site, first_only: bool = False) -> list[Reason]:
+        """Every hard requirement the site fails (docs/matching.md, "Hard filters"); the first one only if asked."""
+        found: list[Reason] = []
+        proposal = self.proposal
+        if site.status not in LEASING_STATUSES:
+            found.append(Reason("zone_status", {"status": site.status, "allowed": LEASING_STATUSES}))
+            if first_only:
+                return found
+        if self.allowed is not None and site.kind not in self.allowed:
+            found.append(Reason("kind_not_allowed", {"kind": site.kind, "activity": proposal.activity, "allowed": self.allowed_sorted}))
+            if first_only:
+                return found
+        if self.required and site.kind not in self.required:
+            found.append(Reason("kind_not_wanted", {"kind": site.kind, "required": proposal.required_kinds}))
+            if first_only:
+                return found
+        if self.provinces is not None and site.province not in self.provinces:
+            found.append(Reason("province_not_preferred", {"province": site.province, "preferred": proposal.provinces}))
+            if first_only:
+                return found
+        free = site.available_ha
+        if free is None:
+            found.append(Reason("land_unknown", {"need": self.need}))
+        elif free < self.need:
+            found.append(Reason("land_short", {"free": free, "as_of": site.available_as_of, "need": self.need}))
+        if first_only and found:
+            return found
+        if self.wastewater is not None:
+            capacity = site.wastewater_capacity_m3_day
+            if capacity is None:
+                found.append(Reason("wastewater_unknown", {"need": self.wastewater}))
+            elif capacity < self.wastewater:
+                found.append(Reason("wastewater_short", {"capacity": capacity, "need": self.wastewater}))
+        if self.port is not None:
+            if site.port_km is None:
+                found.append(Reason("port_unknown", {"within_km": self.port}))
+            elif site.port_km > self.port:
+                found.append(Reason("port_far", {"km": site.port_km, "within_km": self.port}))
+        if self.power and site.has_power is not True:
+            found.append(Reason("power_unknown" if site.has_power is None else "no_power", {}))
+        return found
+
+
 def failures(proposal: Proposal, site: Site, sector_map: SectorMap) -> list[Reason]:
-    """Every hard requirement the site fails, in a fixed order (docs/matching.md, "Hard filters")."""
-    found: list[Reason] = []
-    if site.status not in LEASING_STATUSES:
-        found.append(Reason("zone_status", {"status": site.status, "allowed": LEASING_STATUSES}))
-    allowed = sector_map.activity_kinds.get(proposal.activity)
-    if allowed is not None and site.kind not in allowed:
-        found.append(Reason("kind_not_allowed", {"kind": site.kind, "activity": proposal.activity, "allowed": tuple(sorted(allowed))}))
-    if proposal.required_kinds and site.kind not in proposal.required_kinds:
-        found.append(Reason("kind_not_wanted", {"kind": site.kind, "required": proposal.required_kinds}))
-    if proposal.strict_provinces and site.province not in proposal.provinces:
-        found.append(Reason("province_not_preferred", {"province": site.province, "preferred": proposal.provinces}))
-    if site.available_ha is None:
-        found.append(Reason("land_unknown", {"need": proposal.land_min_ha}))
-    elif site.available_ha < proposal.land_min_ha:
-        found.append(Reason("land_short", {"free": site.available_ha, "as_of": site.available_as_of, "need": proposal.land_min_ha}))
-    need = proposal.wastewater_m3_day
-    if need:
-        capacity = site.wastewater_capacity_m3_day
-        if capacity is None:
-            found.append(Reason("wastewater_unknown", {"need": need}))
-        elif capacity < need:
-            found.append(Reason("wastewater_short", {"capacity": capacity, "need": need}))
-    within = proposal.port_within_km
-    if within is not None:
-        if site.port_km is None:
-            found.append(Reason("port_unknown", {"within_km": within}))
-        elif site.port_km > within:
-            found.append(Reason("port_far", {"km": site.port_km, "within_km": within}))
-    if proposal.needs_power and site.has_power is not True:
-        found.append(Reason("power_unknown" if site.has_power is None else "no_power", {}))
-    return found
+    """Every hard requirement the site fails, in a fixed order."""
+    return Filters(proposal, sector_map).failures(site)

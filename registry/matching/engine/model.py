@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
 INSTRUMENTS = ("cit", "land_rent", "import_duty", "budget_support", "relocation", "technology_transfer", "credit")
@@ -24,6 +25,8 @@ KIND_AREA_CLASS = {
     "eco_cluster": "industrial_cluster",
 }
 
+NOTHING: Mapping[str, Any] = MappingProxyType({})  # the shared empty mapping of records without detail
+
 # Zones that lease land now or while they are built; a planned zone has nothing to lease yet.
 LEASING_STATUSES = ("operating", "under_construction")
 
@@ -40,6 +43,14 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "freshness": 5.0,
     "province": 5.0,
 }
+
+
+def _as(record, kind: type, *names: str) -> None:
+    """Let callers pass lists and sets: store them as tuples or frozensets, so records stay hashable keys."""
+    for name in names:
+        value = getattr(record, name)
+        if type(value) is not kind:
+            object.__setattr__(record, name, kind(value))
 
 
 class Reason(NamedTuple):
@@ -71,6 +82,9 @@ class Proposal:
     margin: float = 0.10  # assumed profit margin on revenue, changeable by the investor
     revenue_vnd_year: int = 0  # assumed yearly revenue once operating
 
+    def __post_init__(self):
+        _as(self, tuple, "catalog_codes", "provinces", "required_kinds")
+
     def weight(self, criterion: str) -> float:
         return float(self.weights.get(criterion, DEFAULT_WEIGHTS[criterion]))
 
@@ -99,6 +113,10 @@ class Site:
     lat: float | None = None
     lon: float | None = None
 
+    def __post_init__(self):
+        _as(self, frozenset, "area_classes")
+        _as(self, tuple, "priority_groups")
+
     def classes(self) -> frozenset[str]:
         """The incentive area classes of the site: its commune's and its zone kind's."""
         kind_class = KIND_AREA_CLASS.get(self.kind)
@@ -125,6 +143,9 @@ class Policy:
     legal_basis: str = ""
     article: str = ""
     confidence: str = ""
+
+    def __post_init__(self):
+        _as(self, frozenset, "area_classes")
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
@@ -191,16 +212,25 @@ class AppliedIncentive:
 
 @dataclass(frozen=True)
 class Match:
+    """One zone that passed every hard filter.
+
+    Every match has its score, the criteria's `values` (CRITERIA order, each 0–1) and the incentives' value;
+    the matches shown in detail (the first `detail` of match(), all by default) also carry each criterion's
+    contribution with its reason, the incentives that apply and the site's assumptions.
+    """
+
     site_id: int
     site_code: str
     rank: int
     score: float  # 0–100, rounded to 0.01
-    contributions: tuple[Contribution, ...]
-    incentives: tuple[AppliedIncentive, ...]
+    values: tuple[float, ...]
     value_vnd: int  # the incentives' estimated value over the horizon
     land_rent_savings_vnd: int
     cit_savings_vnd: int
-    assumptions: Mapping[str, Any]
+    detailed: bool = False
+    contributions: tuple[Contribution, ...] = ()
+    incentives: tuple[AppliedIncentive, ...] = ()
+    assumptions: Mapping[str, Any] = field(default_factory=lambda: NOTHING)
 
 
 @dataclass(frozen=True)

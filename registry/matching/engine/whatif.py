@@ -16,6 +16,8 @@ MAX_STEPS = 3
 
 
 def only_requirement(exclusion: Exclusion) -> str | None:
+    if len(exclusion.reasons) == 1:
+        return REQUIREMENT_OF[exclusion.reasons[0].code]
     requirements = {REQUIREMENT_OF[reason.code] for reason in exclusion.reasons}
     return requirements.pop() if len(requirements) == 1 else None
 
