@@ -11,6 +11,7 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from registry.accounts.permissions import require
 from registry.audit.models import utcnow
@@ -86,10 +87,11 @@ def engine_proposal(proposal: Proposal, *, weights: dict | None = None, margin: 
     )
 
 
-def run(proposal: Proposal, *, weights: dict | None = None, margin: float | None = None, zone_ids=None, on: date | None = None):
-    """Match the proposal against the zones (all, or `zone_ids`) with the policies in force at its start."""
+def run(proposal: Proposal, *, weights: dict | None = None, margin: float | None = None, zone_ids=None, candidates=None,
+        on: date | None = None):
+    """Match the proposal against the zones (all, `zone_ids`, or `candidates` already read) with the policies in force at its start."""
     start = date(proposal.start_year, 1, 1)
-    candidates = sites.sites(zone_ids, on=start)
+    candidates = sites.sites(zone_ids, on=start) if candidates is None else candidates
     provinces = sorted({site.province for site in candidates})
     return engine.match(engine_proposal(proposal, weights=weights, margin=margin), candidates, sites.policies(provinces, start),
                         sites.sector_map(), on=on or date.today(), assumptions=sites.assumptions(proposal))
@@ -142,11 +144,15 @@ def express_interest(proposal: Proposal, zone_id: int, message: str = "") -> Lea
     message = text(message, "message", errors, MAX_MESSAGE)
     if errors:
         raise Invalid(errors=errors)
-    lead = db.session.scalar(db.select(Lead).where(Lead.proposal_id == proposal.id, Lead.zone_id == zone_id))
+    found = db.select(Lead).where(Lead.proposal_id == proposal.id, Lead.zone_id == zone_id)
+    lead = db.session.scalar(found)
     if lead is None:
-        lead = Lead(proposal=proposal, zone_id=zone_id, status=LeadStatus.NEW, message=message)
-        db.session.add(lead)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # a second click racing the first finds the lead it made
+                lead = Lead(proposal=proposal, zone_id=zone_id, status=LeadStatus.NEW, message=message)
+                db.session.add(lead)
+        except IntegrityError:
+            lead = db.session.scalar(found)
     return lead
 
 
@@ -234,13 +240,8 @@ def _fits(zone_ids: list[int]) -> tuple:
     if not candidates:
         return ()
     found = []
-    recent = db.session.scalars(db.select(Proposal).order_by(Proposal.id.desc()).limit(REVERSE_MATCH_PROPOSALS))
-    map_ = sites.sector_map()
-    for proposal in recent:
-        start = date(proposal.start_year, 1, 1)
-        result = engine.match(engine_proposal(proposal), candidates, sites.policies(sorted({s.province for s in candidates}), start),
-                              map_, on=date.today(), assumptions=sites.assumptions(proposal))
-        found.extend((proposal.id, match.site_id, float(match.score)) for match in result.matches)
+    for proposal in db.session.scalars(db.select(Proposal).order_by(Proposal.id.desc()).limit(REVERSE_MATCH_PROPOSALS)):
+        found.extend((proposal.id, match.site_id, float(match.score)) for match in run(proposal, candidates=candidates).matches)
     return tuple(sorted(found, key=lambda row: (-row[2], row[0], row[1])))
 
 

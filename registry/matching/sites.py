@@ -64,7 +64,8 @@ def area_classes(commune_codes: list[str], on: date) -> dict[str, frozenset]:
     queries = _incentive_queries()
     if queries is None or not commune_codes:
         return {}
-    return {code: frozenset(found) for code, found in dict(queries.area_classes(commune_codes, on)).items()}
+    found = dict(queries.area_classes(commune_codes, on))
+    return {code: frozenset({level} if isinstance(level, str) else level) for code, level in found.items()}
 
 
 def policies(province_codes, on: date) -> list[engine.Policy]:
@@ -82,6 +83,7 @@ def policy_of(row) -> engine.Policy:
     values = {field.name: read(field.name) for field in dataclasses.fields(engine.Policy)}
     values["area_classes"] = frozenset(values.get("area_classes") or ())
     values["benefit"] = dict(values.get("benefit") or {})
+    values["effective_from"] = values.get("effective_from") or date.min  # a rule without a start date has always held
     return engine.Policy(**values)
 
 
@@ -147,11 +149,15 @@ def _root(node_id: int, parents: dict[int, int | None]) -> int:
     return node_id
 
 
+# Activities in an incentive sector: Law on Investment 61/2020 Art. 16(1) lists waste collection, treatment,
+# recycling or reuse (FACTS §5.1, confidence M). The special-incentive lines of Decree 31/2021 Appendix II for
+# environmental equipment, monitoring and waste-to-energy could not be verified (L), so none is claimed here.
+INCENTIVE_ACTIVITIES = ("recycling_plant", "hazardous_waste_treatment", "waste_to_energy")
+
+
 def sector_map() -> engine.SectorMap:
-    """How activities and catalog codes map to incentive-sector classes: the incentives' mapping once it exists."""
-    queries = _incentive_queries()
-    found = getattr(queries, "sector_map", None) if queries is not None else None
-    return found() if found is not None else engine.SectorMap()
+    """How activities map to incentive-sector classes (only what the sources confirm; catalog codes add nothing yet)."""
+    return engine.SectorMap(activities={activity: "incentive" for activity in INCENTIVE_ACTIVITIES})
 
 
 def assumptions(proposal) -> engine.Assumptions:
