@@ -57,7 +57,7 @@ class ProposalForm(FlaskForm):
     land_min_ha = StringField(_l("Smallest area (ha)"), description=_l("For example 12,5"))
     land_max_ha = StringField(_l("Largest area (ha)"), description=_l("Leave empty when the project needs exactly the smallest area."))
     capital_amount = StringField(_l("Capital"))
-    capital_currency = RadioField(_l("Currency"), choices=[SelectChoice("VND", "VND"), SelectChoice("USD", "USD")], default="VND", validate_choice=False)
+    capital_currency = RadioField(_l("Currency"), choices=[SelectChoice("VND", _l("VND (Vietnamese đồng)")), SelectChoice("USD", _l("USD (US dollar)"))], default="VND", validate_choice=False)
     exchange_rate = StringField(_l("Exchange rate (VND per USD)"), description=_l("Used to turn a capital in USD into VND; shown with the results."))
     jobs = StringField(_l("Jobs"))
     new_project = BooleanField(_l("A new project (not the expansion of an existing one)"), default=True)
