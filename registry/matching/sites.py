@@ -13,6 +13,7 @@ import importlib
 import math
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 from flask import current_app
 
@@ -88,11 +89,13 @@ def policy_of(row) -> engine.Policy:
 
 
 def _incentive_queries():
-    """`registry.incentives.queries` once that feature is installed; until then no policies and no commune classes."""
-    try:
-        return importlib.import_module("registry.incentives.queries")
-    except ModuleNotFoundError:
+    """`registry.incentives.queries` once that feature is in this tree; until then no policies and no commune classes.
+
+    Looked for beside this package only, so that an installed copy of the registry elsewhere is never read.
+    """
+    if not (Path(__file__).resolve().parent.parent / "incentives" / "queries.py").exists():
         return None
+    return importlib.import_module("registry.incentives.queries")
 
 
 def nearby() -> dict[int, dict[str, int]]:
