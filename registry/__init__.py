@@ -54,13 +54,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .home.views import bp as home_bp
     from .incentives.views import bp as incentives_bp
     from .mapping.views import bp as mapping_bp
+    from .matching.views import bp as matching_bp
     from .places.views import bp as places_bp
     from .search.views import bp as search_bp
     from .zones.views import bp as zones_bp
 
     blueprints = (
         home_bp, accounts_bp, places_bp, catalog_bp, enterprises_bp, enterprise_review_bp, enterprise_io_bp,
-        zones_bp, incentives_bp, mapping_bp, audit_bp, search_bp, api_bp,
+        zones_bp, incentives_bp, mapping_bp, matching_bp, audit_bp, search_bp, api_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -64,6 +64,9 @@ class Defaults:
     RATELIMIT_REGISTER = "10 per minute; 50 per hour"  # registrations per client address
     RATELIMIT_API = "600 per minute"  # API requests per client address
     RATELIMIT_ACCOUNT_MAIL = "5 per minute; 30 per hour"  # password-reset and confirmation e-mails asked for, per client address
+    RATELIMIT_PROPOSALS = "10 per minute; 100 per hour"  # project proposals sent (form and API), per client address
+    USD_VND_RATE = 0.0  # VND per USD offered for a capital in USD and for land prices in USD; 0: the investor gives the rate
+    MATCH_NEARBY_KM = 30.0  # registry enterprises this close to a zone count as its suppliers and buyers nearby
     MAIL_SERVER = ""  # SMTP host; empty: messages are written to MAIL_OUTBOX and the log instead of being sent
     MAIL_PORT = 587
     MAIL_USE_TLS = True

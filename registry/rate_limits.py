@@ -23,6 +23,8 @@ LIMITED_VIEWS = {
     "accounts.signup.forgot_password": ("RATELIMIT_ACCOUNT_MAIL", ["POST"]),
     "accounts.signup.resend_confirmation": ("RATELIMIT_ACCOUNT_MAIL", ["POST"]),
     "accounts.signup.reset_password": ("RATELIMIT_SIGN_IN", ["POST"]),
+    "proposals.submit": ("RATELIMIT_PROPOSALS", ["POST"]),
+    "api.create_proposal": ("RATELIMIT_PROPOSALS", ["POST"]),
 }
 LIMITED_BLUEPRINTS = {"api": "RATELIMIT_API"}
 

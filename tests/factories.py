@@ -279,3 +279,28 @@ def make_policy(actor: User | None = None, **overrides):
     policy = incentives_service.create_policy(actor, policy_values(**overrides))
     db.session.commit()
     return policy
+
+
+def proposal_body(**overrides) -> dict:
+    """A valid proposal as the API takes it: a recycling plant needing 40–60 ha, anonymous with e-mail and consent."""
+    return {
+        "email": "investor@example.com", "consent": True, "name": "Nhà máy tái chế nhựa Hòa Bình",
+        "activity": "recycling_plant", "catalog_codes": ["C"], "land_min_ha": 40, "land_max_ha": 60,
+        "capital_amount": 500_000_000_000, "capital_currency": "VND", "jobs": 200, "start_year": 2027, **overrides,
+    }
+
+
+def make_free_zone(name: str = "Khu kinh tế Dung Quất", free_ha: float = 120.0, as_of: str = "2025-06-01", *, board: str | None = BOARD_A,
+                   province: str = "82", **values) -> Zone:
+    """Record an operating zone with `free_ha` hectares available by a dated board figure, managed by `board`."""
+    from datetime import date
+
+    zone = make_zone(name, board, province, figures={}, **values)
+    make_figure(zone, "available", free_ha, "board", as_of=date.fromisoformat(as_of), as_of_precision="month")
+    return zone
+
+
+def post_proposal(client, language: str = "en", token: str | None = None, **overrides):
+    """Send `proposal_body(**overrides)` to the API, reading its messages in `language`."""
+    headers = {"Accept-Language": language, **({"Authorization": f"Bearer {token}"} if token else {})}
+    return client.post("/api/v1/proposals", json=proposal_body(**overrides), headers=headers)

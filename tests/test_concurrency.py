@@ -219,3 +219,33 @@ def test_a_token_used_only_to_write_has_its_use_noted_with_the_write(app, client
     assert client.patch(f"/api/v1/zones/{registry_data['zones'][0]}", json={"leased_ha": 25}, headers=bearer).status_code == 200
     with app.app_context():
         assert db.session.scalar(db.select(ApiToken.last_used_at)) is not None
+
+
+def test_proposals_sent_at_once_and_a_double_click_on_interest_keep_one_lead(app, served, caplog):
+    from registry.matching.models import Lead, Proposal
+
+    from .factories import make_free_zone, proposal_body
+
+    with app.app_context():
+        zone_id = make_free_zone("Khu công nghiệp Tịnh Phong", 200, province="51").id
+    first = requests.post(f"{served}/api/v1/proposals", json=proposal_body(provinces=["51"], strict_provinces=True))
+    token = first.json()["token"]
+
+    def send(session, n):
+        return session.post(f"{served}/api/v1/proposals", json=proposal_body(name=f"Nhà máy tái chế {n}"))
+
+    def interest(session, n):
+        if n == 0:
+            page = session.get(f"{served}/proposals/{token}").text
+            session.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return session.post(f"{served}/proposals/{token}/interest/{zone_id}", data={"csrf_token": session.csrf}, allow_redirects=False)
+
+    with caplog.at_level(logging.WARNING):
+        crowd = Crowd(served)
+        crowd.run([("send", 4, send)] * 3 + [("interest", 3, interest)] * 4)
+    assert {status for _kind, status in crowd.answers if _kind == "send"} == {201}
+    assert {status for _kind, status in crowd.answers if _kind == "interest"} == {302}
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Lead)) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 13
+    assert not [r for r in caplog.records if "database is locked" in r.getMessage()]

@@ -368,6 +368,58 @@ def _zone_leased(cell: Cell, _response) -> bool:
     return zone_of(cell).leased_ha == 77
 
 
+def _matched_proposal(cell: Cell) -> dict:
+    """A zone of the board with land to spare, and an anonymous proposal the engine matched to it."""
+    from registry.matching import service as matching
+
+    zone = make_zone()
+    zone.available_ha = 500
+    db.session.flush()
+    proposal = matching.submit(None, _proposal_answers(provinces=["51"], strict_provinces=True))
+    return {"zone": zone.id, "token": proposal.token, "proposal": proposal.id}
+
+
+def _proposal_answers(**changes) -> dict:
+    return {"email": "nha.dau.tu@example.com", "consent": True, "name": f"Nhà máy tái chế Số {next(_serial)}", "activity": "recycling_plant",
+            "land_min_ha": 20, "capital_amount": 100_000_000_000, "jobs": 50, "start_year": 2027, **changes}
+
+
+def _proposal_sent(cell: Cell, _response) -> bool:
+    from registry.matching.models import Proposal
+
+    return db.session.scalar(db.select(Proposal).where(Proposal.name == cell.target["name"])) is not None
+
+
+def _send_proposal_form(cell: Cell):
+    """Answer the form's steps as the actor, then send the proposal."""
+    from registry.matching.forms import STEPS
+
+    answers = {**_proposal_answers(name=cell.target["name"]), "consent": "y"}
+    for step, _title, fields in STEPS[:-1]:
+        cell.post(f"/proposals/new/{step}", {name: answers[name] for name in fields if name in answers})
+    return cell.post("/proposals/new/submit")
+
+
+def _lead(cell: Cell) -> dict:
+    from registry.matching import service as matching
+
+    target = _matched_proposal(cell)
+    lead = matching.express_interest(matching.by_token(target["token"]), target["zone"])
+    return {**target, "lead": lead.id}
+
+
+def _lead_moved(cell: Cell, _response) -> bool:
+    from registry.matching.models import Lead, LeadStatus
+
+    return db.session.get(Lead, cell.target["lead"]).status == LeadStatus.CONTACTED
+
+
+def _has_lead(cell: Cell, _response) -> bool:
+    from registry.matching.models import Lead
+
+    return db.session.scalar(db.select(Lead).where(Lead.proposal_id == cell.target["proposal"])) is not None
+
+
 def _versions(cell: Cell) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(BoundaryVersion).where(BoundaryVersion.zone_id == cell.target["zone"]))
 
@@ -577,6 +629,18 @@ WRITES = [
           lambda c: c.post("/admin/users", {"user-email": c.target["email"], "user-full_name": "Lê Văn Cường", "user-password": PASSWORD,
                                             "user-organization": str(c.target["department"]), "user-role": "province_officer"}),
           lambda c, _r: accounts.find_user(c.target["email"]) is not None),
+    # Proposals: anyone may send one and, holding its private link, express interest; the zone's board follows the lead up.
+    Write("answer a proposal step", "proposals.step", EVERYONE, nothing,
+          lambda c: c.post("/proposals/new/name", {"name": "Nhà máy tái chế Phổ Phong"}), redirects_to("/proposals/new/")),
+    Write("send proposal", "proposals.submit", EVERYONE, lambda c: {"name": f"Nhà máy tái chế Số {next(_serial)}"}, _send_proposal_form,
+          _proposal_sent),
+    Write("express interest", "proposals.interest", EVERYONE, _matched_proposal,
+          lambda c: c.post(f"/proposals/{c.target['token']}/interest/{c.target['zone']}", {"message": "Xin liên hệ"}), _has_lead),
+    Write("follow up lead", "proposals.lead", frozenset({ADMIN, EDITOR}), _lead,
+          lambda c: c.post(f"/proposals/leads/{c.target['lead']}", {"status": "contacted", "note": "Đã gọi điện", "was": "new"}),
+          _lead_moved),
+    Write("POST proposal", "api.create_proposal", EVERYONE, lambda c: {"name": f"Nhà máy tái chế Số {next(_serial)}"},
+          lambda c: c.api("POST", "/api/v1/proposals", _proposal_answers(name=c.target["name"])), _proposal_sent),
     # The API, with bearer tokens.
     Write("POST enterprise", "api.create_enterprise", REVIEWERS, _new_enterprise,
           lambda c: c.api("POST", "/api/v1/enterprises", {"tax_code": c.target["tax_code"], "name_vi": c.target["name"], "province_code": "51"}),

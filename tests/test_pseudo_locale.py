@@ -402,3 +402,64 @@ def test_the_incentive_pages_show_only_translated_words(pseudo, client, accounts
     pages["edit"] = _get(client, created.headers["Location"] + "/edit")
     pages.update(_walk_import(client, "/incentives/communes/import", COMMUNES_CSV, "xa-kho-khan.csv"))
     assert_translated(pseudo, pages, data=COMMUNES_CSV)
+
+
+def test_the_proposal_form_its_results_and_the_boards_leads_show_only_translated_words(pseudo, accounts):
+    from datetime import date
+
+    from registry.accounts.service import find_organization
+    from registry.zones.models import Zone
+
+    from .factories import make_figure, make_user
+
+    with pseudo.app_context():
+        load_reference_zones()
+        load_reference_figures()
+        zone = db.session.scalar(db.select(Zone).where(Zone.organization_id.is_not(None)).order_by(Zone.id))
+        zone.status, zone.wastewater_capacity_m3_day, zone.port_km, zone.power_note = "operating", 5000, 10.0, "110 kV"
+        make_figure(zone, "available", 5000, "board", as_of=date(2026, 6, 1), as_of_precision="month")
+        make_user("board@example.vn", role="zone_editor", org=find_organization(zone.organization.name))
+        zone_id = zone.id
+    investor = pseudo.test_client()
+    pages = {}
+    answers = {"contact": {"email": "investor@example.com", "consent": "y"}, "name": {"name": "Nhà máy tái chế Hòa Bình"},
+               "activity": {"activity": "recycling_plant"}, "catalog": {"catalog_codes": ["C"]}, "land": {"land_min_ha": "40"},
+               "capital": {"capital_amount": "20000000", "capital_currency": "USD", "exchange_rate": "25000"},
+               "jobs": {"jobs": "200", "new_project": "y"}, "start": {"start_year": "2027"}, "places": {"regions": ["southeast"]},
+               "infrastructure": {"wastewater_m3_day": "500", "port_within_km": "30", "needs_power": "y"},
+               "constraints": {}, "estimate": {"revenue_vnd_year": "100000000000", "margin_percent": "12"}}
+    for step, values in answers.items():
+        pages[step] = _get(investor, f"/proposals/new/{step}")
+        investor.post(f"/proposals/new/{step}", data={"csrf_token": csrf_token(investor, f"/proposals/new/{step}"), **values})
+    pages["wrong land"] = investor.post("/proposals/new/land", data={"csrf_token": csrf_token(investor, "/proposals/new/land"),
+                                                                       "land_min_ha": "0"}).get_data(as_text=True)
+    investor.post("/proposals/new/land", data={"csrf_token": csrf_token(investor, "/proposals/new/land"), "land_min_ha": "40"})
+    pages["review"] = _get(investor, "/proposals/new/review")
+    sent = investor.post("/proposals/new/submit", data={"csrf_token": csrf_token(investor, "/proposals/new/review")})
+    results = sent.headers["Location"]
+    pages["results"] = _get(investor, results)
+    pages["print"] = _get(investor, results + "/print")
+    pages["what if"] = _get(investor, results + "?w_land_fit=80&margin=20")
+    pages["what if refused"] = _get(investor, results + "?w_land_fit=800")
+    token = results.rstrip("/").rsplit("/", 1)[1]
+    investor.post(f"/proposals/{token}/interest/{zone_id}", data={"csrf_token": csrf_token(investor, results)})
+    pages["interest"] = _get(investor, results)
+    nothing = pseudo.test_client()
+    for step, values in {**answers, "land": {"land_min_ha": "90000"}}.items():
+        nothing.post(f"/proposals/new/{step}", data={"csrf_token": csrf_token(nothing, f"/proposals/new/{step}"), **values})
+    empty = nothing.post("/proposals/new/submit", data={"csrf_token": csrf_token(nothing, "/proposals/new/review")})
+    pages["nothing matched"] = _get(nothing, empty.headers["Location"])
+    board = pseudo.test_client()
+    accounts.sign_in(board, "board@example.vn")
+    pages["leads"] = _get(board, "/proposals/leads")
+    from registry.matching.models import Lead
+
+    with pseudo.app_context():
+        lead_id = db.session.scalar(db.select(Lead.id))
+    board.post(f"/proposals/leads/{lead_id}", data={"csrf_token": csrf_token(board, f"/proposals/leads/{lead_id}"), "status": "site_visit",
+                                                     "note": "Hẹn khảo sát", "was": "new"})
+    pages["lead"] = _get(board, f"/proposals/leads/{lead_id}")
+    pages["lead refused"] = board.post(f"/proposals/leads/{lead_id}", data={
+        "csrf_token": csrf_token(board, f"/proposals/leads/{lead_id}"), "status": "site_visit", "note": ""}).get_data(as_text=True)
+    pages["mine"] = _get(board, "/proposals/mine")
+    assert_translated(pseudo, pages)

@@ -136,6 +136,23 @@ def test_registrations_per_address_are_rate_limited(app, sibling):
     assert limited.post("/enterprises/register", data={"csrf_token": token}).status_code == 429
 
 
+def test_proposals_per_address_are_rate_limited_on_the_form_and_on_the_api(app, sibling):
+    from .factories import proposal_body
+
+    limited = sibling(RATELIMIT_ENABLED=True, RATELIMIT_PROPOSALS="2 per minute").test_client()
+    assert limited.post("/api/v1/proposals", json=proposal_body()).status_code == 201
+    assert limited.post("/api/v1/proposals", json=proposal_body(land_min_ha=0)).status_code == 422  # refused ones count too
+    refused = limited.post("/api/v1/proposals", json=proposal_body())
+    assert refused.status_code == 429 and refused.get_json()["status"] == 429
+    assert limited.get("/proposals/new").status_code == 200  # answering the questions is not counted
+    token = csrf_token(limited, "/proposals/new")
+    for _ in range(2):  # the form's sending has a budget of its own, refused sendings included
+        assert limited.post("/proposals/new/submit", data={"csrf_token": token}).status_code == 302
+    assert limited.post("/proposals/new/submit", data={"csrf_token": token}).status_code == 429
+    other = {"REMOTE_ADDR": ATTACKER}
+    assert limited.post("/api/v1/proposals", json=proposal_body(), environ_base=other).status_code == 201
+
+
 def test_sign_in_still_works_while_the_rate_limit_store_is_down(app, accounts, sibling, monkeypatch):
     accounts.user("officer@example.vn")
     limited = sibling(RATELIMIT_ENABLED=True)

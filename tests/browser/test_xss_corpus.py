@@ -67,6 +67,8 @@ class Corpus:
     change: int = 0
     duplicate: int = 0
     policies: list[int] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)  # results tokens
+    leads: list[int] = field(default_factory=list)
 
 
 def tax_codes():
@@ -146,8 +148,27 @@ def store_corpus(app) -> Corpus:
         review.reject(officer, enterprises.get_enterprise(corpus.pending[2]), CORPUS[1])
         flag = db.session.scalar(db.select(DuplicateFlag))
         corpus.duplicate = flag.id if flag else 0
+        store_proposals(corpus)
         db.session.commit()
     return corpus
+
+
+def store_proposals(corpus: Corpus) -> None:
+    """A proposal named like each payload, interested in its zone with the payload as message, and the board's note."""
+    from registry.matching import service as matching
+    from registry.zones.models import ZoneStatus
+
+    for n, (payload, zone_id) in enumerate(zip(CORPUS, corpus.zones)):
+        zone = zones.get_zone(zone_id)
+        zone.available_ha, zone.status = 60, ZoneStatus.OPERATING
+        db.session.flush()
+        proposal = matching.submit(None, {"email": "nha.dau.tu@example.com", "consent": True, "name": payload, "activity": "recycling_plant",
+                                          "land_min_ha": 10, "capital_amount": 10**11, "jobs": 20, "start_year": 2027,
+                                          "provinces": ["51"], "strict_provinces": True})
+        lead = matching.express_interest(proposal, zone_id, payload)
+        matching.follow_up(accounts.find_user(f"nguoi.{n}@example.vn"), lead, "contacted", payload)
+        corpus.proposals.append(proposal.token)
+        corpus.leads.append(lead.id)
 
 
 @pytest.fixture(scope="module")
@@ -347,3 +368,14 @@ def test_incentive_policies_show_their_payloads_as_text(visitor, corpus):
         visit(visitor, f"/incentives/{policy_id}/edit")
         assert visitor.input_value("#title_vi") == payload and visitor.input_value("#note_en") == payload
         visit(visitor, f"/history/incentive_policy/{policy_id}", shows=[payload])
+
+
+def test_proposals_and_leads_show_payloads_as_text(visitor, corpus):
+    for payload, token in zip(CORPUS, corpus.proposals):
+        visit(visitor, f"/proposals/{token}", shows=[payload], wait_map=True)
+        visit(visitor, f"/proposals/{token}/print", shows=[payload])
+    for n, (payload, lead_id) in enumerate(zip(CORPUS, corpus.leads)):
+        visitor.context.clear_cookies()
+        sign_in(visitor, f"nguoi.{n}@example.vn")
+        visit(visitor, "/proposals/leads", shows=[payload])
+        visit(visitor, f"/proposals/leads/{lead_id}", shows=[payload])

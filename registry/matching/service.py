@@ -1,0 +1,253 @@
+"""Proposals and leads: submit a proposal and match it, express interest in a zone, follow a lead up.
+
+The engine (`engine.match`) does the matching; this module gives it the proposal and the zones as
+plain data (`sites.py`), keeps its answer with the proposal as plain JSON (reason codes with
+parameters, translated when shown) and one `ProposalMatch` per admitted zone.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from registry.accounts.permissions import require
+from registry.audit.models import utcnow
+from registry.domain_errors import Conflict, Invalid, NotFound
+from registry.extensions import db
+from registry.places.models import Province
+from registry.zones.models import Zone
+
+from . import cleaning, engine, sites
+from .models import Lead, LeadNote, LeadStatus, Proposal, ProposalMatch
+from .permissions import FOLLOW_LEADS
+
+MAX_NOTE = 4000
+MAX_MESSAGE = 2000
+REVERSE_MATCH_PROPOSALS = 2000  # the newest proposals a board's page weighs against its zones
+
+
+def submit(actor, raw: dict, *, locale: str = "vi") -> Proposal:
+    """Check the proposal, keep it, match it against every zone and keep the answer; raise Invalid naming each wrong field."""
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    values = cleaning.clean(raw, anonymous=not signed_in)
+    weights = _weights(raw.get("weights"))
+    proposal = Proposal(token=secrets.token_urlsafe(32), locale=locale, weights=weights, result={}, **values)
+    if signed_in:
+        proposal.user_id = actor.id
+        proposal.email = ""
+    else:
+        proposal.consent_at = utcnow()
+    db.session.add(proposal)
+    db.session.flush()
+    record_result(proposal, run(proposal))
+    return proposal
+
+
+def _weights(raw) -> dict:
+    if raw in (None, ""):
+        return {}
+    errors: dict = {}
+    if not isinstance(raw, dict):
+        raise Invalid(errors={"weights": [_l("Give the weights as criterion: number pairs.")]})
+    found = {}
+    for criterion, weight in raw.items():
+        if criterion not in engine.DEFAULT_WEIGHTS:
+            errors.setdefault("weights", []).append(_l("There is no criterion %(name)s.", name=criterion))
+        elif isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 100:
+            errors.setdefault("weights", []).append(_l("Give each weight as a number from 0 to 100."))
+        else:
+            found[criterion] = float(weight)
+    if errors:
+        raise Invalid(errors=errors)
+    return found
+
+
+def provinces_of(proposal: Proposal) -> tuple[str, ...]:
+    """The proposal's provinces with those of its regions added."""
+    codes = list(proposal.provinces or [])
+    if proposal.regions:
+        codes += db.session.scalars(db.select(Province.code).where(Province.region.in_(proposal.regions)).order_by(Province.code))
+    return tuple(dict.fromkeys(codes))
+
+
+def engine_proposal(proposal: Proposal, *, weights: dict | None = None, margin: float | None = None) -> engine.Proposal:
+    """The proposal as the engine takes it; `weights` and `margin` try other values without changing the stored ones."""
+    chosen_margin = margin if margin is not None else proposal.margin
+    return engine.Proposal(
+        activity=proposal.activity, catalog_codes=tuple(proposal.catalog_codes or ()), land_min_ha=proposal.land_min_ha,
+        land_max_ha=proposal.land_max_ha, capital_vnd=int(proposal.capital_vnd), jobs=proposal.jobs, start_year=proposal.start_year,
+        new_project=proposal.new_project, provinces=provinces_of(proposal), strict_provinces=proposal.strict_provinces,
+        wastewater_m3_day=proposal.wastewater_m3_day, port_within_km=proposal.port_within_km, needs_power=proposal.needs_power,
+        required_kinds=tuple(proposal.required_kinds or ()), weights={**(proposal.weights or {}), **(weights or {})},
+        **({"margin": chosen_margin} if chosen_margin is not None else {}),
+        **({"revenue_vnd_year": int(proposal.revenue_vnd_year)} if proposal.revenue_vnd_year else {}),
+    )
+
+
+def run(proposal: Proposal, *, weights: dict | None = None, margin: float | None = None, zone_ids=None, candidates=None,
+        on: date | None = None):
+    """Match the proposal against the zones (all, `zone_ids`, or `candidates` already read) with the policies in force at its start."""
+    start = date(proposal.start_year, 1, 1)
+    candidates = sites.sites(zone_ids, on=start) if candidates is None else candidates
+    provinces = sorted({site.province for site in candidates})
+    return engine.match(engine_proposal(proposal, weights=weights, margin=margin), candidates, sites.policies(provinces, start),
+                        sites.sector_map(), on=on or date.today(), assumptions=sites.assumptions(proposal))
+
+
+def record_result(proposal: Proposal, result) -> None:
+    """Keep the engine's answer with the proposal, and one row per admitted zone for the boards' pages."""
+    proposal.result = plain(result)
+    proposal.matched_at = utcnow()
+    proposal.matches = [ProposalMatch(zone_id=match.site_id, rank=match.rank, score=match.score) for match in result.matches]
+    db.session.flush()
+
+
+def plain(value):
+    """The engine's answer as JSON: dataclasses as objects, reasons as {code, params}, dates as ISO text."""
+    if isinstance(value, engine.Reason):
+        return {"code": value.code, "params": plain(dict(value.params))}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {field.name: plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, dict) or hasattr(value, "items") and callable(value.items):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [plain(item) for item in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def by_token(token: str) -> Proposal:
+    proposal = db.session.scalar(db.select(Proposal).where(Proposal.token == token)) if token else None
+    if proposal is None:
+        raise NotFound(_l("There is no proposal at this link. Check that the whole link was copied."))
+    return proposal
+
+
+def of_user(user) -> list[Proposal]:
+    return list(db.session.scalars(db.select(Proposal).where(Proposal.user_id == user.id).order_by(Proposal.created_at.desc())))
+
+
+# --- interest and leads ------------------------------------------------------------------------
+
+def express_interest(proposal: Proposal, zone_id: int, message: str = "") -> Lead:
+    """Open a lead for the zone's board (the holder of the proposal's link asks; once per zone) and return it."""
+    if zone_id not in {match.zone_id for match in proposal.matches}:
+        raise NotFound(_l("This zone is not among the proposal's matches."))
+    errors: dict = {}
+    from registry.inputs import text
+
+    message = text(message, "message", errors, MAX_MESSAGE)
+    if errors:
+        raise Invalid(errors=errors)
+    found = db.select(Lead).where(Lead.proposal_id == proposal.id, Lead.zone_id == zone_id)
+    lead = db.session.scalar(found)
+    if lead is None:
+        try:
+            with db.session.begin_nested():  # a second click racing the first finds the lead it made
+                lead = Lead(proposal=proposal, zone_id=zone_id, status=LeadStatus.NEW, message=message)
+                db.session.add(lead)
+        except IntegrityError:
+            lead = db.session.scalar(found)
+    return lead
+
+
+def interests_of(proposal: Proposal) -> dict[int, Lead]:
+    """The leads the proposal opened, by zone."""
+    return {lead.zone_id: lead for lead in db.session.scalars(db.select(Lead).where(Lead.proposal_id == proposal.id))}
+
+
+def answerer(zone: Zone) -> str:
+    """Who will answer an investor about the zone: its managing board, else the province's officers."""
+    if zone.organization is not None:
+        return zone.organization.name
+    return str(_l("the Department of Industry and Trade of %(province)s", province=zone.province.name_vi))
+
+
+def get_lead(actor, lead_id: int) -> Lead:
+    lead = db.session.get(Lead, lead_id)
+    if lead is None:
+        raise NotFound(_l("There is no such lead."))
+    require(actor, FOLLOW_LEADS, lead.zone)
+    return lead
+
+
+def follow_up(actor, lead: Lead, status: str | None, note: str, *, expected: str | None = None) -> LeadNote:
+    """Move a lead to `status` and/or note something on it, dated; the board's members and administrators only."""
+    require(actor, FOLLOW_LEADS, lead.zone)
+    errors: dict = {}
+    from registry.inputs import choice, text
+
+    chosen = choice(status, "status", errors, LeadStatus, _l("Choose one of the lead's stages."))
+    written = text(note, "note", errors, MAX_NOTE)
+    if not errors and chosen in (None, lead.status) and not written:
+        errors["note"] = [_l("Write a note or choose another stage.")]
+    if errors:
+        raise Invalid(errors=errors)
+    if expected is not None and expected != lead.status.value:
+        raise Conflict(_l("Someone moved this lead meanwhile; read it again."))
+    before = lead.status
+    if chosen is not None:
+        lead.status = chosen
+    entry = LeadNote(lead=lead, author_id=actor.id, author_label=actor.email, status_before=before if chosen not in (None, before) else None,
+                     status_after=chosen if chosen not in (None, before) else None, text=written)
+    db.session.add(entry)
+    lead.updated_at = utcnow()
+    db.session.flush()
+    return entry
+
+
+def board_zones(actor) -> list[Zone]:
+    """The zones whose leads `actor` follows (administrators: every zone with a board)."""
+    from registry.accounts.permissions import is_admin
+    from registry.accounts.models import Role
+
+    statement = db.select(Zone).where(Zone.organization_id.is_not(None)).order_by(Zone.name_vi)
+    if not is_admin(actor):
+        boards = {m.organization_id for m in actor.memberships if m.role in {Role.ZONE_EDITOR, Role.PROVINCE_OFFICER}}
+        statement = statement.where(Zone.organization_id.in_(boards or {-1}))
+    return list(db.session.scalars(statement))
+
+
+def leads_of(zone_ids) -> list[Lead]:
+    return list(db.session.scalars(db.select(Lead).where(Lead.zone_id.in_(list(zone_ids) or [-1])).order_by(Lead.created_at.desc())))
+
+
+def fits_for(zone_ids) -> list[tuple[Proposal, int, float]]:
+    """Reverse matching: the newest proposals the engine admits to these zones, as (proposal, zone id, score).
+
+    Worked out anew from the zones' current figures, so a zone whose free land grew finds the
+    proposals it now fits; kept under the data version of the zones (and the newest proposal).
+    """
+    from registry.page_cache import kept_value
+
+    ids = sorted(zone_ids)
+    if not ids:
+        return []
+    newest = db.session.scalar(db.select(db.func.max(Proposal.id))) or 0
+    found = kept_value(("zones", "enterprises", "catalog"), f"matching-fits:{newest}:{','.join(map(str, ids))}",
+                       lambda: _fits(ids), worth_keeping=lambda value: True)
+    proposals = {p.id: p for p in db.session.scalars(db.select(Proposal).where(Proposal.id.in_({row[0] for row in found} or {-1})))}
+    return [(proposals[pid], zone_id, score) for pid, zone_id, score in found if pid in proposals]
+
+
+def _fits(zone_ids: list[int]) -> tuple:
+    candidates = sites.sites(zone_ids)
+    if not candidates:
+        return ()
+    found = []
+    for proposal in db.session.scalars(db.select(Proposal).order_by(Proposal.id.desc()).limit(REVERSE_MATCH_PROPOSALS)):
+        found.extend((proposal.id, match.site_id, float(match.score)) for match in run(proposal, candidates=candidates).matches)
+    return tuple(sorted(found, key=lambda row: (-row[2], row[0], row[1])))
+
+
+def province_counts(province_code: str) -> dict:
+    """A province's proposals and leads as counts: proposals matching its zones, leads by stage."""
+    zone_ids = db.select(Zone.id).where(Zone.province_code == province_code)
+    matched = db.session.scalar(db.select(db.func.count(db.distinct(ProposalMatch.proposal_id))).where(ProposalMatch.zone_id.in_(zone_ids)))
+    stages = dict(db.session.execute(db.select(Lead.status, db.func.count()).where(Lead.zone_id.in_(zone_ids)).group_by(Lead.status)).all())
+    return {"proposals": matched or 0, "leads": {status: stages.get(status, 0) for status in LeadStatus}}
