@@ -73,6 +73,7 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
     from .audit.service import acting_as
     from .catalog.service import load_shipped_catalog
     from .places.service import load_reference_places
+    from .zones.display_levels import fill_display_levels
     from .zones.reference import load_reference_figures, load_reference_zones
 
     done = []
@@ -86,6 +87,8 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
             done.append(_("%(n)d reference zones", n=zones))
         if figures := load_reference_figures():
             done.append(_("%(n)d sourced zone figures", n=figures))
+        if shaped := fill_display_levels():
+            done.append(_("map shapes per zoom level for %(n)d existing zones", n=shaped))
         if demo is None:
             demo = app.config["DEMO_DATA"] and app.config["ENV"] != "production"
         if demo:
