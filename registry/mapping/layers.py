@@ -42,6 +42,7 @@ MAX_ZOOM = 20
 KEEP_LAYER_CHARS = 4_000_000
 KEEP_BOX_CHARS = 65_536
 MAX_IDS_IN_QUERY = 5_000
+WORLD: Bbox = (-180.0, -90.0, 180.0, 90.0)
 
 
 def near_arg(args) -> tuple[float, float, float] | None:
@@ -150,15 +151,13 @@ def enterprise_layer(query: PointQuery, viewer: User | None, locale: str) -> str
     return points_collection(rows[: query.limit], truncated, url_template)
 
 
-WORLD: Bbox = (-180.0, -90.0, 180.0, 90.0)
-
-
 def _from_index(index: PointIndex, query: PointQuery, locale: str, url_template: str | None) -> str:
     """Answer a view with a zoom from the kept positions: its grid cells when dense, else its points read by id."""
     bbox = query.bbox or WORLD
     total = index.count_in(bbox)
     if total > current_app.config["MAP_POINTS_IN_VIEW"]:
-        return _cells_collection(index.cells_in(bbox, cell_degrees(query.zoom)), cell_degrees(query.zoom), total, locale, url_template)
+        size = cell_degrees(query.zoom)
+        return _cells_collection(index.cells_in(bbox, size), size, total, locale, url_template)
     ids = index.keys_in(bbox)
     return points_collection(_points_by_id(ids[: query.limit], locale), len(ids) > query.limit, url_template)
 
