@@ -13,7 +13,8 @@ import unicodedata
 from registry.accounts import service as accounts_service
 from registry.accounts.models import Organization, User
 from registry.enterprises import service as enterprises_service
-from registry.enterprises.models import Enterprise
+from registry.catalog import service as catalog_service
+from registry.enterprises.models import Enterprise, EnterpriseItem, Relation
 from registry.enterprises.models import Status as EnterpriseStatus
 from registry.extensions import db
 from registry.zones import service as zones_service
@@ -121,11 +122,20 @@ def make_zone_around(latitude: float, longitude: float, name: str = "Khu công n
     return zone
 
 
-def make_published_enterprises(points: list[tuple[float, float]], province: str = "82", name: str = "Công ty Môi trường") -> list[int]:
-    """Record published enterprises at these (lon, lat) points, numbered after `name`; return their ids."""
+def make_published_enterprises(points: list[tuple[float, float]], province: str = "82", name: str = "Công ty Môi trường", *,
+                               catalog: str | None = None, first: int = 0) -> list[int]:
+    """Record published enterprises at these (lon, lat) points, numbered after `name` from `first`; return their ids.
+
+    With `catalog`, each manufactures that item of the current Decision 980 catalog.
+    """
     enterprises = [Enterprise(tax_code=f"09{number:08d}", name_vi=f"{name} {number}", province_code=province, longitude=lon,
-                              latitude=lat, status=EnterpriseStatus.PUBLISHED) for number, (lon, lat) in enumerate(points)]
+                              latitude=lat, status=EnterpriseStatus.PUBLISHED) for number, (lon, lat) in enumerate(points, first)]
     db.session.add_all(enterprises)
+    if catalog is not None:
+        node = catalog_service.get_node(catalog_service.current_version(), catalog)
+        db.session.flush()
+        db.session.add_all(EnterpriseItem(enterprise_id=enterprise.id, node_id=node.id, relation=Relation.MANUFACTURES)
+                           for enterprise in enterprises)
     db.session.commit()
     return [enterprise.id for enterprise in enterprises]
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 
 from flask import Response, request
 
@@ -25,11 +24,6 @@ GZIP_LEVEL = 5  # 1 MB in about 15 ms here, within a few percent of level 9's si
 def _zoom() -> float | None:
     zoom = number_arg(request.args, "zoom", 0, MAX_ZOOM)
     return None if zoom is None else round(zoom)
-
-
-def geojson_response(collection: dict) -> Response:
-    """Answer with compact GeoJSON; unsorted keys save a third of the encoding time of 20,000 points."""
-    return geojson_text_response(json.dumps(collection, ensure_ascii=False, separators=(",", ":")))
 
 
 def geojson_text_response(text: str) -> Response:
@@ -65,7 +59,7 @@ def enterprises_geojson():
         filters=queries.Filters.from_args(request.args),
         zoom=_zoom(),
     )
-    return geojson_response(layers.enterprise_layer(query, token_user(), locale_code()))
+    return geojson_text_response(layers.enterprise_layer(query, token_user(), locale_code()))
 
 
 BBOX = param("bbox", "min_lon,min_lat,max_lon,max_lat in WGS84 degrees", BBOX_SCHEMA)
