@@ -1,14 +1,14 @@
 """Investors' project proposals, their matched zones, and the leads zone boards follow up with dated notes
 
 Revision ID: 0017_proposals
-Revises: 0015_zone_display_levels
+Revises: 0016_incentives
 Create Date: 2026-12-01 18:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_proposals"
-down_revision = "0015_zone_display_levels"
+down_revision = "0016_incentives"
 branch_labels = None
 depends_on = None
 
