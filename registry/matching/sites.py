@@ -9,11 +9,9 @@ enterprises and catalog and kept (`page_cache.kept_value`), never per request no
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import math
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
 from flask import current_app
 
@@ -23,6 +21,7 @@ from registry.catalog.models import CatalogNode
 from registry.enterprises.models import Enterprise, EnterpriseItem
 from registry.enterprises.models import Status as EnterpriseStatus
 from registry.extensions import db
+from registry.incentives import queries as incentive_queries
 from registry.page_cache import kept_value
 from registry.zones import figures
 from registry.zones.models import Zone
@@ -61,20 +60,16 @@ def _site(zone: Zone, available: list, classes: frozenset, near: dict) -> engine
 
 
 def area_classes(commune_codes: list[str], on: date) -> dict[str, frozenset]:
-    """The difficulty classes ("dbkk", "kk") of each commune on `on`, from the incentives' commune lists once they exist."""
-    queries = _incentive_queries()
-    if queries is None or not commune_codes:
+    """The difficulty classes ("dbkk", "kk") of each commune on `on`, from the incentives' commune lists."""
+    if not commune_codes:
         return {}
-    found = dict(queries.area_classes(commune_codes, on))
+    found = dict(incentive_queries.area_classes(commune_codes, on))
     return {code: frozenset({level} if isinstance(level, str) else level) for code, level in found.items()}
 
 
 def policies(province_codes, on: date) -> list[engine.Policy]:
     """The incentive rules in force on `on`, national and of these provinces, as the engine's `Policy`."""
-    queries = _incentive_queries()
-    if queries is None:
-        return []
-    return [policy_of(row) for row in queries.policies_in_force(list(province_codes), on)]
+    return [policy_of(row) for row in incentive_queries.policies_in_force(list(province_codes), on)]
 
 
 def policy_of(row) -> engine.Policy:
@@ -86,16 +81,6 @@ def policy_of(row) -> engine.Policy:
     values["benefit"] = dict(values.get("benefit") or {})
     values["effective_from"] = values.get("effective_from") or date.min  # a rule without a start date has always held
     return engine.Policy(**values)
-
-
-def _incentive_queries():
-    """`registry.incentives.queries` once that feature is in this tree; until then no policies and no commune classes.
-
-    Looked for beside this package only, so that an installed copy of the registry elsewhere is never read.
-    """
-    if not (Path(__file__).resolve().parent.parent / "incentives" / "queries.py").exists():
-        return None
-    return importlib.import_module("registry.incentives.queries")
 
 
 def nearby() -> dict[int, dict[str, int]]:
