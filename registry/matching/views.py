@@ -18,15 +18,13 @@ from registry.i18n import locale_code
 from registry.mapping.embed import embedded_map, zone_layer_data
 from registry.mapping.zone_maps import extent
 from registry.places import service as places
-from registry.transactions import reads
 from registry.zones.forms import KIND_LABELS
 from registry.zones.models import Zone
 
 from maps.display_levels import union_box
 
 from . import cleaning, engine, reasons, service
-from .forms import CHECKBOXES, LEAD_STATUS_LABELS, LIST_FIELDS, STEP_NAMES, STEPS, LeadForm, ProposalForm
-from .models import LeadStatus
+from .forms import CHECKBOXES, LEAD_STATUS_LABELS, LIST_FIELDS, STEPS, LeadForm, ProposalForm
 from .permissions import SEE_PROVINCE_LEADS
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")

@@ -84,7 +84,7 @@ def test_suppliers_nearby_are_counted_once_per_data_version(app, monkeypatch):
         assert sites.sites([zone_id])[0].nearby == before and len(calls) == 1
     with app.app_context():
         from registry.catalog import service as catalog
-        from registry.enterprises.models import Enterprise, EnterpriseItem, Relation
+        from registry.enterprises.models import EnterpriseItem, Relation
         from registry.extensions import db
 
         (enterprise_id,) = make_published_enterprises([(105.77, 10.30)])
