@@ -42,10 +42,15 @@ class KeptAnswer(NamedTuple):
 
 
 class PageCache:
-    """Rendered pages by key, least recently used dropped first; safe to share between threads."""
+    """Rendered pages by key, least recently used dropped first; safe to share between threads.
 
-    def __init__(self, pages: int, seconds: int) -> None:
+    Beside the pages it keeps values (`kept_value`) under their own size and time limits, so
+    that they outlive a page cache turned off; `clear` forgets both.
+    """
+
+    def __init__(self, pages: int, seconds: int, values: int = 1, value_seconds: int = 1) -> None:
         self._pages = TTLCache(maxsize=max(pages, 1), ttl=max(seconds, 1))
+        self._values = TTLCache(maxsize=max(values, 1), ttl=max(value_seconds, 1))
         self._lock = threading.Lock()
 
     def get(self, key: str):
@@ -56,14 +61,24 @@ class PageCache:
         with self._lock:
             self._pages[key] = page
 
+    def value(self, key: str):
+        with self._lock:
+            return self._values.get(key)
+
+    def keep_value(self, key: str, value) -> None:
+        with self._lock:
+            self._values[key] = value
+
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self._values.clear()
 
 
 def install(app: Flask) -> None:
-    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_PAGES"], app.config["PAGE_CACHE_SECONDS"])
-    app.extensions["list_cache"] = PageCache(app.config["LIST_CACHE_ENTRIES"], app.config["LIST_CACHE_SECONDS"])
+    config = app.config
+    app.extensions["page_cache"] = PageCache(config["PAGE_CACHE_PAGES"], config["PAGE_CACHE_SECONDS"],
+                                             config["LIST_CACHE_ENTRIES"], config["LIST_CACHE_SECONDS"])
 
 
 def pages() -> PageCache:
@@ -87,12 +102,11 @@ def kept_value(shows: tuple[str, ...], key: str, compute: Callable[[], V], worth
     if versions is None or not set(shows) <= set(versions):
         versions = g.page_cache_versions = {**(versions or {}), **data_versions(shows)}
     kept_key = f"{':'.join(str(versions[kind]) for kind in shows)}:{key}"
-    store = current_app.extensions["list_cache"]
-    value = store.get(kept_key)
+    value = pages().value(kept_key)
     if value is None:
         value = compute()
         if worth_keeping(value):
-            store.put(kept_key, value)
+            pages().keep_value(kept_key, value)
     return value
 
 
