@@ -218,7 +218,7 @@ def listing(filters: Filters, viewer: User | None, page: int, per_page: int) -> 
             ranked = _kept(filters, viewer, "ranked", lambda: tuple(search.matches_page(filters.q, status, 0, total, total)[0]))
             ids = list(ranked[offset:offset + per_page])
         else:
-            def newest(start: tuple | None, skip: int, limit: int) -> list[tuple]:
+            def newest(start: tuple | None, skip: int, limit: int, _keys_only: bool = False) -> list[tuple]:
                 found, _ = search.matches_page(filters.q, status, skip, limit, total, up_to=start[0] if start else None)
                 return [(id_,) for id_ in found]
 
@@ -233,10 +233,11 @@ def listing(filters: Filters, viewer: User | None, page: int, per_page: int) -> 
         else:
             columns = SEEKABLE[filters.sort or "name"][0]
 
-            def records(start: tuple | None, skip: int, limit: int) -> list[Row]:
+            def records(start: tuple | None, skip: int, limit: int, keys_only: bool = False) -> list[Row]:
                 if start is None:
-                    return _core(statements.from_first, skip=skip, limit=limit)
-                return _core(statements.from_mark, skip=skip, limit=limit, **{f"mark_{place}": value for place, value in enumerate(start)})
+                    return _core(statements.keys_from_first if keys_only else statements.from_first, skip=skip, limit=limit)
+                return _core(statements.keys_from_mark if keys_only else statements.from_mark, skip=skip, limit=limit,
+                             **{f"mark_{place}": value for place, value in enumerate(start)})
 
             rows = _seek(filters, viewer, offset, per_page, records, key=lambda row: tuple(getattr(row, c.key) for c in columns))
     return Listing(rows=rows, links=catalog_links([row.id for row in rows]), total=total)
@@ -262,6 +263,8 @@ class ListStatements(NamedTuple):
     count: Select
     from_first: Select
     from_mark: Select | None  # None: its order is not SEEKABLE
+    keys_from_first: Select | None = None  # the same two with the sort keys alone
+    keys_from_mark: Select | None = None
 
 
 _built: dict[tuple, ListStatements] = {}
@@ -281,7 +284,7 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
     statement = filtered(filters, viewer).with_only_columns(*LIST_COLUMNS)
     count = db.select(func.count()).select_from(statement.order_by(None).subquery())
     seek = SEEKABLE.get(filters.sort or "name") if not search.query_terms(filters.q) else None
-    from_mark = None
+    from_mark, keys = None, ()
     if seek is not None:
         columns, descending = seek
         listed = {column.key for column in LIST_COLUMNS}
@@ -289,7 +292,9 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
         start = tuple_(*(bindparam(f"mark_{place}", type_=column.type) for place, column in enumerate(columns)))
         marked = statement.where(tuple_(*columns) <= start if descending else tuple_(*columns) >= start)
         from_mark = marked.limit(bindparam("limit")).offset(bindparam("skip"))
-    built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), from_mark)
+        keys = (statement.with_only_columns(*columns).limit(bindparam("limit")).offset(bindparam("skip")),
+                marked.with_only_columns(*columns).limit(bindparam("limit")).offset(bindparam("skip")))
+    built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), from_mark, *keys)
     if not (filters.catalog or filters.zone or search.query_terms(filters.q)):
         if len(_built) > 256:
             _built.clear()
@@ -300,8 +305,9 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
 def _seek(filters: Filters, viewer: User | None, offset: int, limit: int, records, key=tuple) -> list:
     """Return `limit` records from place `offset` of an ordered list, walking fewer than MARK_EVERY records before them.
 
-    `records(start, skip, limit)` gives the list's records from the one whose sort key
-    (`key(record)`) is `start`, or from the first when None, after skipping `skip`. The keys of
+    `records(start, skip, limit, keys_only)` gives the list's records (or only their sort keys,
+    which an index may hold without the rows) from the one whose sort key (`key(record)`) is
+    `start`, or from the first when None, after skipping `skip`. The keys of
     the records at every MARK_EVERY-th place are kept per data version as they are found (the
     marks): a page is read from the mark before it, and a mark not known yet is found by walking
     from the nearest one known before it. Random deep pages then soon cost their own rows, not
@@ -312,7 +318,7 @@ def _seek(filters: Filters, viewer: User | None, offset: int, limit: int, record
     start = marks.get(at)
     if at and start is None:
         known = max((place for place in marks if place < at), default=0)
-        found = records(marks.get(known), at - known, 1)
+        found = records(marks.get(known), at - known, 1, True)
         if not found:
             return []
         start = marks[at] = key(found[0])
