@@ -317,7 +317,7 @@ def _seek(filters: Filters, viewer: User | None, offset: int, limit: int, record
     at = offset // MARK_EVERY * MARK_EVERY
     start = marks.get(at)
     if at and start is None:
-        known = max((place for place in marks if place < at), default=0)
+        known = max((place for place in list(marks) if place < at), default=0)  # a copy: other threads add marks
         found = records(marks.get(known), at - known, 1, True)
         if not found:
             return []
