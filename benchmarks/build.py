@@ -25,12 +25,12 @@ PROFILE_COLUMNS = (
 )
 
 
-def make_app(database: Path | str) -> Flask:
+def make_app(database: Path | str, overrides: dict | None = None) -> Flask:
     """Create the real app on a SQLite file (or a database URL), with no automatic set-up and no demo data."""
     return create_app({
         "SQLALCHEMY_DATABASE_URI": database if isinstance(database, str) else f"sqlite:///{database}",
         "AUTO_INIT": False, "DEMO_DATA": False,
-        "ENV": "testing", "SECRET_KEY": SECRET_KEY,
+        "ENV": "testing", "SECRET_KEY": SECRET_KEY, **(overrides or {}),
     })
 
 

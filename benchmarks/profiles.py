@@ -1,12 +1,12 @@
 """Random profiles and API lists under gunicorn, against /healthz of the same run: `python -m benchmarks.profiles`.
 
 Builds (or reuses, `--database`) a SQLite registry of `--scale` generated enterprises, then loads,
-with wrk and web.py's gunicorn, in two runs each with its own /healthz: a random enterprise each
+with wrk and web.py's gunicorn, in three server runs each with its own /healthz: a random enterprise each
 request (the profile page and the API record), the API list and search as visitors ask for them
 (first page, answered from the page cache after the first), and the same list and search at a
-random page of the first 200 (page-cache misses: what is left is the page's own rows). With
-`--no-page-cache` the server runs with REGISTRY_PAGE_CACHE_SECONDS=0 (nothing kept: no pages,
-no totals). Results: benchmarks/results/profiles-<time>.json and .md.
+random page up to the last one (page-cache misses), each in a server run of its own. With
+`--no-page-cache` the server runs with REGISTRY_PAGE_CACHE_SECONDS=0 (no pages kept; totals and
+page marks are kept apart, under LIST_CACHE_SECONDS). Results: benchmarks/results/profiles-<time>.json and .md.
 """
 from __future__ import annotations
 
@@ -17,14 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from .build import create_empty, load_enterprises
+from .build import create_empty, load_enterprises, make_app
+from .cpu import last_pages
 from .run import DATABASE_SEED, SEARCH_QUERY, _machine, write_results
 from .web import run_web
 
-LIST_PAGES = 200
-
-
-def _runs(scale: int) -> list[tuple[int, dict[str, str]]]:
+def _runs(scale: int, list_pages: int, search_pages: int) -> list[tuple[int, dict[str, str]]]:
     q = quote(SEARCH_QUERY)
     return [
         (scale, {
@@ -34,10 +32,13 @@ def _runs(scale: int) -> list[tuple[int, dict[str, str]]]:
             "API /api/v1/enterprises (list)": "/api/v1/enterprises",
             f"API /api/v1/enterprises?q={SEARCH_QUERY}": f"/api/v1/enterprises?q={q}",
         }),
-        (LIST_PAGES, {
+        (list_pages, {
             "/healthz": "/healthz",
-            f"API list, a random page of the first {LIST_PAGES}": "/api/v1/enterprises?page={id}",
-            f"API search {SEARCH_QUERY}, a random page of the first {LIST_PAGES}": f"/api/v1/enterprises?q={q}&page={{id}}",
+            f"API list, a random page up to the last ({list_pages})": "/api/v1/enterprises?page={id}",
+        }),
+        (search_pages, {
+            "/healthz": "/healthz",
+            f"API search {SEARCH_QUERY}, a random page up to the last ({search_pages})": f"/api/v1/enterprises?q={q}&page={{id}}",
         }),
     ]
 
@@ -74,7 +75,9 @@ def main() -> None:
         if not database.exists():
             create_empty(database)
             results["load_seconds"] = load_enterprises(database, options.scale, DATABASE_SEED)
-        results["runs"] = [run_web(database, paths, options.seconds, ids, options.rounds) for ids, paths in _runs(options.scale)]
+        _published, list_pages, search_pages = last_pages(make_app(database))
+        runs = _runs(options.scale, list_pages, search_pages)
+        results["runs"] = [run_web(database, paths, options.seconds, ids, options.rounds) for ids, paths in runs]
     write_results(results, summarize(results), prefix="profiles-")
 
 

@@ -41,6 +41,8 @@ class Defaults:
     FACET_CACHE_SECONDS = 120  # how old the facet counts beside a list may be
     PAGE_CACHE_SECONDS = 300  # how long a public page may be kept while no data changes; 0 turns it off
     PAGE_CACHE_PAGES = 2000  # pages kept per process (about 10 KB each)
+    LIST_CACHE_SECONDS = 300  # how long a list's total and page marks are kept while no data changes; 0 turns it off
+    LIST_CACHE_ENTRIES = 1000  # totals and mark sets kept per process (a few KB each at most)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

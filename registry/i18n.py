@@ -10,6 +10,7 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from .extensions import babel
+from .links import link
 
 
 def select_locale() -> str:
@@ -87,10 +88,44 @@ def _template_gettext(eval_context, string: str, **variables) -> str:
 
     Jinja's `_` looks `gettext` up and calls it through the context, which copies the whole
     context for each string once a block has set a variable; a profile page spent a third of
-    its rendering there.
+    its rendering there. A string without variables is translated and made markup once per
+    catalog (kept on the catalog object, which a change of translations replaces).
     """
-    text = _catalog().ugettext(string)
-    return (Markup(text) if eval_context.autoescape else text) % variables
+    catalog = _catalog()
+    if variables or not eval_context.autoescape:
+        text = catalog.ugettext(string)
+        return (Markup(text) if eval_context.autoescape else text) % variables
+    try:
+        known = catalog.registry_markup
+    except AttributeError:
+        known = catalog.registry_markup = {}
+    try:
+        return known[string]
+    except KeyError:
+        known[string] = text = Markup(catalog.ugettext(string)) % {}
+        return text
+
+
+# Kept layout parts per process: a few per language (menus by section and role, the footer).
+KEPT_PARTS = 1024
+
+
+def kept_part(*key, caller) -> Markup:
+    """Render the enclosed part of a template once per language and `key`, and keep it for the process.
+
+    `{% call kept_part("menu", section) %}…{% endcall %}` in the layout: for parts that depend on
+    the language and on `key` alone (the menu of a section, the footer), which every page
+    rendered again with a dozen translations and links. The translations object (replaced when
+    the translations change) and the application's root path are part of the key.
+    """
+    parts = current_app.extensions.setdefault("registry_layout_parts", {})
+    full = (_catalog(), request.script_root, key)
+    part = parts.get(full)
+    if part is None:
+        if len(parts) >= KEPT_PARTS:
+            parts.clear()
+        part = parts[full] = Markup(caller())
+    return part
 
 
 def hectares(value) -> str:
@@ -132,4 +167,4 @@ def install(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["_"] = _template_gettext
-    app.jinja_env.globals.update(locale_code=locale_code)
+    app.jinja_env.globals.update(locale_code=locale_code, kept_part=kept_part, link=link)

@@ -16,7 +16,7 @@ import functools
 import secrets
 import threading
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, request, session
@@ -31,6 +31,7 @@ from .i18n import locale_code
 KEEP_JSON_CHARS = 32_768
 # Kept pages carry this where each answer needs its own CSP nonce (registry.security_headers).
 NONCE_STAND_IN = "nonce-" + secrets.token_hex(16)
+V = TypeVar("V")
 
 
 class KeptAnswer(NamedTuple):
@@ -41,54 +42,71 @@ class KeptAnswer(NamedTuple):
 
 
 class PageCache:
-    """Rendered pages by key, least recently used dropped first; safe to share between threads."""
+    """Rendered pages by key, least recently used dropped first; safe to share between threads.
 
-    def __init__(self, pages: int, seconds: int) -> None:
+    Beside the pages it keeps values (`kept_value`) under their own size and time limits, so
+    that they outlive a page cache turned off; `clear` forgets both.
+    """
+
+    def __init__(self, pages: int, seconds: int, values: int = 1, value_seconds: int = 1) -> None:
         self._pages = TTLCache(maxsize=max(pages, 1), ttl=max(seconds, 1))
+        self._values = TTLCache(maxsize=max(values, 1), ttl=max(value_seconds, 1))
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | KeptAnswer | int | tuple | None:
+    def get(self, key: str):
         with self._lock:
             return self._pages.get(key)
 
-    def put(self, key: str, page: str | KeptAnswer | int | tuple) -> None:
+    def put(self, key: str, page) -> None:
         with self._lock:
             self._pages[key] = page
+
+    def value(self, key: str):
+        with self._lock:
+            return self._values.get(key)
+
+    def keep_value(self, key: str, value) -> None:
+        with self._lock:
+            self._values[key] = value
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self._values.clear()
 
 
 def install(app: Flask) -> None:
-    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_PAGES"], app.config["PAGE_CACHE_SECONDS"])
+    config = app.config
+    app.extensions["page_cache"] = PageCache(config["PAGE_CACHE_PAGES"], config["PAGE_CACHE_SECONDS"],
+                                             config["LIST_CACHE_ENTRIES"], config["LIST_CACHE_SECONDS"])
 
 
 def pages() -> PageCache:
     return current_app.extensions["page_cache"]
 
 
-def kept_value(shows: tuple[str, ...], key: str, compute: Callable[[], int | tuple],
-               worth_keeping: Callable[[int | tuple], bool] = bool) -> int | tuple:
-    """Return `compute()`, kept beside the pages under the data versions of the kinds it reads (`shows`) and `key`.
+def kept_value(shows: tuple[str, ...], key: str, compute: Callable[[], V], worth_keeping: Callable[[V], bool] = bool) -> V:
+    """Return `compute()`, kept per process under the data versions of the kinds it reads (`shows`) and `key`.
 
-    For what a list costs most at 100,000 records, its total and a search's ranked matches: the
-    next page, another page size or an answer too large to keep reuses them, and any committed
-    write to those kinds computes them again. Only values `worth_keeping` are kept (a small
-    total is counted as fast as it is looked up). Within a transaction that has written, or
-    with the page cache off, they are always computed.
+    For what a list costs most at 100,000 records, its total, a search's ranked matches and the
+    marks its deep pages are sought from (`enterprises.queries`): the next page, another page
+    size or an answer the page cache does not keep reuses them, and any committed write to
+    those kinds computes them again. They are kept apart from the pages (`LIST_CACHE_SECONDS`,
+    `LIST_CACHE_ENTRIES`), so a server without the page cache keeps them too. Only values
+    `worth_keeping` are kept (a small total is counted as fast as it is looked up). Within a
+    transaction that has written they are always computed.
     """
-    if not current_app.config["PAGE_CACHE_SECONDS"] or changed_in_transaction():
+    if not current_app.config["LIST_CACHE_SECONDS"] or changed_in_transaction():
         return compute()
     versions = g.get("page_cache_versions")
     if versions is None or not set(shows) <= set(versions):
-        versions = data_versions(shows)
-    kept_key = f"value:{':'.join(str(versions[kind]) for kind in shows)}:{key}"
-    value = pages().get(kept_key)
-    if not isinstance(value, (int, tuple)):
+        versions = g.page_cache_versions = {**(versions or {}), **data_versions(shows)}
+    kept_key = f"{':'.join(str(versions[kind]) for kind in shows)}:{key}"
+    value = pages().value(kept_key)
+    if value is None:
         value = compute()
         if worth_keeping(value):
-            pages().put(kept_key, value)
+            pages().keep_value(kept_key, value)
     return value
 
 

@@ -14,6 +14,7 @@ from registry.accounts import service as accounts_service
 from registry.accounts.models import Organization, User
 from registry.enterprises import service as enterprises_service
 from registry.catalog import service as catalog_service
+from registry.enterprises.generator import check_digit
 from registry.enterprises.models import Enterprise, EnterpriseItem, Relation
 from registry.enterprises.models import Status as EnterpriseStatus
 from registry.extensions import db
@@ -120,6 +121,20 @@ def make_zone_around(latitude: float, longitude: float, name: str = "Khu công n
     publish_boundary(None, zone, MultiPolygon([box(longitude - half_side, latitude - half_side, longitude + half_side, latitude + half_side)]))
     db.session.commit()
     return zone
+
+
+def make_listed_enterprises(names: list[str], province: str = "51", first_serial: int = 312_345_000) -> list[int]:
+    """Record published enterprises with these names through the service (folded names and search index included),
+    each with a valid tax code of its own counted from `first_serial`; return their ids."""
+    ids, serial = [], first_serial
+    for name in names:
+        while check_digit(str(serial)) is None:
+            serial += 1
+        profile = enterprise_profile(tax_code=f"{serial}{check_digit(str(serial))}", name_vi=name, name_en="", province_code=province)
+        ids.append(enterprises_service.create_enterprise(None, profile, check_similar=False).id)
+        serial += 1
+    db.session.commit()
+    return ids
 
 
 def make_published_enterprises(points: list[tuple[float, float]], province: str = "82", name: str = "Công ty Môi trường", *,

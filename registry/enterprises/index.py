@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, and_, column, event, func, inspect, literal, select, table, text
+from sqlalchemy import Select, and_, bindparam, column, event, func, inspect, literal, select, table, text
 
 from registry.extensions import db
 from registry.text import fold, word_patterns
@@ -185,7 +185,7 @@ def _match(expression: str, name: str):
 
 
 def _count(expression: str) -> int:
-    return db.session.scalar(select(func.count()).select_from(search_table).where(_match(expression, "fts_count")))
+    return db.session.connection().execute(select(func.count()).select_from(search_table).where(_match(expression, "fts_count"))).scalar()
 
 
 def count_matches(query: str, status) -> int:
@@ -198,21 +198,33 @@ def answers_alone() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def matches_page(query: str, status, offset: int, limit: int, total: int | None = None) -> tuple[list[int], int]:
+def matches_page(query: str, status, offset: int, limit: int, total: int | None = None,
+                 up_to: int | None = None) -> tuple[list[int], int]:
     """Return the ids of one page of records with `status` matching `query`, and how many match in all.
 
     Both come from the FTS table alone: at 100,000 records a broad query's count takes a few
     milliseconds there, against tens when every match is looked up in `enterprise`. The order is
     that of `apply_search`: best first, or newest first above RANKED_MATCHES matches. A caller
-    that knows the total already (`count_matches`, kept) passes it and saves the count.
+    that knows the total already (`count_matches`, kept) passes it and saves the count. Newest
+    first, `up_to` starts the list at that id (the offset counts from there), which the index
+    finds without walking the newer matches.
     """
     expression = _fts_expression(query_terms(query), status)
     total = _count(expression) if total is None else total
-    order = (search_table.c.rank, search_table.c.rowid) if total <= RANKED_MATCHES else (search_table.c.rowid.desc(),)
-    ids = db.session.scalars(
-        select(search_table.c.rowid).where(_match(expression, "fts_page")).order_by(*order).limit(limit).offset(offset)
-    ).all()
-    return list(ids), total
+    if total <= RANKED_MATCHES:
+        statement, parameters = _RANKED_PAGE, {}
+    else:
+        statement, parameters = (_NEWEST_PAGE, {}) if up_to is None else (_NEWEST_PAGE_UP_TO, {"up_to": up_to})
+    ids = db.session.connection().execute(statement, {"fts_page": expression, "limit": limit, "offset": offset, **parameters})
+    return list(ids.scalars()), total
+
+
+# A page of matches, built once: best first, newest first, and newest first from an id down.
+_PAGE = select(search_table.c.rowid).where(text(f"{FTS_TABLE} MATCH :fts_page"))
+_RANKED_PAGE = _PAGE.order_by(search_table.c.rank, search_table.c.rowid).limit(bindparam("limit")).offset(bindparam("offset"))
+_NEWEST_PAGE = _PAGE.order_by(search_table.c.rowid.desc()).limit(bindparam("limit")).offset(bindparam("offset"))
+_NEWEST_PAGE_UP_TO = (_PAGE.where(search_table.c.rowid <= bindparam("up_to")).order_by(search_table.c.rowid.desc())
+                      .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
 def apply_search(statement: Select, model, query: str | None, *, ranked: bool = True, status=None) -> Select:
