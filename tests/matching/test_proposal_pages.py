@@ -212,3 +212,18 @@ def test_officers_see_their_provinces_proposals_and_leads_as_counts(client, engl
     accounts.sign_in(officer, "so-cong-thuong@example.vn")
     page = officer.get("/proposals/leads").get_data(as_text=True)
     assert "Proposals matching the province’s zones" in page and "investor@example.com" not in page
+
+
+def test_the_menu_names_the_leads_only_to_who_follows_them_and_marks_the_page_one_is_on(client, english, zones, accounts):
+    """The menu is kept per language and what it depends on: a board member's menu never reaches a visitor, nor the reverse."""
+    _board_member(accounts, "board-a@example.vn", BOARD_A)
+    board = client.application.test_client()
+    board.get("/language/en")
+    accounts.sign_in(board, "board-a@example.vn")
+    nav = lambda page: page.get_data(as_text=True).split('class="main-nav"')[1].split("</nav>")[0]  # noqa: E731
+    assert "Investor leads" in nav(board.get("/proposals/leads"))
+    assert "Investor leads" not in nav(client.get("/proposals/leads", follow_redirects=True))
+    assert "Investor leads" not in nav(client.get("/proposals/new"))
+    assert "Investor leads" in nav(board.get("/proposals/new"))
+    current = re.findall(r'<a href="([^"]+)" aria-current="page"', nav(board.get("/proposals/new")))
+    assert current == ["/proposals/new"]
