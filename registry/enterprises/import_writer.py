@@ -65,23 +65,59 @@ def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, n
 
 
 def _insert(table: Table, rows: list[dict]) -> list[int]:
-    """Insert the rows in one executemany and return their ids, in the rows' order.
-
-    SQLite answers RETURNING in parameter order only one row per statement, so there the rows
-    are given the ids SQLite would choose itself (the largest so far plus one, for tables
-    without AUTOINCREMENT), which the import's write lock keeps free until it commits.
-    """
+    """Insert the rows, given their ids first, and return the ids in the rows' order (see `_new_ids`)."""
     if not rows:
         return []
-    if db.session.get_bind().dialect.name != "sqlite":
-        result = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-        return list(result.scalars())
-    first = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
-    ids = list(range(first, first + len(rows)))
+    ids = _new_ids(table, len(rows))
     for row, id_ in zip(rows, ids):
         row["id"] = id_
-    db.session.execute(insert(table), rows)
+    _execute_many(table, rows)
     return ids
+
+
+def _new_ids(table: Table, count: int) -> list[int]:
+    """Take `count` ids for new rows of `table`.
+
+    On SQLite, the ids SQLite would choose itself (the largest so far plus one, for tables
+    without AUTOINCREMENT), which the import's write lock keeps free until it commits; on
+    PostgreSQL, the next values of the column's own sequence, as its inserts would take them.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        first = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
+        return list(range(first, first + count))
+    sequence = func.pg_get_serial_sequence(table.name, table.c.id.name)
+    return sorted(db.session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))))
+
+
+def _execute_many(table: Table, rows: list[dict]) -> None:
+    """Insert rows (dicts with the same keys) in one executemany sent straight to the driver.
+
+    Each value goes through its column type's own bind processor, as a Core insert would send
+    it, but once per value rather than through SQLAlchemy's per-row parameter handling, which
+    cost more than the database's work. Columns missing from the rows get their scalar default.
+    """
+    connection = db.session.connection()
+    dialect = connection.dialect
+    keys = list(rows[0])
+    defaults = {c.key: c.default.arg for c in table.columns
+                if c.key not in rows[0] and c.default is not None and c.default.is_scalar}
+    columns = [table.c[key] for key in (*keys, *defaults)]
+    processors = [(index, processor) for index, column in enumerate(columns)
+                  if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+    fixed = tuple(defaults.values())
+    values = []
+    for row in rows:
+        row_values = [row[key] for key in keys]
+        row_values.extend(fixed)
+        for index, processor in processors:
+            row_values[index] = processor(row_values[index])
+        values.append(tuple(row_values))
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c.name) for c in columns)}) "
+                 f"VALUES ({', '.join([marker] * len(columns))})")
+    connection.exec_driver_sql(statement, values)
+    audit.note_written(table.name)
 
 
 def _audit(model, rows: list[dict], ids: list[int], now: datetime) -> None:
@@ -97,7 +133,7 @@ def _audit(model, rows: list[dict], ids: list[int], now: datetime) -> None:
              entity_id=str(id_), before=None, after={**_snapshot(row, keys), "id": id_} if "id" in keys else _snapshot(row, keys))
         for row, id_ in zip(rows, ids)
     ]
-    db.session.execute(insert(AuditEntry.__table__), entries)
+    _execute_many(AuditEntry.__table__, entries)
 
 
 _STORED_AS_IS = frozenset({str, int, float, bool, type(None)})

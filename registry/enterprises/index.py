@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 from sqlalchemy import Select, and_, column, event, func, inspect, literal, select, table, text
 
+from registry.audit import service as audit
 from registry.extensions import db
 from registry.text import fold, word_patterns
 
@@ -128,9 +129,12 @@ def write_many_to_index(entries: Iterable[tuple[int, tuple[str, str, str]]]) -> 
     """Index new published enterprises in one statement: (id, `indexed_parts`) pairs; for bulk imports."""
     if db.session.get_bind().dialect.name != "sqlite":
         return
-    rows = [{"id": id_, "names": names, "codes": codes, "items": items, "state": ""} for id_, (names, codes, items) in entries]
+    rows = [(id_, names, codes, items, "") for id_, (names, codes, items) in entries]
     if rows:
-        db.session.execute(_INSERT, rows)
+        # Straight to the driver: the text statement's per-row parameter handling cost more than FTS5's own work.
+        db.session.connection().exec_driver_sql(
+            f"INSERT INTO {FTS_TABLE}(rowid, names, codes, items, state) VALUES (?, ?, ?, ?, ?)", rows)
+        audit.note_written(FTS_TABLE)
 
 
 def install() -> None:
