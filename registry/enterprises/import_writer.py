@@ -43,11 +43,13 @@ def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, n
     for entry, zone_id in zip(chunk, zone_ids):
         cleaned = entry.cleaned
         linked = [nodes[node_id] for node_id, _relation in cleaned["items"]]
-        indexed = search.indexed_parts(cleaned["name_vi"], cleaned["name_en"], cleaned["short_name"], cleaned["tax_code"], linked)
+        folded = entry.folded_name
+        indexed = search.indexed_parts(cleaned["name_vi"], cleaned["name_en"], cleaned["short_name"], cleaned["tax_code"], linked,
+                                       name_folded=folded[0])
         parts.append(indexed)
         rows.append({
             **{name: cleaned[name] for name in _PROFILE_COLUMNS},
-            **search.folded_columns(cleaned["name_vi"], indexed),
+            **search.folded_columns(cleaned["name_vi"], indexed, folded),
             "status": Status.PUBLISHED, "changes_requested": False, "review_note": "", "source": source, "is_demo": False,
             "organization_id": None, "merged_into_id": None, "zone_id": zone_id, "created_at": now, "updated_at": now, "published_at": now, "version": 1,
         })
@@ -106,11 +108,17 @@ def _execute_many(table: Table, rows: list[dict]) -> None:
                   if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
     fixed = tuple(defaults.values())
     values = []
+    last: dict[int, tuple] = {}  # a column's last value and what it became: a chunk's rows share their times and status
     for row in rows:
         row_values = [row[key] for key in keys]
         row_values.extend(fixed)
         for index, processor in processors:
-            row_values[index] = processor(row_values[index])
+            value, kept = row_values[index], last.get(index)
+            if kept is not None and kept[0] is value:
+                row_values[index] = kept[1]
+            else:
+                row_values[index] = processed = processor(value)
+                last[index] = (value, processed)
         values.append(tuple(row_values))
     quote = dialect.identifier_preparer.quote
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
