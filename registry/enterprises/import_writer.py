@@ -1,10 +1,11 @@
 """Write checked import rows in chunks with Core inserts, with the audit entries and index rows the ORM would write."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Enum, Table, func, select
 
 from registry.audit import service as audit
 from registry.audit.models import AuditEntry, utcnow
@@ -134,30 +135,45 @@ def _audit(model, rows: list[dict], ids: list[int], now: datetime) -> None:
         return
     # The same actor the flush listener would record: the request's user, or the command's label.
     actor = audit.current_actor()
-    excluded = set(model.__audit_exclude__)
-    keys = [c.key for c in model.__table__.columns if c.key not in excluded]
-    entries = [
-        dict(at=now, actor_id=actor.user_id, actor_label=actor.label, action="create", entity_type=model.__tablename__,
-             entity_id=str(id_), before=None, after={**_snapshot(row, keys), "id": id_} if "id" in keys else _snapshot(row, keys))
-        for row, id_ in zip(rows, ids)
-    ]
+    keys, converted = _snapshot_columns(model)
+    entries = []
+    for row, id_ in zip(rows, ids):
+        row["id"] = id_
+        entries.append(dict(at=now, actor_id=actor.user_id, actor_label=actor.label, action="create", entity_type=model.__tablename__,
+                            entity_id=str(id_), before=None, after=_snapshot(row, keys, converted)))
     _execute_many(AuditEntry.__table__, entries)
 
 
 _STORED_AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
-def _snapshot(row: dict, keys: list[str]) -> dict:
-    """The audit snapshot of a row, as `audit.jsonable` gives it; most values are text and numbers, stored as they are."""
-    snapshot = {}
-    for key in keys:
-        value = row.get(key)
-        snapshot[key] = value if type(value) in _STORED_AS_IS else audit.jsonable(value)
+@functools.cache
+def _snapshot_columns(model) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The audited columns of `model` in order, and those whose values may need `audit.jsonable` (times, dates, enums, JSON)."""
+    excluded = set(model.__audit_exclude__)
+    keys = tuple(c.key for c in model.__table__.columns if c.key not in excluded)
+    return keys, tuple(c.key for c in model.__table__.columns if c.key in keys and not _plain(c.type))
+
+
+def _plain(type_) -> bool:
+    try:
+        return type_.python_type in _STORED_AS_IS and not isinstance(type_, Enum)
+    except NotImplementedError:
+        return False
+
+
+def _snapshot(row: dict, keys: tuple[str, ...], converted: tuple[str, ...]) -> dict:
+    """The audit snapshot of a row, as `audit.jsonable` gives it: text, number and yes/no columns hold their values as they are."""
+    snapshot = {key: row.get(key) for key in keys}
+    for key in converted:
+        value = snapshot[key]
+        if type(value) not in _STORED_AS_IS:
+            snapshot[key] = audit.jsonable(value)
     return snapshot
 
 
 def _write_flags(accepted: Sequence, id_of_row: dict[int, int]) -> int:
-    """Raise a DuplicateFlag for each alike pair (through the ORM, so the flags are audited as usual)."""
+    """Raise a DuplicateFlag for each alike pair, audited as the ORM would audit it."""
     pairs: dict[tuple[int, int], float] = {}
     for entry in accepted:
         for other_id, other_row, score in entry.similar:
@@ -165,6 +181,8 @@ def _write_flags(accepted: Sequence, id_of_row: dict[int, int]) -> int:
             mine = id_of_row[entry.row]
             if other is not None and other != mine:
                 pairs.setdefault(tuple(sorted((mine, other))), round(score, 1))
-    db.session.add_all(DuplicateFlag(enterprise_id=low, other_id=high, score=score) for (low, high), score in pairs.items())
-    db.session.flush()
+    now = utcnow()
+    rows = [{"enterprise_id": low, "other_id": high, "score": score, "status": "open", "created_at": now, "decided_by_id": None}
+            for (low, high), score in pairs.items()]
+    _audit(DuplicateFlag, rows, _insert(DuplicateFlag.__table__, rows), now)
     return len(pairs)
