@@ -1,8 +1,9 @@
 """Write checked import rows in chunks with Core inserts, with the audit entries and index rows the ORM would write."""
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import Enum, Table, func, select
@@ -17,6 +18,8 @@ from .models import Certificate, DuplicateFlag, Enterprise, EnterpriseItem, Stat
 from .placement import zones_of
 
 CHUNK = 1000
+# SQLite's page cache while an import writes (kilobytes): see `_page_cache`.
+CACHE_KB = 128 * 1024
 _PROFILE_COLUMNS = (
     "tax_code", "name_vi", "name_en", "short_name", "province_code", "commune_code", "address", "latitude", "longitude",
     "size_class", "founded_year", "staff", "website", "email", "phone", "contact_name", "description", "national_brand",
@@ -30,12 +33,33 @@ def write_rows(accepted: Sequence, source: str) -> tuple[list[int], int]:
     node_ids = {node_id for entry in accepted for node_id, _relation in entry.cleaned["items"]}
     nodes = {n.id: n for n in db.session.scalars(db.select(CatalogNode).where(CatalogNode.id.in_(node_ids)))} if node_ids else {}
     zone_ids = zones_of([(entry.cleaned["latitude"], entry.cleaned["longitude"]) for entry in accepted])
-    for start in range(0, len(accepted), CHUNK):
-        chunk = accepted[start:start + CHUNK]
-        created = _write_chunk(chunk, zone_ids[start:start + CHUNK], source, nodes)
-        ids.extend(created)
-        id_of_row.update((entry.row, id_) for entry, id_ in zip(chunk, created))
-    return ids, _write_flags(accepted, id_of_row)
+    with _page_cache(CACHE_KB):
+        for start in range(0, len(accepted), CHUNK):
+            chunk = accepted[start:start + CHUNK]
+            created = _write_chunk(chunk, zone_ids[start:start + CHUNK], source, nodes)
+            ids.extend(created)
+            id_of_row.update((entry.row, id_) for entry, id_ in zip(chunk, created))
+        return ids, _write_flags(accepted, id_of_row)
+
+
+@contextlib.contextmanager
+def _page_cache(kilobytes: int) -> Iterator[None]:
+    """Give SQLite a page cache of `kilobytes` for the block, then the connection's own again.
+
+    With the default 2 MB, the enterprise table's dozen indexes and the audit trail's three no
+    longer fit once a few thousand rows are in, and each insert reads its index pages back from
+    the file: at 100,000 rows that was a fifth of the import's time.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kilobytes)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, nodes: dict[int, CatalogNode]) -> list[int]:
