@@ -260,7 +260,11 @@ def code_list(raw, field: str, errors: dict) -> list[str]:
 
 def is_web_address(value) -> bool:
     """Tell whether `value` is an http(s) address a page may link to (the check for rows stored before it was enforced)."""
-    if not isinstance(value, str) or not value or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if not isinstance(value, str) or not value:
+        return False
+    # Printable text without a space holds no white space and no control character (both are
+    # unprintable, bar the space); only other text is read character by character.
+    if not (value.isprintable() and " " not in value) and any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
         return False
     try:
         parts = urlsplit(value)

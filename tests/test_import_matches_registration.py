@@ -15,7 +15,7 @@ from registry.audit.service import acting_as
 from registry.enterprises import queries
 from registry.enterprises.generator import generate_profiles, write_csv
 from registry.enterprises.importing import ImportLookups, import_enterprises, resolve_mapping, row_values
-from registry.enterprises.models import Certificate, Enterprise, EnterpriseItem
+from registry.enterprises.models import Certificate, DuplicateFlag, Enterprise, EnterpriseItem
 from registry.enterprises.service import create_enterprise
 from registry.extensions import db
 from registry.tabular import read_table
@@ -120,3 +120,36 @@ def first_difference(imported, registered) -> tuple:
         only = sorted(set(imported) ^ set(registered))[:2]
         return tuple(only)
     return imported, registered
+
+
+def flags_stored() -> list:
+    """The duplicate flags and their audit entries, keyed by the pair's tax codes instead of ids."""
+    db.session.flush()
+    tax_code = dict(db.session.execute(db.select(Enterprise.id, Enterprise.tax_code)).all())
+    flags = []
+    for flag in db.session.scalars(db.select(DuplicateFlag)):
+        entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.entity_type == "duplicate_flag", AuditEntry.entity_id == str(flag.id)))
+        after = dict(entry.after)
+        assert after.pop("id") == flag.id and after.pop("created_at") == flag.created_at.isoformat()
+        after["enterprise_id"], after["other_id"] = tax_code[after["enterprise_id"]], tax_code[after["other_id"]]
+        flags.append((tax_code[flag.enterprise_id], tax_code[flag.other_id], flag.score, flag.status,
+                      entry.action, entry.actor_label, entry.before, after))
+    return flags
+
+
+def test_an_imported_row_alike_a_registered_record_is_flagged_and_audited_as_registering_it_is(ctx):
+    admin = make_user("admin@example.vn", role="admin", org=None)
+    registered = {"tax_code": "0300588569", "name_vi": "Công ty TNHH Xử lý Nước Dung Quat", "province_code": "51"}
+    alike = {"tax_code": "0100109106", "name_vi": "Công ty TNHH Xử lý Nước Dung Quất", "province_code": "51"}
+    with acting_as("import", admin):
+        create_enterprise(admin, registered)
+        report = import_enterprises(admin, f"tax_code,name_vi,province_code\n{alike['tax_code']},{alike['name_vi']},51\n".encode(),
+                                    FILENAME, dry_run=False)
+        assert report.imported == 1 and report.flagged == 1
+        imported = flags_stored()
+    db.session.rollback()
+    with acting_as("import", admin):
+        create_enterprise(admin, registered)
+        create_enterprise(admin, alike)
+        by_registering = flags_stored()
+    assert len(imported) == 1 and imported == by_registering

@@ -160,6 +160,11 @@ def _note_changed(session: Session, kinds: frozenset[str]) -> None:
         session.info.setdefault("data_changed", set()).update(kinds)
 
 
+def note_written(table: str) -> None:
+    """Record that this transaction wrote `table` through the driver, which no session hook sees (bulk imports)."""
+    _note_changed(db.session(), kinds_changed_by(table))
+
+
 def _note_flushed(session: Session, _context) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         _note_changed(session, kinds_changed_by(getattr(obj, "__tablename__", None)))

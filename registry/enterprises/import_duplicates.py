@@ -7,19 +7,12 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from registry.enterprises.index import strip_legal_forms
-from registry.text import fold
 
 from .duplicates import SIMILAR_NAME_SCORE
 
 # Rows compared against a province's records per call: the score matrix is rows × records bytes.
 CHUNK = 2000
 MATCHES_PER_ROW = 5
-
-
-def core_name(name_vi: str) -> str:
-    folded = fold(name_vi)
-    return strip_legal_forms(folded) or folded
 
 
 def similar_names(accepted: Sequence, existing: Sequence) -> Iterator[tuple[object, int | None, int | None, float]]:
@@ -37,7 +30,7 @@ def similar_names(accepted: Sequence, existing: Sequence) -> Iterator[tuple[obje
         if row.name_core:
             records[row.province_code].append(row)
     for province_code, entries in by_province.items():
-        cores = [core_name(e.cleaned["name_vi"]) for e in entries]
+        cores = [e.folded_name[1] for e in entries]
         yield from _against_records(entries, cores, records.get(province_code, []))
         yield from _within_file(entries, cores)
 

@@ -29,6 +29,7 @@ from registry import tabular
 from registry.tabular import ImportProblem, ImportReport, Table, TableError, read_table
 
 from .import_writer import write_rows
+from .index import folded_name
 from .models import Enterprise, Relation, Status
 from .permissions import CREATE_ENTERPRISE
 from .service import EnterpriseError, ProfileLookups, clean_profile
@@ -164,6 +165,11 @@ class Accepted:
     row: int
     cleaned: dict
     similar: list[tuple[int | None, int | None, float]] = field(default_factory=list)
+
+    @functools.cached_property
+    def folded_name(self) -> tuple[str, str]:
+        """The folded name and its core, folded once for the duplicate check and the stored columns."""
+        return folded_name(self.cleaned["name_vi"])
 
 
 def import_enterprises(actor: User | None, data: bytes | Table, filename: str, mapping: dict[str, str] | None = None, *,

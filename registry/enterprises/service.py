@@ -109,10 +109,14 @@ class ProfileLookups:
         return catalog.get_node(self._version, code) if self._version and code else None
 
 
+_WHOLE_NUMBER = _l("Enter a whole number.")
+_DEGREES = _l("Enter a decimal number of degrees, such as 15.40.")
+
+
 def _integer(values: dict, field: str, errors: dict, low: int, high: int) -> int | None:
     """Read a whole number; dots and commas are thousands separators (“1.200” staff)."""
     return inputs.number(values.get(field), field, errors, low, high, whole=True, grouping=".,", kinds=(int, float, str),
-                         not_a_number=_l("Enter a whole number."),
+                         not_a_number=_WHOLE_NUMBER,
                          out_of_range=lambda low, high: _l("Enter a number from %(low)d to %(high)d.", low=low, high=high))
 
 
@@ -120,7 +124,7 @@ def _coordinate(values: dict, field: str, errors: dict) -> float | None:
     """Read degrees with a decimal point or comma, inside Vietnam's bounds."""
     low, high = VIETNAM_BOUNDS[field]
     return inputs.number(values.get(field), field, errors, low, high, kinds=(int, float, str),
-                         not_a_number=_l("Enter a decimal number of degrees, such as 15.40."),
+                         not_a_number=_DEGREES,
                          out_of_range=lambda low, high: _l("This point is outside Vietnam (%(low)s to %(high)s).", low=low, high=high))
 
 
@@ -133,19 +137,26 @@ def _entries(values: dict, field: str, errors: dict, message) -> list[dict]:
     return list(entries)
 
 
+_ITEMS_SHAPE = _l("Give the items as a list of objects such as {“code”: “A.01”, “relation”: “manufactures”}.")
+_CERTIFICATES_SHAPE = _l("Give the certificates as a list of objects such as {“name”: “ISO 14001:2015”, “number”: “…”}.")
+_RELATIONS = frozenset(relation.value for relation in Relation)
+
+
 def _items(values: dict, errors: dict, lookups: ProfileLookups) -> list[tuple[int, Relation]]:
     """Resolve `items` given as [{"code": "A.01", "relation": "manufactures"}] against the current catalog."""
     links, seen = [], set()
-    message = _l("Give the items as a list of objects such as {“code”: “A.01”, “relation”: “manufactures”}.")
-    for entry in _entries(values, "items", errors, message):
+    for entry in _entries(values, "items", errors, _ITEMS_SHAPE):
         code = inputs.text(entry.get("code"), "items", errors, 50)
         node = lookups.catalog_node(code) if code else None
         if node is None:
             errors.setdefault("items", []).append(_l("There is no catalog item “%(code)s”.", code=code))
             continue
         raw = entry.get("relation")
-        message = _l("“%(relation)s” is not a relation; use manufactures, supplies, services or uses.", relation=raw)
-        relation = inputs.choice(raw, "items", errors, Relation, message, Relation.SUPPLIES)
+        if isinstance(raw, str) and raw in _RELATIONS:  # the usual case, answered without making the refusal's message
+            relation = Relation(raw)
+        else:
+            message = _l("“%(relation)s” is not a relation; use manufactures, supplies, services or uses.", relation=raw)
+            relation = inputs.choice(raw, "items", errors, Relation, message, Relation.SUPPLIES)
         if relation is None:
             continue
         if (node.id, relation) not in seen:
@@ -156,8 +167,7 @@ def _items(values: dict, errors: dict, lookups: ProfileLookups) -> list[tuple[in
 
 def _certificates(values: dict, errors: dict) -> list[dict]:
     cleaned = []
-    message = _l("Give the certificates as a list of objects such as {“name”: “ISO 14001:2015”, “number”: “…”}.")
-    for index, entry in enumerate(_entries(values, "certificates", errors, message)):
+    for index, entry in enumerate(_entries(values, "certificates", errors, _CERTIFICATES_SHAPE)):
         texts = {key: inputs.text(entry.get(key), f"certificates[{index}].{key}", errors, limit) for key, limit in CERTIFICATE_TEXTS.items()}
         if not texts["name"]:
             if f"certificates[{index}].name" not in errors:
@@ -279,12 +289,14 @@ def _clean_place(values: dict, present: set, current: Enterprise | None, lookups
     return cleaned
 
 
+_SIZE_CHOICES = _l("Choose micro, small, medium or large.")
+
+
 def _clean_figures(values: dict, present: set, errors: dict) -> dict:
     """Read the size class, year founded, staff and the National Brand mark."""
     cleaned = {}
     if "size_class" in present:
-        cleaned["size_class"] = inputs.choice(values.get("size_class"), "size_class", errors, SizeClass,
-                                              _l("Choose micro, small, medium or large."))
+        cleaned["size_class"] = inputs.choice(values.get("size_class"), "size_class", errors, SizeClass, _SIZE_CHOICES)
     if "founded_year" in present:
         cleaned["founded_year"] = _integer(values, "founded_year", errors, 1900, date.today().year)
     if "staff" in present:

@@ -16,7 +16,9 @@ class TaxCodeError(ValueError):
 
 def normalize_tax_code(value: str | None) -> str:
     """Return the tax code as stored (digits only, 10 or 13 long), or raise TaxCodeError naming the rule."""
-    text = mst.compact(str(value or ""))
+    text = str(value or "")
+    if not (len(text) in (10, 13) and text.isascii() and text.isdigit()):  # plain digits are already compact
+        text = mst.compact(text)
     if not text:
         raise TaxCodeError(_l("Enter the tax code (mã số thuế)."))
     if not text.isdigit():

@@ -164,6 +164,8 @@ def clean_cell(value: object) -> str:
     """Return a cell as trimmed NFC text; whole numbers lose Excel's “.0”."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii():  # most cells of a CSV file: nothing to normalize
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if hasattr(value, "isoformat"):
