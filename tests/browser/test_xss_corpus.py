@@ -225,8 +225,13 @@ def open_every_popup(page) -> list[str]:
     """Click every drawn zone and marker of each map on the page, and return the text of each popup opened."""
     texts = []
     shapes = page.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-marker-icon:not(.marker-cluster)")
+    page.evaluate("window.RegistryMap.instances.forEach(i => { i.firstView = [i.map.getCenter(), i.map.getZoom()]; })")
     for index in range(shapes.count()):
-        page.evaluate("window.RegistryMap.instances.forEach(i => i.map.closePopup())")
+        # A popup near the frame's edge pans its map, which can carry the next shapes out of the frame: go back each time.
+        page.evaluate("window.RegistryMap.instances.forEach(i => { i.map.closePopup(); i.map.setView(...i.firstView, {animate: false}); })")
+        # A closed popup fades out before it leaves the page: wait for it to go, or the next wait finds the old one.
+        page.wait_for_selector(".leaflet-popup-content", state="detached")
+        settled(page)
         try:
             shapes.nth(index).click(force=True, timeout=400)
             page.wait_for_selector(".leaflet-popup-content", timeout=400)
