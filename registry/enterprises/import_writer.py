@@ -180,6 +180,7 @@ def _snapshot_columns(model) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _plain(type_) -> bool:
+    """Whether a column's values are stored as they are; a type that names no Python type (SQLAlchemy raises) is not."""
     try:
         return type_.python_type in _STORED_AS_IS and not isinstance(type_, Enum)
     except NotImplementedError:

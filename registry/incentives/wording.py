@@ -35,11 +35,11 @@ AREA_LABELS = {
 }
 DIFFICULTY_LABELS = {Difficulty.DBKK: _l("Especially difficult (ĐBKK)"), Difficulty.KK: _l("Difficult (KK)")}
 CONFIDENCE_LABELS = {
-    Confidence.H: _l("H: two sources agree, or the primary text"),
-    Confidence.MH: _l("M-H: between the two"),
-    Confidence.M: _l("M: one reputable secondary source"),
-    Confidence.LM: _l("L-M: between the two"),
-    Confidence.L: _l("L: unverified; check before relying on it"),
+    Confidence.H: _l("High: the primary text, or two sources that agree"),
+    Confidence.MH: _l("Medium to high"),
+    Confidence.M: _l("Medium: one reputable secondary source"),
+    Confidence.LM: _l("Low to medium"),
+    Confidence.L: _l("Low: unverified; check before relying on it"),
 }
 STATUS_LABELS = {PolicyStatus.PUBLISHED: _l("Published"), PolicyStatus.DRAFT: _l("Draft (seen only by those who keep it)")}
 FIELD_LABELS = {
