@@ -9,6 +9,7 @@ from flask_babel import force_locale, format_date, format_datetime, format_decim
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
+from . import confidence
 from .extensions import babel
 from .links import link
 
@@ -167,4 +168,5 @@ def install(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["_"] = _template_gettext
-    app.jinja_env.globals.update(locale_code=locale_code, kept_part=kept_part, link=link)
+    app.jinja_env.globals.update(locale_code=locale_code, kept_part=kept_part, link=link,
+                                  confidence_label=confidence.label, confidence_unverified=confidence.is_unverified)

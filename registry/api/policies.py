@@ -5,7 +5,8 @@ from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from registry.incentives import queries, service
-from registry.incentives.models import AreaClass, Confidence, IncentivePolicy, Instrument, PolicyStatus, SectorClass
+from registry.confidence import Confidence
+from registry.incentives.models import AreaClass, IncentivePolicy, Instrument, PolicyStatus, SectorClass
 from registry.query_args import page_args
 
 from . import bp

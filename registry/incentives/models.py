@@ -44,16 +44,6 @@ class Difficulty(enum.StrEnum):
     KK = "kk"
 
 
-class Confidence(enum.StrEnum):
-    """FACTS.md's tags: two sources agree (H), one reputable source (M), unverified (L), and the ranges between."""
-
-    H = "H"
-    MH = "M-H"
-    M = "M"
-    LM = "L-M"
-    L = "L"
-
-
 class PolicyStatus(enum.StrEnum):
     PUBLISHED = "published"
     DRAFT = "draft"

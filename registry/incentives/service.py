@@ -10,12 +10,13 @@ from flask_babel import lazy_gettext as _l
 
 from registry import inputs
 from registry.accounts.permissions import can, require
+from registry.confidence import Confidence
 from registry.domain_errors import Invalid, NotFound
 from registry.extensions import db
 from registry.places.service import UnknownPlace, get_province
 from registry.text import fold
 
-from .models import AreaClass, Confidence, IncentivePolicy, Instrument, PolicyStatus, SectorClass
+from .models import AreaClass, IncentivePolicy, Instrument, PolicyStatus, SectorClass
 from .permissions import EDIT_POLICY
 from .wording import INSTRUMENT_MESSAGE
 

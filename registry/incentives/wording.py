@@ -7,7 +7,9 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .models import AreaClass, Confidence, Difficulty, Instrument, PolicyStatus, SectorClass
+from registry import confidence
+
+from .models import AreaClass, Difficulty, Instrument, PolicyStatus, SectorClass
 
 INSTRUMENT_MESSAGE = _l("Choose an instrument: corporate income tax, land rent, import duty, budget support, relocation, "
                         "technology transfer or credit.")
@@ -34,13 +36,7 @@ AREA_LABELS = {
     AreaClass.INDUSTRIAL_CLUSTER: _l("Industrial cluster"),
 }
 DIFFICULTY_LABELS = {Difficulty.DBKK: _l("Especially difficult (ĐBKK)"), Difficulty.KK: _l("Difficult (KK)")}
-CONFIDENCE_LABELS = {
-    Confidence.H: _l("High: the primary text, or two sources that agree"),
-    Confidence.MH: _l("Medium to high"),
-    Confidence.M: _l("Medium: one reputable secondary source"),
-    Confidence.LM: _l("Low to medium"),
-    Confidence.L: _l("Low: unverified; check before relying on it"),
-}
+CONFIDENCE_LABELS = confidence.DESCRIPTIONS
 STATUS_LABELS = {PolicyStatus.PUBLISHED: _l("Published"), PolicyStatus.DRAFT: _l("Draft (seen only by those who keep it)")}
 FIELD_LABELS = {
     "code": _l("Code"), "title_vi": _l("Name in Vietnamese"), "title_en": _l("Name in English"), "instrument": _l("Instrument"),

@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from registry.accounts.history import members_or_officers, organization_name, province_name
 from registry.accounts.models import Role
+from registry import confidence
 from registry.audit.records import EMPTY, RecordKind, describe, in_language, stored_record
+from registry.confidence import label as confidence_label
 from registry.extensions import db
 from registry.i18n import locale_code
 from registry.places.models import Commune
@@ -25,7 +27,6 @@ EXTRA_LABELS = {
     "mapped_ha": _l("Area of the mapped boundary (ha)"),
     "sources": _l("Sources of the figures"),
 }
-CONFIDENCE = {"H": _l("High"), "M": _l("Medium"), "L": _l("Low, unverified")}
 # Form labels of what the zone's page derives rather than stores.
 DERIVED = {"location", "boundary", "occupancy"}
 
@@ -52,7 +53,7 @@ def figure_sources(sources: object) -> str:
         label = FIELD_LABELS.get(name) or EXTRA_LABELS.get(name) or name
         entry = entry if isinstance(entry, dict) else {"source": entry}
         written = (entry.get("source_en") if locale_code() == "en" else None) or entry.get("source") or EMPTY
-        confidence = CONFIDENCE.get(entry.get("confidence"))
+        confidence = confidence_label(entry.get("confidence"))
         text = describe_source(str(written), with_email=False)
         parts.append(_("%(figure)s: %(source)s (confidence: %(confidence)s)", figure=label, source=text, confidence=confidence)
                      if confidence else _("%(figure)s: %(source)s", figure=label, source=text))
@@ -84,6 +85,6 @@ describe(RecordKind(
     labels={"metric": _l("Figure"), "value": _l("Value"), "unit": _l("Unit"), "as_of": _l("As of"),
             "as_of_text": _l("Date as the source words it"), "source_url": _l("Source page"), "source_name": _l("Source"),
             "source_kind": _l("Kind of source"), "confidence": _l("Confidence"), "note": _l("Note")},
-    choices={"metric": METRIC_LABELS, "source_kind": SOURCE_KIND_LABELS, "confidence": CONFIDENCE},
+    choices={"metric": METRIC_LABELS, "source_kind": SOURCE_KIND_LABELS, "confidence": confidence.LABELS},
     values={"source_name": lambda text: describe_source(str(text), with_email=False) if text else EMPTY},
 ))
