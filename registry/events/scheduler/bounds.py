@@ -51,3 +51,27 @@ def lp_bound(problem: Problem, weighted: bool = False) -> float:
     solver.Maximize(solver.Sum(coefficient(request_id) * var for (request_id, _), var in x.items()))
     solver.Solve()
     return solver.Objective().Value()
+
+
+def pairing_lp(prepared, value) -> dict:
+    """The linear relaxation of choosing requests without slots (GLOP): each request 0..1, each
+    participant within its cap, all of them within the tables; maximising `value(request)`. Returns
+    request id -> its value in the relaxation (almost always 0 or 1). Pins are chosen."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    y = {}
+    for request in prepared.open:
+        if prepared.candidates[request.id]:
+            y[request.id] = solver.NumVar(1.0 if request.id in prepared.pin else 0.0, 1.0, "")
+    per_person = defaultdict(list)
+    for request_id, var in y.items():
+        request = prepared.request[request_id]
+        per_person[request.a].append(var)
+        per_person[request.b].append(var)
+    for person, group in per_person.items():
+        if len(group) > prepared.cap(person):
+            solver.Add(solver.Sum(group) <= prepared.cap(person))
+    solver.Add(solver.Sum(list(y.values())) <= sum(len(slot.tables) for slot in prepared.slots))
+    solver.Maximize(solver.Sum([value(prepared.request[request_id]) * var for request_id, var in y.items()]))
+    if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return {}
+    return {request_id: var.solution_value() for request_id, var in y.items()}

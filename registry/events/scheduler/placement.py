@@ -26,8 +26,8 @@ def assign_tables(prepared: Prepared, slot_of: Mapping[Hashable, Hashable]) -> l
     """Give each placed request a table in its slot: a pinned table first, then the published one if it
     is still free, then the first free table in the slot's order. The caller placed no more requests in
     a slot than it has tables."""
-    published = {m.request: m.table for m in prepared.problem.published}
-    pinned = {pin.request: pin.table for pin in prepared.problem.pins if pin.table is not None}
+    published = {m.request: (m.slot, m.table) for m in prepared.problem.published}
+    pinned = {pin.request: (pin.slot, pin.table) for pin in prepared.problem.pins if pin.table is not None}
     in_slot: dict = defaultdict(list)
     for request in prepared.problem.requests:
         if request.id in slot_of:
@@ -38,8 +38,8 @@ def assign_tables(prepared: Prepared, slot_of: Mapping[Hashable, Hashable]) -> l
         taken: dict = {}
         for wanted in (pinned, published):
             for request in requests:
-                table = wanted.get(request)
-                if request not in taken.values() and table in tables and table not in taken:
+                slot, table = wanted.get(request, (None, None))
+                if slot == slot_id and request not in taken.values() and table in tables and table not in taken:
                     taken[table] = request
         free = iter(table for table in tables if table not in taken)
         placed = set(taken.values())

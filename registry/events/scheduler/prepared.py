@@ -19,6 +19,10 @@ class Prepared:
         for slot in self.slots:
             days[slot.day].append(slot.id)
         self.days = list(days.values())
+        self.near = {}  # slot id -> the slots just before and after it on its day
+        for day in self.days:
+            for n, slot in enumerate(day):
+                self.near[slot] = frozenset(day[max(0, n - 1):n] + day[n + 1:n + 2])
         self.participant = {p.id: p for p in problem.participants}
         every = frozenset(self.slot)
         self.free = {p.id: every if p.available is None else p.available for p in problem.participants}
