@@ -284,7 +284,7 @@ def schedule(
             step = STEP_WORK if work_limit is None else min(STEP_WORK, work_limit - work)
             solver = solver_for(step)
             _, found = Model(prepared, current, _neighbourhood(prepared, current, rng, NEIGHBOURHOOD)).solve(solver)
-            work += solver.deterministic_time
+            work += solver.response_proto.deterministic_time
             found_value = objective(prepared, found)
             if found_value > value:
                 current, value = found, found_value
