@@ -54,13 +54,14 @@ def tables_order(prepared: Prepared, meeting: Meeting) -> int:
     return prepared.slot[meeting.slot].tables.index(meeting.table)
 
 
-def idle_slots(prepared: Prepared, meetings) -> int:
-    """Slots with tables a participant is free in but has no meeting, between its first and last meeting of a day."""
+def idle_of(prepared: Prepared, slot_of: Mapping) -> int:
+    """Slots with tables a participant is free in but has no meeting, between its first and last
+    meeting of a day, summed over the participants (`slot_of`: request id -> slot)."""
     busy = defaultdict(set)
-    for m in meetings:
-        request = prepared.request[m.request]
-        busy[request.a].add(m.slot)
-        busy[request.b].add(m.slot)
+    for request_id, slot in slot_of.items():
+        request = prepared.request[request_id]
+        busy[request.a].add(slot)
+        busy[request.b].add(slot)
     idle = 0
     for person, slots in busy.items():
         for day in prepared.days:
@@ -82,7 +83,7 @@ def answer(prepared: Prepared, meetings: list[Meeting], status: str, objective: 
         objective=objective,
         bound=bound,
         value=sum(prepared.weight(prepared.request[r]) for r in placed),
-        idle=idle_slots(prepared, meetings),
+        idle=idle_of(prepared, {m.request: m.slot for m in meetings}),
         kept=sum(placed.get(m.request) == m for m in _first_published(prepared)),
         wall_seconds=seconds,
     )

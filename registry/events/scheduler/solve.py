@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from .bounds import pairing_lp
 from .greedy import greedy_slots
 from .model import Problem, Schedule
-from .placement import answer, assign_tables, valid_published
+from .placement import answer, assign_tables, idle_of, valid_published
 from .prepared import Prepared, prepare
 
 STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}
@@ -185,22 +185,6 @@ def objective(prepared: Prepared, slot_of: dict) -> int:
     return prepared.unit * value - weights.idle * idle_of(prepared, slot_of)
 
 
-def idle_of(prepared: Prepared, slot_of: dict) -> int:
-    busy = defaultdict(set)
-    for request_id, slot in slot_of.items():
-        request = prepared.request[request_id]
-        busy[request.a].add(slot)
-        busy[request.b].add(slot)
-    idle = 0
-    for person, slots in busy.items():
-        for day in prepared.days:
-            marks = [slot in slots for slot in prepared.meeting_slots(person, day)]
-            if True in marks:
-                first, last = marks.index(True), len(marks) - 1 - marks[::-1].index(True)
-                idle += marks[first:last + 1].count(False)
-    return idle
-
-
 def upper_bound(prepared: Prepared) -> float:
     """No schedule beats this: the relaxation of choosing requests without slots (`bounds.pairing_lp`)
     valued as the objective values placements, with no idle slot."""
@@ -278,6 +262,7 @@ def schedule(
         bound = solver.best_objective_bound if code in STATUS else upper_bound(prepared)
     else:
         rng = random.Random(seed)
+        bound = upper_bound(prepared)
         value = objective(prepared, current)
         work = 0.0
         while left() > reserve and (work_limit is None or work < work_limit):
@@ -288,6 +273,6 @@ def schedule(
             found_value = objective(prepared, found)
             if found_value > value:
                 current, value = found, found_value
-        status, bound = "feasible", upper_bound(prepared)
+        status = "feasible"
     meetings = assign_tables(prepared, current)
     return answer(prepared, meetings, status, float(objective(prepared, current)), bound, time.perf_counter() - started)
