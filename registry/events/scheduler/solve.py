@@ -264,11 +264,14 @@ def schedule(
         rng = random.Random(seed)
         bound = upper_bound(prepared)
         value = objective(prepared, current)
-        work = 0.0
-        while left() > reserve and (work_limit is None or work < work_limit):
+        work = building = 0.0
+        while left() > reserve + building and (work_limit is None or work < work_limit):
             step = STEP_WORK if work_limit is None else min(STEP_WORK, work_limit - work)
+            built = time.perf_counter()
+            model = Model(prepared, current, _neighbourhood(prepared, current, rng, NEIGHBOURHOOD))
+            building = time.perf_counter() - built  # the next step's model takes about as long
             solver = solver_for(step)
-            _, found = Model(prepared, current, _neighbourhood(prepared, current, rng, NEIGHBOURHOOD)).solve(solver)
+            _, found = model.solve(solver)
             work += solver.response_proto.deterministic_time
             found_value = objective(prepared, found)
             if found_value > value:
