@@ -167,6 +167,7 @@ def test_pins_fix_a_meeting_to_its_slot_and_table():
     assert where(result, 1) == Meeting(1, "S3", "T2")
     assert where(result, 2).slot == "S1"
     assert violations(problem, result.meetings) == []
+    assert (result.status, result.objective) == ("optimal", pytest.approx(result.bound))
 
 
 @pytest.mark.parametrize(

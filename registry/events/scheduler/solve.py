@@ -259,7 +259,11 @@ def schedule(
         solver = solver_for(work_limit)
         code, current = Model(prepared, current).solve(solver)
         status = STATUS.get(code, "fallback")
-        bound = solver.best_objective_bound if code in STATUS else upper_bound(prepared)
+        if code in STATUS:
+            # The model leaves out what it cannot change (the pins): add it back to its bound.
+            bound = solver.best_objective_bound + objective(prepared, current) - solver.objective_value
+        else:
+            bound = upper_bound(prepared)
     else:
         rng = random.Random(seed)
         bound = upper_bound(prepared)
