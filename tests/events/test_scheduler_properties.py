@@ -61,7 +61,28 @@ def events(draw):
 
 
 def assert_kept_every_rule(problem, result):
-    assert violations(problem, result.meetings) == []
+    """Checked here from the problem itself, and by the engine's own `violations`."""
+    requests = {r.id: r for r in problem.requests}
+    slots = {s.id: s for s in problem.slots}
+    people = {p.id: p for p in problem.participants}
+    meetings = result.meetings
+    assert len({(m.slot, m.table) for m in meetings}) == len(meetings)
+    assert len({m.request for m in meetings}) == len(meetings)
+    held = [(side, m.slot) for m in meetings for side in (requests[m.request].a, requests[m.request].b)]
+    assert len(set(held)) == len(held)
+    for m in meetings:
+        request = requests[m.request]
+        assert m.table in slots[m.slot].tables
+        assert request.pair not in problem.declined
+        for side in (request.a, request.b):
+            assert people[side].available is None or m.slot in people[side].available
+    for person in people.values():
+        if person.max_meetings is not None:
+            assert sum(side == person.id for side, _ in held) <= person.max_meetings
+    at = {m.request: m for m in meetings}
+    for pin in problem.pins:
+        assert at[pin.request].slot == pin.slot and pin.table in (None, at[pin.request].table)
+    assert violations(problem, meetings) == []
     placed = [m.request for m in result.meetings]
     left = [u.request for u in result.unplaced]
     assert sorted(placed + left) == sorted(r.id for r in problem.requests)
