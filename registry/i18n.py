@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import force_locale, format_date, format_datetime, format_decimal, get_locale, get_translations
@@ -132,6 +133,9 @@ def kept_part(*key, caller) -> Markup:
 # `{{ _('Some words') }}` as a whole expression: a fixed label, the same on every page in one language.
 _FIXED_WORDS = re.compile(r"""\{\{ _\((?:'([^'\\]*)'|"([^"\\]*)")\) \}\}""")
 _WORDS_PREFIX = "in-words:"
+# The catalogs templates were compiled for, by token: Flask-Babel shares one catalog between the apps of a process.
+_WORD_CATALOGS: dict = {}
+_WORD_CATALOGS_LOCK = threading.Lock()
 
 
 def with_words_written_in(name: str) -> str:
@@ -148,24 +152,25 @@ def with_words_written_in(name: str) -> str:
     try:
         token = catalog.registry_words_token
     except AttributeError:
-        known = current_app.extensions.setdefault("registry_word_catalogs", {})
-        token = catalog.registry_words_token = f"{locale_code()}-{len(known)}"
-        known[token] = catalog
+        with _WORD_CATALOGS_LOCK:
+            token = getattr(catalog, "registry_words_token", None) or f"{locale_code()}-{len(_WORD_CATALOGS)}"
+            _WORD_CATALOGS[token] = catalog
+            catalog.registry_words_token = token
     return f"{_WORDS_PREFIX}{token}/{name}"
 
 
 class WordsWrittenIn(BaseLoader):
     """The app's template loader, which also gives the templates named by `with_words_written_in`."""
 
-    def __init__(self, app: Flask, loader: BaseLoader) -> None:
-        self.app, self.loader = app, loader
+    def __init__(self, loader: BaseLoader) -> None:
+        self.loader = loader
 
     def get_source(self, environment, template):
         if not template.startswith(_WORDS_PREFIX):
             return self.loader.get_source(environment, template)
         token, name = template[len(_WORDS_PREFIX):].split("/", 1)
         source, filename, uptodate = self.loader.get_source(environment, name)
-        catalog = self.app.extensions["registry_word_catalogs"][token]
+        catalog = _WORD_CATALOGS[token]
 
         def written(match: re.Match) -> str:
             text = str(Markup(catalog.ugettext(match.group(1) or match.group(2) or "")) % {})
@@ -216,5 +221,5 @@ def install(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["_"] = _template_gettext
-    app.jinja_env.loader = WordsWrittenIn(app, app.jinja_env.loader)
+    app.jinja_env.loader = WordsWrittenIn(app.jinja_env.loader)
     app.jinja_env.globals.update(locale_code=locale_code, kept_part=kept_part, link=link)
