@@ -100,7 +100,7 @@ def kept_value(shows: tuple[str, ...], key: str, compute: Callable[[], V], worth
         return compute()
     versions = g.get("page_cache_versions")
     if versions is None or not set(shows) <= set(versions):
-        versions = g.page_cache_versions = {**(versions or {}), **data_versions(shows)}
+        versions = g.page_cache_versions = {**(versions or {}), **data_versions(shows, flush=False)}
     kept_key = f"{':'.join(str(versions[kind]) for kind in shows)}:{key}"
     value = pages().value(kept_key)
     if value is None:
@@ -144,7 +144,7 @@ def shared_page(*shows: str | Callable, audience: Callable[[], str | None] | Non
             group = audience() if audience is not None else ""
             if group is None:
                 return view(*args, **kwargs)
-            versions = g.page_cache_versions = data_versions(kinds)
+            versions = g.page_cache_versions = data_versions(kinds, flush=False)
             key = f"{locale_code()}:{':'.join(str(versions[kind]) for kind in kinds)}:{group}:{request.host_url}{request.full_path}"
             page = pages().get(key)
             if page is None:

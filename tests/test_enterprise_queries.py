@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import event
 
 from registry.audit.service import acting_as
+from registry.enterprises import index, queries
 from registry.enterprises.generator import generate_profiles
 from registry.enterprises.service import create_enterprise
 from registry.extensions import db
@@ -94,3 +95,18 @@ def test_a_profile_is_one_statement_with_its_items_certificates_and_zone(app, cl
         assert len(record) == 1, record
         full = client.get(f"/api/v1/enterprises/{enterprise_id}").get_json()
         assert full["catalog_items"] and full["catalog_items"][0]["name_vi"]
+
+
+@pytest.mark.parametrize("query", ["", "sort=newest", "q=công ty"])
+def test_a_deep_page_costs_the_statements_of_the_first_page_from_the_first_deep_one_on(app, client, sixty, monkeypatch, query):
+    """The marks deep pages are sought from come all at once, with the first deep page: no page walks to one of its own."""
+    monkeypatch.setattr(queries, "KEPT_FROM", 1)
+    monkeypatch.setattr(queries, "MARK_EVERY", 5)
+    monkeypatch.setattr(index, "RANKED_MATCHES", 2)  # the search is listed newest first, and sought too
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    statements(app, client, f"/api/v1/enterprises?per_page=2&page=1&{query}")  # the total is counted and kept
+    first = statements(app, client, f"/api/v1/enterprises?per_page=2&page=1&{query}")
+    statements(app, client, f"/api/v1/enterprises?per_page=2&page=26&{query}")  # place 50: the marks are found
+    for page in (4, 12, 20, 29):  # places 6, 22, 38, 56: beside a mark of their own, none asked for before
+        deep = statements(app, client, f"/api/v1/enterprises?per_page=2&page={page}&{query}")
+        assert len(deep) == len(first), deep

@@ -19,10 +19,11 @@ import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, and_, bindparam, column, event, func, inspect, literal, select, table, text
+from sqlalchemy import Integer, Select, and_, bindparam, column, event, func, inspect, literal, select, table, text
 
 from registry.audit import service as audit
 from registry.extensions import db
+from registry.page_cache import kept_value
 from registry.text import fold, word_patterns
 
 from .models import Enterprise
@@ -235,12 +236,21 @@ def matches_page(query: str, status, offset: int, limit: int, total: int | None 
     return list(ids.scalars()), total
 
 
+def newest_marks(query: str, status, every: int) -> list[int]:
+    """The ids of the matches at places 0, `every`, 2 × `every` … newest first: where a deep page of `matches_page` may start (`up_to`)."""
+    expression = _fts_expression(query_terms(query), status)
+    return list(db.session.connection().execute(_NEWEST_MARKS, {"fts_page": expression, "every": every}).scalars())
+
+
 # A page of matches, built once: best first, newest first, and newest first from an id down.
 _PAGE = select(search_table.c.rowid).where(text(f"{FTS_TABLE} MATCH :fts_page"))
 _RANKED_PAGE = _PAGE.order_by(search_table.c.rank, search_table.c.rowid).limit(bindparam("limit")).offset(bindparam("offset"))
 _NEWEST_PAGE = _PAGE.order_by(search_table.c.rowid.desc()).limit(bindparam("limit")).offset(bindparam("offset"))
 _NEWEST_PAGE_UP_TO = (_PAGE.where(search_table.c.rowid <= bindparam("up_to")).order_by(search_table.c.rowid.desc())
                       .limit(bindparam("limit")).offset(bindparam("offset")))
+_NUMBERED = _PAGE.add_columns(func.row_number().over(order_by=search_table.c.rowid.desc()).label("place")).subquery()
+_NEWEST_MARKS = (select(_NUMBERED.c.rowid).where((_NUMBERED.c.place - 1) % bindparam("every", type_=Integer()) == 0)
+                 .order_by(_NUMBERED.c.place))
 
 
 def apply_search(statement: Select, model, query: str | None, *, ranked: bool = True, status=None) -> Select:
@@ -264,11 +274,15 @@ def apply_search(statement: Select, model, query: str | None, *, ranked: bool = 
     statement = statement.where(matching)
     if not ranked:
         return statement
-    if sqlite:
-        total = _count(expression)
-    else:
+    def count() -> int:
+        if sqlite:
+            return _count(expression)
         counted = select(func.count()).select_from(model).where(matching)
-        total = db.session.scalar(counted if status is None else counted.where(model.status == status))
+        return db.session.scalar(counted if status is None else counted.where(model.status == status))
+
+    # A broad query's count (tens of milliseconds on PostgreSQL at 100,000 records) is kept until the records change.
+    total = kept_value(("enterprises",), f"enterprises:text-matches:{getattr(status, 'value', status)}:{' '.join(terms)}", count,
+                       lambda total: total > RANKED_MATCHES)
     if total > RANKED_MATCHES:
         # Newest first walks the primary key and stops after one page; any other order sorts every match.
         return statement.order_by(model.id.desc())

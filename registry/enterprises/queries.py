@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, bindparam, case, exists, func, tuple_
+from sqlalchemy import Integer, Row, Select, bindparam, case, exists, func, tuple_
 
 from registry import inputs
 from registry.accounts.models import User
@@ -218,11 +218,14 @@ def listing(filters: Filters, viewer: User | None, page: int, per_page: int) -> 
             ranked = _kept(filters, viewer, "ranked", lambda: tuple(search.matches_page(filters.q, status, 0, total, total)[0]))
             ids = list(ranked[offset:offset + per_page])
         else:
-            def newest(start: tuple | None, skip: int, limit: int, _keys_only: bool = False) -> list[tuple]:
+            def newest(start: tuple | None, skip: int, limit: int) -> list[tuple]:
                 found, _ = search.matches_page(filters.q, status, skip, limit, total, up_to=start[0] if start else None)
                 return [(id_,) for id_ in found]
 
-            ids = [id_ for (id_,) in _seek(filters, viewer, offset, per_page, newest)]
+            def marks() -> list[tuple]:
+                return [(id_,) for id_ in search.newest_marks(filters.q, status, MARK_EVERY)]
+
+            ids = [id_ for (id_,) in _seek(filters, viewer, offset, per_page, newest, marks)]
         found = _core(_LIST_BY_IDS, ids=ids, status=status) if ids else []
         rows = _in_order(found, ids)
     else:
@@ -231,15 +234,16 @@ def listing(filters: Filters, viewer: User | None, page: int, per_page: int) -> 
         if statements.from_mark is None or total < KEPT_FROM:
             rows = _core(statements.from_first, skip=offset, limit=per_page)
         else:
-            columns = SEEKABLE[filters.sort or "name"][0]
-
-            def records(start: tuple | None, skip: int, limit: int, keys_only: bool = False) -> list[Row]:
+            def records(start: tuple | None, skip: int, limit: int) -> list[Row]:
                 if start is None:
-                    return _core(statements.keys_from_first if keys_only else statements.from_first, skip=skip, limit=limit)
-                return _core(statements.keys_from_mark if keys_only else statements.from_mark, skip=skip, limit=limit,
+                    return _core(statements.from_first, skip=skip, limit=limit)
+                return _core(statements.from_mark, skip=skip, limit=limit,
                              **{f"mark_{place}": value for place, value in enumerate(start)})
 
-            rows = _seek(filters, viewer, offset, per_page, records, key=lambda row: tuple(getattr(row, c.key) for c in columns))
+            def marks() -> list[tuple]:
+                return [tuple(row) for row in _core(statements.marks, every=MARK_EVERY)]
+
+            rows = _seek(filters, viewer, offset, per_page, records, marks)
     return Listing(rows=rows, links=catalog_links([row.id for row in rows]), total=total)
 
 
@@ -263,8 +267,7 @@ class ListStatements(NamedTuple):
     count: Select
     from_first: Select
     from_mark: Select | None  # None: its order is not SEEKABLE
-    keys_from_first: Select | None = None  # the same two with the sort keys alone
-    keys_from_mark: Select | None = None
+    marks: Select | None = None  # the sort keys of the records at every `every`-th place, from the first
 
 
 _built: dict[tuple, ListStatements] = {}
@@ -284,7 +287,7 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
     statement = filtered(filters, viewer).with_only_columns(*LIST_COLUMNS)
     count = db.select(func.count()).select_from(statement.order_by(None).subquery())
     seek = SEEKABLE.get(filters.sort or "name") if not search.query_terms(filters.q) else None
-    from_mark, keys = None, ()
+    from_mark = marks = None
     if seek is not None:
         columns, descending = seek
         listed = {column.key for column in LIST_COLUMNS}
@@ -292,9 +295,8 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
         start = tuple_(*(bindparam(f"mark_{place}", type_=column.type) for place, column in enumerate(columns)))
         marked = statement.where(tuple_(*columns) <= start if descending else tuple_(*columns) >= start)
         from_mark = marked.limit(bindparam("limit")).offset(bindparam("skip"))
-        keys = (statement.with_only_columns(*columns).limit(bindparam("limit")).offset(bindparam("skip")),
-                marked.with_only_columns(*columns).limit(bindparam("limit")).offset(bindparam("skip")))
-    built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), from_mark, *keys)
+        marks = _every_nth(statement, columns, SORTS[filters.sort or "name"])
+    built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), from_mark, marks)
     if not (filters.catalog or filters.zone or search.query_terms(filters.q)):
         if len(_built) > 256:
             _built.clear()
@@ -302,27 +304,37 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
     return built
 
 
-def _seek(filters: Filters, viewer: User | None, offset: int, limit: int, records, key=tuple) -> list:
+def _every_nth(statement: Select, columns: tuple, order: tuple) -> Select:
+    """The `columns` of the records of `statement` at places 0, `every`, 2 × `every` … of `order` (`every` a parameter).
+
+    The database numbers the records in one pass of the index the order follows
+    (`row_number()`), so every mark of a list costs one statement, however deep.
+    """
+    numbered = (statement.with_only_columns(*columns, func.row_number().over(order_by=order).label("place"))
+                .order_by(None).subquery())
+    every = bindparam("every", type_=Integer())
+    return (db.select(*(numbered.c[column.key] for column in columns))
+            .where((numbered.c.place - 1) % every == 0).order_by(numbered.c.place))
+
+
+def _seek(filters: Filters, viewer: User | None, offset: int, limit: int, records, marks) -> list:
     """Return `limit` records from place `offset` of an ordered list, walking fewer than MARK_EVERY records before them.
 
-    `records(start, skip, limit, keys_only)` gives the list's records (or only their sort keys,
-    which an index may hold without the rows) from the one whose sort key (`key(record)`) is
-    `start`, or from the first when None, after skipping `skip`. The keys of
-    the records at every MARK_EVERY-th place are kept per data version as they are found (the
-    marks): a page is read from the mark before it, and a mark not known yet is found by walking
-    from the nearest one known before it. Random deep pages then soon cost their own rows, not
-    an OFFSET walk of every record before them (tens of milliseconds at 100,000).
+    `records(start, skip, limit)` gives the list's records from the one whose sort key is
+    `start`, or from the first when None, after skipping `skip`; `marks()` gives the sort keys of
+    the records at every MARK_EVERY-th place (places 0, MARK_EVERY …), in one statement. The
+    marks are kept per data version (`_kept`), so that past the first MARK_EVERY records a page
+    costs its own rows, not an OFFSET walk of every record before it (tens of milliseconds at
+    100,000), from the first deep page a process serves after a change.
     """
-    marks: dict[int, tuple] = _kept(filters, viewer, f"marks:{filters.sort or 'name'}", dict, worth_keeping=lambda _: True)
-    at = offset // MARK_EVERY * MARK_EVERY
-    start = marks.get(at)
-    if at and start is None:
-        known = max((place for place in list(marks) if place < at), default=0)  # a copy: other threads add marks
-        found = records(marks.get(known), at - known, 1, True)
-        if not found:
-            return []
-        start = marks[at] = key(found[0])
-    return records(start, offset - at, limit)
+    place = offset // MARK_EVERY
+    if not place:
+        return records(None, offset, limit)
+    known: tuple = _kept(filters, viewer, f"marks:{filters.sort or 'name'}:{MARK_EVERY}", lambda: tuple(marks()),
+                         worth_keeping=lambda _: True)
+    if place >= len(known):
+        return []
+    return records(known[place], offset - place * MARK_EVERY, limit)
 
 
 # What a list's matches depend on: the records, the zones inside a zone, the catalog's linked items.
@@ -483,7 +495,7 @@ def profile(enterprise_id: int) -> Profile | None:
 
     At 100,000 records loading the model with its relations took about a third of a profile page.
     """
-    rows = db.session.execute(_PROFILE, {"enterprise_id": enterprise_id}).all()
+    rows = _core(_PROFILE, enterprise_id=enterprise_id)
     if not rows:
         return None
     items: dict[int, Link] = {}

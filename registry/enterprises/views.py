@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from registry.accounts import service as accounts
 from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.catalog import service as catalog
+from registry.i18n import with_words_written_in
 from registry.inputs import form_version
 from registry.mapping.embed import enterprise_map
 from registry.page_cache import shared_page
@@ -110,7 +111,7 @@ def detail(enterprise_id: int):
     enterprise = _viewable(enterprise)
     may_edit = can(current_user, EDIT_ENTERPRISE, enterprise)
     return render_template(
-        "enterprises/detail.html",
+        with_words_written_in("enterprises/detail.html"),
         enterprise=enterprise,
         may_edit=may_edit,
         may_review=can(current_user, REVIEW_ENTERPRISE, enterprise),
