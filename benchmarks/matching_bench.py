@@ -175,7 +175,7 @@ def naive_match(proposal, sites, policies, sector_map, on, assumptions):
         if reasons:
             excluded.append(Exclusion(site.id, site.code, tuple(reasons)))
             continue
-        sector_class = sector_map.sector_class(proposal.activity, proposal.catalog_codes)
+        sector_classes = sector_map.sector_classes(proposal.activity, proposal.catalog_codes)
         classes = site.classes()
         rent, source = rent_per_m2_year(site, assumptions)
         applied = []
@@ -183,7 +183,7 @@ def naive_match(proposal, sites, policies, sector_map, on, assumptions):
             holding = [
                 p for p in policies
                 if p.instrument == instrument
-                and project_holds(p, proposal, sector_class, start)
+                and project_holds(p, proposal, sector_classes, start)
                 and site_holds(p, site.province, classes)
             ]
             if not holding:

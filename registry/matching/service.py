@@ -111,9 +111,11 @@ def plain(value):
         return {"code": value.code, "params": plain(dict(value.params))}
     if is_dataclass(value) and not isinstance(value, type):
         return {field.name: plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a record that is a named tuple (engine.Match)
+        return {name: plain(item) for name, item in value._asdict().items()}
     if isinstance(value, dict) or hasattr(value, "items") and callable(value.items):
         return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (list, tuple, set, frozenset, engine.Exclusions)):
         items = [plain(item) for item in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
     if isinstance(value, (date, datetime)):
