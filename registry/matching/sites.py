@@ -68,8 +68,29 @@ def area_classes(commune_codes: list[str], on: date) -> dict[str, frozenset]:
 
 
 def policies(province_codes, on: date) -> list[engine.Policy]:
-    """The incentive rules in force on `on`, national and of these provinces, as the engine's `Policy`."""
-    return [policy_of(row) for row in incentive_queries.policies_in_force(list(province_codes), on)]
+    """The incentive rules in force on `on`, national and of these provinces (None: of every province), as the engine's `Policy`."""
+    codes = None if province_codes is None else list(province_codes)
+    return [policy_of(row) for row in incentive_queries.policies_in_force(codes, on)]
+
+
+# What every zone's Site and the rules read: a committed change to any of them makes them anew.
+SITE_KINDS = ("zones", "enterprises", "catalog", "incentives")
+
+
+def prepared(on: date) -> engine.Prepared:
+    """Every zone as the engine's `Site`, prepared (`engine.prepare`) once per data version and start day.
+
+    Reading 3,000 zones, their dated figures and their communes' classes takes far longer than matching
+    them; every proposal with the same start day shares the zones read once, and what the engine keeps
+    with them (rents, freshness, the rules' winners).
+    """
+    return kept_value(SITE_KINDS, f"matching-sites:{on.isoformat()}", lambda: engine.prepare(sites(on=on)),
+                      worth_keeping=lambda value: True)
+
+
+def all_policies(on: date) -> list[engine.Policy]:
+    """Every rule in force on `on`, national and provincial (the engine checks each rule's province), kept per data version."""
+    return kept_value(("incentives",), f"matching-policies:{on.isoformat()}", lambda: policies(None, on), worth_keeping=lambda value: True)
 
 
 def policy_of(row) -> engine.Policy:

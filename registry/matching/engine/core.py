@@ -342,6 +342,14 @@ class Exclusions(Sequence):
     def __init__(self, filters: Filters, sites: list[Site]):
         self._filters, self._sites, self._items = filters, sites, None
 
+    @classmethod
+    def of(cls, exclusions: Iterable[Exclusion]) -> Exclusions:
+        """Exclusions already written out (a caller's own list)."""
+        found = cls(None, [])
+        found._items = tuple(exclusions)
+        found._sites = found._items
+        return found
+
     def _built(self) -> tuple[Exclusion, ...]:
         if self._items is None:
             failures = self._filters.failures
@@ -362,6 +370,24 @@ class Exclusions(Sequence):
 
     def __repr__(self) -> str:
         return f"Exclusions({len(self)} zones)"
+
+    def by_reason(self, limit: int) -> tuple[dict[str, int], list[Exclusion]]:
+        """How many zones each headline reason left out, and the first `limit` of each (by zone code) in full.
+
+        Only the zones kept are written out with every reason; the others are only counted.
+        """
+        if self._items is not None:
+            headlines = [(exclusion.reason, exclusion) for exclusion in self._items]
+        else:
+            failures = self._filters.failures
+            headlines = [(failures(site, True)[0].code, site) for site in self._sites]
+        counts: dict[str, int] = defaultdict(int)
+        kept = []
+        for code, item in headlines:
+            counts[code] += 1
+            if counts[code] <= limit:
+                kept.append(item if isinstance(item, Exclusion) else Exclusion(item.id, item.code, tuple(self._filters.failures(item))))
+        return dict(sorted(counts.items())), kept
 
 
 @contextmanager
