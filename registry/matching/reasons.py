@@ -274,6 +274,8 @@ AREA_CLASS_LABELS = {
 
 def assumption(name: str, value) -> str:
     """One assumption of the ten-year value in words."""
+    if name == "vnd_per_usd" and not value:
+        return str(_l("none: no exchange rate is configured, so land prices in USD are not turned into rent"))
     if value is None:
         return "—"
     if name in {"revenue_vnd_year", "profit_vnd_year", "rent_vnd_m2_year"}:

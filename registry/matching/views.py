@@ -54,6 +54,15 @@ def follows_leads() -> bool:
     return provinces is None or bool(provinces) or bool(service.board_zones(current_user))
 
 
+@bp.app_template_global()
+def own_proposals(limit: int = 5) -> tuple[list, int]:
+    """The signed-in user's newest proposals (for the account page) and how many they have."""
+    if not current_user.is_authenticated:
+        return [], 0
+    found = service.of_user(current_user)
+    return found[:limit], len(found)
+
+
 def _steps() -> list[tuple]:
     return [step for step in STEPS if step[0] != "contact" or not current_user.is_authenticated]
 

@@ -135,6 +135,18 @@ def test_a_signed_in_investor_finds_the_proposal_on_the_account_page(client, eng
     assert "Nhà máy tái chế nhựa Hòa Bình" in page
 
 
+def test_the_account_page_lists_the_investors_proposals_with_their_private_links(client, english, zones, accounts):
+    accounts.user("nhadautu@example.com", role="investor")
+    accounts.sign_in(client, "nhadautu@example.com")
+    assert "You have not sent a proposal yet." in client.get("/account").get_data(as_text=True)
+    address = walk(client, skip=("contact",))
+    page = client.get("/account").get_data(as_text=True)
+    token = address.rstrip("/").rsplit("/", 1)[1]
+    assert re.search(rf'<a href="/proposals/{token}">Nhà máy tái chế nhựa Hòa Bình</a>', page), page
+    assert 'href="/proposals/mine">All your proposals (1)</a>' in page
+    assert client.get(address).status_code == 200
+
+
 def _board_member(accounts, email, board):
     with accounts.app.app_context():
         from registry.accounts.service import find_organization
