@@ -1,6 +1,6 @@
 """Measure the matching engine: one proposal against 3,000 generated zones, and 1,000 proposals in a batch.
 
-    python benchmarks/matching_bench.py [--sites 3000] [--runs 200] [--batch 1000] [--naive-runs 20] [--naive-batch 30]
+    python benchmarks/matching_bench.py [--sites 3000] [--runs 200] [--batch 1000] [--naive-runs 20] [--naive-batch 30] [--web-runs 100] [--naive-web-runs 5]
 
 Generates zones in the 34 provinces (kinds, statuses, commune classes, free land, rents, infrastructure,
 priority groups, enterprises nearby) and incentive rules: national ones shaped on FACTS §5 and a handful
