@@ -1,6 +1,6 @@
 """Measure the matching engine: one proposal against 3,000 generated zones, and 1,000 proposals in a batch.
 
-    python benchmarks/matching_bench.py [--sites 3000] [--runs 200] [--batch 1000] [--naive-runs 20] [--naive-batch 30]
+    python benchmarks/matching_bench.py [--sites 3000] [--runs 200] [--batch 1000] [--naive-runs 20] [--naive-batch 30] [--web-runs 100] [--naive-web-runs 5]
 
 Generates zones in the 34 provinces (kinds, statuses, commune classes, free land, rents, infrastructure,
 priority groups, enterprises nearby) and incentive rules: national ones shaped on FACTS §5 and a handful
@@ -21,6 +21,7 @@ import random
 import statistics
 import sys
 import time
+from collections import defaultdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -175,7 +176,7 @@ def naive_match(proposal, sites, policies, sector_map, on, assumptions):
         if reasons:
             excluded.append(Exclusion(site.id, site.code, tuple(reasons)))
             continue
-        sector_class = sector_map.sector_class(proposal.activity, proposal.catalog_codes)
+        sector_classes = sector_map.sector_classes(proposal.activity, proposal.catalog_codes)
         classes = site.classes()
         rent, source = rent_per_m2_year(site, assumptions)
         applied = []
@@ -183,7 +184,7 @@ def naive_match(proposal, sites, policies, sector_map, on, assumptions):
             holding = [
                 p for p in policies
                 if p.instrument == instrument
-                and project_holds(p, proposal, sector_class, start)
+                and project_holds(p, proposal, sector_classes, start)
                 and site_holds(p, site.province, classes)
             ]
             if not holding:
@@ -240,6 +241,133 @@ def same_answer(engine_result, naive_matches) -> bool:
     return [(m.site_id, m.score, m.value_vnd) for m in engine_result.matches] == [(m.site_id, m.score, m.value_vnd) for m in naive_matches]
 
 
+# --- the whole POST /api/v1/proposals through the real app ---------------------------------------------------
+
+def build_database(directory: Path, sites: list[Site], policies: list[Policy]):
+    """A migrated SQLite registry holding the generated zones (with their dated free-land figures and communes'
+    difficulty listings) and rules; returns the app and the zone id of each generated site id."""
+    from sqlalchemy import insert
+
+    from benchmarks.build import create_empty, make_app
+    from registry.extensions import db
+    from registry.incentives.models import CommuneDifficulty, IncentivePolicy
+    from registry.places.models import Commune
+    from registry.zones.figures import DatePrecision, SourceKind, ZoneFigure
+    from registry.zones.models import Zone
+
+    database = directory / "matching.sqlite"
+    create_empty(database)
+    app = make_app(database, {"RATELIMIT_ENABLED": False, "USD_VND_RATE": 25_000})
+    with app.app_context():
+        communes: dict[str, list[str]] = defaultdict(list)
+        for code, province in db.session.execute(db.select(Commune.code, Commune.province_code).order_by(Commune.code)):
+            communes[province].append(code)
+        used: dict[str, int] = defaultdict(int)
+        zones, listings = [], []
+        for site in sites:
+            commune = None
+            if communes[site.province]:
+                commune = communes[site.province][used[site.province] % len(communes[site.province])]
+                used[site.province] += 1
+                for level in site.area_classes:
+                    listings.append({"commune_code": commune, "province_code": site.province, "level": level,
+                                     "decision_number": "benchmark", "effective_from": date(2021, 1, 1), "effective_to": None})
+            zones.append({"code": site.code, "name_vi": f"Khu {site.code}", "name_folded": f"khu {site.code.lower()}", "kind": site.kind,
+                          "status": site.status, "province_code": site.province, "commune_codes": [commune] if commune else [],
+                          "available_ha": site.available_ha, "land_price_usd_m2": site.land_price_usd_m2,
+                          "wastewater_capacity_m3_day": site.wastewater_capacity_m3_day, "port_km": site.port_km,
+                          "power_note": "110 kV" if site.has_power else "", "priority_groups": list(site.priority_groups), "sources": {}})
+        db.session.execute(insert(Zone), zones)
+        ids = dict(db.session.execute(db.select(Zone.code, Zone.id)).all())
+        db.session.execute(insert(ZoneFigure), [
+            {"zone_id": ids[site.code], "metric": "available", "value": site.available_ha, "as_of": site.available_as_of,
+             "as_of_precision": DatePrecision.MONTH if site.available_as_of else None, "source_kind": SourceKind.BOARD}
+            for site in sites if site.available_ha is not None])
+        if listings:
+            db.session.execute(insert(CommuneDifficulty), listings)
+        db.session.execute(insert(IncentivePolicy), [
+            {"code": policy.code, "title_vi": policy.code, "instrument": policy.instrument, "sector_class": policy.sector_class,
+             "area_classes": sorted(policy.area_classes), "min_capital_vnd": policy.min_capital_vnd, "min_jobs": policy.min_jobs,
+             "new_project_only": policy.new_project_only, "province_code": policy.scope_province, "benefit": dict(policy.benefit),
+             "legal_basis": policy.legal_basis or "illustrative", "effective_from": policy.effective_from,
+             "effective_to": policy.effective_to, "level": policy.level, "confidence": policy.confidence or "M", "status": "published"}
+            for policy in policies])
+        db.session.commit()
+        db.session.remove()
+    return app
+
+
+def naive_run(proposal, **_ignored):
+    """service.run as a first implementation writes it: per zone a query for its figures, one for its commune's
+    listing and one for the rules of its province, each zone's rules scanned per instrument (naive_match)."""
+    from registry.extensions import db
+    from registry.incentives import queries as incentive_queries
+    from registry.matching import service, sites as matching_sites
+    from registry.matching.engine import Result
+    from registry.zones import figures
+    from registry.zones.models import Zone
+
+    start = date(proposal.start_year, 1, 1)
+    wanted = service.engine_proposal(proposal)
+    assumptions = matching_sites.assumptions(proposal)
+    found, excluded = [], []
+    for zone in db.session.scalars(db.select(Zone).order_by(Zone.id)):
+        shown = figures.figures_of([zone.id])[zone.id].get("available") or []
+        commune = (zone.commune_codes or [None])[0]
+        classes = matching_sites.area_classes([commune] if commune else [], start).get(commune) or frozenset()
+        site = matching_sites._site(zone, shown, classes, {})
+        rules = [matching_sites.policy_of(row) for row in incentive_queries.policies_in_force([zone.province_code], start)]
+        matches, left_out = naive_match(wanted, [site], rules, matching_sites.sector_map(), date.today(), assumptions)
+        found.extend(matches)
+        excluded.extend(left_out)
+    found.sort(key=lambda m: (-m.score, m.site_code, m.site_id))
+    return Result(wanted, date.today(), project_start(wanted, date.today()), None, weights_of(wanted),
+                  tuple(m._replace(rank=rank) for rank, m in enumerate(found, 1)), tuple(excluded), (), None, {})
+
+
+def time_posts(client, bodies: list[dict]) -> tuple[list[float], list[float], list[int]]:
+    walls, cpus, matched = [], [], []
+    for body in bodies:
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        answer = client.post("/api/v1/proposals", json=body)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        assert answer.status_code == 201, answer.get_data(as_text=True)[:500]
+        matched.append(len(answer.get_json()["matches"]))
+    return walls, cpus, matched
+
+
+def web_part(sites: list[Site], policies: list[Policy], runs: int, naive_runs: int) -> dict:
+    """POST /api/v1/proposals through the Flask test client on the generated registry, against naive_run."""
+    import tempfile
+
+    from registry.matching import service
+
+    body = {"email": "investor@example.com", "consent": True, "name": "Nhà máy tái chế nhựa", "activity": "recycling_plant",
+            "catalog_codes": [], "land_min_ha": 10, "land_max_ha": 30, "capital_amount": 500_000_000_000, "capital_currency": "VND",
+            "jobs": 150, "start_year": 2027, "provinces": ["51", "52"], "wastewater_m3_day": 1000, "needs_power": True,
+            "revenue_vnd_year": 300_000_000_000}
+    with tempfile.TemporaryDirectory() as directory:
+        started = time.perf_counter()
+        app = build_database(Path(directory), sites, policies)
+        built_s = time.perf_counter() - started
+        client = app.test_client()
+        first_wall, first_cpu, _ = time_posts(client, [body])  # reads and prepares the zones for this data version
+        walls, cpus, matched = time_posts(client, [body] * runs)
+        real = service.run
+        service.run = naive_run
+        try:
+            nwalls, ncpus, nmatched = time_posts(client, [body] * naive_runs)
+        finally:
+            service.run = real
+
+    return {"database_built_s": round(built_s, 1), "first_post": {"wall_ms": round(first_wall[0] * 1000, 1), "cpu_ms": round(first_cpu[0] * 1000, 1)},
+            "engine": summary(walls, cpus) | {"matches": matched[0]},
+            "naive": summary(nwalls, ncpus) | {"matches": nmatched[0]} if nwalls else None,
+            "same_count": bool(nmatched) and matched[0] == nmatched[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=3000)
@@ -248,6 +376,8 @@ def main() -> None:
     parser.add_argument("--naive-runs", type=int, default=20)
     parser.add_argument("--naive-batch", type=int, default=30, help="naive proposals timed for the batch (extrapolated)")
     parser.add_argument("--detail", type=int, default=20, help="matches of the one proposal in full detail (-1: all)")
+    parser.add_argument("--web-runs", type=int, default=100, help="POST /api/v1/proposals through the app (0: skip)")
+    parser.add_argument("--naive-web-runs", type=int, default=5)
     args = parser.parse_args()
     detail = None if args.detail < 0 else args.detail
 
@@ -310,9 +440,16 @@ def main() -> None:
         [(m.site_id, m.score) for m in r.matches] == [(m.site_id, m.score) for m in n] for r, n in zip(results, naive_answers)
     )
 
+    load_after_engine = os.getloadavg()
+    web = web_part(sites, policies, args.web_runs, args.naive_web_runs) if args.web_runs else None
+    load_after_web = os.getloadavg()
     report = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "load_average": [round(x, 2) for x in load],
+        "load_average_after_engine": [round(x, 2) for x in load_after_engine],
+        "load_average_after_web": [round(x, 2) for x in load_after_web],
+        "cpu_seconds_of_the_process": round(time.process_time(), 1),
+        "web": web,
         "zones": len(sites),
         "rules": len(policies),
         "single": {"engine": engine_single, "engine_every_match_in_detail": engine_full, "engine_strict_two_provinces": engine_strict,
@@ -337,6 +474,15 @@ def main() -> None:
     print(f"  engine  wall {engine_batch['wall_s']} s (cpu {engine_batch['cpu_s']} s)   target <= 30 s")
     print(f"  naive   {len(sample)} timed: wall {nwall:.1f} s -> {naive_batch['wall_s_for_batch']} s for the batch   "
           f"{b['speedup_wall']}x, same answer: {batch_agree}")
+    if web and web["naive"]:
+        e, n = web["engine"], web["naive"]
+        print(f"POST /api/v1/proposals through the app ({e['matches']} matches; database built in {web['database_built_s']} s; "
+              f"first POST, reading the zones: cpu {web['first_post']['cpu_ms']} ms):")
+        print(f"  engine  wall p50 {e['wall_p50_ms']} ms  p95 {e['wall_p95_ms']} ms  (cpu p50 {e['cpu_p50_ms']} p95 {e['cpu_p95_ms']} ms)"
+              "   target p95 <= 100 ms")
+        print(f"  naive   wall p50 {n['wall_p50_ms']} ms  p95 {n['wall_p95_ms']} ms  (cpu p95 {n['cpu_p95_ms']} ms)   "
+              f"{round(n['cpu_p95_ms'] / max(e['cpu_p95_ms'], 1e-9), 1)}x at cpu p95, same number of matches: {web['same_count']}")
+    print(f"load average: at the start {load[0]:.1f}, after the engine {load_after_engine[0]:.1f}, after the app {load_after_web[0]:.1f}")
     print(f"written {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
 
 

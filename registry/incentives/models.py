@@ -25,6 +25,7 @@ class Instrument(enum.StrEnum):
 class SectorClass(enum.StrEnum):
     SPECIAL = "special"
     INCENTIVE = "incentive"
+    CIT_LISTED = "cit_listed"  # a sector the CIT law lists for its reduced rate (Law 67/2025 Arts. 12–14)
     ANY = "any"
 
 

@@ -126,7 +126,7 @@ def _clean_choices(values: dict, present: set, whole: bool, errors: dict, cleane
     new = whole
     for field, kind, message, default in (
         ("instrument", Instrument, INSTRUMENT_MESSAGE, None),
-        ("sector_class", SectorClass, _l("Choose special-incentive sector, incentive sector or any sector."), SectorClass.ANY if new else None),
+        ("sector_class", SectorClass, _l("Choose one of the sector classes."), SectorClass.ANY if new else None),
         ("confidence", Confidence, _l("Choose a confidence: H, M-H, M, L-M or L."), Confidence.M if new else None),
         ("status", PolicyStatus, _l("Choose published or draft."), PolicyStatus.PUBLISHED if new else None),
     ):

@@ -25,6 +25,7 @@ INSTRUMENT_LABELS = {
 SECTOR_LABELS = {
     SectorClass.SPECIAL: _l("Special-incentive sector"),
     SectorClass.INCENTIVE: _l("Incentive sector"),
+    SectorClass.CIT_LISTED: _l("Sector listed for income-tax incentives"),
     SectorClass.ANY: _l("Any sector"),
 }
 AREA_LABELS = {

@@ -53,6 +53,15 @@ MESSAGES = {
     "province": _l("in %(province)s, a preferred province"),
     "province_other": _l("in %(province)s, outside the preferred provinces"),
 }
+# Each exclusion's headline reason in a few words, for the zones counted rather than named.
+REASON_HEADINGS = {
+    "zone_status": _l("not leasing land yet"), "kind_not_allowed": _l("a zone kind the activity may not go to"),
+    "kind_not_wanted": _l("not of the zone kind required"), "province_not_preferred": _l("outside the provinces chosen"),
+    "land_unknown": _l("no free-land figure"), "land_short": _l("not enough free land"),
+    "wastewater_unknown": _l("wastewater capacity not known"), "wastewater_short": _l("too little wastewater capacity"),
+    "port_unknown": _l("distance to a port not known"), "port_far": _l("too far from a port"),
+    "power_unknown": _l("power supply not known"), "no_power": _l("no power supply"),
+}
 INFRASTRUCTURE_ITEMS = {"wastewater": _l("wastewater"), "port": _l("port"), "power": _l("power")}
 # How the date of a figure is written: the month and the year, as sources give free land.
 MONTH_FORMAT = "MM/yyyy"
@@ -93,10 +102,28 @@ def _percent(value) -> str:
 
 
 def _formatted(params: Mapping) -> dict:
-    """Write every parameter the messages use, in the locale's formats; missing ones are a dash."""
+    """Write every parameter the messages use, in the locale's formats; missing ones are a dash.
+
+    A results page or answer says hundreds of reasons with the same needs, dates and provinces; each
+    (locale, name, value) is written once per request.
+    """
+    from flask import g
+    from flask_babel import get_locale
+
     words = _Words()
+    written = g.setdefault("matching_words", {})
+    locale = str(get_locale())
     for name, value in params.items():
-        words[name] = _word(name, value)
+        try:
+            key = (locale, name, type(value), value)
+            word = written.get(key)
+        except TypeError:  # a list of codes: written each time
+            key, word = None, None
+        if word is None:
+            word = _word(name, value)
+            if key is not None:
+                written[key] = word
+        words[name] = word
     return words
 
 
@@ -247,6 +274,8 @@ AREA_CLASS_LABELS = {
 
 def assumption(name: str, value) -> str:
     """One assumption of the ten-year value in words."""
+    if name == "vnd_per_usd" and not value:
+        return str(_l("none: no exchange rate is configured, so land prices in USD are not turned into rent"))
     if value is None:
         return "—"
     if name in {"revenue_vnd_year", "profit_vnd_year", "rent_vnd_m2_year"}:

@@ -6,6 +6,7 @@ parameters, translated when shown) and one `ProposalMatch` per admitted zone.
 """
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
@@ -27,6 +28,8 @@ from .permissions import FOLLOW_LEADS
 MAX_NOTE = 4000
 MAX_MESSAGE = 2000
 REVERSE_MATCH_PROPOSALS = 2000  # the newest proposals a board's page weighs against its zones
+MATCHES_SHOWN = 20  # the first matches kept and shown in full (each criterion, incentive and assumption); all are ranked
+EXCLUSIONS_SHOWN = 5  # zones named per reason they were left out for; the others are counted
 
 
 def submit(actor, raw: dict, *, locale: str = "vi") -> Proposal:
@@ -40,9 +43,13 @@ def submit(actor, raw: dict, *, locale: str = "vi") -> Proposal:
         proposal.email = ""
     else:
         proposal.consent_at = utcnow()
+    # Matched before it is added: the zones and rules kept per data version are read only while the
+    # transaction has written nothing (registry.page_cache.kept_value).
+    result = run(proposal)
+    keep_answer(proposal, result)
     db.session.add(proposal)
     db.session.flush()
-    record_result(proposal, run(proposal))
+    record_matches(proposal, result)
     return proposal
 
 
@@ -89,31 +96,67 @@ def engine_proposal(proposal: Proposal, *, weights: dict | None = None, margin: 
 
 def run(proposal: Proposal, *, weights: dict | None = None, margin: float | None = None, zone_ids=None, candidates=None,
         on: date | None = None):
-    """Match the proposal against the zones (all, `zone_ids`, or `candidates` already read) with the policies in force at its start."""
+    """Match the proposal against the zones (all, `zone_ids`, or `candidates` already read) with the policies in force at its start.
+
+    Every zone: the prepared zones and the rules kept per data version (`sites.prepared`, `sites.all_policies`).
+    """
     start = date(proposal.start_year, 1, 1)
-    candidates = sites.sites(zone_ids, on=start) if candidates is None else candidates
-    provinces = sorted({site.province for site in candidates})
-    return engine.match(engine_proposal(proposal, weights=weights, margin=margin), candidates, sites.policies(provinces, start),
-                        sites.sector_map(), on=on or date.today(), assumptions=sites.assumptions(proposal))
+    if candidates is None:
+        candidates = sites.prepared(start) if zone_ids is None else engine.prepare(sites.sites(zone_ids, on=start))
+    return engine.match(engine_proposal(proposal, weights=weights, margin=margin), candidates, sites.all_policies(start),
+                        sites.sector_map(), on=on or date.today(), assumptions=sites.assumptions(proposal), detail=MATCHES_SHOWN)
 
 
-def record_result(proposal: Proposal, result) -> None:
-    """Keep the engine's answer with the proposal, and one row per admitted zone for the boards' pages."""
-    proposal.result = plain(result)
+def answer(result) -> dict:
+    """The engine's answer as kept and shown: the first MATCHES_SHOWN matches in full, and per reason the first
+    EXCLUSIONS_SHOWN zones it left out, with the totals (`matches_total`, `excluded_counts`, `excluded_total`).
+
+    A broad proposal admits and leaves out thousands of zones; every match keeps its rank and score
+    in `ProposalMatch` for the boards, and the what-ifs and the empty explanation weigh them all.
+    """
+    excluded = result.excluded if isinstance(result.excluded, engine.Exclusions) else engine.Exclusions.of(result.excluded)
+    counts, shown = excluded.by_reason(EXCLUSIONS_SHOWN)
+    kept = plain(dataclasses.replace(result, matches=result.matches[:MATCHES_SHOWN], excluded=()))
+    kept.update(matches_total=len(result.matches), excluded=plain(sorted(shown, key=lambda e: (e.site_code, e.site_id))),
+                excluded_counts=counts, excluded_total=len(result.excluded))
+    return kept
+
+
+def keep_answer(proposal: Proposal, result) -> None:
+    """Keep the engine's answer with the proposal (before it is written: one INSERT carries it)."""
+    proposal.result = answer(result)
     proposal.matched_at = utcnow()
-    proposal.matches = [ProposalMatch(zone_id=match.site_id, rank=match.rank, score=match.score) for match in result.matches]
-    db.session.flush()
+
+
+def record_matches(proposal: Proposal, result) -> None:
+    """One row per admitted zone for the boards' pages, in one statement (a broad proposal admits thousands).
+
+    Core on the session's connection: the ORM's bulk path costs more than the rows. The proposal is new, so it has none yet.
+    """
+    computed = proposal.matched_at or utcnow()
+    if result.matches:
+        db.session.connection().execute(ProposalMatch.__table__.insert(), [
+            {"proposal_id": proposal.id, "zone_id": match.site_id, "rank": match.rank, "score": match.score, "computed_at": computed}
+            for match in result.matches
+        ])
+
+
+LEAVES = (str, int, float, bool, type(None))
 
 
 def plain(value):
     """The engine's answer as JSON: dataclasses as objects, reasons as {code, params}, dates as ISO text."""
+    if type(value) in LEAVES:
+        return value
     if isinstance(value, engine.Reason):
         return {"code": value.code, "params": plain(dict(value.params))}
     if is_dataclass(value) and not isinstance(value, type):
         return {field.name: plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a record that is a named tuple (engine.Match)
+        return {name: plain(item) for name, item in value._asdict().items()}
     if isinstance(value, dict) or hasattr(value, "items") and callable(value.items):
         return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (list, tuple, set, frozenset, engine.Exclusions)):
         items = [plain(item) for item in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
     if isinstance(value, (date, datetime)):
@@ -236,8 +279,8 @@ def fits_for(zone_ids) -> list[tuple[Proposal, int, float]]:
 
 
 def _fits(zone_ids: list[int]) -> tuple:
-    candidates = sites.sites(zone_ids)
-    if not candidates:
+    candidates = engine.prepare(sites.sites(zone_ids))
+    if not candidates.sites:
         return ()
     found = []
     for proposal in db.session.scalars(db.select(Proposal).order_by(Proposal.id.desc()).limit(REVERSE_MATCH_PROPOSALS)):

@@ -9,9 +9,12 @@ enterprises and catalog and kept (`page_cache.kept_value`), never per request no
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import math
 from collections import defaultdict
 from datetime import date
+from importlib import resources
 
 from flask import current_app
 
@@ -68,8 +71,29 @@ def area_classes(commune_codes: list[str], on: date) -> dict[str, frozenset]:
 
 
 def policies(province_codes, on: date) -> list[engine.Policy]:
-    """The incentive rules in force on `on`, national and of these provinces, as the engine's `Policy`."""
-    return [policy_of(row) for row in incentive_queries.policies_in_force(list(province_codes), on)]
+    """The incentive rules in force on `on`, national and of these provinces (None: of every province), as the engine's `Policy`."""
+    codes = None if province_codes is None else list(province_codes)
+    return [policy_of(row) for row in incentive_queries.policies_in_force(codes, on)]
+
+
+# What every zone's Site and the rules read: a committed change to any of them makes them anew.
+SITE_KINDS = ("zones", "enterprises", "catalog", "incentives")
+
+
+def prepared(on: date) -> engine.Prepared:
+    """Every zone as the engine's `Site`, prepared (`engine.prepare`) once per data version and start day.
+
+    Reading 3,000 zones, their dated figures and their communes' classes takes far longer than matching
+    them; every proposal with the same start day shares the zones read once, and what the engine keeps
+    with them (rents, freshness, the rules' winners).
+    """
+    return kept_value(SITE_KINDS, f"matching-sites:{on.isoformat()}", lambda: engine.prepare(sites(on=on)),
+                      worth_keeping=lambda value: True)
+
+
+def all_policies(on: date) -> list[engine.Policy]:
+    """Every rule in force on `on`, national and provincial (the engine checks each rule's province), kept per data version."""
+    return kept_value(("incentives",), f"matching-policies:{on.isoformat()}", lambda: policies(None, on), worth_keeping=lambda value: True)
 
 
 def policy_of(row) -> engine.Policy:
@@ -137,15 +161,23 @@ def _root(node_id: int, parents: dict[int, int | None]) -> int:
     return node_id
 
 
-# Activities in an incentive sector: Law on Investment 61/2020 Art. 16(1) lists waste collection, treatment,
-# recycling or reuse (FACTS §5.1, confidence M). The special-incentive lines of Decree 31/2021 Appendix II for
-# environmental equipment, monitoring and waste-to-energy could not be verified (L), so none is claimed here.
-INCENTIVE_ACTIVITIES = ("recycling_plant", "hazardous_waste_treatment", "waste_to_energy")
+SECTOR_DATA = "data/sector-classes.json"  # in registry.incentives: the sector classes as data, each row with its source
+
+
+@functools.cache
+def sector_rows() -> dict:
+    """The shipped mapping of activities and catalog groups to sector classes, with sources and confidence."""
+    return json.loads(resources.files("registry.incentives").joinpath(SECTOR_DATA).read_text(encoding="utf-8"))
 
 
 def sector_map() -> engine.SectorMap:
-    """How activities map to incentive-sector classes (only what the sources confirm; catalog codes add nothing yet)."""
-    return engine.SectorMap(activities={activity: "incentive" for activity in INCENTIVE_ACTIVITIES})
+    """How activities and catalog items map to incentive-sector classes (only what the sources support; see the data)."""
+    rows = sector_rows()
+    return engine.SectorMap(
+        activities={row["activity"]: tuple(row["classes"]) for row in rows["activities"] if row["classes"]},
+        catalog={row["code"]: tuple(row["classes"]) for row in rows["catalog"] if row["classes"]},
+        activity_kinds={activity: frozenset(kinds) for activity, kinds in rows.get("activity_kinds", {}).items()},
+    )
 
 
 def assumptions(proposal) -> engine.Assumptions:

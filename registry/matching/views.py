@@ -36,7 +36,7 @@ COMPARED = 3  # matches side by side
 def matching_words() -> dict:
     return {"reason": reasons.describe, "money": reasons.money, "criteria": reasons.CRITERIA_LABELS,
             "instruments": reasons.INSTRUMENT_LABELS, "requirements": reasons.REQUIREMENT_LABELS,
-            "activities": cleaning.ACTIVITY_LABELS, "stages": LEAD_STATUS_LABELS, "kinds": KIND_LABELS}
+            "activities": cleaning.ACTIVITY_LABELS, "headings": reasons.REASON_HEADINGS, "stages": LEAD_STATUS_LABELS, "kinds": KIND_LABELS}
 
 
 bp.add_app_template_global(service.answerer, "answerer")
@@ -52,6 +52,15 @@ def follows_leads() -> bool:
         return False
     provinces = reviewed_provinces(current_user)
     return provinces is None or bool(provinces) or bool(service.board_zones(current_user))
+
+
+@bp.app_template_global()
+def own_proposals(limit: int = 5) -> tuple[list, int]:
+    """The signed-in user's newest proposals (for the account page) and how many they have."""
+    if not current_user.is_authenticated:
+        return [], 0
+    found = service.of_user(current_user)
+    return found[:limit], len(found)
 
 
 def _steps() -> list[tuple]:
@@ -188,7 +197,7 @@ def _results(token: str, *, printable: bool):
     proposal = service.by_token(token)
     weights, margin, errors = _what_if_args()
     kept = proposal.result or {}
-    tried = service.plain(service.run(proposal, weights=weights, margin=margin)) if (weights or margin is not None) and not errors else None
+    tried = service.answer(service.run(proposal, weights=weights, margin=margin)) if (weights or margin is not None) and not errors else None
     shown = tried or kept
     zone_ids = {m["site_id"] for m in shown.get("matches", [])} | {e["site_id"] for e in shown.get("excluded", [])}
     zones = {zone.id: zone for zone in db.session.scalars(db.select(Zone).where(Zone.id.in_(zone_ids or {-1})))}

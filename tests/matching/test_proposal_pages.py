@@ -135,6 +135,18 @@ def test_a_signed_in_investor_finds_the_proposal_on_the_account_page(client, eng
     assert "Nhà máy tái chế nhựa Hòa Bình" in page
 
 
+def test_the_account_page_lists_the_investors_proposals_with_their_private_links(client, english, zones, accounts):
+    accounts.user("nhadautu@example.com", role="investor")
+    accounts.sign_in(client, "nhadautu@example.com")
+    assert "You have not sent a proposal yet." in client.get("/account").get_data(as_text=True)
+    address = walk(client, skip=("contact",))
+    page = client.get("/account").get_data(as_text=True)
+    token = address.rstrip("/").rsplit("/", 1)[1]
+    assert re.search(rf'<a href="/proposals/{token}">Nhà máy tái chế nhựa Hòa Bình</a>', page), page
+    assert 'href="/proposals/mine">All your proposals (1)</a>' in page
+    assert client.get(address).status_code == 200
+
+
 def _board_member(accounts, email, board):
     with accounts.app.app_context():
         from registry.accounts.service import find_organization
@@ -227,3 +239,14 @@ def test_the_menu_names_the_leads_only_to_who_follows_them_and_marks_the_page_on
     assert "Investor leads" in nav(board.get("/proposals/new"))
     current = re.findall(r'<a href="([^"]+)" aria-current="page"', nav(board.get("/proposals/new")))
     assert current == ["/proposals/new"]
+
+
+def test_many_zones_left_out_for_one_reason_are_named_five_at_a_time_and_the_rest_counted(app, client, english, zones):
+    with app.app_context():
+        for number in range(1, 8):
+            make_free_zone(f"Khu công nghiệp Nhỏ {number}", 5 + number)
+    page = client.get(walk(client)).get_data(as_text=True)
+    listed = re.search(r'<ul class="exclusions">(.*?)</ul>', page, re.S).group(1)
+    assert listed.count("ha free as of") == 5, listed  # 8 zones lack land: five named, by zone code
+    assert re.search(r"Zones left out in all: \d+\. Besides those named:", page)
+    assert re.search(r"\d+ more zones: not enough free land", page)

@@ -79,3 +79,27 @@ def test_a_proposal_that_fits_nowhere_gets_the_explained_empty_answer(client, ct
 
 def test_an_unknown_token_is_404(client, ctx):
     assert client.get("/api/v1/proposals/nothing-here").status_code == 404
+
+
+def test_a_capital_in_usd_without_a_rate_is_refused_by_name_when_the_registry_has_none(client, ctx):
+    assert not client.application.config["USD_VND_RATE"]
+    answer = post_proposal(client, capital_currency="USD", capital_amount=20_000_000)
+    assert answer.status_code == 422
+    assert "exchange rate" in answer.get_json()["errors"]["exchange_rate"][0]
+
+
+def test_a_capital_in_usd_is_matched_at_the_rate_the_investor_gave_and_the_answer_says_it(client, ctx):
+    make_free_zone("Khu công nghiệp Sa Đéc", 120, "2025-06-01", land_price_usd_m2=100)
+    body = post_proposal(client, capital_currency="USD", capital_amount=20_000_000, exchange_rate=25_400).get_json()
+    (match,) = body["matches"]
+    assert match["assumptions"]["vnd_per_usd"] == 25_400
+    assert match["assumptions"]["rent_source"] == "price" and match["assumptions"]["rent_vnd_m2_year"] == 50_800
+
+
+def test_without_a_configured_rate_a_zones_usd_price_is_not_valued_and_the_page_says_why(client, ctx):
+    make_free_zone("Khu công nghiệp Sa Đéc", 120, "2025-06-01", land_price_usd_m2=100)
+    body = post_proposal(client).get_json()
+    (match,) = body["matches"]
+    assert match["assumptions"]["vnd_per_usd"] is None and match["assumptions"]["rent_source"] == "unknown"
+    page = client.get(body["url"], headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "no exchange rate is configured, so land prices in USD are not turned into rent" in page

@@ -3,7 +3,7 @@
 Pure: the standard library and `maps` only, no Flask, no database, nothing else from `registry`
 (the `engines` contract in setup.cfg). docs/matching.md explains the model.
 """
-from .core import Prepared, match, match_many, prepare, project_start, reweigh, weight_change
+from .core import Exclusions, Prepared, match, match_many, prepare, project_start, reweigh, weight_change
 from .model import (
     AREA_CLASSES,
     CRITERIA,
@@ -37,6 +37,7 @@ __all__ = [
     "Assumptions",
     "Contribution",
     "Exclusion",
+    "Exclusions",
     "Match",
     "Policy",
     "Proposal",

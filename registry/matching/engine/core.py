@@ -6,12 +6,11 @@ import gc
 import math
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from .filters import Filters
-from .incentives import M2_PER_HA, Resolver, Winners, project_holds, rent_per_m2_year
+from .incentives import M2_PER_HA, Resolver, project_holds, rent_per_m2_year
 from .model import (
     CRITERIA,
     DEFAULT_WEIGHTS,
@@ -19,6 +18,7 @@ from .model import (
     Assumptions,
     Contribution,
     Exclusion,
+    LEASING_STATUSES,
     NOTHING,
     Match,
     Policy,
@@ -28,7 +28,7 @@ from .model import (
     Site,
     WeightChange,
 )
-from .scoring import Criteria
+from .scoring import LOG_NEARBY_FULL, WASTEWATER_HEADROOM, Criteria, clamp, related
 from .whatif import explain_empty, what_ifs
 
 
@@ -76,22 +76,112 @@ class Matcher:
         sector_map: SectorMap,
         on: date,
         assumptions: Assumptions,
-        resolvers: dict | None = None,
+        prepared: Prepared | None = None,
     ):
         self.proposal, self.sector_map, self.on, self.assumptions = proposal, sector_map, on, assumptions
         self.start = project_start(proposal, on)
         self.sector_class = sector_map.sector_class(proposal.activity, proposal.catalog_codes)
-        candidates = [policy for policy in policies if project_holds(policy, proposal, self.sector_class, self.start)]
-        # Proposals whose conditions select the same rules share the winners (match_many).
-        key = tuple(id(policy) for policy in candidates)
-        resolvers = {} if resolvers is None else resolvers
-        self.resolver = resolvers.get(key) or resolvers.setdefault(key, Resolver(candidates, assumptions))
+        self.sector_classes = sector_map.sector_classes(proposal.activity, proposal.catalog_codes)
+        candidates = [policy for policy in policies if project_holds(policy, proposal, self.sector_classes, self.start)]
+        # Proposals whose conditions select the same rules share the winners; the rules are kept with them, so
+        # their ids stay theirs while the key is kept.
+        key = (assumptions, tuple(id(policy) for policy in candidates))
+        make = lambda: (candidates, Resolver(candidates, assumptions))  # noqa: E731
+        self.resolver = (prepared.keep("winners", key, make) if prepared is not None else make())[1]
         self.filters = Filters(proposal, sector_map)
         self.weights = weights_of(proposal)
         self.scaled_weights = scaled_weights(self.weights)
         self.criteria = Criteria(proposal, assumptions, on)
         self.area_m2 = proposal.land_min_ha * M2_PER_HA
         self.profit = proposal.revenue_vnd_year * proposal.margin
+
+    def scan(self, rows, indexes, rents, fresh, explain: bool):
+        """The hard filters and the fast path of every zone of `indexes`, in one loop over the prepared columns.
+
+        Returns the matches as sortable (−score, code, id, index, scored) and, when explaining, the failing zones as
+        (index, bits of the requirements failed) in zone-code order. The values are those of `Criteria.values`,
+        computed with the same operations in the same order (so the scores are the same to the last bit).
+        """
+        f, c, proposal = self.filters, self.criteria, self.proposal
+        allowed, required, strict, need = f.allowed, f.required or None, f.provinces, f.need
+        ww_need, port_need, power_need = f.wastewater, f.port, f.power
+        low, high, full_value, preferred = c.low, c.high, c.full_value, c.provinces
+        port_scale = c.port_scale
+        needs_any = bool(proposal.wastewater_m3_day) or port_need is not None or power_need
+        ww_scale = WASTEWATER_HEADROOM * proposal.wastewater_m3_day if proposal.wastewater_m3_day else None
+        needed_items = (ww_scale is not None) + (port_need is not None) + bool(power_need)
+        w0, w1, w2, w3, w4, w5, w6, w7 = self.scaled_weights
+        winners_of, cache = self.resolver.winners, self.resolver.cache
+        fit, fits_of, related_cache, codes = c.priority, c.fit_cache, c.related_cache, c.codes
+        log1p = math.log1p
+        profit, area_m2, log_full = self.profit, self.area_m2, LOG_NEARBY_FULL
+        found, failing = [], []
+        for index in indexes:
+            site, leasing, kind, province, free, capacity, port, power, groups, near, key = rows[index]
+            mask = 0
+            if not leasing or (allowed is not None and kind not in allowed) or free is None:
+                mask = FIXED
+            if required is not None and kind not in required:
+                mask |= KINDS
+            if strict is not None and province not in strict:
+                mask |= PROVINCES
+            if free is not None and free < need:
+                mask |= LAND
+            if ww_need is not None and (capacity is None or capacity < ww_need):
+                mask |= WASTEWATER
+            if port_need is not None and (port is None or port > port_need):
+                mask |= PORT
+            if power_need and power is not True:
+                mask |= POWER
+            if mask:
+                if explain:
+                    failing.append((index, mask))
+                continue
+            rent, source, land_cost = rents[index]
+            winners = cache.get(key) or winners_of(site)
+            cit = round(winners.cit_share * profit)
+            land = 0 if rent is None else round(winners.rent_years * area_m2 * rent) or 0
+            value_vnd = cit + land
+            if port is None:
+                port_value = 0.0
+            else:
+                port_value = 1 - port / port_scale
+                port_value = 0.0 if port_value < 0 else 1.0 if port_value > 1 else port_value
+            power_value = 1.0 if power else 0.0
+            if needs_any:  # the mean of the items needed; an item not needed adds 0.0, which changes no sum
+                if ww_scale is not None:
+                    ww_value = (capacity or 0) / ww_scale
+                    ww_value = 0.0 if ww_value < 0 else 1.0 if ww_value > 1 else ww_value
+                else:
+                    ww_value = 0.0
+                infrastructure = (ww_value + (port_value if port_need is not None else 0.0)
+                                  + (power_value if power_need else 0.0)) / needed_items
+            else:
+                infrastructure = ((1.0 if (capacity or 0) > 0 else 0.0) + port_value + power_value) / 3
+            count = 0
+            for group, n in near:
+                fits = related_cache.get(group)
+                if fits is None:
+                    fits = related_cache[group] = any(related(code, group) for code in codes)
+                if fits:
+                    count += n
+            priority = fits_of.get(groups)
+            if priority is None:
+                priority = fit(groups)
+            values = (
+                1.0 if high <= low or free >= high else clamp(0.5 + 0.5 * (free - low) / (high - low)),
+                (clamp(value_vnd / full_value) if full_value > 0 else 0.0),
+                infrastructure,
+                priority[0],
+                clamp(log1p(count) / log_full) if count else 0.0,
+                land_cost,
+                fresh[index],
+                1.0 if not preferred or province in preferred else 0.0,
+            )
+            v0, v1, v2, v3, v4, v5, v6, v7 = values
+            score = v0 * w0 + v1 * w1 + v2 * w2 + v3 * w3 + v4 * w4 + v5 * w5 + v6 * w6 + v7 * w7
+            found.append((-score, site.code, site.id, index, (score, values, cit, land, rent, source, winners)))
+        return found, failing
 
     def valued(self, amount: float | None, instrument: str, rent: float | None) -> int | None:
         """An instrument's value in VND over the horizon, or None where the engine cannot value it."""
@@ -101,20 +191,10 @@ class Matcher:
             return round(amount * self.profit)
         return None if rent is None else round(amount * self.area_m2 * rent)
 
-    def score(self, site: Site) -> tuple[float, tuple[float, ...], int, int, float | None, str, Winners]:
-        """The fast path: score, criteria values, CIT and land-rent savings, rent and its source, the winners."""
-        rent, source = rent_per_m2_year(site, self.assumptions)
-        winners = self.resolver.winners(site)
-        cit = self.valued(winners.cit_share, "cit", rent)
-        land = self.valued(winners.rent_years, "land_rent", rent) or 0
-        values = self.criteria.values(site, cit + land, rent)
-        score = sum([value * scaled for value, scaled in zip(values, self.scaled_weights)])
-        return score, values, cit, land, rent, source, winners
-
     def build(self, site: Site, rank: int, scored, detailed: bool) -> Match:
         score, values, cit, land, rent, source, winners = scored
         if not detailed:
-            return Match(site.id, site.code, rank, round(score, 2), values, cit + land, land, cit, False, (), (), NOTHING)
+            return Match(site.id, site.code, rank, round(score, 2), values, cit + land, land, cit)
         applied = []
         for policy, beaten, amount in winners.chosen:
             value = self.valued(amount, policy.instrument, rent)
@@ -176,37 +256,138 @@ def rank_key(score: float, site_code: str, site_id: int) -> tuple:
     return (-score, site_code, site_id)
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """Zones read once for many proposals: in the order given, and by province with the most free land first."""
+# The bits of what a zone fails, by the requirement the investor can change (FIXED: none can).
+FIXED, KINDS, PROVINCES, LAND, WASTEWATER, PORT, POWER = 1, 2, 4, 8, 16, 32, 64
+REQUIREMENT_OF_BIT = {KINDS: "required_kinds", PROVINCES: "provinces", LAND: "land_min_ha", WASTEWATER: "wastewater_m3_day",
+                      PORT: "port_within_km", POWER: "needs_power"}
+KEPT_ENTRIES = 256  # per kind of kept value (rents per assumptions, freshness per day, winners per rule set)
 
-    sites: tuple[Site, ...]
-    by_province: Mapping[str, tuple[Site, ...]]
+
+class Prepared:
+    """Zones read once for many calls: by zone code, by province with the most free land first, and their columns.
+
+    What depends on a zone and on no proposal is worked out here once: its incentive-area key, whether it leases
+    land, the values of the criteria that read only the zone (rent and land cost per `Assumptions`, freshness per
+    day), and the rules' winners per (rule set, area key); they are kept with the zones, a bounded few of each.
+    """
+
+    def __init__(self, sites: Iterable[Site]):
+        self.sites: tuple[Site, ...] = tuple(sorted(sites, key=lambda s: (s.code, s.id)))
+        by_province: dict[str, list[int]] = defaultdict(list)
+        rows = []
+        for index, site in enumerate(self.sites):
+            by_province[site.province].append(index)
+            rows.append((
+                site, site.status in LEASING_STATUSES, site.kind, site.province, site.available_ha, site.wastewater_capacity_m3_day,
+                site.port_km, site.has_power, site.priority_groups, tuple(site.nearby.items()), (site.province, site.kind, site.area_classes),
+            ))
+        self.rows = tuple(rows)
+        free = [site.available_ha for site in self.sites]
+        self.by_province: Mapping[str, tuple[int, ...]] = {
+            province: tuple(sorted(group, key=lambda i: -free[i] if free[i] is not None else math.inf))
+            for province, group in by_province.items()
+        }
+        self.kept: dict[str, dict] = defaultdict(dict)
+
+    def keep(self, kind: str, key, make):
+        found = self.kept[kind]
+        value = found.get(key)
+        if value is None:
+            if len(found) >= KEPT_ENTRIES:
+                found.clear()
+            value = found[key] = make()
+        return value
+
+    def rents(self, assumptions: Assumptions) -> tuple:
+        """Per zone: (rent VND/m²/year or None, its source, the land-cost value), for these assumptions."""
+        ceiling = assumptions.rent_ceiling_vnd_m2_year
+
+        def make():
+            found = []
+            for site in self.sites:
+                rent, source = rent_per_m2_year(site, assumptions)
+                found.append((rent, source, 0.0 if rent is None else clamp(1 - rent / ceiling)))
+            return tuple(found)
+
+        return self.keep("rents", assumptions, make)
+
+    def freshness(self, criteria: Criteria) -> tuple[float, ...]:
+        return self.keep("freshness", criteria.on, lambda: tuple(criteria.freshness(site.available_as_of) for site in self.sites))
 
     def candidates(self, proposal: Proposal):
-        """The zones that can pass the province and land filters (the others fail them)."""
+        """The zones' indexes that can pass the province and land filters (the others fail them)."""
         provinces = dict.fromkeys(proposal.provinces) if proposal.strict_provinces else self.by_province.keys()
         need = proposal.land_min_ha
+        free = self.rows
         for province in provinces:
-            for site in self.by_province.get(province, ()):
-                if site.available_ha is None or site.available_ha < need:
+            for index in self.by_province.get(province, ()):
+                available = free[index][4]
+                if available is None or available < need:
                     break
-                yield site
+                yield index
 
 
 def prepare(sites: Iterable[Site]) -> Prepared:
     """Index the zones for match() and match_many(); worth keeping while the zones' data do not change."""
-    sites = tuple(sites)
-    by_province: dict[str, list[Site]] = defaultdict(list)
-    for site in sites:
-        by_province[site.province].append(site)
-    return Prepared(
-        sites,
-        {
-            province: tuple(sorted(group, key=lambda s: -s.available_ha if s.available_ha is not None else math.inf))
-            for province, group in by_province.items()
-        },
-    )
+    return Prepared(sites)
+
+
+class Exclusions(Sequence):
+    """The zones left out, each with every requirement it failed, by zone code; built when first read.
+
+    Finding which zones fail is cheap (a few comparisons each); writing out every reason of thousands of zones is
+    not, and a caller showing the first few per reason should not pay for the rest.
+    """
+
+    def __init__(self, filters: Filters, sites: list[Site]):
+        self._filters, self._sites, self._items = filters, sites, None
+
+    @classmethod
+    def of(cls, exclusions: Iterable[Exclusion]) -> Exclusions:
+        """Exclusions already written out (a caller's own list)."""
+        found = cls(None, [])
+        found._items = tuple(exclusions)
+        found._sites = found._items
+        return found
+
+    def _built(self) -> tuple[Exclusion, ...]:
+        if self._items is None:
+            failures = self._filters.failures
+            self._items = tuple(Exclusion(site.id, site.code, tuple(failures(site))) for site in self._sites)
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._sites)
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and tuple(self) == tuple(other)
+
+    def __repr__(self) -> str:
+        return f"Exclusions({len(self)} zones)"
+
+    def by_reason(self, limit: int) -> tuple[dict[str, int], list[Exclusion]]:
+        """How many zones each headline reason left out, and the first `limit` of each (by zone code) in full.
+
+        Only the zones kept are written out with every reason; the others are only counted.
+        """
+        if self._items is not None:
+            headlines = [(exclusion.reason, exclusion) for exclusion in self._items]
+        else:
+            failures = self._filters.failures
+            headlines = [(failures(site, True)[0].code, site) for site in self._sites]
+        counts: dict[str, int] = defaultdict(int)
+        kept = []
+        for code, item in headlines:
+            counts[code] += 1
+            if counts[code] <= limit:
+                kept.append(item if isinstance(item, Exclusion) else Exclusion(item.id, item.code, tuple(self._filters.failures(item))))
+        return dict(sorted(counts.items())), kept
 
 
 @contextmanager
@@ -244,38 +425,38 @@ def match(
     `explain=False` leaves out the exclusions and the what-ifs (the matches are the same), for batches;
     an empty answer is still explained.
     """
+    prepared = sites if isinstance(sites, Prepared) else prepare(sites)
     with collector_paused():
-        return _match(proposal, sites, policies, sector_map, on, assumptions, detail, explain, None)
+        return _match(proposal, prepared, policies, sector_map, on, assumptions, detail, explain)
 
 
-def _match(proposal, sites, policies, sector_map, on, assumptions, detail, explain, _resolvers) -> Result:
-    matcher = Matcher(proposal, policies, sector_map, on, assumptions or Assumptions(), _resolvers)
-    failing = matcher.filters.failures
-    found = []
-    excluded: list[Exclusion] = []
-    if explain or not isinstance(sites, Prepared):
-        sites = sites.sites if isinstance(sites, Prepared) else list(sites)
-        for site in sites:
-            reasons = failing(site, not explain)
-            if not reasons:
-                found.append((matcher.score(site), site))
-            elif explain:
-                excluded.append(Exclusion(site.id, site.code, tuple(reasons)))
-    else:
-        for site in sites.candidates(proposal):
-            if not failing(site, True):
-                found.append((matcher.score(site), site))
-        sites = sites.sites
-    found.sort(key=lambda pair: rank_key(pair[0][0], pair[1].code, pair[1].id))
+def _match(proposal, prepared: Prepared, policies, sector_map, on, assumptions, detail, explain) -> Result:
+    matcher = Matcher(proposal, policies, sector_map, on, assumptions or Assumptions(), prepared)
+    rows = prepared.rows
+    indexes = range(len(rows)) if explain else prepared.candidates(proposal)
+    found, failing = matcher.scan(rows, indexes, prepared.rents(matcher.assumptions), prepared.freshness(matcher.criteria), explain)
+    found.sort()
+    sites = prepared.sites
     matches = tuple(
-        matcher.build(site, rank, scored, detail is None or rank <= detail) for rank, (scored, site) in enumerate(found, 1)
+        matcher.build(sites[index], rank, scored, detail is None or rank <= detail)
+        for rank, (*_, index, scored) in enumerate(found, 1)
     )
     explanation = None
+    excluded: Sequence[Exclusion] = ()
+    what_if: tuple = ()
+    if explain:
+        excluded = Exclusions(matcher.filters, [sites[index] for index, _ in failing])
+        blocked: dict[str, list[Site]] = defaultdict(list)
+        for index, mask in failing:
+            if mask & (mask - 1) == 0 and mask != FIXED:
+                blocked[REQUIREMENT_OF_BIT[mask]].append(sites[index])
+        what_if = what_ifs(proposal, blocked)
     if not matches:
         if not explain:
-            excluded = [Exclusion(site.id, site.code, tuple(failing(site))) for site in sites]
+            excluded = Exclusions(matcher.filters, list(sites))
         explanation = explain_empty(proposal, sites, excluded)
-    excluded.sort(key=lambda e: (e.site_code, e.site_id))
+        if not explain:
+            excluded = ()
     return Result(
         proposal=proposal,
         on=on,
@@ -283,8 +464,8 @@ def _match(proposal, sites, policies, sector_map, on, assumptions, detail, expla
         sector_class=matcher.sector_class,
         weights=matcher.weights,
         matches=matches,
-        excluded=tuple(excluded) if explain else (),
-        what_if=what_ifs(proposal, sites, excluded) if explain else (),
+        excluded=excluded,
+        what_if=what_if,
         explanation=explanation,
         assumptions=matcher.shared_assumptions(),
     )
@@ -310,11 +491,10 @@ def match_many(
     prepared = sites if isinstance(sites, Prepared) else prepare(sites)
     policies = list(policies)
     assumptions = assumptions or Assumptions()
-    resolvers: dict = {}
     results = []
     for proposal in proposals:
         with collector_paused():
-            results.append(_match(proposal, prepared, policies, sector_map, on, assumptions, detail, explain, resolvers))
+            results.append(_match(proposal, prepared, policies, sector_map, on, assumptions, detail, explain))
     return results
 
 
@@ -332,7 +512,7 @@ def reweigh(result: Result, criterion: str, weight: float) -> Result:
             changed["contributions"] = contributions_of(m.values, [c.reason for c in m.contributions], weights)
         rescored.append((sum(points), m, changed))
     rescored.sort(key=lambda item: rank_key(item[0], item[1].site_code, item[1].site_id))
-    matches = tuple(dataclasses.replace(m, rank=rank, **changed) for rank, (_, m, changed) in enumerate(rescored, 1))
+    matches = tuple(m._replace(rank=rank, **changed) for rank, (_, m, changed) in enumerate(rescored, 1))
     return dataclasses.replace(result, proposal=proposal, weights=weights, matches=matches)
 
 

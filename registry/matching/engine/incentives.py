@@ -13,24 +13,20 @@ import itertools
 from collections import defaultdict
 from typing import Mapping, NamedTuple
 
-from .model import SECTOR_CLASSES, Assumptions, Policy, Proposal
+from .model import Assumptions, Policy, Proposal
 
 M2_PER_HA = 10_000
 
 
-def sector_holds(required: str, project_class: str | None) -> bool:
-    """A special-incentive project also meets a rule for incentive sectors; "any" asks for nothing."""
-    if required == "any":
-        return True
-    if project_class is None:
-        return False
-    return SECTOR_CLASSES.index(project_class) <= SECTOR_CLASSES.index(required)
+def sector_holds(required: str, project_classes: frozenset[str]) -> bool:
+    """"any" asks for nothing; otherwise the project earns the class (SectorMap.sector_classes: special counts as incentive)."""
+    return required == "any" or required in project_classes
 
 
-def project_holds(policy: Policy, proposal: Proposal, project_class: str | None, start) -> bool:
+def project_holds(policy: Policy, proposal: Proposal, project_classes: frozenset[str], start) -> bool:
     return (
         policy.in_force(start)
-        and sector_holds(policy.sector_class, project_class)
+        and sector_holds(policy.sector_class, project_classes)
         and (policy.min_capital_vnd is None or proposal.capital_vnd >= policy.min_capital_vnd)
         and (policy.min_jobs is None or proposal.jobs >= policy.min_jobs)
         and (not policy.new_project_only or proposal.new_project)

@@ -1,31 +1,27 @@
 """What would change the answer, and why an empty answer is empty.
 
-A zone counts for a requirement's what-if only when that requirement is the only one it fails: relaxing it
-alone then admits the zone. For each requirement the first step is the smallest change that admits at least
+A zone counts for a requirement's what-if only when that requirement is the only one it fails (the matcher marks
+each zone with the requirements it fails): relaxing it alone then admits the zone. For each requirement the first step is the smallest change that admits at least
 one more zone; further steps (at most MAX_STEPS in all) give the totals of larger changes, and a last step
 with value None says what dropping the requirement altogether admits, when that admits more.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Mapping, Sequence
 
-from .filters import REQUIREMENT_OF
 from .model import Exclusion, Proposal, Reason, Site, WhatIf
 
 MAX_STEPS = 3
 
 
-def only_requirement(exclusion: Exclusion) -> str | None:
-    if len(exclusion.reasons) == 1:
-        return REQUIREMENT_OF[exclusion.reasons[0].code]
-    requirements = {REQUIREMENT_OF[reason.code] for reason in exclusion.reasons}
-    return requirements.pop() if len(requirements) == 1 else None
+def thresholds(blocked: list[Site], value_of, descending: bool, total: int) -> list[tuple[object, list[int]]]:
+    """Steps of a numeric requirement: each distinct value that admits zones, and the ids admitted by then.
 
-
-def thresholds(blocked: list[tuple[Site, Reason]], value_of, descending: bool, total: int) -> list[tuple[object, list[int]]]:
-    """Steps of a numeric requirement: each distinct value that admits zones, and the ids admitted by then."""
+    The zones' own figures sorted (the largest free areas below the need, the nearest ports …): no filter runs again.
+    """
     numeric = sorted(
-        ((value_of(site, reason), site) for site, reason in blocked if value_of(site, reason) is not None),
+        ((value_of(site), site) for site in blocked if value_of(site) is not None),
         key=lambda pair: (-pair[0] if descending else pair[0], pair[1].code),
     )
     steps: list[tuple[object, list[int]]] = []
@@ -39,14 +35,14 @@ def thresholds(blocked: list[tuple[Site, Reason]], value_of, descending: bool, t
         else:
             break
     if total > (len(steps[-1][1]) if steps else 0):
-        steps.append((None, [site.id for site, _ in blocked]))
+        steps.append((None, [site.id for site in blocked]))
     return steps
 
 
-def counted(blocked: list[tuple[Site, Reason]], key) -> list[tuple[object, list[int]]]:
+def counted(blocked: list[Site], key) -> list[tuple[object, list[int]]]:
     """Steps of a list requirement (provinces, zone kinds): add the value admitting most, then the next."""
     by_value: dict[str, list[int]] = defaultdict(list)
-    for site, _ in blocked:
+    for site in blocked:
         by_value[key(site)].append(site.id)
     order = sorted(by_value, key=lambda value: (-len(by_value[value]), value))
     steps, admitted = [], []
@@ -54,31 +50,26 @@ def counted(blocked: list[tuple[Site, Reason]], key) -> list[tuple[object, list[
         admitted = admitted + by_value[value]
         steps.append((value, list(admitted)))
     if len(order) > MAX_STEPS:
-        steps.append((None, [site.id for site, _ in blocked]))
+        steps.append((None, [site.id for site in blocked]))
     return steps
 
 
-def what_ifs(proposal: Proposal, sites: list[Site], excluded: list[Exclusion]) -> tuple[WhatIf, ...]:
-    by_id = {site.id: site for site in sites}
-    blocked: dict[str, list[tuple[Site, Reason]]] = defaultdict(list)
-    for exclusion in excluded:
-        requirement = only_requirement(exclusion)
-        if requirement is not None:
-            blocked[requirement].append((by_id[exclusion.site_id], exclusion.reasons[0]))
+def what_ifs(proposal: Proposal, blocked: Mapping[str, list[Site]]) -> tuple[WhatIf, ...]:
+    """The what-ifs from the zones that fail one requirement only (`blocked`: requirement -> zones, by zone code)."""
     found = []
     for requirement in sorted(blocked):
         zones = blocked[requirement]
         if requirement == "land_min_ha":
-            steps = thresholds(zones, lambda site, r: site.available_ha if r.code == "land_short" else None, True, 0)
+            steps = thresholds(zones, lambda site: site.available_ha, True, 0)
             current = proposal.land_min_ha
         elif requirement == "wastewater_m3_day":
-            steps = thresholds(zones, lambda site, r: r.params.get("capacity"), True, len(zones))
+            steps = thresholds(zones, lambda site: site.wastewater_capacity_m3_day, True, len(zones))
             current = proposal.wastewater_m3_day
         elif requirement == "port_within_km":
-            steps = thresholds(zones, lambda site, r: r.params.get("km"), False, len(zones))
+            steps = thresholds(zones, lambda site: site.port_km, False, len(zones))
             current = proposal.port_within_km
         elif requirement == "needs_power":
-            steps, current = [(False, [site.id for site, _ in zones])], True
+            steps, current = [(False, [site.id for site in zones])], True
         elif requirement == "provinces":
             steps = [
                 (None if value is None else (*proposal.provinces, value), ids)
@@ -107,7 +98,7 @@ def what_ifs(proposal: Proposal, sites: list[Site], excluded: list[Exclusion]) -
     return tuple(found)
 
 
-def explain_empty(proposal: Proposal, sites: list[Site], excluded: list[Exclusion]) -> Reason:
+def explain_empty(proposal: Proposal, sites: Sequence[Site], excluded: Sequence[Exclusion]) -> Reason:
     """Why nothing matched: the largest free area and where, as of when, and how many zones each reason left out."""
     if not sites:
         return Reason("no_sites", {})
