@@ -171,10 +171,10 @@ class WordsWrittenIn(BaseLoader):
             return self.loader.get_source(environment, template)
         token, name = template[len(_WORDS_PREFIX):].split("/", 1)
         source, filename, uptodate = self.loader.get_source(environment, name)
-        catalog = _WORD_CATALOGS[token]
+        translate = _WORD_CATALOGS[token].ugettext  # a name the message extractor does not read as a message
 
         def written(match: re.Match) -> str:
-            text = str(Markup(catalog.ugettext(match.group(1) or match.group(2) or "")) % {})
+            text = str(Markup(translate(match.group(1) or match.group(2) or "")) % {})
             return match.group(0) if "{" in text else text  # what would read as template syntax stays a call
 
         return _FIXED_WORDS.sub(written, source), filename, uptodate
