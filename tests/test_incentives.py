@@ -55,6 +55,28 @@ def test_init_loads_the_national_rules_once_each_with_its_legal_basis_dates_and_
         assert "303/2026" in policies["vn-ccn-infrastructure-support"].legal_basis
 
 
+def test_a_corrected_shipped_rule_reaches_a_database_loaded_before_but_never_overrides_an_administrators_change(app, client):
+    tokens = _people(app)
+    with app.app_context():
+        load_national_policies()
+        sectors = find("vn-cit-2025-sectors")
+        shipped_class, sectors.sector_class = sectors.sector_class, "special"  # as an earlier release shipped it
+        kept = find("vn-cit-2025-kk")
+        db.session.commit()
+        kept_id = kept.id
+    assert client.patch(f"/api/v1/policies/{kept_id}", json={"level": 6}, headers=_bearer(tokens[ADMIN])).status_code == 200
+    with app.app_context():
+        assert load_national_policies() == 1
+        db.session.commit()
+        assert find("vn-cit-2025-sectors").sector_class == shipped_class
+        assert find("vn-cit-2025-kk").level == 6  # the administrator's, not the file's
+        assert load_national_policies() == 0
+
+
+def find(code: str) -> IncentivePolicy:
+    return db.session.scalar(db.select(IncentivePolicy).where(IncentivePolicy.code == code))
+
+
 def test_a_visitor_filters_the_list_and_reads_a_policy_in_words(app, english):
     with app.app_context():
         load_national_policies()

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry import inputs
 from registry.accounts.permissions import can, require
+from registry.audit.models import AuditEntry
 from registry.confidence import Confidence
 from registry.domain_errors import Invalid, NotFound
 from registry.extensions import db
@@ -282,13 +283,31 @@ def shipped_policies() -> list[dict]:
 
 
 def load_national_policies() -> int:
-    """Store the national rules shipped with the registry that are not stored yet; returns how many. Safe to repeat.
+    """Store the shipped national rules not stored yet, and bring up to date the stored ones no person has changed;
+    returns how many were added or brought up to date. Safe to repeat.
 
-    A stored rule is left as it is: administrators keep it current once loaded.
+    A rule an administrator has changed is theirs to keep current from then on: the shipped file leaves it as it is.
+    An untouched one follows the file, so that a corrected rule reaches databases loaded before the correction.
     """
-    added = 0
+    changed = 0
     for entry in shipped_policies():
-        if find_by_code(entry["code"]) is None:
-            create_policy(None, {key: value for key, value in entry.items() if key in FIELDS})
-            added += 1
-    return added
+        values = {key: value for key, value in entry.items() if key in FIELDS}
+        policy = find_by_code(entry["code"])
+        if policy is None:
+            create_policy(None, values)
+            changed += 1
+        elif not _changed_by_a_person(policy) and _differs(policy, clean_policy(values, current=policy)):
+            update_policy(None, policy, values)
+            changed += 1
+    return changed
+
+
+def _changed_by_a_person(policy: IncentivePolicy) -> bool:
+    return db.session.scalar(
+        db.select(AuditEntry.id).where(AuditEntry.entity_type == IncentivePolicy.__tablename__,
+                                       AuditEntry.entity_id == str(policy.id), AuditEntry.actor_id.is_not(None)).limit(1)
+    ) is not None
+
+
+def _differs(policy: IncentivePolicy, cleaned: dict) -> bool:
+    return any(getattr(policy, name) != value for name, value in cleaned.items())
