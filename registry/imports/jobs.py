@@ -15,6 +15,8 @@ not the file's bytes), and the job writes its progress at most every NOTE_SECOND
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import threading
 import time
@@ -180,7 +182,7 @@ def run_commit(token: str) -> None:
     write_aside(update(StagedUpload).where(StagedUpload.token == token).values(job_state=JobState.RUNNING))
     # Checking only reads: on SQLite a write transaction would keep the progress from being written beside it.
     db.session.connection(execution_options={"writes": False})
-    with force_locale(locale), acting_as("import", owner), progress.reporting(JobReporter(token)):
+    with force_locale(locale), acting_as("import", owner), progress.reporting(JobReporter(token)), cycles_uncollected():
         try:
             report = kind.run(owner, parsed, filename, choices, mapping, dry_run=False)
             outcome = kind.outcome(report) if report.imported else None
@@ -190,6 +192,24 @@ def run_commit(token: str) -> None:
             end_transaction(keep=False)
             _finish(token, None, None, ImportProblem(None, "", _(
                 "The import stopped before it was done, so nothing was imported. Check the list again and confirm it once more.")))
+
+
+@contextlib.contextmanager
+def cycles_uncollected():
+    """Leave the cyclic garbage collector off for the block (its state before is restored after).
+
+    A job keeps a large list's rows, checked values and written rows alive together: every full
+    collection walks them all, and at 100,000 rows the collector took about 9 s of 75. A job
+    leaves few reference cycles behind (reference counting frees the rest), and they are collected
+    once the block is over.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _finish(token: str, report, outcome: dict | None, stopped: ImportProblem | None = None) -> None:
