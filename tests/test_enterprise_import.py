@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import openpyxl
@@ -67,6 +68,19 @@ def test_a_good_csv_with_vietnamese_headers_imports_after_mapping(app, officer, 
         found = db.session.scalars(queries.filtered(queries.Filters(q="dung quat"))).all()
         assert [e.tax_code for e in found] == ["0100109106"]
     assert officer.get(f"/enterprises/import/{token}/preview").status_code == 404  # the staged file is gone
+
+
+def test_an_imported_list_leaves_its_audit_trail_in_the_text_the_registering_path_writes(app, officer, accounts, english):
+    """The importer writes each audit entry's JSON itself: it must read as `json.dumps` writes it, accents escaped."""
+    token = staged_token(upload(officer, GOOD.encode(), "danh-sach.csv"))
+    officer.post(f"/enterprises/import/{token}/commit", data={"csrf_token": csrf_token(officer, f"/enterprises/import/{token}/preview")})
+    with app.app_context():
+        stored = db.session.execute(db.select(AuditEntry.entity_type, db.cast(AuditEntry.after, db.Text))
+                                    .where(AuditEntry.action == "create", AuditEntry.entity_type.in_(["enterprise", "enterprise_item"]))).all()
+        assert sorted(kind for kind, _text in stored) == ["enterprise"] * 2 + ["enterprise_item"] * 3
+        for _kind, text in stored:
+            assert text == json.dumps(json.loads(text))
+        assert any("C\\u00f4ng ty TNHH X\\u1eed l\\u00fd" in text for _kind, text in stored)
 
 
 def test_an_xlsx_with_a_title_row_and_merged_header_imports(app, officer, ctx, english):

@@ -15,8 +15,6 @@ not the file's bytes), and the job writes its progress at most every NOTE_SECOND
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import threading
 import time
@@ -37,7 +35,7 @@ from registry.tabular import ImportProblem
 from registry.transactions import end_transaction, write_aside
 
 from . import progress
-from .kinds import KINDS, parsed_of
+from .kinds import KINDS, cycles_uncollected, parsed_of
 from .models import JobState, StagedUpload
 
 log = logging.getLogger(__name__)
@@ -175,7 +173,8 @@ def run_commit(token: str) -> None:
     if staged is None or staged.job_state != JobState.QUEUED:
         return
     kind, owner = KINDS[staged.kind], db.session.get(User, staged.owner_id)
-    parsed, filename = parsed_of(staged), staged.filename
+    with cycles_uncollected():
+        parsed, filename = parsed_of(staged), staged.filename
     choices = {k: v for k, v in staged.choices.items() if k != "_locale"}
     locale, mapping = staged.choices.get("_locale") or current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"), dict(staged.mapping)
     end_transaction(keep=False)
@@ -192,24 +191,6 @@ def run_commit(token: str) -> None:
             end_transaction(keep=False)
             _finish(token, None, None, ImportProblem(None, "", _(
                 "The import stopped before it was done, so nothing was imported. Check the list again and confirm it once more.")))
-
-
-@contextlib.contextmanager
-def cycles_uncollected():
-    """Leave the cyclic garbage collector off for the block (its state before is restored after).
-
-    A job keeps a large list's rows, checked values and written rows alive together: every full
-    collection walks them all, and at 100,000 rows the collector took about 9 s of 75. A job
-    leaves few reference cycles behind (reference counting frees the rest), and they are collected
-    once the block is over.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _finish(token: str, report, outcome: dict | None, stopped: ImportProblem | None = None) -> None:
