@@ -140,6 +140,21 @@ def test_duplicate_tax_codes_in_the_registry_and_in_the_file_are_errors(app, ctx
     assert db.session.scalar(db.select(db.func.count()).select_from(Enterprise)) == 1
 
 
+def test_a_bad_address_or_list_repeated_down_the_file_is_refused_on_every_row_that_holds_it(ctx, english):
+    """Each distinct web address, e-mail address, item list and certificate list is read once per file, the bad ones on every row."""
+    from registry.enterprises.importing import import_enterprises
+
+    header = "Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố,Website,Email,Danh mục 980,Chứng chỉ\n"
+    good = "https://xulynuoc.vn,lienhe@xulynuoc.vn,A.01,ISO 14001:2015"
+    bad = "ftp://xulynuoc.vn,lienhe@@xulynuoc.vn,Z.99," + "x" * 201
+    rows = [("0100109106", good), ("0300588569", bad), ("0314409058", good), ("0100109106002", bad)]
+    data = header + "".join(f"{code},Công ty Số {n},Quảng Ngãi,{cells}\n" for n, (code, cells) in enumerate(rows))
+    report = import_enterprises(None, data.encode(), "ds.csv", dry_run=True)
+    refused = sorted((p.row, p.column) for p in report.errors)
+    assert refused == [(row, column) for row in (3, 5) for column in ("Chứng chỉ", "Danh mục 980", "Email", "Website")]
+    assert len({p.message for p in report.errors if p.row == 3} ^ {p.message for p in report.errors if p.row == 5}) == 0
+
+
 def test_a_similar_name_in_the_province_is_a_warning_and_flagged_on_commit(ctx, english):
     from registry.enterprises.importing import import_enterprises
     from registry.enterprises.service import create_enterprise
