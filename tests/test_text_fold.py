@@ -1,4 +1,4 @@
-"""Folding gives the same text on every path it takes: plain ASCII, Vietnamese, and any other script or mark."""
+"""Folding gives the same text on every path it takes (plain ASCII, Vietnamese, any other script or mark), and legal forms go as before."""
 from __future__ import annotations
 
 import re
@@ -7,6 +7,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from registry.enterprises.index import LEGAL_FORMS, strip_legal_forms
 from registry.text import fold
 
 
@@ -44,3 +45,15 @@ def test_mixed_text_folds_as_before(text):
 @given(st.text(max_size=30))
 def test_any_text_folds_as_before(text):
     assert fold(text) == folded_character_by_character(text)
+
+
+LEGAL_WORDS = sorted({word for form in LEGAL_FORMS for word in form.split()} | {"xanh", "ty", "cong", "co", "a", "ltdx"})
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(LEGAL_WORDS), max_size=12))
+@example(["tong", "cong", "ty", "co", "phan"])
+def test_legal_forms_are_set_aside_as_one_long_alternation_sets_them_aside(words):
+    folded = " ".join(words)
+    one_alternation = re.compile(r"\b(?:" + "|".join(re.escape(form) for form in LEGAL_FORMS) + r")\b")
+    assert strip_legal_forms(folded) == re.sub(r"\s+", " ", one_alternation.sub(" ", folded)).strip()
