@@ -191,12 +191,27 @@ def _snapshot_writer(model, keys: tuple[str, ...]) -> Callable[[tuple], str]:
     values = operator.itemgetter(*(keys.index(c.key) for c in audited))
     heads = ["{" if index == 0 else ", " for index in range(len(audited))]
     heads = [head + encode_basestring_ascii(c.key) + ": " for head, c in zip(heads, audited)]
-    writers = [encode_basestring_ascii if _always_text(c) else _json_value for c in audited]
+    writers = [encode_basestring_ascii if _always_text(c) else _last_kept(_json_value) for c in audited]
 
     def write(row: tuple) -> str:
         return "".join([head + writer(value) for head, writer, value in zip(heads, writers, values(row))]) + "}"
 
     return write
+
+
+def _last_kept(write: Callable[[object], str]) -> Callable[[object], str]:
+    """`write`, answering again at once for the value it was given last: a chunk's rows share their times and status."""
+    last: list = [_UNSET, ""]
+
+    def kept(value) -> str:
+        if value is not last[0]:
+            last[:] = value, write(value)
+        return last[1]
+
+    return kept
+
+
+_UNSET = object()
 
 
 def _always_text(column) -> bool:

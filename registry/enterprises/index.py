@@ -44,7 +44,6 @@ LEGAL_FORMS = sorted(
 _LEGAL_FORM_PATTERN = re.compile(r"\b(?:" + "|".join(
     re.escape(first) + "(?:" + "|".join(re.escape(form[1:]) for form in LEGAL_FORMS if form[0] == first) + ")"
     for first in dict.fromkeys(form[0] for form in LEGAL_FORMS)) + r")\b")
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"(\w+)")
 search_table = table(FTS_TABLE, column("rowid"), column("rank"))
 RANKED_MATCHES = 2000
