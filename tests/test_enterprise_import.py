@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import openpyxl
@@ -69,6 +70,19 @@ def test_a_good_csv_with_vietnamese_headers_imports_after_mapping(app, officer, 
     assert officer.get(f"/enterprises/import/{token}/preview").status_code == 404  # the staged file is gone
 
 
+def test_an_imported_list_leaves_its_audit_trail_in_the_text_the_registering_path_writes(app, officer, accounts, english):
+    """The importer writes each audit entry's JSON itself: it must read as `json.dumps` writes it, accents escaped."""
+    token = staged_token(upload(officer, GOOD.encode(), "danh-sach.csv"))
+    officer.post(f"/enterprises/import/{token}/commit", data={"csrf_token": csrf_token(officer, f"/enterprises/import/{token}/preview")})
+    with app.app_context():
+        stored = db.session.execute(db.select(AuditEntry.entity_type, db.cast(AuditEntry.after, db.Text))
+                                    .where(AuditEntry.action == "create", AuditEntry.entity_type.in_(["enterprise", "enterprise_item"]))).all()
+        assert sorted(kind for kind, _text in stored) == ["enterprise"] * 2 + ["enterprise_item"] * 3
+        for _kind, text in stored:
+            assert text == json.dumps(json.loads(text))
+        assert any("C\\u00f4ng ty TNHH X\\u1eed l\\u00fd" in text for _kind, text in stored)
+
+
 def test_an_xlsx_with_a_title_row_and_merged_header_imports(app, officer, ctx, english):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -124,6 +138,21 @@ def test_duplicate_tax_codes_in_the_registry_and_in_the_file_are_errors(app, ctx
     assert by_row[(2, "Mã số thuế")].existing_id == existing.id
     assert by_row[(5, "Mã số thuế")].other_row == 4
     assert db.session.scalar(db.select(db.func.count()).select_from(Enterprise)) == 1
+
+
+def test_a_bad_address_or_list_repeated_down_the_file_is_refused_on_every_row_that_holds_it(ctx, english):
+    """Each distinct web address, e-mail address, item list and certificate list is read once per file, the bad ones on every row."""
+    from registry.enterprises.importing import import_enterprises
+
+    header = "Mã số thuế,Tên doanh nghiệp,Tỉnh/thành phố,Website,Email,Danh mục 980,Chứng chỉ\n"
+    good = "https://xulynuoc.vn,lienhe@xulynuoc.vn,A.01,ISO 14001:2015"
+    bad = "ftp://xulynuoc.vn,lienhe@@xulynuoc.vn,Z.99," + "x" * 201
+    rows = [("0100109106", good), ("0300588569", bad), ("0314409058", good), ("0100109106002", bad)]
+    data = header + "".join(f"{code},Công ty Số {n},Quảng Ngãi,{cells}\n" for n, (code, cells) in enumerate(rows))
+    report = import_enterprises(None, data.encode(), "ds.csv", dry_run=True)
+    refused = sorted((p.row, p.column) for p in report.errors)
+    assert refused == [(row, column) for row in (3, 5) for column in ("Chứng chỉ", "Danh mục 980", "Email", "Website")]
+    assert len({p.message for p in report.errors if p.row == 3} ^ {p.message for p in report.errors if p.row == 5}) == 0
 
 
 def test_a_similar_name_in_the_province_is_a_warning_and_flagged_on_commit(ctx, english):

@@ -1,12 +1,21 @@
-"""Write checked import rows in chunks with Core inserts, with the audit entries and index rows the ORM would write."""
+"""Write checked import rows in chunks with Core inserts, with the audit entries and index rows the ORM would write.
+
+Rows are built once as tuples in a table's column order and go to the driver as they are
+(`_execute_many`); their audit entries' JSON is written from the same tuples (`_audit`), as
+`json.dumps` would write the snapshot the flush listener takes, without a dict per row.
+"""
 from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator, Sequence
+import json
+import math
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
 
-from sqlalchemy import Enum, Table, func, select
+from sqlalchemy import Enum, String, Table, func, select
 
 from registry.audit import service as audit
 from registry.audit.models import AuditEntry, utcnow
@@ -24,6 +33,15 @@ _PROFILE_COLUMNS = (
     "tax_code", "name_vi", "name_en", "short_name", "province_code", "commune_code", "address", "latitude", "longitude",
     "size_class", "founded_year", "staff", "website", "email", "phone", "contact_name", "description", "national_brand",
 )
+_ENTERPRISE_COLUMNS = (
+    "id", *_PROFILE_COLUMNS, "name_folded", "name_core", "search_text", "status", "changes_requested", "review_note", "source",
+    "is_demo", "organization_id", "merged_into_id", "zone_id", "created_at", "updated_at", "published_at", "version",
+)
+_ITEM_COLUMNS = ("id", "enterprise_id", "node_id", "relation")
+_CERTIFICATE_TEXTS = ("name", "number", "issuer", "issued_on", "expires_on")
+_CERTIFICATE_COLUMNS = ("id", "enterprise_id", *_CERTIFICATE_TEXTS)
+_FLAG_COLUMNS = ("id", "enterprise_id", "other_id", "score", "status", "created_at", "decided_by_id")
+_AUDIT_COLUMNS = ("at", "actor_id", "actor_label", "action", "entity_type", "entity_id", "before", "after")
 
 
 def write_rows(accepted: Sequence, source: str) -> tuple[list[int], int]:
@@ -64,42 +82,39 @@ def _page_cache(kilobytes: int) -> Iterator[None]:
 
 def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, nodes: dict[int, CatalogNode]) -> list[int]:
     now = utcnow()
+    ids = _new_ids(Enterprise.__table__, len(chunk))
     rows, parts = [], []
-    for entry, zone_id in zip(chunk, zone_ids):
+    profile, folded_columns = operator.itemgetter(*_PROFILE_COLUMNS), operator.itemgetter("name_folded", "name_core", "search_text")
+    fixed = (Status.PUBLISHED, False, "", source, False, None, None)
+    for entry, id_, zone_id in zip(chunk, ids, zone_ids):
         cleaned = entry.cleaned
         linked = [nodes[node_id] for node_id, _relation in cleaned["items"]]
         folded = entry.folded_name
         indexed = search.indexed_parts(cleaned["name_vi"], cleaned["name_en"], cleaned["short_name"], cleaned["tax_code"], linked,
                                        name_folded=folded[0])
         parts.append(indexed)
-        rows.append({
-            **{name: cleaned[name] for name in _PROFILE_COLUMNS},
-            **search.folded_columns(cleaned["name_vi"], indexed, folded),
-            "status": Status.PUBLISHED, "changes_requested": False, "review_note": "", "source": source, "is_demo": False,
-            "organization_id": None, "merged_into_id": None, "zone_id": zone_id, "created_at": now, "updated_at": now, "published_at": now, "version": 1,
-        })
-    ids = _insert(Enterprise.__table__, rows)
-    items = [{"enterprise_id": id_, "node_id": node_id, "relation": relation}
-             for entry, id_ in zip(chunk, ids) for node_id, relation in entry.cleaned["items"]]
-    certificates = [{"enterprise_id": id_, **certificate} for entry, id_ in zip(chunk, ids) for certificate in entry.cleaned["certificates"]]
-    item_ids = _insert(EnterpriseItem.__table__, items)
-    certificate_ids = _insert(Certificate.__table__, certificates)
-    _audit(Enterprise, rows, ids, now)
-    _audit(EnterpriseItem, items, item_ids, now)
-    _audit(Certificate, certificates, certificate_ids, now)
+        rows.append((id_, *profile(cleaned), *folded_columns(search.folded_columns(cleaned["name_vi"], indexed, folded)), *fixed,
+                     zone_id, now, now, now, 1))
+    items = [(enterprise_id, node_id, relation) for entry, enterprise_id in zip(chunk, ids) for node_id, relation in entry.cleaned["items"]]
+    certificates = [(enterprise_id, *map(certificate.get, _CERTIFICATE_TEXTS))
+                    for entry, enterprise_id in zip(chunk, ids) for certificate in entry.cleaned["certificates"]]
+    _execute_many(Enterprise.__table__, _ENTERPRISE_COLUMNS, rows)
+    items = _insert(EnterpriseItem.__table__, _ITEM_COLUMNS, items)
+    certificates = _insert(Certificate.__table__, _CERTIFICATE_COLUMNS, certificates)
+    _audit(Enterprise, _ENTERPRISE_COLUMNS, rows, now)
+    _audit(EnterpriseItem, _ITEM_COLUMNS, items, now)
+    _audit(Certificate, _CERTIFICATE_COLUMNS, certificates, now)
     search.write_many_to_index(zip(ids, parts))
     return ids
 
 
-def _insert(table: Table, rows: list[dict]) -> list[int]:
-    """Insert the rows, given their ids first, and return the ids in the rows' order (see `_new_ids`)."""
+def _insert(table: Table, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:
+    """Insert rows given without their ids (`columns` names the id first); return them with their ids (see `_new_ids`)."""
     if not rows:
         return []
-    ids = _new_ids(table, len(rows))
-    for row, id_ in zip(rows, ids):
-        row["id"] = id_
-    _execute_many(table, rows)
-    return ids
+    rows = [(id_, *row) for id_, row in zip(_new_ids(table, len(rows)), rows)]
+    _execute_many(table, columns, rows)
+    return rows
 
 
 def _new_ids(table: Table, count: int) -> list[int]:
@@ -116,27 +131,25 @@ def _new_ids(table: Table, count: int) -> list[int]:
     return sorted(db.session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))))
 
 
-def _execute_many(table: Table, rows: list[dict]) -> None:
-    """Insert rows (dicts with the same keys) in one executemany sent straight to the driver.
+def _execute_many(table: Table, keys: Sequence[str], rows: list[tuple], *, json_text: frozenset[str] = frozenset()) -> None:
+    """Insert rows (tuples of the columns `keys` names) in one executemany sent straight to the driver.
 
     Each value goes through its column type's own bind processor, as a Core insert would send
     it, but once per value rather than through SQLAlchemy's per-row parameter handling, which
-    cost more than the database's work. Columns missing from the rows get their scalar default.
+    cost more than the database's work; the JSON columns named in `json_text` hold their JSON
+    text already. Columns missing from `keys` get their scalar default.
     """
     connection = db.session.connection()
     dialect = connection.dialect
-    keys = list(rows[0])
-    defaults = {c.key: c.default.arg for c in table.columns
-                if c.key not in rows[0] and c.default is not None and c.default.is_scalar}
+    defaults = {c.key: c.default.arg for c in table.columns if c.key not in keys and c.default is not None and c.default.is_scalar}
     columns = [table.c[key] for key in (*keys, *defaults)]
-    processors = [(index, processor) for index, column in enumerate(columns)
-                  if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+    processors = [(index, processor) for index, column in enumerate(columns) if column.key not in json_text
+                  and (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
     fixed = tuple(defaults.values())
     values = []
     last: dict[int, tuple] = {}  # a column's last value and what it became: a chunk's rows share their times and status
     for row in rows:
-        row_values = [row[key] for key in keys]
-        row_values.extend(fixed)
+        row_values = [*row, *fixed]
         for index, processor in processors:
             value, kept = row_values[index], last.get(index)
             if kept is not None and kept[0] is value:
@@ -147,54 +160,81 @@ def _execute_many(table: Table, rows: list[dict]) -> None:
         values.append(tuple(row_values))
     quote = dialect.identifier_preparer.quote
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    # PostgreSQL takes JSON text for a JSON column only when told; SQLite stores the text as it is.
+    markers = [f"CAST({marker} AS JSON)" if column.key in json_text and dialect.name == "postgresql" else marker for column in columns]
     statement = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c.name) for c in columns)}) "
-                 f"VALUES ({', '.join([marker] * len(columns))})")
+                 f"VALUES ({', '.join(markers)})")
     connection.exec_driver_sql(statement, values)
     audit.note_written(table.name)
 
 
-def _audit(model, rows: list[dict], ids: list[int], now: datetime) -> None:
-    """Write the "create" entries the flush listener writes for ORM inserts, with the same snapshot of columns."""
+def _audit(model, keys: tuple[str, ...], rows: list[tuple], now: datetime) -> None:
+    """Write the "create" entries the flush listener writes for ORM inserts (rows as `_execute_many` takes them, id first)."""
     if not rows:
         return
     # The same actor the flush listener would record: the request's user, or the command's label.
     actor = audit.current_actor()
-    keys, converted = _snapshot_columns(model)
-    entries = []
-    for row, id_ in zip(rows, ids):
-        row["id"] = id_
-        entries.append(dict(at=now, actor_id=actor.user_id, actor_label=actor.label, action="create", entity_type=model.__tablename__,
-                            entity_id=str(id_), before=None, after=_snapshot(row, keys, converted)))
-    _execute_many(AuditEntry.__table__, entries)
-
-
-_STORED_AS_IS = frozenset({str, int, float, bool, type(None)})
+    snapshot = _snapshot_writer(model, keys)
+    entries = [(now, actor.user_id, actor.label, "create", model.__tablename__, str(row[0]), None, snapshot(row)) for row in rows]
+    _execute_many(AuditEntry.__table__, _AUDIT_COLUMNS, entries, json_text=frozenset({"after"}))
 
 
 @functools.cache
-def _snapshot_columns(model) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The audited columns of `model` in order, and those whose values may need `audit.jsonable` (times, dates, enums, JSON)."""
+def _snapshot_writer(model, keys: tuple[str, ...]) -> Callable[[tuple], str]:
+    """A function from a row of `keys` to the JSON text of its audit snapshot, as `json.dumps` writes the listener's dict.
+
+    The snapshot holds the audited columns in the table's order; text columns that hold text
+    always are written by the encoder's own string escaping, any other value by `_json_value`.
+    """
     excluded = set(model.__audit_exclude__)
-    keys = tuple(c.key for c in model.__table__.columns if c.key not in excluded)
-    return keys, tuple(c.key for c in model.__table__.columns if c.key in keys and not _plain(c.type))
+    audited = [c for c in model.__table__.columns if c.key not in excluded]
+    values = operator.itemgetter(*(keys.index(c.key) for c in audited))
+    heads = ["{" if index == 0 else ", " for index in range(len(audited))]
+    heads = [head + encode_basestring_ascii(c.key) + ": " for head, c in zip(heads, audited)]
+    writers = [encode_basestring_ascii if _always_text(c) else _last_kept(_json_value) for c in audited]
+
+    def write(row: tuple) -> str:
+        return "".join([head + writer(value) for head, writer, value in zip(heads, writers, values(row))]) + "}"
+
+    return write
 
 
-def _plain(type_) -> bool:
-    """Whether a column's values are stored as they are; a type that names no Python type (SQLAlchemy raises) is not."""
-    try:
-        return type_.python_type in _STORED_AS_IS and not isinstance(type_, Enum)
-    except NotImplementedError:
-        return False
+def _last_kept(write: Callable[[object], str]) -> Callable[[object], str]:
+    """`write`, answering again at once for the value it was given last: a chunk's rows share their times and status."""
+    last: list = [_UNSET, ""]
+
+    def kept(value) -> str:
+        if value is not last[0]:
+            last[:] = value, write(value)
+        return last[1]
+
+    return kept
 
 
-def _snapshot(row: dict, keys: tuple[str, ...], converted: tuple[str, ...]) -> dict:
-    """The audit snapshot of a row, as `audit.jsonable` gives it: text, number and yes/no columns hold their values as they are."""
-    snapshot = {key: row.get(key) for key in keys}
-    for key in converted:
-        value = snapshot[key]
-        if type(value) not in _STORED_AS_IS:
-            snapshot[key] = audit.jsonable(value)
-    return snapshot
+_UNSET = object()
+
+
+def _always_text(column) -> bool:
+    return isinstance(column.type, String) and not isinstance(column.type, Enum) and not column.nullable
+
+
+_FLOATS = {math.inf: "Infinity", -math.inf: "-Infinity"}
+
+
+def _json_value(value) -> str:
+    """The JSON `json.dumps` writes for `audit.jsonable(value)`."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if kind is str:
+        return encode_basestring_ascii(value)
+    return json.dumps(audit.jsonable(value))
 
 
 def _write_flags(accepted: Sequence, id_of_row: dict[int, int]) -> int:
@@ -207,7 +247,6 @@ def _write_flags(accepted: Sequence, id_of_row: dict[int, int]) -> int:
             if other is not None and other != mine:
                 pairs.setdefault(tuple(sorted((mine, other))), round(score, 1))
     now = utcnow()
-    rows = [{"enterprise_id": low, "other_id": high, "score": score, "status": "open", "created_at": now, "decided_by_id": None}
-            for (low, high), score in pairs.items()]
-    _audit(DuplicateFlag, rows, _insert(DuplicateFlag.__table__, rows), now)
+    rows = [(low, high, score, "open", now, None) for (low, high), score in pairs.items()]
+    _audit(DuplicateFlag, _FLAG_COLUMNS, _insert(DuplicateFlag.__table__, _FLAG_COLUMNS, rows), now)
     return len(pairs)

@@ -111,9 +111,30 @@ class ImportLookups(ProfileLookups):
         version = catalog.current_version()
         self.nodes = {node.code: node for node in catalog.nodes_of(version)} if version else {}
         self._resolved: dict[str, object] = {}
+        self._read: dict[tuple, object] = {}
 
     def enterprise_by_tax_code(self, tax_code: str):
         return self.enterprises.get(tax_code)
+
+    def read_once(self, part: str, value, read, errors: dict):
+        """Read each web address, e-mail address, item list and certificate list of the file once (a list repeats them).
+
+        `value` is a cell's text or the entries `row_values` made of it (dicts of text), read
+        the same on every row; a value read with a problem is read again each time, so every
+        row names its own. The values read are shared between rows, which only the writer reads.
+        """
+        key = (part, value if type(value) is str else tuple(tuple(entry.items()) for entry in value))
+        found = self._read.get(key, _UNREAD)
+        if found is not _UNREAD:
+            return found
+        own: dict[str, list] = {}
+        found = read(own)
+        if own:
+            for field_name, messages in own.items():
+                errors.setdefault(field_name, []).extend(messages)
+        else:
+            self._read[key] = found
+        return found
 
     def province(self, code):
         province = self.provinces.get(normalize_code(code, 2) or "")
@@ -150,6 +171,9 @@ class ImportLookups(ProfileLookups):
         folded = _fold_repeated(text)
         commune = self.commune_names.get((province_code, folded)) or self.commune_names.get((province_code, _COMMUNE_PREFIX.sub("", folded)))
         return commune.code if commune else None
+
+
+_UNREAD = object()
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,11 @@ LEGAL_FORMS = sorted(
     key=len,
     reverse=True,
 )
-_LEGAL_FORM_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in LEGAL_FORMS) + r")\b")
-_SPACES = re.compile(r"\s+")
+# Grouped by first letter, longest first within each group: only the forms of one letter can begin
+# where a match begins, so the choice is that of one long alternation, but tried a group at a time.
+_LEGAL_FORM_PATTERN = re.compile(r"\b(?:" + "|".join(
+    re.escape(first) + "(?:" + "|".join(re.escape(form[1:]) for form in LEGAL_FORMS if form[0] == first) + ")"
+    for first in dict.fromkeys(form[0] for form in LEGAL_FORMS)) + r")\b")
 _WORD = re.compile(r"(\w+)")
 search_table = table(FTS_TABLE, column("rowid"), column("rank"))
 RANKED_MATCHES = 2000
@@ -57,7 +60,7 @@ def is_search_structure(name: str | None, type_: str) -> bool:
 
 def strip_legal_forms(folded: str) -> str:
     """Drop words such as “cong ty”, “tnhh”, “co phan”, “jsc” from folded text."""
-    return _SPACES.sub(" ", _LEGAL_FORM_PATTERN.sub(" ", folded)).strip()
+    return " ".join(_LEGAL_FORM_PATTERN.sub(" ", folded).split())
 
 
 def query_terms(query: str | None) -> list[str]:

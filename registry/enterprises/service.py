@@ -103,6 +103,10 @@ class ProfileLookups:
         """The successor the person chose (the form's `commune_successor`), None when none; Invalid when not offered."""
         return successors.chosen_successor(offered, values.get("commune_successor"), name)
 
+    def read_once(self, part: str, value, read, errors: dict):
+        """What `read(errors)` makes of `value`: here read each time; an import's lookups read each value of a file once."""
+        return read(errors)
+
     def catalog_node(self, code: str):
         if self._version is None:
             self._version = catalog.current_version()
@@ -198,13 +202,14 @@ def clean_profile(
     errors: dict[str, list] = {}
     present = set(values) if partial else set(PROFILE_FIELDS)
     cleaned, existing = _clean_tax_code(values, present, current, lookups, errors)
-    cleaned.update(_clean_contact(values, present, errors))
+    cleaned.update(_clean_contact(values, present, lookups, errors))
     cleaned.update(_clean_place(values, present, current, lookups, errors))
     cleaned.update(_clean_figures(values, present, errors))
     if "items" in present:
-        cleaned["items"] = _items(values, errors, lookups)
+        cleaned["items"] = lookups.read_once("items", values.get("items"), lambda own: _items(values, own, lookups), errors)
     if "certificates" in present:
-        cleaned["certificates"] = _certificates(values, errors)
+        cleaned["certificates"] = lookups.read_once("certificates", values.get("certificates"), lambda own: _certificates(values, own),
+                                                    errors)
     if errors:
         raise EnterpriseError(errors, existing)
     return cleaned
@@ -226,26 +231,33 @@ def _clean_tax_code(values: dict, present: set, current: Enterprise | None, look
     return {"tax_code": tax_code}, existing
 
 
-def _clean_contact(values: dict, present: set, errors: dict) -> dict:
+def _clean_contact(values: dict, present: set, lookups: ProfileLookups, errors: dict) -> dict:
     """Read names, address, description and the ways to reach the enterprise."""
     cleaned = {}
     for field in ("name_vi", "name_en", "short_name", "address", "website", "phone", "contact_name", "description"):
-        if field in present:
-            read = inputs.web_address if field == "website" else inputs.text
-            cleaned[field] = read(values.get(field), field, errors, TEXT_LIMITS[field])
+        if field == "website" and field in present:
+            website = values.get(field)
+            cleaned[field] = lookups.read_once(field, website, lambda own: inputs.web_address(website, "website", own, TEXT_LIMITS["website"]),
+                                               errors)
+        elif field in present:
+            cleaned[field] = inputs.text(values.get(field), field, errors, TEXT_LIMITS[field])
     if "name_vi" in present and not cleaned["name_vi"] and "name_vi" not in errors:
         errors["name_vi"] = [_l("This field is required.")]
     if cleaned.get("phone") and not _PHONE.match(cleaned["phone"]):
         errors.setdefault("phone", []).append(_l("Write the phone number with digits, spaces, + ( ) . or -."))
     if "email" in present:
-        email = inputs.text(values.get("email"), "email", errors, 254)
-        if email:
-            try:
-                email = normalized_email(email)
-            except EmailNotValidError:
-                errors.setdefault("email", []).append(_l("Enter an e-mail address such as name@example.vn."))
-        cleaned["email"] = email
+        cleaned["email"] = lookups.read_once("email", values.get("email"), lambda own: _email(values.get("email"), own), errors)
     return cleaned
+
+
+def _email(raw, errors: dict) -> str:
+    email = inputs.text(raw, "email", errors, 254)
+    if email:
+        try:
+            email = normalized_email(email)
+        except EmailNotValidError:
+            errors.setdefault("email", []).append(_l("Enter an e-mail address such as name@example.vn."))
+    return email
 
 
 def _clean_place(values: dict, present: set, current: Enterprise | None, lookups: ProfileLookups, errors: dict) -> dict:

@@ -35,7 +35,7 @@ from registry.tabular import ImportProblem
 from registry.transactions import end_transaction, write_aside
 
 from . import progress
-from .kinds import KINDS, parsed_of
+from .kinds import KINDS, cycles_uncollected, parsed_of
 from .models import JobState, StagedUpload
 
 log = logging.getLogger(__name__)
@@ -173,14 +173,15 @@ def run_commit(token: str) -> None:
     if staged is None or staged.job_state != JobState.QUEUED:
         return
     kind, owner = KINDS[staged.kind], db.session.get(User, staged.owner_id)
-    parsed, filename = parsed_of(staged), staged.filename
+    with cycles_uncollected():
+        parsed, filename = parsed_of(staged), staged.filename
     choices = {k: v for k, v in staged.choices.items() if k != "_locale"}
     locale, mapping = staged.choices.get("_locale") or current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"), dict(staged.mapping)
     end_transaction(keep=False)
     write_aside(update(StagedUpload).where(StagedUpload.token == token).values(job_state=JobState.RUNNING))
     # Checking only reads: on SQLite a write transaction would keep the progress from being written beside it.
     db.session.connection(execution_options={"writes": False})
-    with force_locale(locale), acting_as("import", owner), progress.reporting(JobReporter(token)):
+    with force_locale(locale), acting_as("import", owner), progress.reporting(JobReporter(token)), cycles_uncollected():
         try:
             report = kind.run(owner, parsed, filename, choices, mapping, dry_run=False)
             outcome = kind.outcome(report) if report.imported else None
