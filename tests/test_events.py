@@ -270,3 +270,21 @@ def test_the_site_search_finds_events(app, client):
         make_event()
     page = client.get("/search/?q=ket+noi+cung").get_data(as_text=True)
     assert "Kết nối cung – cầu công nghệ môi trường Quảng Ngãi 2026" in page
+
+
+def test_the_demo_event_shows_its_participants_offers_and_requests_marked_demo_and_goes_with_demo_remove(app, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        event = db.session.scalar(db.select(Event).where(Event.is_demo.is_(True)))
+        approved = [p for p in event.participants if p.status == ParticipantStatus.APPROVED]
+        assert len(approved) >= 6 and all(p.is_demo for p in approved)
+        assert any(suggestions_for(p) for p in approved)
+        assert db.session.scalar(db.select(db.func.count()).select_from(MeetingRequest).where(MeetingRequest.event_id == event.id)) >= 3
+        event_id = event.id
+    visitor = app.test_client()
+    page = visitor.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "(demo)" in page and "demo" in visitor.get("/events/").get_data(as_text=True)
+    assert visitor.get(f"/api/v1/events/{event_id}").get_json()["is_demo"] is True
+    assert runner.invoke(args=["demo", "remove"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Event)) == 0
