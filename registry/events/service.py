@@ -295,7 +295,8 @@ def _existing_registration(event: Event, enterprise: Enterprise | None, investor
 
 def _lock(event: Event) -> Event:
     """Read the event again under a row lock: decisions on its places follow one another."""
-    db.session.refresh(event, with_for_update=True)
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    db.session.refresh(event)
     return event
 
 
