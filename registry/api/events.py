@@ -59,9 +59,14 @@ def _viewer():
     return token_user() if request.headers.get("Authorization") else None
 
 
-def _body():
+def _body(allowed, missing):
+    """The request's JSON object, or the refusal: 400 (`missing`) when it is not an object, 422 naming the fields it may not send."""
     body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None, error_response(400, missing)
+    if unknown := sorted(set(body) - set(allowed)):
+        return None, error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
+    return body, None
 
 
 @bp.get("/events")
@@ -110,11 +115,9 @@ def participant_suggestions(event_id: int, participant_id: int):
 @token_required
 def create_event():
     """Record an event (organizers of its organization, officers of its province, administrators)."""
-    body = _body()
-    if body is None:
-        return error_response(400, _l("Send the event as a JSON object."))
-    if unknown := sorted(set(body) - set(service.FIELDS)):
-        return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
+    body, refused = _body(service.FIELDS, _l("Send the event as a JSON object."))
+    if refused is not None:
+        return refused
     return jsonify(event_json(service.create_event(g.api_user, body))), 201
 
 
@@ -123,11 +126,9 @@ def create_event():
 def register_participant(event_id: int):
     """Register a participant: an enterprise by its tax code (a new one with its name and province), or an investor."""
     found = service.visible_event(g.api_user, event_id)
-    body = _body()
-    if body is None:
-        return error_response(400, _l("Send the registration as a JSON object."))
-    if unknown := sorted(set(body) - REGISTRATION_FIELDS):
-        return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
+    body, refused = _body(REGISTRATION_FIELDS, _l("Send the registration as a JSON object."))
+    if refused is not None:
+        return refused
     return jsonify(participant_json(service.register(g.api_user, found, body))), 201
 
 
@@ -137,11 +138,9 @@ def request_meeting(event_id: int, participant_id: int):
     """Request a meeting for a participant one acts for, with another approved participant."""
     found = service.visible_event(g.api_user, event_id)
     requester = service.participant_of(found, participant_id)
-    body = _body()
-    if body is None:
-        return error_response(400, _l("Send the request as a JSON object."))
-    if unknown := sorted(set(body) - {"counterpart_id", "priority", "message"}):
-        return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
+    body, refused = _body({"counterpart_id", "priority", "message"}, _l("Send the request as a JSON object."))
+    if refused is not None:
+        return refused
     return jsonify(request_json(service.request_meeting(g.api_user, requester, body))), 201
 
 
@@ -151,11 +150,9 @@ def answer_request(event_id: int, request_id: int):
     """Accept or decline a request sent to a participant one acts for: `{"accept": true}` or `false`."""
     found = service.visible_event(g.api_user, event_id)
     meeting_request = service.request_of(found, request_id)
-    body = _body()
-    if body is None:
-        return error_response(400, _l("Send the answer as a JSON object."))
-    if unknown := sorted(set(body) - {"accept"}):
-        return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
+    body, refused = _body({"accept"}, _l("Send the answer as a JSON object."))
+    if refused is not None:
+        return refused
     return jsonify(request_json(service.answer_request(g.api_user, meeting_request, body.get("accept"))))
 
 
