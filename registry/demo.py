@@ -12,6 +12,7 @@ from .enterprises.service import create_enterprise, give_representation
 from .extensions import db
 from .places.models import Commune, Province
 from .enterprises.index import remove_from_index
+from .events.demo import load_demo_event, remove_demo_events
 
 DEMO_PASSWORD = "demo-password-2025"
 DEMO_ENTERPRISES = 200
@@ -60,6 +61,8 @@ def load_demo() -> list[str]:
         done.append(_("%(n)d demo enterprises in 34 provinces", n=enterprises))
     if _load_representative():
         done.append(_("the demo enterprise representative %(email)s", email=REPRESENTATIVE))
+    if load_demo_event():
+        done.append(_("a demo matchmaking event with participants, offers, needs and meeting requests"))
     return done
 
 
@@ -107,7 +110,7 @@ def remove_demo() -> int:
         update(Enterprise).where(Enterprise.merged_into_id.in_(demo_ids)).values(merged_into_id=None),
         execution_options={"synchronize_session": False},
     )
-    removed = 0
+    removed = remove_demo_events()
     # Items, certificates, pending changes, claims and duplicate flags go with their enterprise
     # (ORM cascades and ON DELETE CASCADE); enterprises go before the organizations they belong to.
     for enterprise in list(db.session.scalars(db.select(Enterprise).where(Enterprise.is_demo.is_(True)))):

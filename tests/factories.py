@@ -329,3 +329,46 @@ def post_proposal(client, language: str = "en", token: str | None = None, **over
     """Send `proposal_body(**overrides)` to the API, reading its messages in `language`."""
     headers = {"Accept-Language": language, **({"Authorization": f"Bearer {token}"} if token else {})}
     return client.post("/api/v1/proposals", json=proposal_body(**overrides), headers=headers)
+
+
+def event_values(**overrides) -> dict:
+    """A B2B matchmaking session in Quảng Ngãi, open for registration, as a form or an API body gives it (`organization_id` to add)."""
+    return {
+        "name_vi": "Kết nối cung – cầu công nghệ môi trường Quảng Ngãi 2026", "name_en": "Quang Ngai environmental technology matchmaking 2026",
+        "kind": "matchmaking", "starts_on": "2026-12-10", "ends_on": "2026-12-11", "venue": "Trung tâm Hội nghị tỉnh Quảng Ngãi",
+        "latitude": 15.12, "longitude": 108.80, "province_code": "51", "status": "open", **overrides,
+    }
+
+
+def make_event(actor: User | None = None, organization: Organization | None = None, **overrides):
+    """Record `event_values(**overrides)` for `organization` (by default the Quảng Ngãi association of organizers) and commit."""
+    from registry.events import service as events_service
+
+    organization = organization or make_organization("Hiệp hội Doanh nghiệp Môi trường Quảng Ngãi", "association", "51")
+    event = events_service.create_event(actor, event_values(organization_id=organization.id, **overrides))
+    db.session.commit()
+    return event
+
+
+def make_participant(event, role: str = "exhibitor", *, approved: bool = True, offers=(), needs=(), **enterprise):
+    """Register a new published enterprise (`enterprise` overrides its profile) for `event` in `role`, approve it, list its offers and needs."""
+    from registry.events import service as events_service
+
+    company = make_enterprise(items=[], **enterprise)
+    participant = events_service.register(None, event, {"role": role, "tax_code": company.tax_code})
+    if approved:
+        events_service.approve(None, participant)
+    for direction, codes in (("offer", offers), ("need", needs)):
+        for code in codes:
+            events_service.add_interest(None, participant, {"direction": direction, "node": code})
+    db.session.commit()
+    return participant
+
+
+def tax_code(serial: int) -> str:
+    """A valid ten-digit tax code made from `serial` (different serials give different codes)."""
+    for prefix in (f"{n:09d}" for n in range(200_000_000 + serial * 20, 200_000_000 + serial * 20 + 20)):
+        digit = check_digit(prefix)
+        if digit is not None:
+            return prefix + digit
+    raise AssertionError("no check digit found")

@@ -249,3 +249,41 @@ def test_proposals_sent_at_once_and_a_double_click_on_interest_keep_one_lead(app
         assert db.session.scalar(db.select(db.func.count()).select_from(Lead)) == 1
         assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 13
     assert not [r for r in caplog.records if "database is locked" in r.getMessage()]
+
+
+def test_approvals_racing_for_the_last_places_put_the_others_on_the_waiting_list(app, served, accounts):
+    from registry.events.models import Participant, ParticipantStatus
+
+    from .factories import make_event, make_participant, tax_code
+
+    accounts.user(OFFICER)
+    with app.app_context():
+        event = make_event(participant_limit=3)
+        make_participant(event, tax_code=tax_code(1))
+        waiting = [make_participant(event, approved=False, tax_code=tax_code(n)).id for n in range(2, 10)]
+        event_id = event.id
+
+    def approve(session, n):
+        if n == 0:
+            _sign_in(session, served)
+            page = session.get(f"{served}/events/{event_id}").text
+            session.csrf = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+            session.queue = list(session.mine)
+        return session.post(f"{served}/events/{event_id}/participants/{session.queue.pop()}/approve", data={"csrf_token": session.csrf},
+                            allow_redirects=False)
+
+    crowd = Crowd(served)
+    shares = [waiting[k::4] for k in range(4)]
+
+    def job(share):
+        def run(session, n):
+            session.mine = share
+            return approve(session, n)
+        return run
+
+    crowd.run([("approve", len(share), job(share)) for share in shares])
+    assert {status for _kind, status in crowd.answers} == {302}
+    with app.app_context():
+        statuses = [p.status for p in db.session.scalars(db.select(Participant).where(Participant.event_id == event_id))]
+        assert statuses.count(ParticipantStatus.APPROVED) == 3
+        assert statuses.count(ParticipantStatus.WAITING) == 6

@@ -107,6 +107,9 @@ IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any officer may upload a list; its ro
 CATALOG_MANAGERS = frozenset({ADMIN, MINISTRY})
 POLICY_KEEPERS = REVIEWERS  # the Department of province 51, where the provincial policies below are, and administrators
 COMMUNE_IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any Department officer may upload a list; its communes must be in their province
+ORGANIZER = "event_organizer"
+EVENT_ORGANIZERS = frozenset({ADMIN, OFFICER, ORGANIZER})  # of the association's event in province 51: its organizers, the province's officers
+PARTICIPANT_AGENTS = EVENT_ORGANIZERS | {REPRESENTATIVE}  # a participant is acted for by its enterprise's representatives too
 
 ALLOWED = "allowed"
 FORBIDDEN = 403
@@ -487,6 +490,125 @@ def staged_commune_list(cell: Cell) -> dict:
     return {"token": staged.token, "decision": data.decode().split(",")[-2]}
 
 
+def _event(**changes):
+    from registry.events import service as events
+
+    values = {"name_vi": f"Hội chợ Công nghệ Môi trường Số {next(_serial)}", "kind": "fair", "starts_on": "2026-12-10",
+              "ends_on": "2026-12-11", "province_code": "51", "organization_id": org("association").id, "status": "open", **changes}
+    return events.create_event(None, values)
+
+
+def _event_target(cell: Cell) -> dict:
+    event = _event()
+    return {"event": event.id, "name": f"Hội chợ Công nghệ Môi trường Số {next(_serial)}", "organization": org("association").id}
+
+
+def _event_form(cell: Cell) -> dict:
+    return {"name_vi": cell.target["name"], "kind": "fair", "starts_on": "2026-12-10", "ends_on": "2026-12-11", "province_code": "51",
+            "organization_id": str(cell.target["organization"]), "status": "open"}
+
+
+def _event_named(cell: Cell, _response) -> bool:
+    from registry.events.models import Event
+
+    return db.session.scalar(db.select(Event).where(Event.name_vi == cell.target["name"])) is not None
+
+
+def _registration_target(approved: bool = False, role: str = "exhibitor"):
+    """An event and a registration of the representative's enterprise, by the bystander (approved when asked)."""
+    def prepare(cell: Cell) -> dict:
+        from registry.events import service as events
+
+        event = _event()
+        participant = events.register(None, event, {"role": role, "tax_code": make_enterprise().tax_code})
+        participant.user_id = accounts.find_user(BYSTANDER).id
+        if approved:
+            events.approve(None, participant)
+        return {"event": event.id, "participant": participant.id}
+
+    return prepare
+
+
+def _participant_of(cell: Cell):
+    from registry.events.models import Participant
+
+    return db.session.get(Participant, cell.target["participant"])
+
+
+def _participant_is(status: str) -> Callable:
+    return lambda cell, _response: _participant_of(cell).status == status
+
+
+def _interest_target(cell: Cell) -> dict:
+    from registry.events import service as events
+
+    target = _registration_target(approved=True)(cell)
+    from registry.events.models import Participant
+
+    interest = events.add_interest(None, db.session.get(Participant, target["participant"]), {"direction": "offer", "node": "A.01"})
+    return {**target, "interest": interest.id}
+
+
+def _interests(cell: Cell) -> int:
+    from registry.events.models import Interest
+
+    return db.session.scalar(db.select(db.func.count()).select_from(Interest).where(Interest.participant_id == cell.target["participant"]))
+
+
+def _pair(cell: Cell) -> dict:
+    """Two approved participants of an event: the representative's enterprise, and another's."""
+    from registry.events import service as events
+
+    target = _registration_target(approved=True)(cell)
+    event = events.get_event(target["event"])
+    other = events.register(None, event, {"role": "buyer", "tax_code": make_enterprise(owner="other_enterprise").tax_code})
+    events.approve(None, other)
+    return {**target, "other": other.id}
+
+
+def _requested(cell: Cell) -> dict:
+    """A request from another participant to the representative's enterprise."""
+    from registry.events import service as events
+    from registry.events.models import Participant
+
+    target = _pair(cell)
+    sent = events.request_meeting(None, db.session.get(Participant, target["other"]), {"counterpart_id": target["participant"]})
+    return {**target, "request": sent.id}
+
+
+def _request_sent(cell: Cell, _response) -> bool:
+    from registry.events.models import MeetingRequest
+
+    return db.session.scalar(db.select(MeetingRequest).where(MeetingRequest.requester_id == cell.target["participant"])) is not None
+
+
+def _request_answered(cell: Cell, _response) -> bool:
+    from registry.events.models import MeetingRequest
+
+    return db.session.get(MeetingRequest, cell.target["request"]).status == "accepted"
+
+
+def _investor_registered(cell: Cell, _response) -> bool:
+    from registry.events.models import Participant
+
+    return db.session.scalar(db.select(Participant).where(Participant.name == cell.target["name"])) is not None
+
+
+def _registered(cell: Cell) -> bool:
+    from registry.events.models import Participant
+
+    enterprise = enterprises.find_by_tax_code(cell.target["tax"])
+    return db.session.scalar(db.select(Participant).where(Participant.enterprise_id == enterprise.id)) is not None
+
+
+def _events_path(cell: Cell, tail: str = "") -> str:
+    return f"/events/{cell.target['event']}" + tail
+
+
+def _participant_path(cell: Cell, tail: str = "") -> str:
+    return f"/events/{cell.target['event']}/participants/{cell.target['participant']}" + tail
+
+
 WRITES = [
     # Enterprises: register, record, edit, claim.
     Write("register enterprise", "enterprises.register", EVERYONE, _new_enterprise, _registration, _exists_with_tax_code),
@@ -668,6 +790,40 @@ WRITES = [
     Write("POST catalog mapping", "api.resolve_catalog_mapping", CATALOG_MANAGERS, _mapping,
           lambda c: c.api("POST", f"/api/v1/catalog/versions/{NEW_CATALOG}/mappings/{c.target['mapping']}", {"successor": "A.99"}),
           _mapping_resolved),
+    # Events: organizers run them; participants act for themselves.
+    Write("record event", "events.create", EVENT_ORGANIZERS, _event_target, lambda c: c.post("/events/new", _event_form(c)), _event_named),
+    Write("edit event", "events.edit", EVENT_ORGANIZERS, _event_target, lambda c: c.post(_events_path(c, "/edit"), _event_form(c)),
+          _event_named),
+    Write("register for event as investor", "events.register", SIGNED_IN - {UNCONFIRMED}, _event_target,
+          lambda c: c.post(_events_path(c, "/register"), {"role": "investor", "name": c.target["name"]}), _investor_registered),
+    Write("register own enterprise for event", "events.register", PARTICIPANT_AGENTS,
+          lambda c: {**_event_target(c), "tax": make_enterprise().tax_code},
+          lambda c: c.post(_events_path(c, "/register"), {"role": "exhibitor", "tax_code": c.target["tax"]}), lambda c, _r: _registered(c)),
+    Write("approve registration for event", "events.approve", EVENT_ORGANIZERS, _registration_target(),
+          lambda c: c.post(_participant_path(c, "/approve")), _participant_is("approved")),
+    Write("decline registration for event", "events.decline", EVENT_ORGANIZERS, _registration_target(),
+          lambda c: c.post(_participant_path(c, "/decline")), _participant_is("declined")),
+    Write("give booth", "events.booth", EVENT_ORGANIZERS, _registration_target(approved=True),
+          lambda c: c.post(_participant_path(c, "/booth"), {"booth": "C-07"}), lambda c, _r: _participant_of(c).booth == "C-07"),
+    Write("withdraw from event", "events.withdraw", PARTICIPANT_AGENTS, _registration_target(approved=True),
+          lambda c: c.post(_participant_path(c, "/withdraw")), _participant_is("withdrawn")),
+    Write("list offer", "events.add_interest", PARTICIPANT_AGENTS, _registration_target(approved=True),
+          lambda c: c.post(_participant_path(c, "/interests"), {"direction": "need", "node": "A.01"}), lambda c, _r: _interests(c) == 1),
+    Write("remove offer", "events.remove_interest", PARTICIPANT_AGENTS, _interest_target,
+          lambda c: c.post(_participant_path(c, f"/interests/{c.target['interest']}/remove")), lambda c, _r: _interests(c) == 0),
+    Write("request meeting", "events.request_meeting", PARTICIPANT_AGENTS, _pair,
+          lambda c: c.post(_participant_path(c, "/requests"), {"counterpart_id": str(c.target["other"]), "priority": "must"}),
+          _request_sent),
+    Write("answer meeting request", "events.answer", PARTICIPANT_AGENTS, _requested,
+          lambda c: c.post(_events_path(c, f"/requests/{c.target['request']}/answer"), {"accept": "yes"}), _request_answered),
+    Write("POST event", "api.create_event", EVENT_ORGANIZERS, _event_target,
+          lambda c: c.api("POST", "/api/v1/events", {**_event_form(c), "organization_id": c.target["organization"]}), _event_named),
+    Write("POST event participant", "api.register_participant", SIGNED_IN - {UNCONFIRMED}, _event_target,
+          lambda c: c.api("POST", "/api/v1" + _events_path(c, "/participants"), {"role": "investor", "name": c.target["name"]}), _investor_registered),
+    Write("POST meeting request", "api.request_meeting", PARTICIPANT_AGENTS, _pair,
+          lambda c: c.api("POST", "/api/v1" + _participant_path(c, "/requests"), {"counterpart_id": c.target["other"]}), _request_sent),
+    Write("POST meeting answer", "api.answer_request", PARTICIPANT_AGENTS, _requested,
+          lambda c: c.api("POST", "/api/v1" + _events_path(c, f"/requests/{c.target['request']}/answer"), {"accept": True}), _request_answered),
 ]
 
 

@@ -463,3 +463,35 @@ def test_the_proposal_form_its_results_and_the_boards_leads_show_only_translated
         "csrf_token": csrf_token(board, f"/proposals/leads/{lead_id}"), "status": "site_visit", "note": ""}).get_data(as_text=True)
     pages["mine"] = _get(board, "/proposals/mine")
     assert_translated(pseudo, pages)
+
+
+def test_the_event_pages_show_only_translated_words(pseudo, client, accounts):
+    from .factories import make_event, make_participant, tax_code
+
+    accounts.user("officer@example.vn")
+    with pseudo.app_context():
+        event = make_event()
+        buyer = make_participant(event, "buyer", needs=["A.01"], tax_code=tax_code(1), name_vi="Công ty CP Giấy Quảng Ngãi")
+        seller = make_participant(event, offers=["A"], tax_code=tax_code(2), name_vi="Công ty TNHH Thiết bị Nước Sạch")
+        make_participant(event, approved=False, tax_code=tax_code(3))
+        ids = event.id, buyer.id, seller.id
+    event_id, buyer_id, seller_id = ids
+    anonymous = pseudo.test_client()
+    pages = {path: _get(anonymous, path) for path in (
+        "/events/", "/events/?kind=matchmaking&province=51&status=open&when=coming", f"/events/{event_id}",
+        f"/events/{event_id}/participants/{seller_id}", "/search/?q=ket+noi",
+    )}
+    accounts.sign_in(client, "officer@example.vn")
+    pages["organizer's event"] = _get(client, f"/events/{event_id}")
+    pages["new"] = _get(client, "/events/new")
+    pages["edit"] = _get(client, f"/events/{event_id}/edit")
+    pages["refused event"] = client.post("/events/new", data={"csrf_token": csrf_token(client, "/events/new"), "kind": "",
+                                                              "starts_on": "2026-12-10", "ends_on": "2026-12-01"}).get_data(as_text=True)
+    pages["register"] = _get(client, f"/events/{event_id}/register")
+    pages["refused registration"] = client.post(f"/events/{event_id}/register", data={
+        "csrf_token": csrf_token(client, f"/events/{event_id}/register"), "role": "buyer", "tax_code": "0100233488"}).get_data(as_text=True)
+    path = f"/events/{event_id}/participants/{buyer_id}"
+    client.post(path + "/requests", data={"csrf_token": csrf_token(client, path), "counterpart_id": str(seller_id), "priority": "must"})
+    pages["buyer with suggestions and a request"] = _get(client, path)
+    pages["seller with a request to answer"] = _get(client, f"/events/{event_id}/participants/{seller_id}")
+    assert_translated(pseudo, pages)

@@ -53,6 +53,7 @@ KIND_OF_TABLE = {
     "incentive_policy": "incentives", "commune_difficulty": "incentives",
     "province": "places", "commune": "places", "legacy_province": "places", "province_boundary": "places", "commune_predecessor": "places",
     "organization": "organizations", "membership": "organizations",
+    "event": "events", "participant": "events", "interest": "events", "meeting_request": "events", "meeting": "events",
 }
 KINDS = (ALL, *dict.fromkeys(KIND_OF_TABLE.values()))
 

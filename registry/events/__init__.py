@@ -1,1 +1,1 @@
-"""Trade-promotion events and B2B matchmaking (issue 14); so far only the pure meeting scheduler, `scheduler/`."""
+"""Trade-promotion events: fairs, investment conferences, B2B matchmaking sessions and trainings, their participants and meetings."""

@@ -69,6 +69,7 @@ class Corpus:
     policies: list[int] = field(default_factory=list)
     proposals: list[str] = field(default_factory=list)  # results tokens
     leads: list[int] = field(default_factory=list)
+    events: list[tuple[int, int]] = field(default_factory=list)  # (event, its enterprise participant)
 
 
 def tax_codes():
@@ -149,6 +150,7 @@ def store_corpus(app) -> Corpus:
         flag = db.session.scalar(db.select(DuplicateFlag))
         corpus.duplicate = flag.id if flag else 0
         store_proposals(corpus)
+        store_events(corpus, admin_org.id)
         db.session.commit()
     return corpus
 
@@ -169,6 +171,25 @@ def store_proposals(corpus: Corpus) -> None:
         matching.follow_up(accounts.find_user(f"nguoi.{n}@example.vn"), lead, "contacted", payload)
         corpus.proposals.append(proposal.token)
         corpus.leads.append(lead.id)
+
+
+def store_events(corpus: Corpus, organization_id: int) -> None:
+    """An event named, placed and described like each payload; its enterprise and an investor named like it, offering and seeking it."""
+    from registry.events import service as events
+
+    for n, (payload, enterprise_id) in enumerate(zip(CORPUS, corpus.enterprises)):
+        event = events.create_event(None, {"name_vi": payload, "name_en": payload, "venue": payload, "description": payload, "kind": "fair",
+                                           "starts_on": "2099-01-01", "ends_on": "2099-01-02", "province_code": "51",
+                                           "organization_id": organization_id, "status": "open", "latitude": 15.1, "longitude": 108.8})
+        exhibitor = events.register(None, event, {"role": "exhibitor", "tax_code": enterprises.get_enterprise(enterprise_id).tax_code})
+        investor = events.register(None, event, {"role": "investor", "name": payload})
+        for participant in (exhibitor, investor):
+            events.approve(None, participant)
+        events.add_interest(None, exhibitor, {"direction": "offer", "node": "A.01", "text": payload})
+        events.add_interest(None, investor, {"direction": "need", "node": "A", "text": payload})
+        events.set_booth(accounts.find_user(ADMIN), exhibitor, f"{payload[:12]}{n}")
+        events.request_meeting(None, investor, {"counterpart_id": exhibitor.id, "message": payload})
+        corpus.events.append((event.id, exhibitor.id))
 
 
 @pytest.fixture(scope="module")
@@ -384,3 +405,16 @@ def test_proposals_and_leads_show_payloads_as_text(visitor, corpus):
         sign_in(visitor, f"nguoi.{n}@example.vn")
         visit(visitor, "/proposals/leads", shows=[payload])
         visit(visitor, f"/proposals/leads/{lead_id}", shows=[payload])
+
+
+def test_events_their_participants_offers_needs_and_requests_show_the_payloads_as_text(visitor, corpus):
+    visit(visitor, "/events/", shows=CORPUS)
+    for payload, (event_id, exhibitor_id) in zip(CORPUS, corpus.events):
+        visit(visitor, f"/events/{event_id}", shows=[payload])
+        visit(visitor, f"/events/{event_id}/participants/{exhibitor_id}", shows=[payload])
+    visit(visitor, "/search/?q=alert")
+    sign_in(visitor, ADMIN)
+    for payload, (event_id, exhibitor_id) in zip(CORPUS, corpus.events):
+        visit(visitor, f"/events/{event_id}", shows=[payload])
+        visit(visitor, f"/events/{event_id}/participants/{exhibitor_id}", shows=[payload])
+        visit(visitor, f"/events/{event_id}/edit")
