@@ -245,7 +245,10 @@ def restore_command(path: Path, yes: bool):
 
 
 def install(app: Flask) -> None:
-    for command in (init_command, users, catalog_cli, demo_cli, places_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command):
+    from .ecolabels.cli import ecolabels_cli
+
+    for command in (init_command, users, catalog_cli, demo_cli, places_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command,
+                    ecolabels_cli):
         app.cli.add_command(command)
 
 
