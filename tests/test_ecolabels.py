@@ -284,7 +284,9 @@ def test_the_qr_code_opens_the_verification_and_prints_at_label_size(app, client
     text = svg.get_data(as_text=True)
     assert re.search(r'width="25(\.0)?mm" height="25(\.0)?mm"', text)
     label = client.get(f"/ecolabels/{certificate_id}/label").get_data(as_text=True)
-    assert "/ecolabels/verify?number=125" in label and "qr.svg" in label
+    assert "125/QĐ-BTNMT" in label and f"/ecolabels/{certificate_id}/qr.svg" in label
+    detail = client.get(f"/ecolabels/{certificate_id}").get_data(as_text=True)
+    assert "/ecolabels/verify?number=125" in detail
 
 
 def test_the_feed_the_site_search_and_the_dashboard(app, client, english):
