@@ -249,3 +249,26 @@ def test_proposals_sent_at_once_and_a_double_click_on_interest_keep_one_lead(app
         assert db.session.scalar(db.select(db.func.count()).select_from(Lead)) == 1
         assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 13
     assert not [r for r in caplog.records if "database is locked" in r.getMessage()]
+
+
+def test_officers_suspending_one_certificate_at_once_record_one_suspension(app, served, registry_data, caplog):
+    from registry.ecolabels.models import EcolabelEvent
+
+    from .factories import make_certificate
+
+    with app.app_context():
+        holder = enterprise_service.get_enterprise(registry_data["enterprises"][0])
+        certificate_id = make_certificate(holder_tax_code=holder.tax_code).id
+    headers = {"Authorization": f"Bearer {registry_data['token']}"}
+
+    def suspend(session, n):
+        return session.post(f"{served}/api/v1/ecolabels/{certificate_id}/suspend", json={"reason": f"Giám sát không đạt {n}"}, headers=headers)
+
+    with caplog.at_level(logging.WARNING):
+        crowd = Crowd(served)
+        crowd.run([("suspend", 2, suspend)] * 6)
+    statuses = sorted(status for _kind, status in crowd.answers)
+    assert statuses.count(200) == 1 and set(statuses) == {200, 409}, statuses
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(EcolabelEvent)) == 1
+    assert not [r for r in caplog.records if "database is locked" in r.getMessage()]

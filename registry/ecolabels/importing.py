@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry import tabular
-from registry.domain_errors import Invalid
+from registry.domain_errors import Forbidden, Invalid
 from registry.enterprises.taxcode import format_tax_code
 from registry.extensions import db
 from registry.imports import progress
@@ -113,6 +113,10 @@ def _row(actor, number: int, cells: dict, register: bool, report: ImportReport, 
         for field, messages in error.errors.items():
             for message in messages:
                 note(field, message)
+        return
+    except Forbidden:
+        note("holder_tax_code", _("The holder %(code)s is in a province whose certificates you do not keep.",
+                                  code=cells.get("holder_tax_code", "")))
         return
     report.created_ids.append(certificate.id)
 
