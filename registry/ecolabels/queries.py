@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ from registry.domain_errors import Invalid
 from registry.enterprises import queries as enterprise_queries
 from registry.enterprises.models import Enterprise, EnterpriseItem, Status as EnterpriseStatus
 from registry.extensions import db
+from registry.incentives.queries import Page  # the same page of items, total and number as the policy list's
 from registry.text import matches
 
 from .models import EcolabelCertificate, Scheme
@@ -102,18 +103,6 @@ def statement(filters: Filters, viewer):
 class Listed:
     certificate: EcolabelCertificate
     status: Status
-
-
-@dataclass
-class Page:
-    items: list[Listed] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    per_page: int = 20
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def matching(filters: Filters, viewer, today: date | None = None) -> list[Listed]:
