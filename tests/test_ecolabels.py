@@ -346,3 +346,17 @@ def test_an_officer_loads_a_list_of_certificates_all_or_nothing(app, client, eng
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(EcolabelCertificate)) == 2
         assert db.session.scalar(db.select(Enterprise.status).where(Enterprise.tax_code == OTHER_TAX_CODE)) == EnterpriseStatus.PENDING
+
+
+def test_the_demo_shows_a_certificate_of_every_status_each_marked_demo_and_removed_with_the_demo(app, runner, client):
+    loaded = runner.invoke(args=["demo", "load"])
+    assert loaded.exit_code == 0, loaded.output
+    items = client.get("/api/v1/ecolabels").get_json()["items"]
+    assert {c["status"] for c in items} == {"valid", "expiring", "expired", "suspended", "revoked"}
+    assert all(c["demo"] and "DEMO" in c["number"] for c in items)
+    page = client.get(f"/ecolabels/{items[0]['id']}").get_data(as_text=True)
+    assert "Giấy chứng nhận mẫu (demo)" in page
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert client.get("/api/v1/ecolabels").get_json()["total"] == len(items)  # loaded once
+    assert runner.invoke(args=["demo", "remove"]).exit_code == 0
+    assert client.get("/api/v1/ecolabels").get_json()["total"] == 0

@@ -170,7 +170,8 @@ def register_holder(actor, tax_code: str, name_vi: str, province_code: str) -> E
 
 def _locked(certificate: EcolabelCertificate) -> EcolabelCertificate:
     """Read the certificate again under a row lock, so two officers deciding at once act one after the other."""
-    db.session.refresh(certificate, with_for_update=True)
+    db.session.execute(select(EcolabelCertificate.id).where(EcolabelCertificate.id == certificate.id).with_for_update())
+    db.session.refresh(certificate)  # its decisions as the lock holder before us left them
     return certificate
 
 
