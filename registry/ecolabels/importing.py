@@ -55,6 +55,10 @@ def _scheme(raw: str, criteria: str) -> str:
     return next((scheme.value for words, scheme in SCHEME_WORDS.items() if words in folded), raw or Scheme.VN_ECOLABEL.value)
 
 
+class _Undo(Exception):
+    """Leave the import's savepoint without keeping its rows."""
+
+
 def import_certificates(actor, table: Table, filename: str, mapping: dict | None, choices: dict, *, dry_run: bool) -> ImportReport:
     """Check every row and, unless `dry_run` or a row is bad, record every certificate; `actor` None is the command line."""
     report = ImportReport(filename=filename)
@@ -69,21 +73,23 @@ def import_certificates(actor, table: Table, filename: str, mapping: dict | None
     header_of = {name: header for header, name in report.mapping.items() if name}
     seen: dict[tuple, int] = {}
     progress.started(len(table.rows))
-    with db.session.begin_nested() as attempt:  # rows are written as they are checked, so a later row sees earlier ones
-        for done, row in enumerate(table.rows, 1):
-            cells = {name: row.cell(index).strip() for name, index in columns.items()}
-            cells["scheme"] = _scheme(cells.get("scheme", ""), cells.get("criteria_code", ""))
-            key = (cells["scheme"], service.number_key(cells.get("number", "")))
-            if cells.get("number") and key in seen:
-                report.problems.append(ImportProblem(row.number, header_of.get("number", ""),
-                                                     _("This certificate repeats row %(row)d.", row=seen[key])))
-                continue
-            seen[key] = row.number
-            _row(actor, row.number, cells, register, report, header_of)
-            progress.advance(done, len(table.rows), report.problems)
-        if dry_run or report.errors:
-            attempt.rollback()
-            report.created_ids.clear()
+    try:
+        with db.session.begin_nested():  # rows are written as they are checked, so a later row sees earlier ones
+            for done, row in enumerate(table.rows, 1):
+                cells = {name: row.cell(index).strip() for name, index in columns.items()}
+                cells["scheme"] = _scheme(cells.get("scheme", ""), cells.get("criteria_code", ""))
+                key = (cells["scheme"], service.number_key(cells.get("number", "")))
+                if cells.get("number") and key in seen:
+                    report.problems.append(ImportProblem(row.number, header_of.get("number", ""),
+                                                         _("This certificate repeats row %(row)d.", row=seen[key])))
+                    continue
+                seen[key] = row.number
+                _row(actor, row.number, cells, register, report, header_of)
+                progress.advance(done, len(table.rows), report.problems)
+            if dry_run or report.errors:
+                raise _Undo
+    except _Undo:  # leaving the savepoint by it takes back every row of a dry run or a bad list
+        report.created_ids.clear()
     return report
 
 
