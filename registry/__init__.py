@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
     from .catalog.views import bp as catalog_bp
+    from .ecolabels.views import bp as ecolabels_bp
     from .enterprises.import_views import bp as enterprise_io_bp
     from .enterprises.review_views import bp as enterprise_review_bp
     from .enterprises.views import bp as enterprises_bp
@@ -56,13 +57,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .incentives.views import bp as incentives_bp
     from .mapping.views import bp as mapping_bp
     from .matching.views import bp as matching_bp
+    from .notifications.views import bp as notifications_bp
     from .places.views import bp as places_bp
     from .search.views import bp as search_bp
     from .zones.views import bp as zones_bp
 
     blueprints = (
         home_bp, accounts_bp, places_bp, catalog_bp, enterprises_bp, enterprise_review_bp, enterprise_io_bp,
-        zones_bp, incentives_bp, mapping_bp, matching_bp, events_bp, audit_bp, search_bp, api_bp,
+        zones_bp, incentives_bp, ecolabels_bp, mapping_bp, matching_bp, events_bp, notifications_bp, audit_bp, search_bp, api_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

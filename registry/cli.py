@@ -245,7 +245,8 @@ def restore_command(path: Path, yes: bool):
 
 
 def install(app: Flask) -> None:
-    for command in (init_command, users, catalog_cli, demo_cli, places_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command):
+    for command in (init_command, users, catalog_cli, demo_cli, places_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command,
+                    ecolabels_cli):
         app.cli.add_command(command)
 
 
@@ -522,3 +523,23 @@ def import_boundaries_command(file: Path, code_field: str | None):
     if loaded.replaced:
         click.echo(_("They replace the %(n)d boundaries loaded before.", n=loaded.replaced))
     click.echo(_("Zone boundaries and enterprise locations are now checked against them."))
+
+
+ecolabels_cli = AppGroup("ecolabels", help="The eco-label register: the daily sweep of statuses and notices.")
+
+
+@ecolabels_cli.command("sweep")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Sweep as of this day (YYYY-MM-DD) instead of today.")
+def ecolabels_sweep(today):
+    """Move certificates to their status of the day and notify holders and officers once; safe to run repeatedly and from cron."""
+    from datetime import date
+
+    from .ecolabels.sweep import sweep
+
+    day = today.date() if today else date.today()
+    with current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]), acting_as("ecolabels sweep"):
+        report = sweep(day)
+        db.session.commit()
+    moved = ", ".join(f"{status}: {n}" for status, n in sorted(report.moved.items())) or _("none")
+    click.echo(_("Swept the eco-label register as of %(day)s: certificates moved (%(moved)s), %(notices)d new notices.",
+                 day=day.isoformat(), moved=moved, notices=report.notices))

@@ -67,6 +67,7 @@ class Defaults:
     RATELIMIT_API = "600 per minute"  # API requests per client address
     RATELIMIT_ACCOUNT_MAIL = "5 per minute; 30 per hour"  # password-reset and confirmation e-mails asked for, per client address
     RATELIMIT_PROPOSALS = "10 per minute; 100 per hour"  # project proposals sent (form and API), per client address
+    RATELIMIT_VERIFY = "30 per minute; 300 per hour"  # eco-label verifications (page and API), per client address
     USD_VND_RATE = 0.0  # VND per USD offered for a capital in USD and for land prices in USD; 0: the investor gives the rate
     MATCH_NEARBY_KM = 30.0  # registry enterprises this close to a zone count as its suppliers and buyers nearby
     MAIL_SERVER = ""  # SMTP host; empty: messages are written to MAIL_OUTBOX and the log instead of being sent
@@ -77,6 +78,7 @@ class Defaults:
     MAIL_PASSWORD = ""
     MAIL_DEFAULT_SENDER = "CNMT Registry <no-reply@localhost>"
     MAIL_OUTBOX = ""  # folder for unsent messages (one .eml each) while MAIL_SERVER is empty; empty: instance/outbox
+    SITE_URL = "http://localhost:5000"  # the registry's public address, for links in what commands send (the eco-label sweep's notices)
     EMAIL_CONFIRM_HOURS = 72  # how long the link confirming a new account's address works
     PASSWORD_RESET_MINUTES = 60  # how long a password-reset link works (once, and only until the password changes)
     API_TOKEN_DAYS = 90  # how long a new API token lasts unless told otherwise

@@ -12,6 +12,7 @@ from .enterprises.service import create_enterprise, give_representation
 from .extensions import db
 from .places.models import Commune, Province
 from .enterprises.index import remove_from_index
+from .ecolabels.demo import load_demo_ecolabels
 from .events.demo import load_demo_event, remove_demo_events
 
 DEMO_PASSWORD = "demo-password-2025"
@@ -61,6 +62,7 @@ def load_demo() -> list[str]:
         done.append(_("%(n)d demo enterprises in 34 provinces", n=enterprises))
     if _load_representative():
         done.append(_("the demo enterprise representative %(email)s", email=REPRESENTATIVE))
+    done.extend(load_demo_ecolabels())
     if load_demo_event():
         done.append(_("a demo matchmaking event with participants, offers, needs and meeting requests"))
     return done

@@ -25,6 +25,8 @@ LIMITED_VIEWS = {
     "accounts.signup.reset_password": ("RATELIMIT_SIGN_IN", ["POST"]),
     "proposals.submit": ("RATELIMIT_PROPOSALS", ["POST"]),
     "api.create_proposal": ("RATELIMIT_PROPOSALS", ["POST"]),
+    "ecolabels.verify": ("RATELIMIT_VERIFY", ["GET"]),
+    "api.verify_ecolabel": ("RATELIMIT_VERIFY", ["GET"]),
 }
 LIMITED_BLUEPRINTS = {"api": "RATELIMIT_API"}
 

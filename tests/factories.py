@@ -372,3 +372,19 @@ def tax_code(serial: int) -> str:
         if digit is not None:
             return prefix + digit
     raise AssertionError("no check digit found")
+
+
+def certificate_values(**overrides) -> dict:
+    """A Vietnam Ecolabel certificate for plastic packaging of the default enterprise (GOOD_TAX_CODE), issued on 2025-03-10."""
+    return {"scheme": "vn_ecolabel", "number": "125/QĐ-BTNMT", "criteria_code": "NSTVN-01:2023",
+            "product_group": "Bao bì nhựa thân thiện môi trường", "product_name": "Túi phân hủy sinh học", "product_model": "BIO-30",
+            "holder_tax_code": GOOD_TAX_CODE, "issued_on": "2025-03-10", **overrides}
+
+
+def make_certificate(actor: User | None = None, *, today=None, **overrides):
+    """Record `certificate_values(**overrides)` as `actor` (None: the command line); the holder must exist (see make_enterprise)."""
+    from registry.ecolabels import service as ecolabels_service
+
+    certificate = ecolabels_service.record_certificate(actor, certificate_values(**overrides), today=today)
+    db.session.commit()
+    return certificate

@@ -287,3 +287,26 @@ def test_approvals_racing_for_the_last_places_put_the_others_on_the_waiting_list
         statuses = [p.status for p in db.session.scalars(db.select(Participant).where(Participant.event_id == event_id))]
         assert statuses.count(ParticipantStatus.APPROVED) == 3
         assert statuses.count(ParticipantStatus.WAITING) == 6
+
+
+def test_officers_suspending_one_certificate_at_once_record_one_suspension(app, served, registry_data, caplog):
+    from registry.ecolabels.models import EcolabelEvent
+
+    from .factories import make_certificate
+
+    with app.app_context():
+        holder = enterprise_service.get_enterprise(registry_data["enterprises"][0])
+        certificate_id = make_certificate(holder_tax_code=holder.tax_code).id
+    headers = {"Authorization": f"Bearer {registry_data['token']}"}
+
+    def suspend(session, n):
+        return session.post(f"{served}/api/v1/ecolabels/{certificate_id}/suspend", json={"reason": f"Giám sát không đạt {n}"}, headers=headers)
+
+    with caplog.at_level(logging.WARNING):
+        crowd = Crowd(served)
+        crowd.run([("suspend", 2, suspend)] * 6)
+    statuses = sorted(status for _kind, status in crowd.answers)
+    assert statuses.count(200) == 1 and set(statuses) == {200, 409}, statuses
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(EcolabelEvent)) == 1
+    assert not [r for r in caplog.records if "database is locked" in r.getMessage()]

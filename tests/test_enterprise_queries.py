@@ -87,12 +87,12 @@ def test_an_api_page_of_fifty_costs_as_many_statements_as_a_page_of_ten(app, cli
 
 
 def test_a_profile_is_one_statement_with_its_items_certificates_and_zone(app, client, registry):
-    """The page asks for the data versions (the page cache) and the record; the API for the record alone."""
+    """The page asks for the data versions (the page cache) and the record; the API for the record alone; each then its eco-labels."""
     for enterprise_id in registry[:5]:
         page = statements(app, client, f"/enterprises/{enterprise_id}")
         record = statements(app, client, f"/api/v1/enterprises/{enterprise_id}")
-        assert len(page) == 2 and "data_version" in page[0], page
-        assert len(record) == 1, record
+        assert len(page) == 3 and "data_version" in page[0] and "ecolabel_certificate" in page[2], page
+        assert len(record) == 2 and "ecolabel_certificate" in record[1], record
         full = client.get(f"/api/v1/enterprises/{enterprise_id}").get_json()
         assert full["catalog_items"] and full["catalog_items"][0]["name_vi"]
 

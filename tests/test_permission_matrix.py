@@ -33,8 +33,11 @@ from registry.enterprises.generator import check_digit
 from registry.enterprises.models import ClaimRequest, Decision, DuplicateFlag, Enterprise, PendingChange, Status
 from registry.extensions import db
 from registry.imports import staging
+from registry.ecolabels import service as ecolabels
+from registry.ecolabels.models import EcolabelCertificate
 from registry.incentives import service as incentives
 from registry.incentives.models import CommuneDifficulty, IncentivePolicy
+from registry.notifications.models import Notification
 from registry.places.models import Commune
 from registry.imports.kinds import KINDS, stage_upload
 from registry.imports.models import StagedUpload
@@ -609,6 +612,43 @@ def _participant_path(cell: Cell, tail: str = "") -> str:
     return f"/events/{cell.target['event']}/participants/{cell.target['participant']}" + tail
 
 
+def _certificate(cell: Cell) -> dict:
+    holder = make_enterprise()
+    certificate = ecolabels.record_certificate(None, {"scheme": "vn_ecolabel", "number": f"{next(_serial)}/QĐ-BTNMT", "product_name": "Túi sinh học",
+                                                      "holder_tax_code": holder.tax_code, "issued_on": "2025-03-10"})
+    return {"certificate": certificate.id, "tax_code": holder.tax_code, "number": f"{next(_serial)}/QĐ-BTNMT"}
+
+
+def _certificate_numbered(cell: Cell, _response) -> bool:
+    return db.session.scalar(db.select(EcolabelCertificate).where(EcolabelCertificate.number == cell.target["number"])) is not None
+
+
+def _suspended(cell: Cell, _response) -> bool:
+    return db.session.get(EcolabelCertificate, cell.target["certificate"]).status == "suspended"
+
+
+def _certificate_list(cell: Cell) -> dict:
+    target = _certificate(cell)
+    target["data"] = f"number,product_name,holder_tax_code,issued_on\n{target['number']},Túi B,{target['tax_code']},2025-04-01\n".encode()
+    return target
+
+
+def staged_certificate_list(cell: Cell) -> dict:
+    target = _certificate_list(cell)
+    target["token"] = stage_upload(KINDS["ecolabels"], _owner(cell), "nhan.csv", target["data"]).token
+    return target
+
+
+def _notice(cell: Cell) -> dict:
+    user = cell.user
+    if user is None:
+        return {"notice": None}
+    notice = Notification(user_id=user.id, key=f"test:{next(_serial)}", title="Giấy chứng nhận sắp hết hiệu lực")
+    db.session.add(notice)
+    db.session.flush()
+    return {"notice": notice.id}
+
+
 WRITES = [
     # Enterprises: register, record, edit, claim.
     Write("register enterprise", "enterprises.register", EVERYONE, _new_enterprise, _registration, _exists_with_tax_code),
@@ -712,6 +752,26 @@ WRITES = [
           lambda c: c.post(f"/incentives/communes/import/{c.target['token']}/commit"),
           lambda c, _r: db.session.scalar(db.select(CommuneDifficulty).where(CommuneDifficulty.decision_number == c.target["decision"])) is not None,
           refused={OTHER_OFFICER: 302}),  # back to the preview: the commune is not in their province
+    # Eco-labels: record, withdraw, load a list; one's own notices.
+    Write("record certificate", "ecolabels.create", REVIEWERS, _certificate,
+          lambda c: c.post("/ecolabels/new", {"scheme": "vn_ecolabel", "number": c.target["number"], "product_name": "Túi B",
+                                              "holder_tax_code": c.target["tax_code"], "issued_on": "2025-04-01"}), _certificate_numbered),
+    Write("suspend certificate", "ecolabels.decide", REVIEWERS, _certificate,
+          lambda c: c.post(f"/ecolabels/{c.target['certificate']}/suspend", {"reason": "Giám sát không đạt"}), _suspended),
+    Write("upload certificate list", "ecolabels.import.upload", COMMUNE_IMPORTERS, _certificate_list,
+          lambda c: c.upload("/ecolabels/import", {}, "nhan.csv", c.target["data"]), redirects_to("/columns")),
+    Write("match certificate list columns", "ecolabels.import.columns", COMMUNE_IMPORTERS, staged_certificate_list,
+          lambda c: c.post(f"/ecolabels/import/{c.target['token']}/columns",
+                           {"column_0": "number", "column_1": "product_name", "column_2": "holder_tax_code", "column_3": "issued_on"}),
+          redirects_to("/preview")),
+    Write("answer certificate list questions", "ecolabels.import.answers", COMMUNE_IMPORTERS, staged_certificate_list,
+          lambda c: c.post(f"/ecolabels/import/{c.target['token']}/answers", {}), _answers_kept),
+    Write("import certificate list", "ecolabels.import.commit", REVIEWERS, staged_certificate_list,
+          lambda c: c.post(f"/ecolabels/import/{c.target['token']}/commit"), _certificate_numbered,
+          refused={OTHER_OFFICER: 302}),  # back to the preview: the holder is not in their province
+    Write("mark notice read", "notifications.mark_read", SIGNED_IN, _notice,
+          lambda c: c.post("/notifications/read", {"id": str(c.target["notice"] or "")}),
+          lambda c, _r: db.session.get(Notification, c.target["notice"]).read_at is not None),
     # The catalog.
     Write("resolve catalog mapping", "catalog.resolve", CATALOG_MANAGERS, _mapping,
           lambda c: c.post(f"/catalog/versions/{NEW_CATALOG}/mapping/{c.target['mapping']}", {f"m{c.target['mapping']}-successor": str(c.target["successor"])}),
@@ -787,6 +847,12 @@ WRITES = [
           lambda c, _r: _policy_of(c).level == 7),
     Write("PATCH national policy", "api.update_policy", frozenset({ADMIN}), _policy(national=True),
           lambda c: c.api("PATCH", f"/api/v1/policies/{c.target['policy']}", {"level": 7}), lambda c, _r: _policy_of(c).level == 7),
+    Write("POST certificate", "api.create_ecolabel", REVIEWERS, _certificate,
+          lambda c: c.api("POST", "/api/v1/ecolabels", {"scheme": "vn_ecolabel", "number": c.target["number"], "product_name": "Túi B",
+                                                         "holder_tax_code": c.target["tax_code"], "issued_on": "2025-04-01"}),
+          _certificate_numbered),
+    Write("POST certificate decision", "api.decide_ecolabel", REVIEWERS, _certificate,
+          lambda c: c.api("POST", f"/api/v1/ecolabels/{c.target['certificate']}/suspend", {"reason": "Giám sát không đạt"}), _suspended),
     Write("POST catalog mapping", "api.resolve_catalog_mapping", CATALOG_MANAGERS, _mapping,
           lambda c: c.api("POST", f"/api/v1/catalog/versions/{NEW_CATALOG}/mappings/{c.target['mapping']}", {"successor": "A.99"}),
           _mapping_resolved),

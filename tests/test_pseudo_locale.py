@@ -495,3 +495,49 @@ def test_the_event_pages_show_only_translated_words(pseudo, client, accounts):
     pages["buyer with suggestions and a request"] = _get(client, path)
     pages["seller with a request to answer"] = _get(client, f"/events/{event_id}/participants/{seller_id}")
     assert_translated(pseudo, pages)
+
+
+CERTIFICATES_CSV = ("Số chứng nhận,Sản phẩm,Mã số thuế,Ngày cấp\n125/QĐ-BTNMT,Túi phân hủy sinh học,0100233488,2025-03-10\n"
+                    "126/QĐ-BTNMT,Màng bọc,0312345673,2025-13-10\n")
+
+
+def test_the_eco_label_pages_the_sweep_notices_and_verification_show_only_translated_words(pseudo, client, accounts):
+    from datetime import date
+
+    from registry.ecolabels import service as ecolabels
+    from registry.ecolabels.sweep import sweep
+
+    from .factories import make_certificate, make_enterprise
+
+    accounts.user("officer@example.vn")
+    with pseudo.app_context():
+        make_enterprise(tax_code="0314409058")
+        valid = make_certificate(number="7/QĐ-BTNMT", holder_tax_code="0314409058").id
+        revoked = make_certificate(number="8/QĐ-BTNMT", holder_tax_code="0314409058")
+        ecolabels.revoke(None, revoked, {"reason": "Không đạt", "document": "9/QĐ-BNNMT"})
+        old = make_certificate(number="9/2019", scheme="vn_green_label", holder_tax_code="0314409058", issued_on="2019-01-10").id
+        db.session.commit()
+        with pseudo.test_request_context():
+            sweep(date.today())
+        db.session.commit()
+        revoked = revoked.id
+    anonymous = pseudo.test_client()
+    pages = {path: _get(anonymous, path) for path in (
+        "/ecolabels/", "/ecolabels/?status=revoked&scheme=vn_ecolabel&province=51", f"/ecolabels/{valid}", f"/ecolabels/{revoked}",
+        f"/ecolabels/{old}", f"/ecolabels/{valid}/label", "/ecolabels/verify", "/ecolabels/verify?number=7/QĐ-BTNMT",
+        "/ecolabels/verify?number=8/QĐ-BTNMT", "/ecolabels/verify?number=9/2019", "/ecolabels/verify?number=404",
+        "/search/?q=tui", "/enterprises/", "/enterprises/?ecolabel=any",
+    )}
+    pages["junk"] = _get(anonymous, "/ecolabels/verify?number=%3Cb%3E", 422)
+    pages["feed"] = re.sub(r"<id>[^<]*</id>|href=\"[^\"]*\"", "", anonymous.get("/ecolabels/feed.atom").get_data(as_text=True))
+    accounts.sign_in(client, "officer@example.vn")
+    pages["/ecolabels/new"] = _get(client, "/ecolabels/new")
+    pages["refused"] = client.post("/ecolabels/new", data={"csrf_token": csrf_token(client, "/ecolabels/new"), "scheme": "vn_ecolabel",
+                                                            "holder_tax_code": "0312345673", "issued_on": "2025-02-30"}).get_data(as_text=True)
+    pages["officer's certificate"] = _get(client, f"/ecolabels/{valid}")
+    pages["suspended"] = client.post(f"/ecolabels/{valid}/suspend", data={"csrf_token": csrf_token(client, f"/ecolabels/{valid}"),
+                                                                          "reason": "Giám sát"}, follow_redirects=True).get_data(as_text=True)
+    pages["dashboard"] = _get(client, "/ecolabels/expiring")
+    pages["notifications"] = _get(client, "/notifications/")
+    pages.update(_walk_import(client, "/ecolabels/import", CERTIFICATES_CSV, "nhan.csv"))
+    assert_translated(pseudo, pages, data=CERTIFICATES_CSV)

@@ -1,14 +1,14 @@
 """Trade-promotion events, their participants with offers and needs, meeting requests and the meetings the scheduler places
 
 Revision ID: 0020_events
-Revises: 0017_proposals
+Revises: 0018_ecolabels
 Create Date: 2026-12-01 21:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_events"
-down_revision = "0017_proposals"
+down_revision = "0018_ecolabels"
 branch_labels = None
 depends_on = None
 

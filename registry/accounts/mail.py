@@ -80,6 +80,11 @@ def send_address_taken(user: User) -> None:
     _queue(user, "address_taken", link=("accounts.signup.forgot_password", None))
 
 
+def queue_message(message: Message) -> None:
+    """Send a message written elsewhere (a notification's copy) the same way: once committed, dropped on rollback."""
+    db.session.info.setdefault(_QUEUE, []).append(message)
+
+
 def _drop_queued(session) -> None:
     session.info.pop(_QUEUE, None)
 
@@ -92,7 +97,7 @@ def _send_queued(session) -> None:
     messages = []
     for outgoing in queued:
         try:
-            messages.append(_compose(outgoing))
+            messages.append(outgoing if isinstance(outgoing, Message) else _compose(outgoing))
         except RuntimeError:  # links need the request's address: a command or a test outside a request mails nobody
             app.logger.warning("No e-mail “%s” to %s: it can only be written during a web request", outgoing.template, outgoing.to)
     if app.config["MAIL_SUPPRESS_SEND"]:

@@ -5,6 +5,7 @@ from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from registry.accounts.permissions import reviewed_provinces
+from registry.ecolabels import queries as ecolabel_queries
 from registry.enterprises import queries, service
 from registry.enterprises.exporting import export_response
 from registry.enterprises.models import Relation, SizeClass, Status
@@ -15,6 +16,7 @@ from registry.query_args import page_args
 
 from . import bp
 from .auth import token_required, token_user
+from .ecolabels import label_summary
 from .errors import error_response
 from .spec import ID_SCHEMA, param
 
@@ -78,8 +80,7 @@ def enterprise_json(enterprise: queries.Profile, *, full: bool = False) -> dict:
             ],
             zone={"id": enterprise.zone.id, "name_vi": enterprise.zone.name_vi, "name_en": enterprise.zone.name_en,
                   "kind": enterprise.zone.kind.value} if enterprise.zone else None,
-            # Filled when eco-labels exist; the key is part of the contract already.
-            ecolabels=[],
+            ecolabels=[label_summary(entry) for entry in ecolabel_queries.labels_of([enterprise.id]).get(enterprise.id, [])],
             source=enterprise.source,
             created_at=enterprise.created_at.isoformat() + "Z",
             updated_at=enterprise.updated_at.isoformat() + "Z",
@@ -94,14 +95,11 @@ def _public_viewer() -> str | None:
 
 
 @bp.get("/enterprises")
-@shared_page("enterprises", "zones", "catalog", audience=_public_viewer)
+@shared_page("enterprises", "zones", "catalog", "ecolabels", audience=_public_viewer)
 def enterprises():
     """List enterprises with the page's filters: q, province, catalog, relation, size, page, per_page."""
     filters = queries.Filters.from_args(request.args)
     page, per_page = page_args(request.args, 20, 200)
-    if request.args.get("ecolabel"):
-        # Eco-labels come with a later feature; until then no enterprise can match one.
-        return jsonify({"items": [], "total": 0, "page": page, "per_page": per_page})
     found = queries.listing(filters, token_user(), page, per_page)
     detail_url = _detail_urls()
     items = [_summary(row, found.links.get(row.id, ()), detail_url(row.id)) for row in found.rows]
@@ -177,7 +175,7 @@ LIST_PARAMS = [
     param("relation", "manufactures, supplies, services or uses", {"type": "string", "enum": ["manufactures", "supplies", "services", "uses"]}),
     param("size", "Size class", {"type": "string", "enum": ["micro", "small", "medium", "large"]}),
     param("zone", "Zone id; enterprises placed in the zones inside it count too (the parks of an economic zone)", ID_SCHEMA),
-    param("ecolabel", "Eco-label scheme (eco-labels come with a later release; until then nothing matches)"),
+    param("ecolabel", "Holders of an eco-label certificate in force today: `any`, or a scheme (vn_ecolabel, vn_green_label, other)"),
     param("sort", "name, newest, province or staff; best match first when q is given", {"type": "string", "enum": ["name", "newest", "province", "staff"]}),
     param("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
     param("per_page", "Results per page, 1 to 200 (default 20)", {"type": "integer", "minimum": 1, "maximum": 200}),
@@ -235,7 +233,10 @@ OPENAPI_SCHEMAS = {
                 "issued_on": _DATE, "expires_on": _DATE}}},
             "zone": {"type": "object", "nullable": True, "properties": {
                 "id": {"type": "integer"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"}, "kind": {"type": "string"}}},
-            "ecolabels": {"type": "array", "items": {"type": "object"}},
+            "ecolabels": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "scheme": {"type": "string"}, "number": {"type": "string"}, "criteria_code": {"type": "string"},
+                "product_name": {"type": "string"}, "status": {"type": "string"}, "valid_until": {"type": "string", "format": "date"},
+                "url": {"type": "string"}}}},
             "source": {"type": "string"},
             "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
             "version": {"type": "integer"},

@@ -143,7 +143,7 @@ def _after_flush(session: Session, _context) -> None:
 
 # Written on every sign-in (the user's last sign-in too) and API call, and shown on no shared page.
 PRIVATE_TABLES = frozenset({"login_attempt", "api_token", "user", "user_session", "staged_upload",
-                            "proposal", "proposal_match", "lead", "lead_note"})
+                            "proposal", "proposal_match", "lead", "lead_note", "notification"})
 _WRITTEN_TABLE = re.compile(r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 
 

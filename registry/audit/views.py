@@ -13,6 +13,7 @@ from registry.accounts.models import Role, User
 from registry.accounts.permissions import VIEW_AUDIT, PermissionDenied, is_admin, require
 from registry.catalog import history as _catalog_history  # noqa: F401
 from registry.enterprises import history as _enterprises_history  # noqa: F401
+from registry.ecolabels import history as _ecolabels_history  # noqa: F401
 from registry.events import history as _events_history  # noqa: F401
 from registry.incentives import history as _incentives_history  # noqa: F401
 from registry.places import history as _places_history  # noqa: F401

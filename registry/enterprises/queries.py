@@ -5,6 +5,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from flask import current_app
@@ -35,6 +36,24 @@ SORTS = {
 }
 
 
+# Restrictions the doors add to the enterprise list by name (an `ecolabel=` argument, for one), so that this
+# feature knows none of the features above it: `ids(value)` gives the enterprise ids the value admits (or a
+# subquery of them), `kinds` the kinds of record those ids depend on, `counts(ids_subquery)` the facet's counts.
+@dataclass(frozen=True)
+class Restriction:
+    ids: Callable[[str], Any]
+    kinds: tuple[str, ...] = ()
+    counts: Callable[[Any], dict[str, int]] | None = None
+
+
+RESTRICTIONS: dict[str, Restriction] = {}
+
+
+def add_restriction(name: str, restriction: Restriction) -> None:
+    """Let the list, its facets, the API and exports be narrowed by the query argument `name`."""
+    RESTRICTIONS[name] = restriction
+
+
 @dataclass
 class Filters:
     q: str = ""
@@ -46,11 +65,13 @@ class Filters:
     status: str = ""
     demo: str = ""
     sort: str = ""
+    restricted: tuple[tuple[str, str], ...] = ()  # (name, value) of the RESTRICTIONS asked for
 
     @classmethod
     def from_args(cls, args) -> Filters:
         """Read filters from query-string arguments, dropping values that are not ours."""
         filters = cls(**{name: (args.get(name) or "").strip()[:200] for name in ("q", "province", "catalog", "relation", "size", "zone", "status", "demo", "sort")})
+        filters.restricted = tuple((name, value) for name in sorted(RESTRICTIONS) if (value := (args.get(name) or "").strip()[:200]))
         if filters.relation and filters.relation not in {r.value for r in Relation}:
             filters.relation = ""
         if filters.size and filters.size not in {s.value for s in SizeClass}:
@@ -63,11 +84,24 @@ class Filters:
             filters.zone = "0"  # no zone has this id: nothing matches, as for any unknown zone
         return filters
 
+    def __getattr__(self, name: str):
+        """A restriction's value by its name, as templates read the other filters (`filters.ecolabel`)."""
+        if name in RESTRICTIONS:
+            return dict(self.__dict__.get("restricted", ())).get(name, "")
+        raise AttributeError(name)
+
     def args(self, **overrides) -> dict:
         """The filters as query arguments, for links that change one of them."""
-        values = {k: v for k, v in vars(self).items() if v}
+        values = {k: v for k, v in vars(self).items() if v and k != "restricted"}
+        values.update(self.restricted)
         values.update(overrides)
         return {k: v for k, v in values.items() if v}
+
+    def without(self, name: str) -> Filters:
+        """These filters without the one called `name` (a field or a restriction), and unsorted: a facet's own counts."""
+        if name in RESTRICTIONS:
+            return Filters(**{**vars(self), "sort": "", "restricted": tuple(r for r in self.restricted if r[0] != name)})
+        return Filters(**{**vars(self), name: "", "sort": ""})
 
 
 def visible_statuses(viewer: User | None, filters: Filters):
@@ -97,6 +131,8 @@ def filtered(filters: Filters, viewer: User | None = None, *, ranked: bool = Tru
         statement = statement.where(Enterprise.zone_id.in_(zone_and_parts(int(filters.zone))))
     if filters.demo in {"only", "hide"}:
         statement = statement.where(Enterprise.is_demo.is_(filters.demo == "only"))
+    for name, value in filters.restricted:
+        statement = statement.where(Enterprise.id.in_(RESTRICTIONS[name].ids(value)))
     if filters.catalog or filters.relation:
         links = db.select(EnterpriseItem.enterprise_id)
         if filters.catalog:
@@ -297,7 +333,7 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
         from_mark = marked.limit(bindparam("limit")).offset(bindparam("skip"))
         marks = _every_nth(statement, columns, SORTS[filters.sort or "name"])
     built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), from_mark, marks)
-    if not (filters.catalog or filters.zone or search.query_terms(filters.q)):
+    if not (filters.catalog or filters.zone or filters.restricted or search.query_terms(filters.q)):
         if len(_built) > 256:
             _built.clear()
         _built[key] = built
@@ -348,7 +384,8 @@ def _kept(filters: Filters, viewer: User | None, what: str, compute, worth_keepi
     status, provinces = visible_statuses(viewer, filters)
     scope = "all" if provinces is None else ",".join(sorted(provinces))
     key = f"enterprises:{what}:{status.value}:{scope}:{sorted(Filters(**{**vars(filters), 'sort': '', 'status': ''}).args().items())}"
-    return kept_value(COUNTED_KINDS, key, compute,
+    kinds = COUNTED_KINDS + tuple(kind for name, _ in filters.restricted for kind in RESTRICTIONS[name].kinds if kind not in COUNTED_KINDS)
+    return kept_value(kinds, key, compute,
                       worth_keeping or (lambda value: (value if isinstance(value, int) else len(value)) >= KEPT_FROM))
 
 
@@ -573,8 +610,7 @@ def _count_facets(filters: Filters, viewer: User | None) -> dict[str, dict[str, 
     counts: dict[str, dict[str, int]] = {}
 
     def ids_without(name: str):
-        other = Filters(**{**vars(filters), name: "", "sort": ""})
-        return filtered(other, viewer, ranked=False).with_only_columns(Enterprise.id).scalar_subquery()
+        return filtered(filters.without(name), viewer, ranked=False).with_only_columns(Enterprise.id).scalar_subquery()
 
     for name, column in (("province", Enterprise.province_code), ("size", Enterprise.size_class), ("zone", Enterprise.zone_id)):
         rows = db.session.execute(
@@ -588,6 +624,9 @@ def _count_facets(filters: Filters, viewer: User | None) -> dict[str, dict[str, 
     ).all()
     counts["relation"] = {key.value: n for key, n in rows}
     counts["catalog"] = _group_counts(ids_without("catalog"))
+    for name, restriction in RESTRICTIONS.items():
+        if restriction.counts is not None:
+            counts[name] = restriction.counts(ids_without(name))
     return counts
 
 

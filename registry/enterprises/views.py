@@ -12,6 +12,7 @@ from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.catalog import service as catalog
 from registry.i18n import with_words_written_in
 from registry.inputs import form_version
+from registry.ecolabels.views import ecolabel_facet
 from registry.mapping.embed import enterprise_map
 from registry.page_cache import shared_page
 from registry.places import service as places
@@ -47,7 +48,7 @@ def _highlight(value, query):
 
 
 @bp.route("/")
-@shared_page("enterprises", "zones", "catalog", "places")
+@shared_page("enterprises", "zones", "catalog", "places", "ecolabels")
 def browse():
     """List enterprises with facets, sorting and pages; one box searches names, tax codes and items."""
     filters = queries.Filters.from_args(request.args)
@@ -79,6 +80,7 @@ def _facet_options(filters: queries.Filters, facets: dict) -> list[tuple[str, st
         (_("Relation to the item"), "relation", [(k.value, str(v)) for k, v in RELATION_LABELS.items()]),
         (_("Size"), "size", [(k.value, str(v)) for k, v in SIZE_LABELS.items()]),
         (_("Zone"), "zone", _zone_options(facets.get("zone", {}), filters.zone, locale)),
+        (_("Eco-label"), "ecolabel", ecolabel_facet()),
     ]
 
 
@@ -98,7 +100,7 @@ def _viewable(enterprise):
 
 
 @bp.route("/<int:enterprise_id>")
-@shared_page("enterprises", "zones", "catalog", "places")
+@shared_page("enterprises", "zones", "catalog", "places", "ecolabels")
 def detail(enterprise_id: int):
     """Show one enterprise: identity, location, catalog items, certificates and status.
 

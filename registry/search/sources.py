@@ -6,6 +6,7 @@ A feature joins the search by writing a source in its own `search.py` (a functio
 from __future__ import annotations
 
 from registry.catalog.search import catalog_hits
+from registry.ecolabels.search import certificate_hits
 from registry.enterprises.search import enterprise_hits
 from registry.events.search import event_hits
 from registry.incentives.search import policy_hits
@@ -14,7 +15,7 @@ from registry.search_hits import Found, Hit
 from registry.text import terms
 from registry.zones.search import zone_hits
 
-SOURCES = (place_hits, zone_hits, catalog_hits, enterprise_hits, policy_hits, event_hits)
+SOURCES = (place_hits, zone_hits, catalog_hits, enterprise_hits, policy_hits, certificate_hits, event_hits)
 PER_SOURCE = 10
 
 

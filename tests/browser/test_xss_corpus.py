@@ -23,6 +23,7 @@ from shapely.geometry import box
 from registry import create_app
 from registry.accounts import service as accounts
 from registry.audit.service import acting_as
+from registry.ecolabels import service as ecolabels
 from registry.enterprises import review
 from registry.enterprises import service as enterprises
 from registry.enterprises.generator import check_digit
@@ -67,6 +68,7 @@ class Corpus:
     change: int = 0
     duplicate: int = 0
     policies: list[int] = field(default_factory=list)
+    certificates: list[int] = field(default_factory=list)
     proposals: list[str] = field(default_factory=list)  # results tokens
     leads: list[int] = field(default_factory=list)
     events: list[tuple[int, int]] = field(default_factory=list)  # (event, its enterprise participant)
@@ -135,6 +137,10 @@ def store_corpus(app) -> Corpus:
             policy = incentives.create_policy(None, {**{name: payload for name in incentives.TEXT_FIELDS}, "source": website,
                                                      "instrument": "land_rent", "province_code": "51", "effective_from": "2026-01-01"})
             corpus.policies.append(policy.id)
+            certificate = ecolabels.record_certificate(None, {**{name: payload for name in ecolabels.TEXT_FIELDS}, "scheme": "vn_ecolabel",
+                                                              "holder_tax_code": record.tax_code, "issued_on": "2025-03-10"})
+            ecolabels.suspend(None, certificate, {"reason": payload, "document": payload})
+            corpus.certificates.append(certificate.id)
         # Each zone's editor, named like a payload, writes the next payload over its description: the history shows both sides.
         for n, zone_id in enumerate(corpus.zones):
             with acting_as("xss corpus", user=accounts.find_user(f"nguoi.{n}@example.vn")):
@@ -394,6 +400,20 @@ def test_incentive_policies_show_their_payloads_as_text(visitor, corpus):
         visit(visitor, f"/incentives/{policy_id}/edit")
         assert visitor.input_value("#title_vi") == payload and visitor.input_value("#note_en") == payload
         visit(visitor, f"/history/incentive_policy/{policy_id}", shows=[payload])
+
+
+def test_eco_label_certificates_show_their_payloads_as_text(visitor, corpus):
+    visit(visitor, "/ecolabels/", shows=CORPUS)
+    visit(visitor, "/enterprises/?ecolabel=any")
+    for payload, certificate_id in zip(CORPUS, corpus.certificates):
+        visit(visitor, f"/ecolabels/{certificate_id}", shows=[payload])
+        visit(visitor, f"/ecolabels/{certificate_id}/label", shows=[payload])
+    visit(visitor, "/ecolabels/verify?number=" + CORPUS[0])
+    assert visitor.input_value("#v-number") == CORPUS[0]
+    sign_in(visitor, OFFICER)
+    visit(visitor, "/ecolabels/expiring")
+    for payload, certificate_id in zip(CORPUS, corpus.certificates):
+        visit(visitor, f"/history/ecolabel_certificate/{certificate_id}", shows=[payload])
 
 
 def test_proposals_and_leads_show_payloads_as_text(visitor, corpus):

@@ -1,0 +1,1 @@
+"""Eco-label certificates (Vietnam Ecolabel, the legacy Vietnam Green Label, other schemes): the register, its verification and withdrawals."""

@@ -1,0 +1,40 @@
+"""The register's changes for its Atom feed: certificates recorded and decisions taken, newest first."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from registry.enterprises.models import Enterprise, Status as EnterpriseStatus
+from registry.extensions import db
+
+from .models import EcolabelCertificate, EcolabelEvent
+
+ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    at: datetime
+    certificate: EcolabelCertificate
+    event: EcolabelEvent | None = None
+
+
+def entries(limit: int = ENTRIES) -> list[Entry]:
+    """The latest changes to certificates of published holders (those the public register shows)."""
+    public = (select(EcolabelCertificate).join(EcolabelCertificate.enterprise)
+              .where(Enterprise.status == EnterpriseStatus.PUBLISHED))
+    recorded = [Entry(f"certificate-{c.id}", c.created_at, c)
+                for c in db.session.scalars(public.order_by(EcolabelCertificate.created_at.desc()).limit(limit)).unique()]
+    events = db.session.scalars(select(EcolabelEvent).join(EcolabelEvent.certificate).join(EcolabelCertificate.enterprise)
+                                .where(Enterprise.status == EnterpriseStatus.PUBLISHED)
+                                .order_by(EcolabelEvent.created_at.desc()).limit(limit))
+    decided = [Entry(f"event-{e.id}", e.created_at, e.certificate, e) for e in events]
+    return sorted(recorded + decided, key=lambda entry: entry.at, reverse=True)[:limit]
+
+
+def updated() -> datetime | None:
+    return max(db.session.scalar(select(func.max(EcolabelCertificate.updated_at))) or datetime.min,
+               db.session.scalar(select(func.max(EcolabelEvent.created_at))) or datetime.min, key=lambda d: d) or None
