@@ -1,7 +1,7 @@
 """Events: organizers record them, enterprises and investors register, offers meet needs, participants request meetings."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ from registry.events.suggestions import suggestions_for
 from registry.extensions import db
 
 from .conftest import csrf_token
-from .factories import event_values, make_enterprise, make_event, make_organization, make_participant, make_token, make_user, tax_code
+from .factories import event_values, make_event, make_organization, make_participant, make_token, make_user, tax_code
 
 ASSOCIATION = "Hiệp hội Doanh nghiệp Môi trường Quảng Ngãi"
 

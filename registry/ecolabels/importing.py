@@ -107,9 +107,10 @@ def _row(actor, number: int, cells: dict, register: bool, report: ImportReport, 
                 _row(actor, number, cells, False, report, header_of)
             return
         if error.unknown_holder and not register:
+            unknown = error.unknown_holder
             report.ask(QUESTION, number, lambda: Question(
                 QUESTION, _("Some holders are not in the registry (the first: %(code)s). Register them as pending enterprises, "
-                            "for their province to review?", code=format_tax_code(error.unknown_holder)),
+                            "for their province to review?", code=format_tax_code(unknown)),
                 [(REGISTER, _("Register them (pending review)")), (STOP, _("No: import nothing"))]))
         for field, messages in error.errors.items():
             for message in messages:

@@ -19,7 +19,6 @@ from .model import (
     Contribution,
     Exclusion,
     LEASING_STATUSES,
-    NOTHING,
     Match,
     Policy,
     Proposal,
