@@ -10,6 +10,7 @@ from .enterprises.generator import generate_profiles
 from .enterprises.models import Enterprise, Status
 from .enterprises.service import create_enterprise, give_representation
 from .extensions import db
+from .incubators.demo import load_demo_incubators, remove_demo_incubators
 from .places.models import Commune, Province
 from .enterprises.index import remove_from_index
 
@@ -60,6 +61,7 @@ def load_demo() -> list[str]:
         done.append(_("%(n)d demo enterprises in 34 provinces", n=enterprises))
     if _load_representative():
         done.append(_("the demo enterprise representative %(email)s", email=REPRESENTATIVE))
+    done.extend(load_demo_incubators())
     return done
 
 
@@ -107,7 +109,7 @@ def remove_demo() -> int:
         update(Enterprise).where(Enterprise.merged_into_id.in_(demo_ids)).values(merged_into_id=None),
         execution_options={"synchronize_session": False},
     )
-    removed = 0
+    removed = remove_demo_incubators()
     # Items, certificates, pending changes, claims and duplicate flags go with their enterprise
     # (ORM cascades and ON DELETE CASCADE); enterprises go before the organizations they belong to.
     for enterprise in list(db.session.scalars(db.select(Enterprise).where(Enterprise.is_demo.is_(True)))):

@@ -51,6 +51,7 @@ KIND_OF_TABLE = {
     "zone": "zones", "boundary_version": "zones", "zone_figure": "zones",
     "catalog_version": "catalog", "catalog_node": "catalog", "catalog_node_mapping": "catalog",
     "incentive_policy": "incentives", "commune_difficulty": "incentives",
+    "incubator": "incubators", "cohort": "incubators", "incubatee": "incubators",
     "province": "places", "commune": "places", "legacy_province": "places", "province_boundary": "places", "commune_predecessor": "places",
     "organization": "organizations", "membership": "organizations",
 }

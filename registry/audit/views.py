@@ -14,6 +14,7 @@ from registry.accounts.permissions import VIEW_AUDIT, PermissionDenied, is_admin
 from registry.catalog import history as _catalog_history  # noqa: F401
 from registry.enterprises import history as _enterprises_history  # noqa: F401
 from registry.incentives import history as _incentives_history  # noqa: F401
+from registry.incubators import history as _incubators_history  # noqa: F401
 from registry.places import history as _places_history  # noqa: F401
 from registry.extensions import db
 from registry.zones import history as _zones_history  # noqa: F401

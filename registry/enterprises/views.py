@@ -97,7 +97,7 @@ def _viewable(enterprise):
 
 
 @bp.route("/<int:enterprise_id>")
-@shared_page("enterprises", "zones", "catalog", "places")
+@shared_page("enterprises", "zones", "catalog", "places", "incubators")
 def detail(enterprise_id: int):
     """Show one enterprise: identity, location, catalog items, certificates and status.
 
