@@ -283,7 +283,7 @@ def clean_cohort(incubator: Incubator, values: dict, *, current: Cohort | None =
     if incubator.closed_on:
         if start and start > incubator.closed_on:
             errors["starts_on"] = [_l("The incubator closed on %(day)s: a cohort cannot start after.", day=incubator.closed_on.isoformat())]
-        elif end is None or end > incubator.closed_on:
+        elif end is not None and end > incubator.closed_on:
             errors.setdefault("ends_on", [_l("The incubator closed on %(day)s: the cohort must end by then.",
                                               day=incubator.closed_on.isoformat())])
     if current is not None and start and not errors:
