@@ -20,7 +20,7 @@ from registry.extensions import db
 from registry.inputs import MAX_ID
 from registry.zones import service as zones
 
-from .factories import enterprise_profile, make_policy
+from .factories import enterprise_profile, make_cohort, make_incubator, make_policy
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -39,7 +39,8 @@ WRITES = {"POST", "PATCH"}
 
 @pytest.fixture
 def seeded(app, accounts):
-    """A park inside an economic zone, a published enterprise in it, a provincial incentive policy, and an administrator's token."""
+    """A park inside an economic zone, a published enterprise in it, a provincial incentive policy, an incubator with a cohort,
+    and an administrator's token."""
     with app.app_context():
         board = accounts_service.create_organization(None, "Ban Quản lý Khu kinh tế Dung Quất", "zone_board", "51")
         outer = zones.create_zone(None, {"name_vi": "Khu kinh tế Dung Quất", "kind": "economic_zone", "province_code": "51",
@@ -52,8 +53,11 @@ def seeded(app, accounts):
         token = accounts_service.issue_token(db.session.merge(admin), "schemathesis")
         read_token = accounts_service.issue_token(db.session.merge(admin), "schemathesis-read", scope="read")
         policy = make_policy()
+        incubator = make_incubator(host_kind="zone", host_zone_id=outer.id)
+        make_cohort(incubator)
         db.session.commit()
-        return {"zone_id": inner.id, "enterprise_id": enterprise.id, "policy_id": policy.id, "token": token, "read_token": read_token}
+        return {"zone_id": inner.id, "enterprise_id": enterprise.id, "policy_id": policy.id, "incubator_id": incubator.id, "token": token,
+                "read_token": read_token}
 
 
 def operations(app, config: dict, methods: set[str] | None = None) -> list:
