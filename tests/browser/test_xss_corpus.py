@@ -431,6 +431,12 @@ def test_incubators_their_cohorts_and_map_popups_show_payloads_as_text(visitor, 
     assert visitor.dialogs == [] and visitor.evaluate(INJECTED) == []
     assert len(popups) == len(CORPUS) and all(INCUBATOR_MARK in text for text in popups), popups
     assert any(CORPUS[0] + INCUBATOR_MARK in text for text in popups), "the popup shows the name as text"
+    # The layer is toggled in the layer control like the zones and enterprises.
+    toggle = visitor.locator(".leaflet-control-layers label", has_text="Vườn ươm").locator("input")
+    toggle.uncheck()
+    visitor.wait_for_function(f"() => !window.RegistryMap.instances[0].map.hasLayer({layer})")
+    toggle.check()
+    visitor.wait_for_function(f"() => window.RegistryMap.instances[0].map.hasLayer({layer})")
     sign_in(visitor, OFFICER)
     for payload, incubator_id in zip(CORPUS, corpus.incubators):
         visit(visitor, f"/incubators/{incubator_id}/edit")
