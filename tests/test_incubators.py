@@ -13,7 +13,7 @@ from registry.incubators import queries, service
 from registry.incubators.models import Cohort, Incubatee, Incubator
 
 from .conftest import csrf_token
-from .factories import (GOOD_TAX_CODE, incubator_values, make_cohort, make_enterprise, make_incubatee, make_incubator, make_token,
+from .factories import (incubator_values, make_cohort, make_enterprise, make_incubatee, make_incubator, make_token,
                         make_user, make_zone)
 
 OFFICER = "officer@example.vn"  # of the Department of Quảng Ngãi (51)

@@ -25,6 +25,7 @@ from registry.enterprises.duplicates import flag_similar
 from registry.enterprises.models import Enterprise, Status
 from registry.enterprises.taxcode import TaxCodeError, normalize_tax_code
 from registry.extensions import db
+from registry.incentives.service import read_date
 from registry.places.service import UnknownPlace, get_province
 from registry.text import fold
 from registry.zones.models import Zone
@@ -41,7 +42,6 @@ INCUBATEE_FIELDS = ("cohort_id", "tax_code", "started_on", "ended_on", "outcome"
 MAX_CAPACITY = 100_000
 ZONE_HOSTS = {HostKind.ZONE.value, HostKind.INDUSTRIAL_CLUSTER.value, HostKind.HIGH_TECH_PARK.value}
 _PHONE = re.compile(r"^[0-9+().\s-]{6,40}$")
-DATE_MESSAGE = _l("Write dates as YYYY-MM-DD, such as 2024-03-11.")
 HOST_MESSAGE = _l("Choose the host: a zone, an industrial cluster, a high-tech park, a university or another organization.")
 OUTCOME_MESSAGE = _l("Choose active, graduated or left.")
 
@@ -89,25 +89,6 @@ def may_edit(user, incubator) -> bool:
 
 
 # --- shared field readers -----------------------------------------------------------------------
-
-def read_date(raw, field: str, errors: dict) -> date | None:
-    """A date given as a date, YYYY-MM-DD or DD/MM/YYYY; nothing given is None."""
-    if raw is None or isinstance(raw, str) and not raw.strip():
-        return None
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        try:
-            if "/" in text:
-                day, month, year = (int(part) for part in text.split("/"))
-                return date(year, month, day)
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    errors[field] = [DATE_MESSAGE]
-    return None
-
 
 def _coordinate(raw, field: str, errors: dict, limit: float) -> float | None:
     return inputs.number(raw, field, errors, -limit, limit)

@@ -13,6 +13,7 @@ from registry.accounts.permissions import PermissionDenied, department_provinces
 from registry.catalog import service as catalog
 from registry.extensions import db
 from registry.i18n import locale_code
+from registry.incentives.views import _show_errors  # puts a service's field errors beside the form's fields
 from registry.page_cache import shared_page
 from registry.places import service as places
 from registry.query_args import page_args
@@ -122,17 +123,6 @@ def _incubator_form() -> IncubatorForm:
     form.province_code.choices = _province_choices()
     form.host_zone_id.choices = _zone_choices()
     return form
-
-
-def _show_errors(form, error: service.IncubatorError) -> list[str]:
-    """Put each message beside its field; return those of no field of the form."""
-    others = []
-    for name, messages in error.errors.items():
-        if name in form:
-            form[name].errors = list(form[name].errors or []) + [str(m) for m in messages]
-        else:
-            others.extend(str(m) for m in messages)
-    return others
 
 
 @bp.route("/new", methods=["GET", "POST"])
