@@ -88,6 +88,8 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_incubatee_enterprise_id"), ["enterprise_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_incubatee_incubator_id"), ["incubator_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_incubatee_outcome"), ["outcome"], unique=False)
+        batch_op.create_index("uq_incubatee_active", ["incubator_id", "enterprise_id"], unique=True,
+                              sqlite_where=sa.text("outcome = 'active'"), postgresql_where=sa.text("outcome = 'active'"))
     number = op.get_bind().scalar(sa.text("SELECT number FROM data_version WHERE kind = 'all'")) or 0
     versions = sa.table("data_version", sa.column("kind", sa.String), sa.column("number", sa.Integer))
     op.bulk_insert(versions, [{"kind": "incubators", "number": number}])
@@ -96,6 +98,7 @@ def upgrade():
 def downgrade():
     op.execute("DELETE FROM data_version WHERE kind = 'incubators'")
     with op.batch_alter_table("incubatee", schema=None) as batch_op:
+        batch_op.drop_index("uq_incubatee_active")
         for column in ("outcome", "incubator_id", "enterprise_id", "cohort_id"):
             batch_op.drop_index(batch_op.f(f"ix_incubatee_{column}"))
     op.drop_table("incubatee")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.audit.models import Audited, utcnow
@@ -94,8 +94,18 @@ class Cohort(Audited, db.Model):
     incubator: Mapped[Incubator] = relationship(back_populates="cohorts")
 
 
+ACTIVE_ONLY = text("outcome = 'active'")
+
+
 class Incubatee(Audited, db.Model):
-    """An enterprise of the registry incubated in a cohort: from `started_on` to `ended_on`, with its outcome."""
+    """An enterprise of the registry incubated in a cohort: from `started_on` to `ended_on`, with its outcome.
+
+    An enterprise is active in at most one cohort of an incubator: the service says so, and a partial
+    unique index holds it when two officers place it at the same moment.
+    """
+
+    __table_args__ = (Index("uq_incubatee_active", "incubator_id", "enterprise_id", unique=True, sqlite_where=ACTIVE_ONLY,
+                            postgresql_where=ACTIVE_ONLY),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incubator_id: Mapped[int] = mapped_column(ForeignKey("incubator.id", ondelete="CASCADE"), index=True)

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from registry import inputs
 from registry.accounts.permissions import can, require
@@ -394,9 +395,19 @@ def add_incubatee(actor, incubator: Incubator, values: dict, *, is_demo: bool = 
     if enterprise is None:
         enterprise = _record_pending(pending_profile, is_demo)
     incubatee = Incubatee(incubator_id=incubator.id, cohort_id=cohort.id, enterprise_id=enterprise.id, is_demo=is_demo, **cleaned)
-    db.session.add(incubatee)
-    db.session.flush()
+    _store_placement(incubator, incubatee)
     return incubatee
+
+
+def _store_placement(incubator: Incubator, incubatee: Incubatee) -> None:
+    """Write the placement; one racing another for the same enterprise's active place is refused as the check above refuses it."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(incubatee)
+    except IntegrityError:
+        errors: dict[str, list] = {}
+        _refuse_second_active(incubator, incubatee.enterprise_id, Outcome.ACTIVE.value, errors)
+        raise IncubatorError(errors or {"cohort_id": [_l("This enterprise is already active in a cohort of this incubator.")]}) from None
 
 
 def _record_pending(profile: dict, is_demo: bool) -> Enterprise:
@@ -428,7 +439,7 @@ def update_incubatee(actor, incubator: Incubator, incubatee: Incubatee, values: 
     incubatee.cohort = cohort
     for field, value in cleaned.items():
         setattr(incubatee, field, value)
-    db.session.flush()
+    _store_placement(incubator, incubatee)
     return incubatee
 
 
