@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from registry.accounts.permissions import reviewed_provinces
 from registry.domain_errors import Invalid
+from registry.enterprises import queries as enterprise_queries
 from registry.enterprises.models import Enterprise, Status
 from registry.extensions import db
 from registry.text import matches
@@ -171,6 +172,16 @@ def placements_of(incubator_id: int) -> list[Placement]:
 def history_of(enterprise_id: int) -> list[Placement]:
     """An enterprise's incubations, oldest first."""
     return _placements(Incubatee.enterprise_id == enterprise_id)
+
+
+# A profile says whether its enterprise was ever incubated, in its own statement: the page reads the history only then.
+enterprise_queries.PROFILE_MARKS["incubated"] = lambda enterprise_id: exists().where(Incubatee.enterprise_id == enterprise_id)
+
+
+def profile_history(profile) -> list[Placement]:
+    """The incubations an enterprise's profile shows; none asked for when its profile says it was never incubated."""
+    marks = getattr(profile, "marks", None)
+    return [] if marks is not None and "incubated" not in marks else history_of(profile.id)
 
 
 def named_for(viewer, placement: Placement) -> bool:

@@ -36,9 +36,9 @@ def incubator_labels() -> dict:
 
 
 @bp.app_template_global()
-def incubator_history(enterprise_id: int) -> list:
+def incubator_history(enterprise) -> list:
     """An enterprise's incubations, for its profile (`templates/incubators/_history.html`)."""
-    return queries.history_of(enterprise_id)
+    return queries.profile_history(enterprise)
 
 
 def _groups() -> list:
