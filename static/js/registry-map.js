@@ -172,7 +172,9 @@
       interactive: spec.style !== "province",
       pointToLayer: function (feature, latlng) {
         var style = pathStyle(spec.style, config)(feature);
-        return L.circleMarker(latlng, L.extend({ radius: 8, fillOpacity: 0.6 }, style));
+        // Incubators draw in a pane of their own, above the zones, after them in the page.
+        var pane = spec.style === "incubator" ? incubatorPane(map) : "overlayPane";
+        return L.circleMarker(latlng, L.extend({ radius: 8, fillOpacity: 0.6, pane: pane }, style));
       },
       onEachFeature: function (feature, layer) {
         var popup = spec.style === "incubator" ? incubatorPopup : zonePopup;
@@ -362,6 +364,11 @@
     layer.addTo(map);
     instance.outlines = layer;
     track(instance, fetchJson(url).then(function (collection) { layer.addData(collection); }, function () { return null; }));
+  }
+
+  function incubatorPane(map) {
+    if (!map.getPane("registryIncubators")) { map.createPane("registryIncubators").style.zIndex = 450; }
+    return "registryIncubators";
   }
 
   // The full map's incubators are few: fetched once, whatever the view.
