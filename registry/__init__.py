@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .events.views import bp as events_bp
     from .home.views import bp as home_bp
     from .incentives.views import bp as incentives_bp
+    from .incubators.views import bp as incubators_bp
     from .mapping.views import bp as mapping_bp
     from .matching.views import bp as matching_bp
     from .notifications.views import bp as notifications_bp
@@ -64,7 +65,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     blueprints = (
         home_bp, accounts_bp, places_bp, catalog_bp, enterprises_bp, enterprise_review_bp, enterprise_io_bp,
-        zones_bp, incentives_bp, ecolabels_bp, mapping_bp, matching_bp, events_bp, notifications_bp, audit_bp, search_bp, api_bp,
+        zones_bp, incentives_bp, ecolabels_bp, incubators_bp, mapping_bp, matching_bp, events_bp, notifications_bp, audit_bp,
+        search_bp, api_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -73,6 +73,7 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
     from .audit.service import acting_as
     from .catalog.service import load_shipped_catalog
     from .incentives.service import load_national_policies
+    from .incubators.service import load_reference_incubators
     from .places.service import load_reference_places
     from .zones.display_levels import fill_display_levels
     from .zones.reference import load_reference_figures, load_reference_zones
@@ -90,6 +91,8 @@ def init_database(app: Flask, *, demo: bool | None = None) -> list[str]:
             done.append(_("%(n)d sourced zone figures", n=figures))
         if policies := load_national_policies():
             done.append(_("%(n)d national incentive rules", n=policies))
+        if incubators := load_reference_incubators():
+            done.append(_("%(n)d sourced reference incubators", n=incubators))
         if shaped := fill_display_levels():
             done.append(_("map shapes per zoom level for %(n)d existing zones", n=shaped))
         if demo is None:

@@ -10,6 +10,7 @@ from .enterprises.generator import generate_profiles
 from .enterprises.models import Enterprise, Status
 from .enterprises.service import create_enterprise, give_representation
 from .extensions import db
+from .incubators.demo import load_demo_incubators, remove_demo_incubators
 from .places.models import Commune, Province
 from .enterprises.index import remove_from_index
 from .ecolabels.demo import load_demo_ecolabels
@@ -65,6 +66,7 @@ def load_demo() -> list[str]:
     done.extend(load_demo_ecolabels())
     if load_demo_event():
         done.append(_("a demo matchmaking event with participants, offers, needs and meeting requests"))
+    done.extend(load_demo_incubators())
     return done
 
 
@@ -112,7 +114,7 @@ def remove_demo() -> int:
         update(Enterprise).where(Enterprise.merged_into_id.in_(demo_ids)).values(merged_into_id=None),
         execution_options={"synchronize_session": False},
     )
-    removed = remove_demo_events()
+    removed = remove_demo_events() + remove_demo_incubators()
     # Items, certificates, pending changes, claims and duplicate flags go with their enterprise
     # (ORM cascades and ON DELETE CASCADE); enterprises go before the organizations they belong to.
     for enterprise in list(db.session.scalars(db.select(Enterprise).where(Enterprise.is_demo.is_(True)))):

@@ -388,3 +388,39 @@ def make_certificate(actor: User | None = None, *, today=None, **overrides):
     certificate = ecolabels_service.record_certificate(actor, certificate_values(**overrides), today=today)
     db.session.commit()
     return certificate
+
+
+def incubator_values(**overrides) -> dict:
+    """A valid incubator: a university incubator in Quảng Ngãi working on wastewater and solid waste."""
+    return {
+        "name_vi": "Vườn ươm doanh nghiệp Trường Đại học Phạm Văn Đồng", "host_kind": "university",
+        "host_name": "Trường Đại học Phạm Văn Đồng", "province_code": "51", "focus_groups": ["A", "C"],
+        "services": "Mặt bằng làm việc, cố vấn", "capacity": 10, "opened_on": "2015-01-01",
+        "email": "vuonuom@example.vn", "website": "https://vuonuom.example.vn", "latitude": 15.12, "longitude": 108.8, **overrides,
+    }
+
+
+def make_incubator(actor: User | None = None, **overrides):
+    """Record `incubator_values(**overrides)` through the service and commit."""
+    from registry.incubators import service as incubators_service
+
+    incubator = incubators_service.create_incubator(actor, incubator_values(**overrides))
+    db.session.commit()
+    return incubator
+
+
+def make_cohort(incubator, name: str = "Khóa 2024", starts_on: str = "2024-01-15", ends_on: str | None = None):
+    from registry.incubators import service as incubators_service
+
+    cohort = incubators_service.create_cohort(None, incubator, {"name": name, "starts_on": starts_on, "ends_on": ends_on})
+    db.session.commit()
+    return cohort
+
+
+def make_incubatee(incubator, cohort, enterprise, **values):
+    """Place `enterprise` in `cohort` (active by default) and commit."""
+    from registry.incubators import service as incubators_service
+
+    incubatee = incubators_service.add_incubatee(None, incubator, {"cohort_id": cohort.id, "tax_code": enterprise.tax_code, **values})
+    db.session.commit()
+    return incubatee

@@ -21,7 +21,7 @@ from registry.extensions import db
 from registry.inputs import MAX_ID
 from registry.zones import service as zones
 
-from .factories import enterprise_profile, make_certificate, make_event, make_participant, make_policy, tax_code
+from .factories import enterprise_profile, make_certificate, make_cohort, make_event, make_incubator, make_participant, make_policy, tax_code
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -40,8 +40,8 @@ WRITES = {"POST", "PATCH"}
 
 @pytest.fixture
 def seeded(app, accounts):
-    """A park inside an economic zone, a published enterprise in it with an eco-label, a provincial incentive policy, an event with two
-    participants and a meeting request between them, and an administrator's token."""
+    """A park inside an economic zone, a published enterprise in it with an eco-label, a provincial incentive policy, an incubator with a
+    cohort, an event with two participants and a meeting request between them, and an administrator's token."""
     with app.app_context():
         board = accounts_service.create_organization(None, "Ban Quản lý Khu kinh tế Dung Quất", "zone_board", "51")
         outer = zones.create_zone(None, {"name_vi": "Khu kinh tế Dung Quất", "kind": "economic_zone", "province_code": "51",
@@ -55,12 +55,15 @@ def seeded(app, accounts):
         read_token = accounts_service.issue_token(db.session.merge(admin), "schemathesis-read", scope="read")
         policy = make_policy()
         certificate = make_certificate()
+        incubator = make_incubator(host_kind="zone", host_zone_id=outer.id)
+        make_cohort(incubator)
         event = make_event()
         first, second = make_participant(event, tax_code=tax_code(1)), make_participant(event, "buyer", tax_code=tax_code(2))
         meeting_request = events.request_meeting(None, first, {"counterpart_id": second.id})
         db.session.commit()
         return {"zone_id": inner.id, "enterprise_id": enterprise.id, "policy_id": policy.id, "certificate_id": certificate.id,
-                "token": token, "read_token": read_token, "event_id": event.id, "participant_id": first.id, "request_id": meeting_request.id}
+                "incubator_id": incubator.id, "token": token, "read_token": read_token, "event_id": event.id, "participant_id": first.id,
+                "request_id": meeting_request.id}
 
 
 def operations(app, config: dict, methods: set[str] | None = None) -> list:

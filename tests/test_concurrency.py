@@ -309,4 +309,29 @@ def test_officers_suspending_one_certificate_at_once_record_one_suspension(app, 
     assert statuses.count(200) == 1 and set(statuses) == {200, 409}, statuses
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(EcolabelEvent)) == 1
+
+
+def test_an_enterprise_placed_in_two_cohorts_at_once_is_active_in_one(app, served, caplog):
+    from registry.incubators.models import Incubatee
+
+    from .factories import make_cohort, make_enterprise, make_incubator, make_token, make_user
+
+    with app.app_context():
+        make_user(OFFICER)
+        token = make_token(OFFICER)
+        incubator = make_incubator()
+        cohorts = [make_cohort(incubator, "Khóa 2024", "2024-01-15").id, make_cohort(incubator, "Khóa 2025", "2025-01-15").id]
+        tax_code, incubator_id = make_enterprise().tax_code, incubator.id
+
+    def place(session, n):
+        return session.post(f"{served}/api/v1/incubators/{incubator_id}/incubatees", json={"cohort_id": cohorts[n % 2], "tax_code": tax_code},
+                            headers={"Authorization": f"Bearer {token}"})
+
+    with caplog.at_level(logging.WARNING):
+        crowd = Crowd(served)
+        crowd.run([("place", 3, place)] * 6)
+    statuses = [status for _kind, status in crowd.answers]
+    assert statuses.count(201) == 1 and set(statuses) == {201, 422}, statuses
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Incubatee)) == 1
     assert not [r for r in caplog.records if "database is locked" in r.getMessage()]

@@ -38,6 +38,8 @@ from registry.ecolabels.models import EcolabelCertificate
 from registry.incentives import service as incentives
 from registry.incentives.models import CommuneDifficulty, IncentivePolicy
 from registry.notifications.models import Notification
+from registry.incubators import service as incubators
+from registry.incubators.models import Cohort, Incubatee, Incubator
 from registry.places.models import Commune
 from registry.imports.kinds import KINDS, stage_upload
 from registry.imports.models import StagedUpload
@@ -109,6 +111,7 @@ ZONE_EDITORS = REVIEWERS | {EDITOR}  # of the zone managed by the board of provi
 IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any officer may upload a list; its rows must be in their province
 CATALOG_MANAGERS = frozenset({ADMIN, MINISTRY})
 POLICY_KEEPERS = REVIEWERS  # the Department of province 51, where the provincial policies below are, and administrators
+INCUBATOR_KEEPERS = ZONE_EDITORS  # the incubators below are in province 51, hosted by the zone the board of province 51 manages
 COMMUNE_IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any Department officer may upload a list; its communes must be in their province
 ORGANIZER = "event_organizer"
 EVENT_ORGANIZERS = frozenset({ADMIN, OFFICER, ORGANIZER})  # of the association's event in province 51: its organizers, the province's officers
@@ -479,6 +482,33 @@ def _policy_named(cell: Cell, _response) -> bool:
     return db.session.scalar(db.select(IncentivePolicy).where(IncentivePolicy.title_vi == cell.target["title"])) is not None
 
 
+def _incubator(cell: Cell) -> dict:
+    """An incubator of province 51 hosted by the board's zone, with a cohort and an active incubatee."""
+    zone = make_zone()
+    incubator = incubators.create_incubator(None, {"name_vi": f"Vườn ươm Dung Quất Số {next(_serial)}", "host_kind": "zone",
+                                                   "host_zone_id": zone.id, "province_code": "51", "opened_on": "2015-01-01"})
+    cohort = incubators.create_cohort(None, incubator, {"name": "Khóa 2024", "starts_on": "2024-01-15"})
+    incubatee = incubators.add_incubatee(None, incubator, {"cohort_id": cohort.id, "tax_code": make_enterprise().tax_code})
+    return {"incubator": incubator.id, "zone": zone.id, "cohort": cohort.id, "incubatee": incubatee.id, "name": f"Vườn ươm mới Số {next(_serial)}",
+            "tax_code": make_enterprise().tax_code}
+
+
+def _incubator_form(cell: Cell, **changes) -> dict:
+    return {"name_vi": cell.target["name"], "province_code": "51", "host_kind": "zone", "host_zone_id": str(cell.target["zone"]), **changes}
+
+
+def _incubator_named(cell: Cell, _response) -> bool:
+    return db.session.scalar(db.select(Incubator).where(Incubator.name_vi == cell.target["name"])) is not None
+
+
+def _cohorts(cell: Cell) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(Cohort).where(Cohort.incubator_id == cell.target["incubator"]))
+
+
+def _placed(cell: Cell, _response) -> bool:
+    return db.session.scalar(db.select(db.func.count()).select_from(Incubatee).where(Incubatee.incubator_id == cell.target["incubator"])) == 2
+
+
 def _commune_code() -> str:
     return db.session.scalar(db.select(Commune.code).where(Commune.province_code == "51").order_by(Commune.code).limit(1))
 
@@ -730,6 +760,24 @@ WRITES = [
           lambda c: c.post(f"/zones/import/{c.target['token']}/commit"),
           lambda c, _r: db.session.scalar(db.select(Zone).where(Zone.name_vi == c.target["name"])) is not None,
           refused={OTHER_OFFICER: 302}),  # back to the preview: the list's province is not theirs
+    # Incubators, their cohorts and incubatees.
+    Write("record incubator", "incubators.create", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.post("/incubators/new", _incubator_form(c)), _incubator_named),
+    Write("edit incubator", "incubators.edit", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.post(f"/incubators/{c.target['incubator']}/edit", _incubator_form(c)), _incubator_named),
+    Write("record cohort", "incubators.create_cohort", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.post(f"/incubators/{c.target['incubator']}/cohorts/new", {"name": "Khóa 2025", "starts_on": "2025-01-15"}),
+          lambda c, _r: _cohorts(c) == 2),
+    Write("edit cohort", "incubators.edit_cohort", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.post(f"/incubators/{c.target['incubator']}/cohorts/{c.target['cohort']}/edit", {"name": "Khóa 2024 A", "starts_on": "2024-01-15"}),
+          lambda c, _r: db.session.get(Cohort, c.target["cohort"]).name == "Khóa 2024 A"),
+    Write("add incubatee", "incubators.add_incubatee", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.post(f"/incubators/{c.target['incubator']}/incubatees/new", {"cohort_id": str(c.target["cohort"]),
+                                                                                   "tax_code": c.target["tax_code"], "outcome": "active"}), _placed),
+    Write("edit incubatee", "incubators.edit_incubatee", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.post(f"/incubators/{c.target['incubator']}/incubatees/{c.target['incubatee']}/edit",
+                           {"cohort_id": str(c.target["cohort"]), "outcome": "left", "ended_on": "2024-06-30"}),
+          lambda c, _r: db.session.get(Incubatee, c.target["incubatee"]).outcome == "left"),
     # Incentive policies and commune difficulty lists.
     Write("record policy", "incentives.create", POLICY_KEEPERS, _new_policy,
           lambda c: c.post("/incentives/new", _policy_form(c, title_vi=c.target["title"])), _policy_named),
@@ -853,6 +901,16 @@ WRITES = [
           _certificate_numbered),
     Write("POST certificate decision", "api.decide_ecolabel", REVIEWERS, _certificate,
           lambda c: c.api("POST", f"/api/v1/ecolabels/{c.target['certificate']}/suspend", {"reason": "Giám sát không đạt"}), _suspended),
+    Write("POST incubator", "api.create_incubator", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.api("POST", "/api/v1/incubators", _incubator_form(c, host_zone_id=c.target["zone"])), _incubator_named),
+    Write("PATCH incubator", "api.update_incubator", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.api("PATCH", f"/api/v1/incubators/{c.target['incubator']}", {"name_vi": c.target["name"]}), _incubator_named),
+    Write("POST cohort", "api.create_cohort", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.api("POST", f"/api/v1/incubators/{c.target['incubator']}/cohorts", {"name": "Khóa 2025", "starts_on": "2025-01-15"}),
+          lambda c, _r: _cohorts(c) == 2),
+    Write("POST incubatee", "api.create_incubatee", INCUBATOR_KEEPERS, _incubator,
+          lambda c: c.api("POST", f"/api/v1/incubators/{c.target['incubator']}/incubatees",
+                          {"cohort_id": c.target["cohort"], "tax_code": c.target["tax_code"]}), _placed),
     Write("POST catalog mapping", "api.resolve_catalog_mapping", CATALOG_MANAGERS, _mapping,
           lambda c: c.api("POST", f"/api/v1/catalog/versions/{NEW_CATALOG}/mappings/{c.target['mapping']}", {"successor": "A.99"}),
           _mapping_resolved),

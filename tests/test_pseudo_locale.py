@@ -541,3 +541,44 @@ def test_the_eco_label_pages_the_sweep_notices_and_verification_show_only_transl
     pages["notifications"] = _get(client, "/notifications/")
     pages.update(_walk_import(client, "/ecolabels/import", CERTIFICATES_CSV, "nhan.csv"))
     assert_translated(pseudo, pages, data=CERTIFICATES_CSV)
+
+
+def test_the_incubator_pages_show_only_translated_words(pseudo, client, accounts):
+    from registry.incubators.models import Incubator
+    from registry.incubators.service import load_reference_incubators
+
+    from .factories import make_cohort, make_enterprise, make_incubatee, make_incubator
+
+    accounts.user("officer@example.vn")
+    with pseudo.app_context():
+        load_reference_incubators()
+        incubator = make_incubator()
+        old, recent = make_cohort(incubator, "Khóa 2019", "2019-01-10", "2019-12-31"), make_cohort(incubator, "Khóa 2025", "2025-01-10")
+        graduate = make_enterprise()
+        make_incubatee(incubator, old, graduate, outcome="graduated", ended_on="2019-12-31")
+        make_incubatee(incubator, recent, make_enterprise(tax_code="0100109106", name_vi="Công ty Đã Rời"), outcome="left", ended_on="2025-06-30")
+        make_incubatee(incubator, recent, make_enterprise(tax_code="0100112437", name_vi="Công ty Đang Ươm"))
+        reference = db.session.scalar(db.select(Incubator.id).where(Incubator.source_url != "").order_by(Incubator.id))
+        ids = {"incubator": incubator.id, "cohort": recent.id, "enterprise": graduate.id, "reference": reference}
+    anonymous = pseudo.test_client()
+    pages = {path: _get(anonymous, path) for path in (
+        "/incubators/", "/incubators/?province=51&host_kind=university&group=A", "/incubators/?q=khong+co", f"/incubators/{ids['incubator']}",
+        f"/incubators/{ids['reference']}", "/incubators/statistics", "/incubators/statistics?province=51", "/search/?q=vuon+uom",
+        f"/enterprises/{ids['enterprise']}",
+    )}
+    accounts.sign_in(client, "officer@example.vn")
+    base = f"/incubators/{ids['incubator']}"
+    pages["officer's incubator"] = _get(client, base)
+    for path in ("/incubators/new", f"{base}/edit", f"{base}/cohorts/new", f"{base}/cohorts/{ids['cohort']}/edit", f"{base}/incubatees/new"):
+        pages[path] = _get(client, path)
+    pages["refused incubator"] = client.post("/incubators/new", data={
+        "csrf_token": csrf_token(client, "/incubators/new"), "province_code": "51", "host_kind": "x", "website": "ftp://x",
+        "opened_on": "2020-01-01", "closed_on": "2019-01-01", "focus_groups": "Z9"}).get_data(as_text=True)
+    pages["refused cohort"] = client.post(f"{base}/cohorts/new", data={
+        "csrf_token": csrf_token(client, f"{base}/cohorts/new"), "starts_on": "2010-01-01", "ends_on": "2009-01-01"}).get_data(as_text=True)
+    pages["refused incubatee"] = client.post(f"{base}/incubatees/new", data={
+        "csrf_token": csrf_token(client, f"{base}/incubatees/new"), "cohort_id": str(ids["cohort"]), "tax_code": "4300123458",
+        "outcome": "graduated"}).get_data(as_text=True)
+    pages["second active cohort"] = client.post(f"{base}/incubatees/new", data={
+        "csrf_token": csrf_token(client, f"{base}/incubatees/new"), "cohort_id": str(ids["cohort"]), "tax_code": "0100112437"}).get_data(as_text=True)
+    assert_translated(pseudo, pages)

@@ -1,14 +1,14 @@
 """Trade-promotion events, their participants with offers and needs, meeting requests and the meetings the scheduler places
 
 Revision ID: 0020_events
-Revises: 0018_ecolabels
+Revises: 0019_incubators
 Create Date: 2026-12-01 21:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_events"
-down_revision = "0018_ecolabels"
+down_revision = "0019_incubators"
 branch_labels = None
 depends_on = None
 

@@ -52,6 +52,7 @@ KIND_OF_TABLE = {
     "catalog_version": "catalog", "catalog_node": "catalog", "catalog_node_mapping": "catalog",
     "incentive_policy": "incentives", "commune_difficulty": "incentives",
     "ecolabel_certificate": "ecolabels", "ecolabel_event": "ecolabels",
+    "incubator": "incubators", "cohort": "incubators", "incubatee": "incubators",
     "province": "places", "commune": "places", "legacy_province": "places", "province_boundary": "places", "commune_predecessor": "places",
     "organization": "organizations", "membership": "organizations",
     "event": "events", "participant": "events", "interest": "events", "meeting_request": "events", "meeting": "events",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from collections.abc import Callable
@@ -471,6 +472,7 @@ class Profile(ProfileFacts):
     items: list[Link]
     certificates: list[CertificateRow]
     merged: list[MergedRecord]
+    marks: frozenset[str] | None = None  # the PROFILE_MARKS this record holds; None: not asked
 
     @classmethod
     def of(cls, enterprise: Enterprise) -> Profile:
@@ -526,13 +528,26 @@ _ITEM_COLUMNS = tuple(f"item_{column.name}" for column in LINK_COLUMNS) + ("item
 _CERTIFICATE_COLUMNS = tuple(f"certificate_{name}" for name in CertificateRow._fields)
 
 
+# Features above the enterprises mark a profile with a yes/no column of their own (an EXISTS over their table,
+# given the enterprise's id column), so that its page asks them for more only when there is something to show.
+PROFILE_MARKS: dict[str, Callable] = {}
+_MARKED: dict[tuple[str, ...], object] = {}
+
+
+def _profile_statement():
+    names = tuple(PROFILE_MARKS)
+    if names not in _MARKED:
+        _MARKED[names] = _PROFILE.add_columns(*(PROFILE_MARKS[name](_E.id).label(f"mark_{name}") for name in names))
+    return _MARKED[names]
+
+
 def profile(enterprise_id: int) -> Profile | None:
     """Load one enterprise's profile in one plain statement: its row with its province, commune, zone,
-    items and certificates joined in (and its merged records after, only when it has some).
+    items and certificates joined in, and the PROFILE_MARKS it holds (and its merged records after, only when it has some).
 
     At 100,000 records loading the model with its relations took about a third of a profile page.
     """
-    rows = _core(_PROFILE, enterprise_id=enterprise_id)
+    rows = _core(_profile_statement(), enterprise_id=enterprise_id)
     if not rows:
         return None
     items: dict[int, Link] = {}
@@ -553,6 +568,7 @@ def profile(enterprise_id: int) -> Profile | None:
         items=list(items.values()),
         certificates=[certificates[key] for key in sorted(certificates)],
         merged=merged_into(enterprise_id) if first.has_merged else [],
+        marks=frozenset(name for name in PROFILE_MARKS if values[f"mark_{name}"]),
     )
 
 

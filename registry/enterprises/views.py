@@ -100,7 +100,7 @@ def _viewable(enterprise):
 
 
 @bp.route("/<int:enterprise_id>")
-@shared_page("enterprises", "zones", "catalog", "places", "ecolabels")
+@shared_page("enterprises", "zones", "catalog", "places", "ecolabels", "incubators")
 def detail(enterprise_id: int):
     """Show one enterprise: identity, location, catalog items, certificates and status.
 

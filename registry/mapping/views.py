@@ -42,6 +42,7 @@ def full_map():
             "zones": url_for("api.zones_geojson"),
             "enterprises": url_for("api.enterprises_geojson"),
             "enterpriseSearch": url_for("api.enterprises"),
+            "incubators": url_for("api.incubators_geojson"),
         },
     }
     parts = assemble(config, height="70vh", label=_("Map of zones and enterprises"))

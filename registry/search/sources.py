@@ -10,12 +10,13 @@ from registry.ecolabels.search import certificate_hits
 from registry.enterprises.search import enterprise_hits
 from registry.events.search import event_hits
 from registry.incentives.search import policy_hits
+from registry.incubators.search import incubator_hits
 from registry.places.search import place_hits
 from registry.search_hits import Found, Hit
 from registry.text import terms
 from registry.zones.search import zone_hits
 
-SOURCES = (place_hits, zone_hits, catalog_hits, enterprise_hits, policy_hits, certificate_hits, event_hits)
+SOURCES = (place_hits, zone_hits, catalog_hits, enterprise_hits, policy_hits, certificate_hits, incubator_hits, event_hits)
 PER_SOURCE = 10
 
 

@@ -78,6 +78,21 @@
     return box;
   }
 
+  function incubatorPopup(props, config) {
+    var labels = config.labels;
+    var box = element("div", "map-popup");
+    box.appendChild(element("strong", "map-popup-title", props.name));
+    var list = element("dl");
+    if (props.host) { row(list, labels.host, props.host); }
+    if (typeof props.active === "number") { row(list, labels.incubatees_active, formatNumber(config, props.active, 0)); }
+    if (typeof props.graduated === "number") { row(list, labels.graduates, formatNumber(config, props.graduated, 0)); }
+    box.appendChild(list);
+    if (props.demo) { box.appendChild(element("p", "map-popup-note", labels.demo)); }
+    var anchor = link(props.url, labels.open);
+    if (anchor) { box.appendChild(anchor); }
+    return box;
+  }
+
   function kindColour(config, kind) {
     for (var i = 0; i < config.legend.length; i++) {
       if (config.legend[i].kind === kind) { return config.legend[i].colour; }
@@ -88,7 +103,8 @@
   var FIXED_STYLES = {
     boundary_old: { color: "#555555", weight: 2, dashArray: "4 4", fillOpacity: 0.05 },
     boundary_new: { color: "#D55E00", weight: 3, fillOpacity: 0.2 },
-    province: { color: "#333333", weight: 2, fill: false }
+    province: { color: "#333333", weight: 2, fill: false },
+    incubator: { color: "#CC79A7", fillColor: "#CC79A7", weight: 2, fillOpacity: 0.8 }
   };
   var OUTLINE_STYLE = { color: "#6b6b6b", weight: 1, opacity: 0.8, fill: false };
 
@@ -156,10 +172,13 @@
       interactive: spec.style !== "province",
       pointToLayer: function (feature, latlng) {
         var style = pathStyle(spec.style, config)(feature);
-        return L.circleMarker(latlng, L.extend({ radius: 8, fillOpacity: 0.6 }, style));
+        // Incubators draw in a pane of their own, above the zones, after them in the page.
+        var pane = spec.style === "incubator" ? incubatorPane(map) : "overlayPane";
+        return L.circleMarker(latlng, L.extend({ radius: 8, fillOpacity: 0.6, pane: pane }, style));
       },
       onEachFeature: function (feature, layer) {
-        layer.bindPopup(function () { return zonePopup(feature.properties || {}, config); });
+        var popup = spec.style === "incubator" ? incubatorPopup : zonePopup;
+        layer.bindPopup(function () { return popup(feature.properties || {}, config); });
       }
     });
     return {
@@ -347,6 +366,18 @@
     track(instance, fetchJson(url).then(function (collection) { layer.addData(collection); }, function () { return null; }));
   }
 
+  function incubatorPane(map) {
+    if (!map.getPane("registryIncubators")) { map.createPane("registryIncubators").style.zIndex = 450; }
+    return "registryIncubators";
+  }
+
+  // The full map's incubators are few: fetched once, whatever the view.
+  function loadIncubators(instance) {
+    instance.layers.filter(function (layer) { return layer.spec.role === "incubators"; }).forEach(function (layer) {
+      track(instance, fetchJson(layer.spec.url).then(layer.set, function () { status(instance, instance.config.labels.load_failed); }));
+    });
+  }
+
   function setUp(container, config) {
     var map = window[container.id];
     if (!map || typeof map.addLayer !== "function") { return; }
@@ -369,6 +400,8 @@
     var specs = config.mode === "full"
       ? [{ name: config.labels.zone_layer || "Zones", style: "zone", role: "zones" },
          { name: config.labels.enterprise_layer || "Enterprises", style: "enterprise", role: "enterprises" }]
+        .concat(config.api && config.api.incubators
+          ? [{ name: config.labels.incubator_layer || "Incubators", style: "incubator", role: "incubators", url: config.api.incubators }] : [])
       : (config.layers || []);
     var overlays = {};
     specs.forEach(function (spec) {
@@ -383,7 +416,7 @@
     nameZoomButtons(container, config.labels);
     instances.push(instance);
     drawOutlines(instance);
-    if (config.mode !== "full") { loadEmbedded(instance); }
+    if (config.mode !== "full") { loadEmbedded(instance); } else { loadIncubators(instance); }
     waiting.forEach(function (callback) { callback(instance); });
   }
 

@@ -72,6 +72,7 @@ class Corpus:
     proposals: list[str] = field(default_factory=list)  # results tokens
     leads: list[int] = field(default_factory=list)
     events: list[tuple[int, int]] = field(default_factory=list)  # (event, its enterprise participant)
+    incubators: list[int] = field(default_factory=list)
 
 
 def tax_codes():
@@ -157,8 +158,31 @@ def store_corpus(app) -> Corpus:
         corpus.duplicate = flag.id if flag else 0
         store_proposals(corpus)
         store_events(corpus, admin_org.id)
+        store_incubators(corpus)
         db.session.commit()
     return corpus
+
+
+INCUBATOR_MARK = " (vườn ươm)"
+
+
+def store_incubators(corpus: Corpus) -> None:
+    """An incubator named like each payload (its host, services and description too), with a cohort named so holding an enterprise."""
+    from registry.incubators import service as incubators
+
+    for n, (payload, enterprise_id) in enumerate(zip(CORPUS, corpus.enterprises)):
+        values = {"name_vi": payload + INCUBATOR_MARK, "name_en": payload + INCUBATOR_MARK, "host_kind": "university", "host_name": payload,
+                  "services": payload, "description": payload, "address": payload, "province_code": "51",
+                  "website": HOSTILE_URLS[n % len(HOSTILE_URLS)], "latitude": 15.3 + 0.05 * n, "longitude": 108.9 + 0.05 * n}
+        try:
+            incubator = incubators.create_incubator(None, values)
+        except incubators.IncubatorError as refused:
+            assert set(refused.errors) == {"website"}, refused.errors
+            incubator = incubators.create_incubator(None, {**values, "website": ""})
+        cohort = incubators.create_cohort(None, incubator, {"name": payload[:200], "starts_on": "2024-01-15"})
+        incubators.add_incubatee(None, incubator, {"cohort_id": cohort.id, "tax_code": enterprises.get_enterprise(enterprise_id).tax_code,
+                                                   "note": payload[:500]})
+        corpus.incubators.append(incubator.id)
 
 
 def store_proposals(corpus: Corpus) -> None:
@@ -438,3 +462,37 @@ def test_events_their_participants_offers_needs_and_requests_show_the_payloads_a
         visit(visitor, f"/events/{event_id}", shows=[payload])
         visit(visitor, f"/events/{event_id}/participants/{exhibitor_id}", shows=[payload])
         visit(visitor, f"/events/{event_id}/edit")
+
+
+def test_incubators_their_cohorts_and_map_popups_show_payloads_as_text(visitor, corpus):
+    visit(visitor, "/incubators/", shows=CORPUS)
+    visit(visitor, "/incubators/statistics")
+    visit(visitor, "/search/?q=alert", shows=[payload + INCUBATOR_MARK for payload in CORPUS[:3]])
+    for payload, incubator_id, enterprise_id in zip(CORPUS, corpus.incubators, corpus.enterprises):
+        visit(visitor, f"/incubators/{incubator_id}", shows=[payload + INCUBATOR_MARK, payload[:200]])
+        assert visitor.evaluate(SCRIPT_LINKS) == [], "a stored website that is not a web address is no link"
+        visit(visitor, f"/enterprises/{enterprise_id}", shows=[payload + INCUBATOR_MARK])
+    visit(visitor, "/map?province=51", wait_map=True)
+    layer = "window.RegistryMap.instances[0].layers.find(layer => layer.spec.role === 'incubators').group"
+    visitor.wait_for_function(f"() => {layer}.getLayers().length === {len(CORPUS)}")
+    popups = visitor.evaluate(f"""() => {layer}.getLayers().map(marker => {{
+        marker.openPopup();
+        const text = document.querySelector('.leaflet-popup-content').innerText;
+        marker.closePopup();
+        return text;
+    }})""")
+    settled(visitor)
+    assert visitor.dialogs == [] and visitor.evaluate(INJECTED) == []
+    assert len(popups) == len(CORPUS) and all(INCUBATOR_MARK in text for text in popups), popups
+    assert any(CORPUS[0] + INCUBATOR_MARK in text for text in popups), "the popup shows the name as text"
+    # The layer is toggled in the layer control like the zones and enterprises.
+    toggle = visitor.locator(".leaflet-control-layers label", has_text="Vườn ươm").locator("input")
+    toggle.uncheck()
+    visitor.wait_for_function(f"() => !window.RegistryMap.instances[0].map.hasLayer({layer})")
+    toggle.check()
+    visitor.wait_for_function(f"() => window.RegistryMap.instances[0].map.hasLayer({layer})")
+    sign_in(visitor, OFFICER)
+    for payload, incubator_id in zip(CORPUS, corpus.incubators):
+        visit(visitor, f"/incubators/{incubator_id}/edit")
+        assert visitor.input_value("#services") == payload
+        visit(visitor, f"/history/incubator/{incubator_id}", shows=[payload + INCUBATOR_MARK])
