@@ -3,7 +3,7 @@ registry recorded as pending enterprises, what became of the graduates, statisti
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import time_machine
 
@@ -13,7 +13,7 @@ from registry.incubators import queries, service
 from registry.incubators.models import Cohort, Incubatee, Incubator
 
 from .conftest import csrf_token
-from .factories import (incubator_values, make_cohort, make_enterprise, make_incubatee, make_incubator, make_token,
+from .factories import (incubator_values, make_certificate, make_cohort, make_enterprise, make_incubatee, make_incubator, make_token,
                         make_user, make_zone)
 
 OFFICER = "officer@example.vn"  # of the Department of Quảng Ngãi (51)
@@ -199,9 +199,11 @@ def _graduates_story() -> int:
     active = make_enterprise(tax_code="0101243150", name_vi="Công ty Đang Ươm")
     make_incubatee(incubator, recent, active)
     graduates[1].status = Status.SUSPENDED
+    make_certificate(holder_tax_code=graduates[0].tax_code, issued_on=(date.today() - timedelta(days=30)).isoformat())
+    make_certificate(number="126/QĐ-BTNMT", holder_tax_code=active.tax_code, issued_on="2019-01-10")  # expired: not counted
     db.session.commit()
 
-    assert queries.fates(queries.placements_of(incubator.id)) == queries.Fates(graduates=2, registered=2, published=1, eco_labelled=None)
+    assert queries.fates(queries.placements_of(incubator.id)) == queries.Fates(graduates=2, registered=2, published=1, eco_labelled=1)
     row = queries.statistics(date(2026, 12, 1), "51")[0]
     assert (row.incubators, row.active, row.graduates_per_year) == (1, 1, {2019: 1, 2023: 1})
     assert row.still_active == {1: (2, 1), 3: (1, 1), 5: (1, 1)}
@@ -213,7 +215,7 @@ def _graduates_story() -> int:
 
 def _graduates_pages(english, incubator_id: int) -> None:
     page = _text(english.get(f"/incubators/{incubator_id}"))
-    assert "2 graduates: 2 still registered, 1 published" in page and "eco-labels are not recorded in the registry yet" in page
+    assert "2 graduates: 2 still registered, 1 published" in page and "; 1 eco-labelled." in page
     with time_machine.travel(date(2026, 12, 1)):  # the session cookie may not outlive a moved clock: the language goes in the address
         stats = _text(english.get("/incubators/statistics?province=51&lang=en"))
     assert "Graduates 2019" in stats and "Still active after 5 years" in stats and "1 of 2" in stats

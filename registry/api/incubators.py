@@ -188,7 +188,7 @@ OPENAPI_SCHEMAS = {
         "cohorts": {"type": "array", "items": {"type": "object"}}, "placements": {"type": "array", "items": {"type": "object"}},
         "graduates": {"type": "object", "properties": {"total": {"type": "integer"}, "registered": {"type": "integer"},
                                                        "published": {"type": "integer"},
-                                                       "eco_labelled": {"type": "integer", "nullable": True}}}}}]},
+                                                       "eco_labelled": {"type": "integer"}}}}}]},
     "IncubatorChange": {"type": "object", "additionalProperties": False, "properties": _FIELDS},
     "IncubatorNew": {"type": "object", "additionalProperties": False, "required": ["name_vi", "host_kind", "province_code"],
                      "properties": _FIELDS},

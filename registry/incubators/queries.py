@@ -2,7 +2,7 @@
 an enterprise's incubator history, what became of the graduates and the statistics per province.
 
 What became of a graduate is read from the registry as it stands today: still registered (not rejected
-or merged away), published, and eco-labelled (`eco_labelled`, filled once the eco-label register is merged).
+or merged away), published, and eco-labelled (`eco_labelled`, from the eco-label register).
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from sqlalchemy import exists, func, select
 
 from registry.accounts.permissions import reviewed_provinces
 from registry.domain_errors import Invalid
+from registry.ecolabels import queries as ecolabel_queries
+from registry.ecolabels.status import IN_FORCE
 from registry.enterprises import queries as enterprise_queries
 from registry.enterprises.models import Enterprise, Status
 from registry.extensions import db
@@ -192,13 +194,11 @@ def named_for(viewer, placement: Placement) -> bool:
     return provinces is None or placement.province_code in provinces
 
 
-def eco_labelled(enterprise_ids: Iterable[int]) -> set[int] | None:
-    """The enterprises among `enterprise_ids` holding a valid eco-label today; None while the registry keeps no eco-labels.
-
-    The one place the incubators read the eco-label register: once `registry.ecolabels` is merged this
-    asks its queries for the holders with a valid or expiring certificate (incubators sit above ecolabels).
-    """
-    return None
+def eco_labelled(enterprise_ids: Iterable[int]) -> set[int]:
+    """The enterprises among `enterprise_ids` holding an eco-label in force today (valid or expiring): the one place the
+    incubators read the eco-label register."""
+    return {enterprise_id for enterprise_id, labels in ecolabel_queries.labels_of(enterprise_ids).items()
+            if any(listed.status in IN_FORCE for listed in labels)}
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ class Fates:
     graduates: int = 0
     registered: int = 0
     published: int = 0
-    eco_labelled: int | None = None
+    eco_labelled: int = 0
 
 
 def fates(placements: Iterable[Placement]) -> Fates:
@@ -216,7 +216,7 @@ def fates(placements: Iterable[Placement]) -> Fates:
     labelled = eco_labelled({p.enterprise_id for p in graduates})
     return Fates(graduates=len(graduates), registered=sum(p.registered for p in graduates),
                  published=sum(p.published for p in graduates),
-                 eco_labelled=None if labelled is None else sum(p.enterprise_id in labelled for p in graduates))
+                 eco_labelled=sum(p.enterprise_id in labelled for p in graduates))
 
 
 # --- statistics ---------------------------------------------------------------------------------
