@@ -1,0 +1,34 @@
+"""A visitor pages through the registers' lists (incentives, eco-labels, incubators, events) and keeps their filters."""
+from __future__ import annotations
+
+import re
+
+from registry.extensions import db
+from registry.incentives.service import load_national_policies
+from registry.incubators.service import load_reference_incubators
+
+from .factories import make_certificate, make_enterprise, make_event, tax_code
+
+
+def _links(page: str) -> dict[str, str]:
+    return {rel: href.replace("&amp;", "&") for href, rel in re.findall(r'<a href="([^"]+)" rel="(prev|next)">', page)}
+
+
+def test_each_register_list_pages_back_and_forth_with_its_filters(app, english):
+    app.config["PER_PAGE"] = 2
+    with app.app_context():
+        load_national_policies()
+        load_reference_incubators()
+        make_enterprise(tax_code=tax_code(1))
+        for n in range(5):
+            make_certificate(number=f"{100 + n}/QĐ-BTNMT", holder_tax_code=tax_code(1))
+            make_event(name_vi=f"Hội chợ công nghệ môi trường số {n}", kind="fair")
+        db.session.commit()
+    for first, word in (("/incentives/?scope=national", "scope=national"), ("/ecolabels/?scheme=vn_ecolabel", "scheme=vn_ecolabel"),
+                        ("/incubators/", None), ("/events/?kind=fair", "kind=fair")):
+        page_one = english.get(first).get_data(as_text=True)
+        links = _links(page_one)
+        assert "prev" not in links and "page=2" in links["next"], first
+        assert word is None or word in links["next"], first
+        page_two = english.get(links["next"]).get_data(as_text=True)
+        assert "Page 2 of" in page_two and "page=1" in _links(page_two)["prev"], first
