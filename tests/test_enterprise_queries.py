@@ -7,8 +7,11 @@ from sqlalchemy import event
 from registry.audit.service import acting_as
 from registry.enterprises import index, queries
 from registry.enterprises.generator import generate_profiles
+from registry.enterprises.models import Enterprise
 from registry.enterprises.service import create_enterprise
 from registry.extensions import db
+
+from .factories import make_certificate
 
 RECORDS = 30
 
@@ -87,14 +90,23 @@ def test_an_api_page_of_fifty_costs_as_many_statements_as_a_page_of_ten(app, cli
 
 
 def test_a_profile_is_one_statement_with_its_items_certificates_and_zone(app, client, registry):
-    """The page asks for the data versions (the page cache) and the record; the API for the record alone; each then its eco-labels."""
+    """The page asks for the data versions (the page cache) and the record; the API for the record alone; only for an
+    enterprise that holds eco-labels (its record says so) do both then read its certificates."""
     for enterprise_id in registry[:5]:
         page = statements(app, client, f"/enterprises/{enterprise_id}")
         record = statements(app, client, f"/api/v1/enterprises/{enterprise_id}")
-        assert len(page) == 3 and "data_version" in page[0] and "ecolabel_certificate" in page[2], page
-        assert len(record) == 2 and "ecolabel_certificate" in record[1], record
+        assert len(page) == 2 and "data_version" in page[0], page
+        assert len(record) == 1, record
         full = client.get(f"/api/v1/enterprises/{enterprise_id}").get_json()
-        assert full["catalog_items"] and full["catalog_items"][0]["name_vi"]
+        assert full["catalog_items"] and full["catalog_items"][0]["name_vi"] and full["ecolabels"] == []
+    with app.app_context():
+        labelled = db.session.get(Enterprise, registry[0])
+        make_certificate(holder_tax_code=labelled.tax_code)
+    page = statements(app, client, f"/enterprises/{registry[0]}")
+    record = statements(app, client, f"/api/v1/enterprises/{registry[0]}")
+    assert page[:2] == statements(app, client, f"/enterprises/{registry[1]}") and "ecolabel_certificate" in page[2], page
+    assert "ecolabel_certificate" in record[1], record
+    assert client.get(f"/api/v1/enterprises/{registry[0]}").get_json()["ecolabels"][0]["number"] == "125/QĐ-BTNMT"
 
 
 @pytest.mark.parametrize("query", ["", "sort=newest", "q=công ty"])

@@ -80,7 +80,7 @@ def enterprise_json(enterprise: queries.Profile, *, full: bool = False) -> dict:
             ],
             zone={"id": enterprise.zone.id, "name_vi": enterprise.zone.name_vi, "name_en": enterprise.zone.name_en,
                   "kind": enterprise.zone.kind.value} if enterprise.zone else None,
-            ecolabels=[label_summary(entry) for entry in ecolabel_queries.labels_of([enterprise.id]).get(enterprise.id, [])],
+            ecolabels=[label_summary(entry) for entry in ecolabel_queries.profile_labels(enterprise)],
             source=enterprise.source,
             created_at=enterprise.created_at.isoformat() + "Z",
             updated_at=enterprise.updated_at.isoformat() + "Z",

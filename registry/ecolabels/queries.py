@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, true
+from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import contains_eager
 
 from registry.accounts.permissions import department_provinces, is_admin, reviewed_provinces
@@ -180,6 +180,19 @@ def in_force_holders(scheme: str = "", today: date | None = None) -> list[int]:
     if scheme:
         query = query.where(EcolabelCertificate.scheme == scheme)
     return sorted({c.enterprise_id for c in db.session.scalars(query) if c.status_on(today) in IN_FORCE})
+
+
+# A profile says whether its enterprise holds any certificate, in its own statement: the profile asks for them only then.
+enterprise_queries.PROFILE_MARKS["ecolabelled"] = lambda enterprise_id: exists().where(EcolabelCertificate.enterprise_id == enterprise_id)
+
+
+def profile_labels(record, today: date | None = None) -> list[Listed]:
+    """Every certificate of an enterprise with its status today, newest first; none asked for when its profile says it holds none
+    (a record just written, which carries no marks, is asked)."""
+    marks = getattr(record, "marks", None)
+    if marks is not None and "ecolabelled" not in marks:
+        return []
+    return labels_of([record.id], today).get(record.id, [])
 
 
 def labels_of(enterprise_ids, today: date | None = None) -> dict[int, list[Listed]]:

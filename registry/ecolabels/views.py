@@ -50,9 +50,9 @@ def ecolabel_badges(enterprise_ids) -> dict:
 
 
 @bp.app_template_global()
-def ecolabels_of(enterprise_id) -> list:
-    """Every certificate of one enterprise with its status today, for its profile."""
-    return queries.labels_of([enterprise_id]).get(enterprise_id, [])
+def ecolabels_of(enterprise) -> list:
+    """Every certificate of one enterprise (its profile) with its status today."""
+    return queries.profile_labels(enterprise)
 
 
 def _may_record() -> bool:
