@@ -268,11 +268,17 @@ def test_a_user_reads_their_notices_and_marks_them_read(app, client, runner, eng
     assert "hết hiệu lực ngày 2028-03-10" in page  # written in the officer's language: Vietnamese, the default
     assert re.search(r'class="bell">Notifications <span class="count"[^>]*>1<', client.get("/ecolabels/").get_data(as_text=True))
     with app.app_context():
-        notice = db.session.scalar(db.select(Notification))
-    opened = client.post("/notifications/read", data={"csrf_token": csrf_token(client, "/notifications/"), "id": notice.id})
+        notice_id = db.session.scalar(db.select(Notification.id))
+    opened = client.post("/notifications/read", data={"csrf_token": csrf_token(client, "/notifications/"), "id": notice_id})
     assert opened.status_code == 302 and re.match(r"/ecolabels/\d+$", opened.headers["Location"])
     with app.app_context():
         assert db.session.scalar(db.select(Notification.read_at)) is not None
+        # A notice's link opens a page of this site only, however it was written.
+        notice = db.session.get(Notification, notice_id)
+        notice.link, notice.read_at = "https://registry.example/\\evil.example/login", None
+        db.session.commit()
+    opened = client.post("/notifications/read", data={"csrf_token": csrf_token(client, "/notifications/"), "id": notice_id})
+    assert opened.status_code == 302 and "evil" not in opened.headers["Location"]
 
 
 def test_the_qr_code_opens_the_verification_and_prints_at_label_size(app, client):

@@ -107,9 +107,20 @@ def test_a_representative_registers_a_new_enterprise_which_waits_pending_and_the
     with app.app_context():
         participant = db.session.get(Participant, participant_id)
         assert participant.status == ParticipantStatus.APPROVED and participant.booth == "B-12"
-    public = app.test_client().get(f"/api/v1/events/{event_id}").get_json()
-    assert [p["name"] for p in public["participants"]] == ["Công ty TNHH Màng Lọc Sông Trà"]
-    assert public["participants"][0]["booth"] == "B-12"
+    # Until its province publishes it, the new enterprise is named only to those who act for it and its reviewers.
+    stranger = app.test_client()
+    public = stranger.get(f"/api/v1/events/{event_id}", headers={"Accept-Language": "en"}).get_json()
+    assert [(p["name"], p["enterprise"], p["booth"]) for p in public["participants"]] == [("An enterprise awaiting review", None, "B-12")]
+    for seen in (stranger.get(page + "?lang=en"), stranger.get(f"/events/{event_id}/participants/{participant_id}?lang=en")):
+        assert "Màng Lọc Sông Trà" not in seen.get_data(as_text=True) and "An enterprise awaiting review" in seen.get_data(as_text=True)
+    assert "Màng Lọc Sông Trà" in organizer.get(page).get_data(as_text=True)
+    assert "Màng Lọc Sông Trà" in client.get(f"/events/{event_id}/participants/{participant_id}").get_data(as_text=True)
+    with app.app_context():
+        enterprise = db.session.scalar(db.select(Enterprise).where(Enterprise.tax_code == code))
+        enterprise.status = Status.PUBLISHED
+        db.session.commit()
+    public = stranger.get(f"/api/v1/events/{event_id}").get_json()
+    assert [(p["name"], p["enterprise"]["tax_code"]) for p in public["participants"]] == [("Công ty TNHH Màng Lọc Sông Trà", code)]
 
 
 def test_an_unknown_tax_code_without_a_name_is_refused_naming_the_fields(app, client, accounts):
@@ -148,6 +159,13 @@ def test_approvals_past_the_limit_go_on_the_waiting_list_and_a_withdrawal_promot
     promoted = service.withdraw(_organizer("second.organizer@example.vn"), a)
     assert promoted.id == c.id and c.status == ParticipantStatus.APPROVED and d.status == ParticipantStatus.WAITING
     assert service.approved_count(event) == 2
+    organizer = find_user("organizer@example.vn")
+    service.decline(organizer, b)  # an approved place freed by a decline goes to the next waiting too
+    assert d.status == ParticipantStatus.APPROVED and service.approved_count(event) == 2
+    with pytest.raises(Conflict):
+        service.decline(organizer, a)  # withdrawn: nothing left to decline
+    with pytest.raises(Conflict):
+        service.decline(organizer, b)
 
 
 def test_a_need_meets_an_offer_on_the_same_or_a_parent_node_and_each_suggestion_says_why(app, client, accounts):

@@ -80,7 +80,7 @@ def safe_next(target: str | None) -> str:
     """Follow `next` only to a path on this site."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith(("//", "/\\")):
             return target
     return url_for("home.index")
 

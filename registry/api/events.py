@@ -35,12 +35,14 @@ def event_json(event: Event) -> dict:
     }
 
 
-def participant_json(participant: Participant) -> dict:
+def participant_json(participant: Participant, viewer) -> dict:
+    """A participant as the API gives it; an enterprise still awaiting review is not named to those who may not know it."""
     enterprise = participant.enterprise
+    named = service.named_for(viewer, participant)
     return {
-        "id": participant.id, "name": participant.display_name, "role": participant.role.value, "status": participant.status.value,
-        "booth": participant.booth, "province": participant.province_code,
-        "enterprise": {"id": enterprise.id, "tax_code": enterprise.tax_code} if enterprise is not None else None,
+        "id": participant.id, "name": service.shown_name(viewer, participant), "role": participant.role.value,
+        "status": participant.status.value, "booth": participant.booth, "province": participant.province_code,
+        "enterprise": {"id": enterprise.id, "tax_code": enterprise.tax_code} if enterprise is not None and named else None,
         "offers": [_interest(i) for i in participant.interests if i.direction == Direction.OFFER],
         "needs": [_interest(i) for i in participant.interests if i.direction == Direction.NEED],
     }
@@ -81,8 +83,9 @@ def events():
 @bp.get("/events/<int:event_id>")
 def event(event_id: int):
     """One event with its approved participants, their roles, booths, offers and needs."""
-    found = service.visible_event(_viewer(), event_id)
-    approved = [participant_json(p) for p in found.participants if p.status == ParticipantStatus.APPROVED]
+    viewer = _viewer()
+    found = service.visible_event(viewer, event_id)
+    approved = [participant_json(p, viewer) for p in found.participants if p.status == ParticipantStatus.APPROVED]
     return jsonify({**event_json(found), "participants": approved})
 
 
@@ -106,7 +109,7 @@ def participant_suggestions(event_id: int, participant_id: int):
     found = service.visible_event(g.api_user, event_id)
     participant = service.participant_of(found, participant_id)
     service.require_acting(g.api_user, participant)
-    return jsonify({"items": [{"participant": participant_json(s.participant), "score": s.score,
+    return jsonify({"items": [{"participant": participant_json(s.participant, g.api_user), "score": s.score,
                                "reasons": [{"code": r.code, "params": r.params, "text": reason_text(r)} for r in s.reasons]}
                               for s in suggestions_for(participant)]})
 
@@ -129,7 +132,7 @@ def register_participant(event_id: int):
     body, refused = _body(REGISTRATION_FIELDS, _l("Send the registration as a JSON object."))
     if refused is not None:
         return refused
-    return jsonify(participant_json(service.register(g.api_user, found, body))), 201
+    return jsonify(participant_json(service.register(g.api_user, found, body), g.api_user)), 201
 
 
 @bp.post("/events/<int:event_id>/participants/<int:participant_id>/requests")

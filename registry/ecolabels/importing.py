@@ -145,4 +145,7 @@ def _register_holder(actor, cells: dict, tax_code: str, note) -> bool:
         for message in error.messages():
             note("holder_tax_code", message)
         return False
+    except Forbidden:
+        note("holder_province", _("You may not register enterprises in this province: its Department keeps them."))
+        return False
     return True

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select, update
 
 from registry import inputs
 from registry.accounts.models import Organization
-from registry.accounts.permissions import can, require
+from registry.accounts.permissions import can, require, reviewed_provinces
 from registry.audit.models import utcnow
 from registry.catalog import service as catalog
 from registry.domain_errors import Conflict, Invalid, NotFound
@@ -31,6 +31,8 @@ from registry.text import fold
 from .models import (Direction, Event, EventKind, EventStatus, Interest, MeetingRequest, Participant, ParticipantRole, ParticipantStatus,
                      Priority, RequestState)
 from .permissions import ACT_FOR_PARTICIPANT, ORGANIZE_EVENT, REGISTER
+
+PENDING_NAME = _l("An enterprise awaiting review")
 
 TEXT_FIELDS = {"name_vi": 300, "name_en": 300, "venue": 300, "description": 5000}
 FIELDS = (*TEXT_FIELDS, "kind", "starts_on", "ends_on", "latitude", "longitude", "province_code", "organization_id", "status",
@@ -320,7 +322,12 @@ def approve(actor, participant: Participant) -> Participant:
 
 
 def decline(actor, participant: Participant) -> Participant:
+    """Decline a registration that is still in play; an approved one's place goes to the first on the waiting list."""
     require(actor, ORGANIZE_EVENT, participant.event)
+    _lock(participant.event)
+    db.session.refresh(participant)
+    if participant.status not in ACTIVE:
+        raise Conflict(_l("This participant has withdrawn already or was declined."))
     was = participant.status
     participant.status, participant.booth, participant.decided_at = ParticipantStatus.DECLINED, None, utcnow()
     if was == ParticipantStatus.APPROVED:
@@ -518,3 +525,17 @@ def coming(on: date, event: Event) -> bool:
 
 def require_acting(user, participant: Participant) -> None:
     require(user, ACT_FOR_PARTICIPANT, participant)
+
+
+def named_for(viewer, participant: Participant) -> bool:
+    """Whether `viewer` may learn who a participant is: an investor by the name it registered, a published enterprise, and a
+    pending one only to those who review its province and those who act for it (the event's organizers among them)."""
+    enterprise = participant.enterprise
+    if enterprise is None or enterprise.status == Status.PUBLISHED:
+        return True
+    provinces = reviewed_provinces(viewer)
+    return provinces is None or enterprise.province_code in provinces or can(viewer, ACT_FOR_PARTICIPANT, participant)
+
+
+def shown_name(viewer, participant: Participant) -> str:
+    return participant.display_name if named_for(viewer, participant) else str(PENDING_NAME)

@@ -41,6 +41,12 @@ def event_reason(reason) -> str:
 
 
 @bp.app_template_global()
+def participant_name(participant) -> str:
+    """Who a participant is, as the reader may know it: an enterprise awaiting review is not named to visitors."""
+    return service.shown_name(current_user, participant)
+
+
+@bp.app_template_global()
 def event_province(code: str) -> str:
     return places.get_province(code).name(locale_code())
 

@@ -27,7 +27,12 @@ from .wording import FIELD_LABELS, HOST_LABELS, OUTCOME_LABELS
 
 bp = Blueprint("incubators", __name__, url_prefix="/incubators")
 MAX_LIST_PAGE = 100
-SHOWN = ("incubators", "enterprises", "places", "zones", "catalog")
+SHOWN = ("incubators", "enterprises", "places", "zones", "catalog", "ecolabels")
+
+
+def _today() -> str:
+    """The graduates' eco-labels count those in force today: those pages are kept per day as well as per change."""
+    return date.today().isoformat()
 
 
 @bp.app_template_global()
@@ -67,7 +72,7 @@ def index():
 
 
 @bp.route("/<int:incubator_id>")
-@shared_page(*SHOWN)
+@shared_page(*SHOWN, audience=_today)
 def detail(incubator_id: int):
     """An incubator: its host, focus, services and contacts, its cohorts with their incubatees, and what became of its graduates."""
     incubator = service.found_incubator(incubator_id)
@@ -81,7 +86,7 @@ def detail(incubator_id: int):
 
 
 @bp.route("/statistics")
-@shared_page(*SHOWN)
+@shared_page(*SHOWN, audience=_today)
 def statistics():
     """Per province: incubators, active incubatees, graduates per year, graduates still active after 1, 3 and 5 years."""
     province = request.args.get("province") or ""

@@ -7,6 +7,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from registry.accounts.views import safe_next
+
 from . import service
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -35,5 +37,5 @@ def mark_read():
         notice = service.notice_of(current_user, notice_id) if notice_id else None
         if notice is not None and notice.link:
             parts = urlsplit(notice.link)
-            return redirect(parts.path + (f"?{parts.query}" if parts.query else ""))
+            return redirect(safe_next(parts.path + (f"?{parts.query}" if parts.query else "")))
     return redirect(url_for(".index"))
