@@ -48,8 +48,12 @@ def bbox_arg(args) -> Bbox | None:
         raise BadParameter("bbox", _l("Give the box as min_lon,min_lat,max_lon,max_lat in degrees, west and south first.")) from None
 
 
+# Past any list's last page, and small enough that page × per_page stays a 64-bit OFFSET in either database.
+MAX_PAGE = 10**9
+
+
 def page_args(args, per_page: int, max_per_page: int) -> tuple[int, int]:
-    """Read `page` (from 1) and `per_page` (1 to max_per_page, `per_page` when absent); what is not a number counts as absent."""
-    page = max(args.get("page", 1, type=int) or 1, 1)
+    """Read `page` (1 to MAX_PAGE) and `per_page` (1 to max_per_page, `per_page` when absent); what is not a number counts as absent."""
+    page = min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     size = min(max(args.get("per_page", per_page, type=int) or per_page, 1), max_per_page)
     return page, size

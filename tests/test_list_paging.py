@@ -32,3 +32,12 @@ def test_each_register_list_pages_back_and_forth_with_its_filters(app, english):
         assert word is None or word in links["next"], first
         page_two = english.get(links["next"]).get_data(as_text=True)
         assert "Page 2 of" in page_two and "page=1" in _links(page_two)["prev"], first
+
+
+def test_a_page_number_past_any_database_integer_answers_an_empty_page(client):
+    for path in ("/api/v1/events", "/api/v1/incubators", "/api/v1/ecolabels", "/api/v1/policies", "/events/", "/incubators/",
+                 "/ecolabels/", "/incentives/"):
+        answer = client.get(f"{path}?page=805510651705088671744&per_page=100")
+        assert answer.status_code == 200, (path, answer.status_code)
+        if path.startswith("/api/"):
+            assert answer.get_json()["items"] == [], path
