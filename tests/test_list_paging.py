@@ -14,8 +14,8 @@ def _links(page: str) -> dict[str, str]:
     return {rel: href.replace("&amp;", "&") for href, rel in re.findall(r'<a href="([^"]+)" rel="(prev|next)">', page)}
 
 
-def test_each_register_list_pages_back_and_forth_with_its_filters(app, english):
-    app.config["PER_PAGE"] = 2
+def test_each_register_list_pages_back_and_forth_with_its_filters(app, english, monkeypatch):
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
     with app.app_context():
         load_national_policies()
         load_reference_incubators()
