@@ -6,6 +6,7 @@ which pages may catch to drop the argument instead.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import maps
 from flask_babel import lazy_gettext as _l
@@ -57,3 +58,17 @@ def page_args(args, per_page: int, max_per_page: int) -> tuple[int, int]:
     page = min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     size = min(max(args.get("per_page", per_page, type=int) or per_page, 1), max_per_page)
     return page, size
+
+
+@dataclass
+class Page:
+    """One page of a list: its records, how many match in all, and where it stands."""
+
+    items: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))

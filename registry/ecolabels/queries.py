@@ -18,10 +18,10 @@ from sqlalchemy.orm import contains_eager
 from registry.accounts.permissions import department_provinces, is_admin, reviewed_provinces
 from registry.catalog import service as catalog
 from registry.domain_errors import Invalid
+from registry.query_args import Page
 from registry.enterprises import queries as enterprise_queries
 from registry.enterprises.models import Enterprise, EnterpriseItem, Status as EnterpriseStatus
 from registry.extensions import db
-from registry.incentives.queries import Page  # the same page of items, total and number as the policy list's
 from registry.text import matches
 
 from .models import EcolabelCertificate, Scheme

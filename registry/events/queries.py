@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from sqlalchemy import or_, select, true
 from registry.accounts.models import Role
 from registry.accounts.permissions import is_admin, reviewed_provinces
 from registry.domain_errors import Invalid
+from registry.query_args import Page
 from registry.extensions import db
 from registry.text import matches
 
@@ -83,18 +84,6 @@ def statement(filters: EventFilters, viewer, today: date):
     if filters.q and (words := matches(Event.search_folded, filters.q, padded=True)) is not None:
         query = query.where(words)
     return query
-
-
-@dataclass
-class Page:
-    items: list[Event] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    per_page: int = 20
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def page_of(filters: EventFilters, viewer, today: date, page: int, per_page: int) -> Page:

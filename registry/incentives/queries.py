@@ -6,7 +6,7 @@ the matcher's caller turns them into the engine's own types.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select, true
 
 from registry.accounts.permissions import department_provinces, is_admin
 from registry.domain_errors import Invalid
+from registry.query_args import Page
 from registry.extensions import db
 from registry.text import matches
 
@@ -84,18 +85,6 @@ def statement(filters: PolicyFilters, viewer):
     if filters.q and (words := matches(IncentivePolicy.search_folded, filters.q, padded=True)) is not None:
         query = query.where(words)
     return query
-
-
-@dataclass
-class Page:
-    items: list[IncentivePolicy] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    per_page: int = 20
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def page_of(filters: PolicyFilters, viewer, page: int, per_page: int) -> Page:

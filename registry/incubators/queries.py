@@ -16,6 +16,7 @@ from sqlalchemy import exists, func, select
 
 from registry.accounts.permissions import reviewed_provinces
 from registry.domain_errors import Invalid
+from registry.query_args import Page as ListPage
 from registry.ecolabels import queries as ecolabel_queries
 from registry.ecolabels.status import IN_FORCE
 from registry.enterprises import queries as enterprise_queries
@@ -98,16 +99,10 @@ def counts(incubator_ids: Iterable[int]) -> dict[int, Counts]:
 
 
 @dataclass
-class Page:
-    items: list[Incubator] = field(default_factory=list)
-    counts: dict[int, Counts] = field(default_factory=dict)
-    total: int = 0
-    page: int = 1
-    per_page: int = 20
+class Page(ListPage):
+    """A page of incubators, with each one's incubatee counts."""
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    counts: dict[int, Counts] = field(default_factory=dict)
 
 
 def page_of(filters: IncubatorFilters, page: int, per_page: int) -> Page:
