@@ -15,6 +15,7 @@ from .accounts import service as accounts
 from .accounts.models import OrgKind, Role, TokenScope
 from .audit.service import acting_as
 from .catalog import service as catalog
+from .events.schedule.commands import schedule_cli
 from .extensions import db
 from .places import successors
 from .tabular import TableError, read_table, resolve_mapping
@@ -246,7 +247,7 @@ def restore_command(path: Path, yes: bool):
 
 def install(app: Flask) -> None:
     for command in (init_command, users, catalog_cli, demo_cli, places_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command,
-                    ecolabels_cli):
+                    ecolabels_cli, schedule_cli):
         app.cli.add_command(command)
 
 

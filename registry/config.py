@@ -70,6 +70,8 @@ class Defaults:
     RATELIMIT_VERIFY = "30 per minute; 300 per hour"  # eco-label verifications (page and API), per client address
     USD_VND_RATE = 0.0  # VND per USD offered for a capital in USD and for land prices in USD; 0: the investor gives the rate
     MATCH_NEARBY_KM = 30.0  # registry enterprises this close to a zone count as its suppliers and buyers nearby
+    SCHEDULE_TIME_LIMIT = 5.0  # seconds a "build schedule" on the page may search; a larger event is solved by `events schedule`
+    SCHEDULE_WORK_LIMIT = 0.0  # CP-SAT deterministic time a page's run may spend (the same schedule on any machine); 0: the time limit only
     MAIL_SERVER = ""  # SMTP host; empty: messages are written to MAIL_OUTBOX and the log instead of being sent
     MAIL_PORT = 587
     MAIL_USE_TLS = True

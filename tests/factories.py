@@ -424,3 +424,28 @@ def make_incubatee(incubator, cohort, enterprise, **values):
     incubatee = incubators_service.add_incubatee(None, incubator, {"cohort_id": cohort.id, "tax_code": enterprise.tax_code, **values})
     db.session.commit()
     return incubatee
+
+
+def session_values(**overrides) -> dict:
+    """A morning of B2B meetings on the factory event's first day: 08:00–09:00, 20-minute meetings, two tables (three slots)."""
+    return {"name_vi": "Phiên gặp gỡ B2B buổi sáng", "name_en": "Morning B2B meetings", "first_day": "2026-12-10", "starts_at": "08:00",
+            "ends_at": "09:00", "meeting_minutes": "20", "pause_minutes": "0", "breaks": "", "tables": "Bàn 1\nBàn 2", **overrides}
+
+
+def make_session(event, **overrides):
+    """Add `session_values(**overrides)` to `event` and commit."""
+    from registry.events.schedule import service as schedule
+
+    session = schedule.save_session(None, event, session_values(**overrides))
+    db.session.commit()
+    return session
+
+
+def accepted_request(requester, counterpart, priority: str = "would_like"):
+    """A meeting request between two approved participants, accepted by the counterpart; committed."""
+    from registry.events import service as events_service
+
+    sent = events_service.request_meeting(None, requester, {"counterpart_id": counterpart.id, "priority": priority})
+    events_service.answer_request(None, sent, True)
+    db.session.commit()
+    return sent

@@ -12,6 +12,7 @@ from registry.audit.models import utcnow
 from registry.events import queries, service
 from registry.events.models import (Direction, Event, EventKind, EventStatus, Meeting, MeetingRequest, Participant, ParticipantRole,
                                     ParticipantStatus, Priority, RequestState)
+from registry.events.schedule import api as schedule_api
 from registry.events.suggestions import suggestions_for
 from registry.events.wording import reason_text
 from registry.extensions import db
@@ -92,14 +93,16 @@ def event(event_id: int):
 @bp.get("/events/<int:event_id>/schedule")
 def event_schedule(event_id: int):
     """The event's published meetings: slot, table and the two participants (none until a schedule is published)."""
-    found = service.visible_event(_viewer(), event_id)
+    viewer = _viewer()
+    found = service.visible_event(viewer, event_id)
     meetings = db.session.scalars(select(Meeting).join(MeetingRequest).where(MeetingRequest.event_id == found.id,
                                                                              Meeting.published.is_(True))
                                   .order_by(Meeting.slot_start, Meeting.table_label, Meeting.id)).all()
     return jsonify({"event": event_json(found), "meetings": [{
         "id": m.id, "request": m.request_id, "slot_start": m.slot_start.isoformat() if m.slot_start else None,
         "slot_end": m.slot_end.isoformat() if m.slot_end else None, "table": m.table_label,
-        "participants": [m.request.requester_id, m.request.counterpart_id], "priority": m.request.priority.value} for m in meetings]})
+        "participants": [m.request.requester_id, m.request.counterpart_id], "priority": m.request.priority.value,
+        **schedule_api.meeting_json(m, lambda p: service.shown_name(viewer, p))} for m in meetings]})
 
 
 @bp.get("/events/<int:event_id>/participants/<int:participant_id>/suggestions")
@@ -266,7 +269,8 @@ OPENAPI_SCHEMAS = {
         "meetings": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "integer"}, "request": {"type": "integer"}, "slot_start": {"type": "string", "nullable": True},
             "slot_end": {"type": "string", "nullable": True}, "table": {"type": "string"},
-            "participants": {"type": "array", "items": {"type": "integer"}}, "priority": {"type": "string"}}}}}},
+            "participants": {"type": "array", "items": {"type": "integer"}}, "priority": {"type": "string"},
+            **schedule_api.MEETING_SCHEMA}}}}},
     "Registration": {"type": "object", "additionalProperties": False, "required": ["role"], "properties": {
         "role": {"type": "string", "enum": [r.value for r in ParticipantRole]},
         "tax_code": {"type": "string", "description": "The enterprise's tax code; investors may leave it out"},

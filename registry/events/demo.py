@@ -11,6 +11,7 @@ from registry.extensions import db
 
 from . import service
 from .models import Event, MeetingRequest, ParticipantStatus
+from .schedule.demo import load_demo_schedule
 
 NAME_VI = "Kết nối cung – cầu công nghệ và thiết bị môi trường (demo)"
 NAME_EN = "Environmental technology and equipment matchmaking (demo)"
@@ -55,6 +56,7 @@ def load_demo_event(today: date | None = None) -> bool:
         first = db.session.scalars(select(MeetingRequest).where(MeetingRequest.event_id == event.id)
                                    .order_by(MeetingRequest.id)).first()
         service.answer_request(None, first, True)
+        load_demo_schedule(event)
     db.session.flush()
     return True
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import Organization, User
@@ -179,7 +179,13 @@ class MeetingRequest(db.Model):
 
 
 class Meeting(db.Model):
-    """An accepted request placed by the scheduler in a slot at a table; participants see it once published."""
+    """An accepted request placed by the scheduler in a slot at a table; participants see it once published.
+
+    Two placements (events/schedule/): the draft (`slot_key`, `table_id`: the last run or the organizer's
+    hand, `pinned` when the organizer fixed it) and the published one (`published`, `published_slot_key`,
+    `published_table_id` and the times and label participants read). A draft without a slot says why in
+    `reason_code`/`reason_params`; a published meeting the last run moved says why the same way (`moved`).
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id", ondelete="CASCADE"), unique=True)
@@ -187,5 +193,14 @@ class Meeting(db.Model):
     slot_end: Mapped[datetime | None]
     table_label: Mapped[str] = mapped_column(String(40), default="")
     published: Mapped[bool] = mapped_column(default=False, index=True)
+    slot_key: Mapped[str | None] = mapped_column(String(20))
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_table.id", ondelete="SET NULL"), index=True)
+    pinned: Mapped[bool] = mapped_column(default=False)
+    published_slot_key: Mapped[str | None] = mapped_column(String(20))
+    published_table_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_table.id", ondelete="SET NULL"), index=True)
+    moved: Mapped[bool] = mapped_column(default=False)
+    reason_code: Mapped[str] = mapped_column(String(40), default="")
+    reason_params: Mapped[dict] = mapped_column(JSON, default=dict)
+    is_demo: Mapped[bool] = mapped_column(default=False)
 
     request: Mapped[MeetingRequest] = relationship(lazy="joined")
