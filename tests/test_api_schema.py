@@ -17,11 +17,13 @@ from registry.accounts import service as accounts_service
 from registry.api.openapi import document
 from registry.enterprises import service as enterprises
 from registry.events import service as events
+from registry.events.schedule import service as schedule
 from registry.extensions import db
 from registry.inputs import MAX_ID
 from registry.zones import service as zones
 
-from .factories import enterprise_profile, make_certificate, make_cohort, make_event, make_incubator, make_participant, make_policy, tax_code
+from .factories import (accepted_request, enterprise_profile, make_certificate, make_cohort, make_event, make_incubator, make_participant,
+                        make_policy, make_session, tax_code)
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -60,6 +62,10 @@ def seeded(app, accounts):
         event = make_event()
         first, second = make_participant(event, tax_code=tax_code(1)), make_participant(event, "buyer", tax_code=tax_code(2))
         meeting_request = events.request_meeting(None, first, {"counterpart_id": second.id})
+        accepted_request(make_participant(event, tax_code=tax_code(3)), second)  # published in the event's schedule
+        make_session(event)
+        schedule.build(None, event, time_limit=2.0)
+        schedule.publish(None, event)
         db.session.commit()
         return {"zone_id": inner.id, "enterprise_id": enterprise.id, "policy_id": policy.id, "certificate_id": certificate.id,
                 "incubator_id": incubator.id, "token": token, "read_token": read_token, "event_id": event.id, "participant_id": first.id,

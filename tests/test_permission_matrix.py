@@ -634,6 +634,65 @@ def _registered(cell: Cell) -> bool:
     return db.session.scalar(db.select(Participant).where(Participant.enterprise_id == enterprise.id)) is not None
 
 
+def _schedule_ready(cell: Cell) -> dict:
+    """An event with a session of two tables (08:00–09:00, three slots) and two approved participants with an accepted request."""
+    from registry.events import service as events
+    from registry.events.models import MeetingRequest
+    from registry.events.schedule import service as schedule
+
+    target = _requested(cell)
+    events.answer_request(None, db.session.get(MeetingRequest, target["request"]), True)
+    session = schedule.save_session(None, events.get_event(target["event"]), {
+        "name_vi": "Phiên sáng", "first_day": "2026-12-10", "starts_at": "08:00", "ends_at": "09:00", "meeting_minutes": "20",
+        "pause_minutes": "0", "tables": "Bàn 1\nBàn 2"})
+    return {**target, "session": session.id, "table": session.tables[1].id}
+
+
+def _scheduled(cell: Cell) -> dict:
+    """The same, its schedule built into a draft."""
+    from registry.events import service as events
+    from registry.events.schedule import service as schedule
+
+    target = _schedule_ready(cell)
+    event = events.get_event(target["event"])
+    schedule.build(None, event, time_limit=2.0)
+    return {**target, "meeting": schedule.meetings_of(event)[0].id}
+
+
+def _pinned(cell: Cell) -> dict:
+    target = _scheduled(cell)
+    _meeting(cell, target).pinned = True
+    return target
+
+
+def _settings(cell: Cell):
+    from registry.events.schedule.models import ScheduleSettings
+
+    return db.session.get(ScheduleSettings, cell.target["event"])
+
+
+def _own_schedule(cell: Cell):
+    from registry.events.schedule.models import ParticipantSchedule
+
+    return db.session.get(ParticipantSchedule, cell.target["participant"])
+
+
+def _sessions(cell: Cell) -> list:
+    from registry.events.schedule.models import ScheduleSession
+
+    return db.session.scalars(db.select(ScheduleSession).where(ScheduleSession.event_id == cell.target["event"])).all()
+
+
+def _meeting(cell: Cell, target: dict | None = None):
+    from registry.events.models import Meeting
+
+    return db.session.get(Meeting, (target or cell.target)["meeting"])
+
+
+SESSION_FORM = {"name_vi": "Phiên chiều", "first_day": "2026-12-10", "starts_at": "14:00", "ends_at": "15:00", "meeting_minutes": "20",
+                "pause_minutes": "0", "tables": "Bàn 1"}
+
+
 def _events_path(cell: Cell, tail: str = "") -> str:
     return f"/events/{cell.target['event']}" + tail
 
@@ -948,6 +1007,29 @@ WRITES = [
           lambda c: c.api("POST", "/api/v1" + _participant_path(c, "/requests"), {"counterpart_id": c.target["other"]}), _request_sent),
     Write("POST meeting answer", "api.answer_request", PARTICIPANT_AGENTS, _requested,
           lambda c: c.api("POST", "/api/v1" + _events_path(c, f"/requests/{c.target['request']}/answer"), {"accept": True}), _request_answered),
+    Write("add schedule session", "event_schedule.add_session", EVENT_ORGANIZERS, _schedule_ready,
+          lambda c: c.post(_events_path(c, "/schedule/sessions"), SESSION_FORM), lambda c, _r: len(_sessions(c)) == 2),
+    Write("edit schedule session", "event_schedule.edit_session", EVENT_ORGANIZERS, _schedule_ready,
+          lambda c: c.post(_events_path(c, f"/schedule/sessions/{c.target['session']}"), SESSION_FORM),
+          lambda c, _r: _sessions(c)[0].name_vi == "Phiên chiều"),
+    Write("remove schedule session", "event_schedule.delete_session", EVENT_ORGANIZERS, _schedule_ready,
+          lambda c: c.post(_events_path(c, f"/schedule/sessions/{c.target['session']}/delete")), lambda c, _r: not _sessions(c)),
+    Write("set meetings limit", "event_schedule.schedule_limit", EVENT_ORGANIZERS, _schedule_ready,
+          lambda c: c.post(_events_path(c, "/schedule/limit"), {"max_meetings": "3"}),
+          lambda c, _r: _settings(c) is not None and _settings(c).max_meetings == 3),
+    Write("set participant availability", "event_schedule.participant_schedule", EVENT_ORGANIZERS, _schedule_ready,
+          lambda c: c.post(_events_path(c, f"/schedule/participants/{c.target['participant']}"),
+                           {"max_meetings": "2", "availability": "2026-12-10 08:00-09:00"}),
+          lambda c, _r: _own_schedule(c) is not None and _own_schedule(c).max_meetings == 2),
+    Write("build schedule", "event_schedule.build_schedule", EVENT_ORGANIZERS, _schedule_ready,
+          lambda c: c.post(_events_path(c, "/schedule/build")), lambda c, _r: _settings(c) is not None and _settings(c).last_status != ""),
+    Write("pin meeting", "event_schedule.place_meeting", EVENT_ORGANIZERS, _scheduled,
+          lambda c: c.post(_events_path(c, f"/schedule/meetings/{c.target['meeting']}/place"),
+                           {"slot": "20261210T0840", "table": str(c.target["table"])}), lambda c, _r: _meeting(c).pinned),
+    Write("unpin meeting", "event_schedule.unpin_meeting", EVENT_ORGANIZERS, _pinned,
+          lambda c: c.post(_events_path(c, f"/schedule/meetings/{c.target['meeting']}/unpin")), lambda c, _r: not _meeting(c).pinned),
+    Write("publish schedule", "event_schedule.publish_schedule", EVENT_ORGANIZERS, _scheduled,
+          lambda c: c.post(_events_path(c, "/schedule/publish")), lambda c, _r: _meeting(c).published),
 ]
 
 

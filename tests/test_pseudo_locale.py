@@ -582,3 +582,38 @@ def test_the_incubator_pages_show_only_translated_words(pseudo, client, accounts
     pages["second active cohort"] = client.post(f"{base}/incubatees/new", data={
         "csrf_token": csrf_token(client, f"{base}/incubatees/new"), "cohort_id": str(ids["cohort"]), "tax_code": "0100112437"}).get_data(as_text=True)
     assert_translated(pseudo, pages)
+
+
+def test_the_schedule_pages_agenda_and_table_sheet_show_only_translated_words(pseudo, client, accounts):
+    from registry.events.schedule import service as schedule
+
+    from .factories import accepted_request, make_event, make_participant, make_session, tax_code
+
+    accounts.user("officer@example.vn")
+    with pseudo.app_context():
+        event = make_event()
+        a = make_participant(event, "buyer", tax_code=tax_code(1), name_vi="Công ty CP Giấy Quảng Ngãi")
+        b = make_participant(event, tax_code=tax_code(2), name_vi="Công ty TNHH Thiết bị Nước Sạch")
+        c = make_participant(event, tax_code=tax_code(3), name_vi="Công ty CP Tái chế Dung Quất")
+        session = make_session(event, ends_at="08:20", tables="Bàn 1")
+        accepted_request(a, b, "must")
+        accepted_request(a, c)
+        schedule.build(None, event, time_limit=2.0)
+        schedule.publish(None, event)
+        schedule.set_participant(None, c, {"availability": "2026-12-11 08:00-09:00"})
+        accepted_request(b, c)
+        schedule.build(None, event, time_limit=2.0)
+        db.session.commit()
+        event_id, a_id, c_id, table_id, session_id = event.id, a.id, c.id, session.tables[0].id, session.id
+    accounts.sign_in(client, "officer@example.vn")
+    base = f"/events/{event_id}"
+    pages = {path: _get(client, path) for path in (
+        f"{base}/schedule", f"{base}/schedule/sessions/{session_id}", f"{base}/schedule/participants/{c_id}",
+        f"{base}/schedule/tables/{table_id}", f"{base}/participants/{a_id}/agenda", f"{base}/participants/{a_id}",
+    )}
+    pages["refused session"] = client.post(f"{base}/schedule/sessions", data={
+        "csrf_token": csrf_token(client, f"{base}/schedule"), "name_vi": "", "first_day": "2027-01-01", "starts_at": "x",
+        "tables": ""}).get_data(as_text=True)
+    pages["refused availability"] = client.post(f"{base}/schedule/participants/{c_id}", data={
+        "csrf_token": csrf_token(client, f"{base}/schedule"), "availability": "2027-01-01 08:00-09:00"}).get_data(as_text=True)
+    assert_translated(pseudo, pages)

@@ -158,9 +158,26 @@ def store_corpus(app) -> Corpus:
         corpus.duplicate = flag.id if flag else 0
         store_proposals(corpus)
         store_events(corpus, admin_org.id)
+        store_schedules(corpus)
         store_incubators(corpus)
         db.session.commit()
     return corpus
+
+
+def store_schedules(corpus: Corpus) -> None:
+    """Each event's meeting request accepted and published in a session named like its payload, at a table labelled like it."""
+    from registry.events import service as events
+    from registry.events.models import MeetingRequest
+    from registry.events.schedule import service as schedule
+
+    for payload, (event_id, _exhibitor) in zip(CORPUS, corpus.events):
+        event = events.get_event(event_id)
+        for request in db.session.scalars(db.select(MeetingRequest).where(MeetingRequest.event_id == event_id)):
+            events.answer_request(None, request, True)
+        schedule.save_session(None, event, {"name_vi": payload, "name_en": payload, "first_day": "2099-01-01", "starts_at": "08:00",
+                                            "ends_at": "09:00", "tables": payload[:40]})
+        schedule.build(None, event, time_limit=2.0)
+        schedule.publish(None, event)
 
 
 INCUBATOR_MARK = " (vườn ươm)"
@@ -462,6 +479,16 @@ def test_events_their_participants_offers_needs_and_requests_show_the_payloads_a
         visit(visitor, f"/events/{event_id}", shows=[payload])
         visit(visitor, f"/events/{event_id}/participants/{exhibitor_id}", shows=[payload])
         visit(visitor, f"/events/{event_id}/edit")
+
+
+def test_schedules_agendas_and_table_sheets_show_session_names_and_table_labels_as_text(visitor, corpus):
+    sign_in(visitor, ADMIN)  # table labels are the payloads cut to 40 characters
+    for payload, (event_id, exhibitor_id) in zip(CORPUS, corpus.events):
+        visit(visitor, f"/events/{event_id}/schedule", shows=[payload, payload[:40].strip()])
+        visit(visitor, f"/events/{event_id}/participants/{exhibitor_id}/agenda", shows=[payload, payload[:40].strip()])
+        visitor.goto(f"/events/{event_id}/schedule")
+        sheet = visitor.locator(".data a").first.get_attribute("href")
+        visit(visitor, sheet, shows=[payload, payload[:40].strip()])
 
 
 def test_incubators_their_cohorts_and_map_popups_show_payloads_as_text(visitor, corpus):
