@@ -113,7 +113,7 @@ def test_an_organizer_publishes_a_schedule_and_a_participant_downloads_its_calen
     page.get_by_role("heading", name="My meetings").wait_for()
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to a calendar (iCalendar file)").click()
-    calendar = icalendar.Calendar.from_ical(open(download.value.path(), "rb").read())
+    calendar = icalendar.Calendar.from_ical(download.value.path().read_bytes())
     (meeting,) = calendar.walk("VEVENT")
     assert BUYER in str(meeting["SUMMARY"]) and "Bàn 1" in str(meeting["LOCATION"])
     assert meeting.decoded("DTSTART").strftime("%Y-%m-%d %H:%M") == "2026-12-10 08:30"
