@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app registry init | users … | catalog import … | import … | jobs worker | demo … | backup | restore`."""
+"""Command-line tools: `flask --app registry init | users … | catalog import … | import … | jobs worker | demo … | backup | restore | schedule build …`."""
 from __future__ import annotations
 
 import sys
@@ -15,7 +15,6 @@ from .accounts import service as accounts
 from .accounts.models import OrgKind, Role, TokenScope
 from .audit.service import acting_as
 from .catalog import service as catalog
-from .events.schedule.commands import schedule_cli
 from .extensions import db
 from .places import successors
 from .tabular import TableError, read_table, resolve_mapping
@@ -544,3 +543,35 @@ def ecolabels_sweep(today):
     moved = ", ".join(f"{status}: {n}" for status, n in sorted(report.moved.items())) or _("none")
     click.echo(_("Swept the eco-label register as of %(day)s: certificates moved (%(moved)s), %(notices)d new notices.",
                  day=day.isoformat(), moved=moved, notices=report.notices))
+
+
+schedule_cli = AppGroup("schedule", help="Event schedules: build a large event's draft with a longer time limit.")
+
+
+@schedule_cli.command("build")
+@click.argument("event_id", type=int)
+@click.option("--time-limit", type=click.FloatRange(0.5, 3600), default=60.0, show_default=True, help="Seconds the solver may search.")
+@click.option("--work-limit", type=click.FloatRange(0.1), help="CP-SAT deterministic time: the same schedule on any machine.")
+@click.option("--publish", is_flag=True, help="Publish the draft once it is built.")
+def build_command(event_id: int, time_limit: float, work_limit: float | None, publish: bool):
+    """Build EVENT_ID's draft schedule (as the page's button does) and say what it placed; optionally publish it."""
+    from .events import service as events
+    from .events.schedule import service as schedule
+
+    event = events.get_event(event_id)
+    if event is None:
+        click.echo(_("There is no event with id %(id)s.", id=event_id), err=True)
+        sys.exit(1)
+    with acting_as("schedule build"):
+        try:
+            result = schedule.build(None, event, time_limit=time_limit, work_limit=work_limit)
+        except events.EventError as error:
+            for message in error.messages():
+                click.echo(message, err=True)
+            sys.exit(1)
+        published = schedule.publish(None, event) if publish else None
+        db.session.commit()
+    click.echo(_("Placed %(placed)d meetings (%(status)s), %(left)d not placed, %(moved)d published meetings moved.", placed=len(result.meetings),
+                 status=result.status, left=len(result.unplaced), moved=len(result.moved)))
+    if published is not None:
+        click.echo(_("The schedule is published: %(n)d meetings.", n=published))
