@@ -424,3 +424,34 @@ def make_incubatee(incubator, cohort, enterprise, **values):
     incubatee = incubators_service.add_incubatee(None, incubator, {"cohort_id": cohort.id, "tax_code": enterprise.tax_code, **values})
     db.session.commit()
     return incubatee
+
+
+def make_meeting(requester, counterpart, priority: str = "would_like"):
+    """A meeting request from `requester` to `counterpart` (participants of one event), accepted, committed."""
+    from registry.events import service as events_service
+
+    sent = events_service.request_meeting(None, requester, {"counterpart_id": counterpart.id, "priority": priority})
+    events_service.answer_request(None, sent, True)
+    db.session.commit()
+    return sent
+
+
+def statements_of(app, client, path: str) -> list[str]:
+    """Ask for `path` (it must answer 200) and return the SQL statements it sent, BEGIN aside."""
+    from sqlalchemy import event as sa_event
+
+    sent: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(_connection, _cursor, statement, *_):
+        if statement != "BEGIN":
+            sent.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        answer = client.get(path)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return sent

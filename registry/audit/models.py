@@ -56,6 +56,7 @@ KIND_OF_TABLE = {
     "province": "places", "commune": "places", "legacy_province": "places", "province_boundary": "places", "commune_predecessor": "places",
     "organization": "organizations", "membership": "organizations",
     "event": "events", "participant": "events", "interest": "events", "meeting_request": "events", "meeting": "events",
+    "check_in": "events", "meeting_outcome": "events",
 }
 KINDS = (ALL, *dict.fromkeys(KIND_OF_TABLE.values()))
 
