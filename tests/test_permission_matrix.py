@@ -116,6 +116,7 @@ COMMUNE_IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any Department officer may up
 ORGANIZER = "event_organizer"
 EVENT_ORGANIZERS = frozenset({ADMIN, OFFICER, ORGANIZER})  # of the association's event in province 51: its organizers, the province's officers
 PARTICIPANT_AGENTS = EVENT_ORGANIZERS | {REPRESENTATIVE}  # a participant is acted for by its enterprise's representatives too
+MEETING_SIDES = PARTICIPANT_AGENTS | {"enterprise_rep-other_enterprise"}  # either side of a meeting between the two enterprises
 
 ALLOWED = "allowed"
 FORBIDDEN = 403
@@ -985,11 +986,11 @@ WRITES = [
           lambda c: c.api("POST", "/api/v1" + _events_path(c, f"/requests/{c.target['request']}/answer"), {"accept": True}), _request_answered),
     Write("check participant in", "attendance.check_in", EVENT_ORGANIZERS, _badge,
           lambda c: c.post(_events_path(c, "/check-in"), {"code": c.target["code"], "day": "2026-12-10"}), _checked_in),
-    Write("record meeting outcome", "attendance.record_outcome", PARTICIPANT_AGENTS, _met,
+    Write("record meeting outcome", "attendance.record_outcome", MEETING_SIDES, _met,
           lambda c: c.post(_events_path(c, f"/requests/{c.target['request']}/outcome"), {"result": "follow_up"}), _outcome_recorded),
     Write("POST check-in", "api.check_in", EVENT_ORGANIZERS, _badge,
           lambda c: c.api("POST", "/api/v1" + _events_path(c, "/check-ins"), {"code": c.target["code"], "day": "2026-12-10"}), _checked_in),
-    Write("POST meeting outcome", "api.record_outcome", PARTICIPANT_AGENTS, _met,
+    Write("POST meeting outcome", "api.record_outcome", MEETING_SIDES, _met,
           lambda c: c.api("POST", "/api/v1" + _events_path(c, f"/requests/{c.target['request']}/outcome"), {"result": "mou_signed"}),
           _outcome_recorded),
 ]
