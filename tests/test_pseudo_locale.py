@@ -522,6 +522,7 @@ def test_the_attendance_pages_badges_check_in_catalogue_and_outcomes_show_only_t
     pages["one badge"] = _get(client, f"/events/{event_id}/participants/{seller_id}/badge")
     code = pages["badges"].split('<p class="badge-code">')[1].split("</p>")[0]
     with time_machine.travel(datetime(2026, 12, 10, 9, 0), tick=False):
+        accounts.sign_in(client, "officer@example.vn")
         pages["desk"] = _get(client, f"/events/{event_id}/check-in")
         pages["landing"] = _get(client, f"/events/{event_id}/badge/{code}")
         desk = f"/events/{event_id}/check-in"
@@ -536,6 +537,7 @@ def test_the_attendance_pages_badges_check_in_catalogue_and_outcomes_show_only_t
             "csrf_token": csrf_token(client, outcomes), "result": "contract_signed"}).get_data(as_text=True)
         pages["outcome saved"] = client.post(f"/events/{event_id}/requests/{meeting_id}/outcome", follow_redirects=True, data={
             "csrf_token": csrf_token(client, outcomes), "result": "mou_signed", "contract_value": "1000000"}).get_data(as_text=True)
+    accounts.sign_in(client, "officer@example.vn")
     pages["profile with outcomes"] = _get(anonymous, f"/enterprises/{enterprise_id}")
     pages["buyer's page with its badge link"] = _get(client, f"/events/{event_id}/participants/{buyer_id}")
     assert_translated(pseudo, pages)
