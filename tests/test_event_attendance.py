@@ -81,7 +81,7 @@ def test_an_organizer_prints_badges_and_checks_a_participant_in_once_per_day_by_
     with time_machine.travel(datetime(2026, 12, 11, 9, 0), tick=False):
         accounts.sign_in(client, "organizer@example.vn")
         client.post(f"/events/{fair['event']}/check-in", data={"csrf_token": csrf_token(client, f"/events/{fair['event']}/check-in"),
-                                                               "code": f"http://localhost{landing}"})
+                                                               "code": f"http://localhost{landing}?lang=en"})
     accounts.sign_in(client, "organizer@example.vn")
     outside = client.post(f"/events/{fair['event']}/check-in?lang=en", data={
         "csrf_token": csrf_token(client, f"/events/{fair['event']}/check-in"), "code": code, "day": "2026-12-12"})

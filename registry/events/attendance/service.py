@@ -49,7 +49,7 @@ def participant_of_token(event: Event, raw) -> Participant:
     text = inputs.text(raw, "code", errors, CODE_LIMIT)
     if errors:
         raise Invalid(None, errors)
-    token = text.rstrip("/").rsplit("/", 1)[-1]
+    token = text.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     try:
         event_id, participant_id = _signer().loads(token)
     except (BadSignature, TypeError, ValueError):
