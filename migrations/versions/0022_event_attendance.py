@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_event_attendance"
-down_revision = "0020_events"
+down_revision = "0021_event_schedule"
 branch_labels = None
 depends_on = None
 
