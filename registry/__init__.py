@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .enterprises.review_views import bp as enterprise_review_bp
     from .enterprises.views import bp as enterprises_bp
     from .events.schedule.views import bp as event_schedule_bp
+    from .events.attendance.views import bp as attendance_bp
     from .events.views import bp as events_bp
     from .home.views import bp as home_bp
     from .incentives.views import bp as incentives_bp
@@ -66,7 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     blueprints = (
         home_bp, accounts_bp, places_bp, catalog_bp, enterprises_bp, enterprise_review_bp, enterprise_io_bp,
-        zones_bp, incentives_bp, ecolabels_bp, incubators_bp, mapping_bp, matching_bp, events_bp, event_schedule_bp, notifications_bp, audit_bp,
+        zones_bp, incentives_bp, ecolabels_bp, incubators_bp, mapping_bp, matching_bp, events_bp, event_schedule_bp, attendance_bp, notifications_bp, audit_bp,
         search_bp, api_bp,
     )
     for blueprint in blueprints:

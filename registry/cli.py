@@ -246,7 +246,7 @@ def restore_command(path: Path, yes: bool):
 
 def install(app: Flask) -> None:
     for command in (init_command, users, catalog_cli, demo_cli, places_cli, i18n_cli, import_cli, jobs_cli, backup_command, restore_command,
-                    ecolabels_cli, schedule_cli):
+                    ecolabels_cli, schedule_cli, events_cli):
         app.cli.add_command(command)
 
 
@@ -575,3 +575,17 @@ def build_command(event_id: int, time_limit: float, work_limit: float | None, pu
                  status=result.status, left=len(result.unplaced), moved=len(result.moved)))
     if published is not None:
         click.echo(_("The schedule is published: %(n)d meetings.", n=published))
+
+
+events_cli = AppGroup("events", help="Trade-promotion events: the sweep of unanswered meeting requests.")
+
+
+@events_cli.command("expire-requests")
+def events_expire_requests():
+    """Write down that unanswered meeting requests past their time expired; safe to run repeatedly and from cron."""
+    from .events.service import expire_requests
+
+    with acting_as("events expire-requests"):
+        expired = expire_requests()
+        db.session.commit()
+    click.echo(_("%(n)d unanswered meeting requests are now marked expired.", n=expired))

@@ -14,6 +14,7 @@ from .incubators.demo import load_demo_incubators, remove_demo_incubators
 from .places.models import Commune, Province
 from .enterprises.index import remove_from_index
 from .ecolabels.demo import load_demo_ecolabels
+from .events.attendance.demo import load_demo_attendance
 from .events.demo import load_demo_event, remove_demo_events
 
 DEMO_PASSWORD = "demo-password-2025"
@@ -66,6 +67,8 @@ def load_demo() -> list[str]:
     done.extend(load_demo_ecolabels())
     if load_demo_event():
         done.append(_("a demo matchmaking event with participants, offers, needs and meeting requests"))
+    if load_demo_attendance():
+        done.append(_("a demo event already held, with check-ins and meeting outcomes"))
     done.extend(load_demo_incubators())
     return done
 

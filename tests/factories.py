@@ -449,3 +449,24 @@ def accepted_request(requester, counterpart, priority: str = "would_like"):
     events_service.answer_request(None, sent, True)
     db.session.commit()
     return sent
+
+
+def statements_of(app, client, path: str) -> list[str]:
+    """Ask for `path` (it must answer 200) and return the SQL statements it sent, BEGIN aside."""
+    from sqlalchemy import event as sa_event
+
+    sent: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(_connection, _cursor, statement, *_):
+        if statement != "BEGIN":
+            sent.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        answer = client.get(path)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return sent

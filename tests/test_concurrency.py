@@ -335,3 +335,30 @@ def test_an_enterprise_placed_in_two_cohorts_at_once_is_active_in_one(app, serve
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Incubatee)) == 1
     assert not [r for r in caplog.records if "database is locked" in r.getMessage()]
+
+
+def test_organizers_scanning_one_badge_at_once_check_it_in_once(app, served, caplog):
+    from registry.events.attendance import service as attendance
+    from registry.events.attendance.models import CheckIn
+
+    from .factories import make_event, make_participant, make_token, make_user, tax_code
+
+    with app.app_context():
+        make_user(OFFICER)
+        token = make_token(OFFICER)
+        event = make_event()
+        participant = make_participant(event, tax_code=tax_code(1))
+        code, event_id = attendance.badge_token(participant), event.id
+
+    def scan(session, n):
+        return session.post(f"{served}/api/v1/events/{event_id}/check-ins", json={"code": code, "day": "2026-12-10"},
+                            headers={"Authorization": f"Bearer {token}"})
+
+    with caplog.at_level(logging.WARNING):
+        crowd = Crowd(served)
+        crowd.run([("scan", 2, scan)] * 6)
+    statuses = sorted(status for _kind, status in crowd.answers)
+    assert statuses.count(201) == 1 and set(statuses) == {201, 409}, statuses
+    assert "database is locked" not in caplog.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn)) == 1

@@ -116,6 +116,7 @@ COMMUNE_IMPORTERS = REVIEWERS | {OTHER_OFFICER}  # any Department officer may up
 ORGANIZER = "event_organizer"
 EVENT_ORGANIZERS = frozenset({ADMIN, OFFICER, ORGANIZER})  # of the association's event in province 51: its organizers, the province's officers
 PARTICIPANT_AGENTS = EVENT_ORGANIZERS | {REPRESENTATIVE}  # a participant is acted for by its enterprise's representatives too
+MEETING_SIDES = PARTICIPANT_AGENTS | {"enterprise_rep-other_enterprise"}  # either side of a meeting between the two enterprises
 
 ALLOWED = "allowed"
 FORBIDDEN = 403
@@ -701,6 +702,41 @@ def _participant_path(cell: Cell, tail: str = "") -> str:
     return f"/events/{cell.target['event']}/participants/{cell.target['participant']}" + tail
 
 
+def _badge(cell: Cell) -> dict:
+    """An approved participant of an event of 10–11 December 2026, and the code its badge carries."""
+    from registry.events.attendance import service as attendance
+    from registry.events.models import Participant
+
+    target = _registration_target(approved=True)(cell)
+    return {**target, "code": attendance.badge_token(db.session.get(Participant, target["participant"]))}
+
+
+def _checked_in(cell: Cell, _response) -> bool:
+    from registry.events.attendance.models import CheckIn
+
+    return db.session.scalar(db.select(CheckIn).where(CheckIn.participant_id == cell.target["participant"])) is not None
+
+
+def _met(cell: Cell) -> dict:
+    """An accepted meeting, at an event held in November 2026, between the representative's enterprise and another."""
+    from registry.events import service as events
+
+    event = _event(starts_on="2026-11-01", ends_on="2026-11-02")
+    mine = events.register(None, event, {"role": "exhibitor", "tax_code": make_enterprise().tax_code})
+    other = events.register(None, event, {"role": "buyer", "tax_code": make_enterprise(owner="other_enterprise").tax_code})
+    for participant in (mine, other):
+        events.approve(None, participant)
+    sent = events.request_meeting(None, other, {"counterpart_id": mine.id})
+    events.answer_request(None, sent, True)
+    return {"event": event.id, "participant": mine.id, "request": sent.id}
+
+
+def _outcome_recorded(cell: Cell, _response) -> bool:
+    from registry.events.attendance.models import MeetingOutcome
+
+    return db.session.scalar(db.select(MeetingOutcome).where(MeetingOutcome.request_id == cell.target["request"])) is not None
+
+
 def _certificate(cell: Cell) -> dict:
     holder = make_enterprise()
     certificate = ecolabels.record_certificate(None, {"scheme": "vn_ecolabel", "number": f"{next(_serial)}/QĐ-BTNMT", "product_name": "Túi sinh học",
@@ -1030,6 +1066,15 @@ WRITES = [
           lambda c: c.post(_events_path(c, f"/schedule/meetings/{c.target['meeting']}/unpin")), lambda c, _r: not _meeting(c).pinned),
     Write("publish schedule", "event_schedule.publish_schedule", EVENT_ORGANIZERS, _scheduled,
           lambda c: c.post(_events_path(c, "/schedule/publish")), lambda c, _r: _meeting(c).published),
+    Write("check participant in", "attendance.check_in", EVENT_ORGANIZERS, _badge,
+          lambda c: c.post(_events_path(c, "/check-in"), {"code": c.target["code"], "day": "2026-12-10"}), _checked_in),
+    Write("record meeting outcome", "attendance.record_outcome", MEETING_SIDES, _met,
+          lambda c: c.post(_events_path(c, f"/requests/{c.target['request']}/outcome"), {"result": "follow_up"}), _outcome_recorded),
+    Write("POST check-in", "api.check_in", EVENT_ORGANIZERS, _badge,
+          lambda c: c.api("POST", "/api/v1" + _events_path(c, "/check-ins"), {"code": c.target["code"], "day": "2026-12-10"}), _checked_in),
+    Write("POST meeting outcome", "api.record_outcome", MEETING_SIDES, _met,
+          lambda c: c.api("POST", "/api/v1" + _events_path(c, f"/requests/{c.target['request']}/outcome"), {"result": "mou_signed"}),
+          _outcome_recorded),
 ]
 
 

@@ -497,6 +497,52 @@ def test_the_event_pages_show_only_translated_words(pseudo, client, accounts):
     assert_translated(pseudo, pages)
 
 
+
+def test_the_attendance_pages_badges_check_in_catalogue_and_outcomes_show_only_translated_words(pseudo, client, accounts):
+    from datetime import datetime
+
+    import time_machine
+
+    from .factories import make_event, accepted_request, make_participant, tax_code
+
+    accounts.user("officer@example.vn")
+    with pseudo.app_context():
+        event = make_event()
+        buyer = make_participant(event, "buyer", needs=["A.01"], tax_code=tax_code(1), name_vi="Công ty CP Giấy Quảng Ngãi")
+        seller = make_participant(event, offers=["A.01"], tax_code=tax_code(2), name_vi="Công ty TNHH Thiết bị Nước Sạch")
+        make_participant(event, tax_code=tax_code(3), name_vi="Công ty TNHH Lọc Bụi")
+        meeting = accepted_request(buyer, seller)
+        ids = event.id, buyer.id, seller.id, meeting.id, seller.enterprise_id
+    event_id, buyer_id, seller_id, meeting_id, enterprise_id = ids
+    anonymous = pseudo.test_client()
+    pages = {path: _get(anonymous, path) for path in (
+        f"/events/{event_id}/catalogue", f"/events/{event_id}/outcomes", "/events/outcomes", "/events/outcomes?year=2026")}
+    accounts.sign_in(client, "officer@example.vn")
+    pages["badges"] = _get(client, f"/events/{event_id}/badges")
+    pages["one badge"] = _get(client, f"/events/{event_id}/participants/{seller_id}/badge")
+    code = pages["badges"].split('<p class="badge-code">')[1].split("</p>")[0]
+    with time_machine.travel(datetime(2026, 12, 10, 9, 0), tick=False):
+        accounts.sign_in(client, "officer@example.vn")
+        pages["desk"] = _get(client, f"/events/{event_id}/check-in")
+        pages["landing"] = _get(client, f"/events/{event_id}/badge/{code}")
+        desk = f"/events/{event_id}/check-in"
+        pages["scanned again"] = _get(client, f"/events/{event_id}/badge/{code}")
+        pages["twice"] = client.post(desk, data={"csrf_token": csrf_token(client, desk), "code": code},
+                                     follow_redirects=True).get_data(as_text=True)
+        pages["refused check-in"] = client.post(desk, data={"csrf_token": csrf_token(client, desk), "code": "junk"}).get_data(as_text=True)
+        pages["outside the event"] = client.post(desk, data={"csrf_token": csrf_token(client, desk), "code": code,
+                                                            "day": "2026-12-20"}).get_data(as_text=True)
+        outcomes = f"/events/{event_id}/outcomes"
+        pages["outcome refused"] = client.post(f"/events/{event_id}/requests/{meeting_id}/outcome", follow_redirects=True, data={
+            "csrf_token": csrf_token(client, outcomes), "result": "contract_signed"}).get_data(as_text=True)
+        pages["outcome saved"] = client.post(f"/events/{event_id}/requests/{meeting_id}/outcome", follow_redirects=True, data={
+            "csrf_token": csrf_token(client, outcomes), "result": "mou_signed", "contract_value": "1000000"}).get_data(as_text=True)
+    accounts.sign_in(client, "officer@example.vn")
+    pages["profile with outcomes"] = _get(anonymous, f"/enterprises/{enterprise_id}")
+    pages["buyer's page with its badge link"] = _get(client, f"/events/{event_id}/participants/{buyer_id}")
+    assert_translated(pseudo, pages)
+
+
 CERTIFICATES_CSV = ("Số chứng nhận,Sản phẩm,Mã số thuế,Ngày cấp\n125/QĐ-BTNMT,Túi phân hủy sinh học,0100233488,2025-03-10\n"
                     "126/QĐ-BTNMT,Màng bọc,0312345673,2025-13-10\n")
 

@@ -6,4 +6,4 @@ from registry.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # API writes authenticate with bearer tokens, never with the session cookie.
 
-from . import ecolabels, enterprises, events, geo, incubators, policies, proposals, views, zones  # noqa: E402,F401  (routes register on bp)
+from . import attendance, ecolabels, enterprises, events, geo, incubators, policies, proposals, views, zones  # noqa: E402,F401  (routes register on bp)

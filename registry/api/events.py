@@ -85,7 +85,7 @@ def events():
 def event(event_id: int):
     """One event with its approved participants, their roles, booths, offers and needs."""
     viewer = _viewer()
-    found = service.visible_event(viewer, event_id)
+    found = service.load_participants(service.visible_event(viewer, event_id))
     approved = [participant_json(p, viewer) for p in found.participants if p.status == ParticipantStatus.APPROVED]
     return jsonify({**event_json(found), "participants": approved})
 
@@ -110,7 +110,7 @@ def event_schedule(event_id: int):
 def participant_suggestions(event_id: int, participant_id: int):
     """The counterparts suggested to a participant one acts for, best first, each with its reasons."""
     found = service.visible_event(g.api_user, event_id)
-    participant = service.participant_of(found, participant_id)
+    participant = service.participant_of(service.load_participants(found), participant_id)
     service.require_acting(g.api_user, participant)
     return jsonify({"items": [{"participant": participant_json(s.participant, g.api_user), "score": s.score,
                                "reasons": [{"code": r.code, "params": r.params, "text": reason_text(r)} for r in s.reasons]}

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import url_for
 
-from . import ecolabels, enterprises, events, geo, incubators, policies, proposals, zones
+from . import attendance, ecolabels, enterprises, events, geo, incubators, policies, proposals, zones
 from .spec import BEARER, ERROR, ID_SCHEMA, TOO_MANY, VERSION_PARAM
 from .spec import json_response as _json
 from .spec import ref as _ref
 
 # Endpoint modules that describe their own routes: OPENAPI_SCHEMAS, and openapi_paths(json_response, ref, error).
-FEATURES = (enterprises, geo, proposals, zones, policies, ecolabels, incubators, events)
+FEATURES = (enterprises, geo, proposals, zones, policies, ecolabels, incubators, events, attendance)
 INFO = {
     "title": "CNMT Investment Registry API",
     "version": "1.0.0",

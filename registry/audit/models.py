@@ -57,6 +57,7 @@ KIND_OF_TABLE = {
     "organization": "organizations", "membership": "organizations",
     "event": "events", "participant": "events", "interest": "events", "meeting_request": "events", "meeting": "events",
     "schedule_session": "events", "schedule_table": "events", "schedule_settings": "events", "participant_schedule": "events",
+    "check_in": "events", "meeting_outcome": "events",
 }
 KINDS = (ALL, *dict.fromkeys(KIND_OF_TABLE.values()))
 

@@ -15,6 +15,7 @@ from registry.catalog import history as _catalog_history  # noqa: F401
 from registry.enterprises import history as _enterprises_history  # noqa: F401
 from registry.ecolabels import history as _ecolabels_history  # noqa: F401
 from registry.events import history as _events_history  # noqa: F401
+from registry.events.attendance import history as _attendance_history  # noqa: F401
 from registry.incentives import history as _incentives_history  # noqa: F401
 from registry.incubators import history as _incubators_history  # noqa: F401
 from registry.places import history as _places_history  # noqa: F401

@@ -24,13 +24,19 @@ LISTINGS = [
 ]
 
 
+def demo_organizer_and_companies():
+    """The demo organizer and the published demo enterprises (Quảng Ngãi's first) that take part in demo events."""
+    organization = accounts.find_organization(ORGANIZER)
+    companies = db.session.scalars(select(Enterprise).where(Enterprise.is_demo.is_(True), Enterprise.status == Status.PUBLISHED)
+                                   .order_by(Enterprise.province_code != "51", Enterprise.id).limit(len(LISTINGS))).all()
+    return organization, companies
+
+
 def load_demo_event(today: date | None = None) -> bool:
     """Record the demo event unless it exists: published Quảng Ngãi demo enterprises take part; returns whether it was made."""
     if db.session.scalar(select(Event.id).where(Event.is_demo.is_(True)).limit(1)) is not None:
         return False
-    organization = accounts.find_organization(ORGANIZER)
-    companies = db.session.scalars(select(Enterprise).where(Enterprise.is_demo.is_(True), Enterprise.status == Status.PUBLISHED)
-                                   .order_by(Enterprise.province_code != "51", Enterprise.id).limit(len(LISTINGS))).all()
+    organization, companies = demo_organizer_and_companies()
     if organization is None or len(companies) < 2:
         return False
     starts = (today or date.today()) + timedelta(days=30)

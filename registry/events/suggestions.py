@@ -3,7 +3,8 @@
 A need meets an offer when both name the same Decision 980 node, or when one's node is a parent
 (at any depth) of the other's: a need for wastewater treatment meets an offer of packaged
 treatment plants, and the reverse. Only such catalog meetings make a suggestion; being in the
-same province and of the same size class then rank it higher. The page and the API word the
+same province, of the same size class and holding an eco-label in force (`ECOLABEL`, from the eco-label
+register) then rank it higher. The page and the API word the
 reasons in the reader's language (`wording.reason_text`).
 """
 from __future__ import annotations
@@ -13,11 +14,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from registry.catalog.models import CatalogNode
+from registry.ecolabels import queries as ecolabel_queries
+from registry.ecolabels.status import IN_FORCE
 from registry.extensions import db
 
 from .models import Direction, Participant, ParticipantStatus
 
-SAME_NODE, RELATED_NODE, SAME_PROVINCE, SAME_SIZE = 3.0, 2.0, 1.0, 0.5
+SAME_NODE, RELATED_NODE, SAME_PROVINCE, SAME_SIZE, ECOLABEL = 3.0, 2.0, 1.0, 0.5, 0.75
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ def suggestions_for(participant: Participant, limit: int = 20) -> list[Suggestio
     versions = {i.node.version_id for p in [participant, *others] for i in p.interests if i.node is not None}
     parents = _parents(versions)
     my_needs, my_offers = _nodes(participant, Direction.NEED), _nodes(participant, Direction.OFFER)
+    labels = _labels_in_force(others)
     found = []
     for other in others:
         they_offer, mine_offered = _meetings(my_needs, _nodes(other, Direction.OFFER), parents, "they_offer")
@@ -91,6 +95,9 @@ def suggestions_for(participant: Participant, limit: int = 20) -> list[Suggestio
         if mine and mine == theirs:
             score += SAME_SIZE
             reasons.append(Reason("same_size", {"size": theirs}))
+        if (label := labels.get(other.enterprise_id)) is not None:
+            score += ECOLABEL
+            reasons.append(Reason("ecolabel", {"scheme": label.scheme, "product": label.product_name, "number": label.number}))
         found.append(Suggestion(other, score, reasons))
     found.sort(key=lambda s: (-s.score, s.participant.display_name, s.participant.id))
     return found[:limit]
@@ -99,3 +106,14 @@ def suggestions_for(participant: Participant, limit: int = 20) -> list[Suggestio
 def _size(participant: Participant) -> str | None:
     size = participant.enterprise.size_class if participant.enterprise is not None else None
     return size.value if size is not None else None
+
+
+def _labels_in_force(participants: list[Participant]) -> dict:
+    """For each enterprise among `participants`, its eco-label certificate in force today (the latest issued), in one reading."""
+    ids = [p.enterprise_id for p in participants if p.enterprise_id is not None]
+    found = {}
+    for enterprise_id, listed in ecolabel_queries.labels_of(ids).items():
+        in_force = [entry.certificate for entry in listed if entry.status in IN_FORCE]
+        if in_force:
+            found[enterprise_id] = in_force[0]
+    return found

@@ -68,7 +68,7 @@ def index():
 @shared_page("events", "enterprises", "places")
 def detail(event_id: int):
     """An event: when, where, who organizes it, its approved participants with their offers and needs; its organizers decide here."""
-    event = service.visible_event(current_user, event_id)
+    event = service.load_participants(service.visible_event(current_user, event_id))
     organizer = service.may_organize(current_user, event)
     approved = [p for p in event.participants if p.status == ParticipantStatus.APPROVED]
     return render_template("events/detail.html", event=event, approved=approved, organizer=organizer, today=date.today(),
@@ -229,7 +229,7 @@ def booth(event_id: int, participant_id: int):
 def participant(event_id: int, participant_id: int):
     """A participant: what it offers and seeks; for those who act for it, its suggestions and meeting requests."""
     event = service.visible_event(current_user, event_id)
-    found = service.participant_of(event, participant_id)
+    found = service.participant_of(service.load_participants(event), participant_id)
     acting = service.may_act_for(current_user, found)
     if found.status != ParticipantStatus.APPROVED and not acting:
         raise NotFound(_("This event has no participant with id %(id)s.", id=participant_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from registry.ecolabels.wording import SCHEME_LABELS
 from registry.enterprises.forms import SIZE_LABELS
 from registry.places.service import UnknownPlace, get_province
 
@@ -59,4 +60,7 @@ def reason_text(reason) -> str:
         return _("In your province, %(province)s.", province=_province(params["province"]))
     if reason.code == "same_size":
         return _("Of your size: %(size)s.", size=SIZE_LABELS.get(params["size"], params["size"]))
+    if reason.code == "ecolabel":
+        return _("Holds an eco-label in force: %(scheme)s for %(product)s (certificate %(number)s).",
+                 scheme=SCHEME_LABELS.get(params["scheme"], params["scheme"]), product=params["product"], number=params["number"])
     return reason.code

@@ -73,6 +73,7 @@ class Corpus:
     leads: list[int] = field(default_factory=list)
     events: list[tuple[int, int]] = field(default_factory=list)  # (event, its enterprise participant)
     incubators: list[int] = field(default_factory=list)
+    outcomes: list[int] = field(default_factory=list)  # events held, each with a meeting whose outcome's notes are a payload
 
 
 def tax_codes():
@@ -159,6 +160,7 @@ def store_corpus(app) -> Corpus:
         store_proposals(corpus)
         store_events(corpus, admin_org.id)
         store_schedules(corpus)
+        store_outcomes(corpus, admin_org.id)
         store_incubators(corpus)
         db.session.commit()
     return corpus
@@ -237,6 +239,24 @@ def store_events(corpus: Corpus, organization_id: int) -> None:
         events.set_booth(accounts.find_user(ADMIN), exhibitor, f"{payload[:12]}{n}")
         events.request_meeting(None, investor, {"counterpart_id": exhibitor.id, "message": payload})
         corpus.events.append((event.id, exhibitor.id))
+
+
+def store_outcomes(corpus: Corpus, organization_id: int) -> None:
+    """An event held in 2020 for each payload, with an accepted meeting whose outcome's notes are the payload."""
+    from registry.events import service as events
+    from registry.events.attendance import service as attendance
+
+    for payload, enterprise_id in zip(CORPUS, corpus.enterprises):
+        event = events.create_event(None, {"name_vi": "Hội chợ đã diễn ra", "kind": "fair", "starts_on": "2020-01-01", "ends_on": "2020-01-02",
+                                           "province_code": "51", "organization_id": organization_id, "status": "open"})
+        exhibitor = events.register(None, event, {"role": "exhibitor", "tax_code": enterprises.get_enterprise(enterprise_id).tax_code})
+        investor = events.register(None, event, {"role": "investor", "name": "Nhà đầu tư"})
+        for participant in (exhibitor, investor):
+            events.approve(None, participant)
+        sent = events.request_meeting(None, investor, {"counterpart_id": exhibitor.id})
+        events.answer_request(None, sent, True)
+        attendance.record_outcome(None, sent, {"result": "follow_up", "notes": payload})
+        corpus.outcomes.append(event.id)
 
 
 @pytest.fixture(scope="module")
@@ -489,6 +509,18 @@ def test_schedules_agendas_and_table_sheets_show_session_names_and_table_labels_
         visitor.goto(f"/events/{event_id}/schedule")
         sheet = visitor.locator(".data a").first.get_attribute("href")
         visit(visitor, sheet, shows=[payload, payload[:40].strip()])
+
+
+def test_the_catalogue_badges_and_meeting_outcomes_show_the_payloads_as_text(visitor, corpus):
+    for payload, (event_id, _exhibitor) in zip(CORPUS, corpus.events):
+        visit(visitor, f"/events/{event_id}/catalogue", shows=[payload])
+    for event_id in corpus.outcomes:
+        visit(visitor, f"/events/{event_id}/outcomes")
+    sign_in(visitor, ADMIN)
+    for payload, (event_id, _exhibitor) in zip(CORPUS, corpus.events):
+        visit(visitor, f"/events/{event_id}/badges", shows=[payload])
+    for payload, event_id in zip(CORPUS, corpus.outcomes):
+        visit(visitor, f"/events/{event_id}/outcomes", shows=[payload])
 
 
 def test_incubators_their_cohorts_and_map_popups_show_payloads_as_text(visitor, corpus):
