@@ -71,10 +71,18 @@ def test_an_organizer_prints_badges_and_checks_a_participant_in_once_per_day_by_
     assert visitor.status_code == 302 and visitor.headers["Location"].endswith(f"/events/{fair['event']}/participants/{fair['exhibitor']}")
     with time_machine.travel(FIRST_DAY, tick=False):
         accounts.sign_in(client, "organizer@example.vn")  # on the morning of the first day (a session idle for a week has ended)
-        scanned = client.get(landing + "?lang=en").get_data(as_text=True)  # the organizer's phone opens the badge: checked in
-        assert "Checked in for today." in scanned and "Công ty TNHH Thiết bị Nước Sạch" in scanned
-        rescanned = client.get(landing + "?lang=en").get_data(as_text=True)
-        assert "checked in already on 2026-12-10" in rescanned
+        scanned = client.get(landing + "?lang=en").get_data(as_text=True)  # the organizer's phone opens the badge
+        assert "Công ty TNHH Thiết bị Nước Sạch" in scanned and 'id="check-in-today"' in scanned
+        with app.app_context():  # opening the badge wrote nothing: the check-in is the button's POST
+            assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn)) == 0
+        tapped = client.post(landing, data={"csrf_token": csrf_token(client, landing)})
+        assert tapped.status_code == 302 and tapped.headers["Location"].endswith(landing)
+        after = client.get(landing + "?lang=en").get_data(as_text=True)
+        assert "Checked in for today." in after and 'id="check-in-today"' not in after
+        forged = client.post(landing, data={})  # without the page's CSRF token nothing is written
+        assert forged.status_code in (302, 400)
+        again = client.post(landing, data={"csrf_token": csrf_token(client, landing)}, follow_redirects=True)  # a page left open
+        assert "đã điểm danh ngày 2026-12-10 rồi" in again.get_data(as_text=True)
         again = client.post(f"/events/{fair['event']}/check-in?lang=en",
                             data={"csrf_token": csrf_token(client, f"/events/{fair['event']}/check-in"), "code": code}, follow_redirects=True)
         assert "checked in already on 2026-12-10" in again.get_data(as_text=True)
@@ -102,6 +110,8 @@ def test_a_badge_lets_no_stranger_check_anybody_in_and_a_made_up_code_is_refused
         accounts.sign_in(client, "stranger@example.vn")
         landing = client.get(f"/events/{fair['event']}/badge/{code}")
         assert landing.status_code == 302  # only the participant's page
+        tapped = client.post(f"/events/{fair['event']}/badge/{code}", data={"csrf_token": csrf_token(client, "/")})
+        assert tapped.status_code == 403
         refused = client.post(f"/events/{fair['event']}/check-in", data={"csrf_token": csrf_token(client, "/"), "code": code})
         assert refused.status_code == 403
         api = client.post(f"/api/v1/events/{fair['event']}/check-ins", json={"code": code}, headers=_headers(app, "stranger@example.vn"))

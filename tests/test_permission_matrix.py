@@ -711,6 +711,19 @@ def _badge(cell: Cell) -> dict:
     return {**target, "code": attendance.badge_token(db.session.get(Participant, target["participant"]))}
 
 
+def _badge_today(cell: Cell) -> dict:
+    """`_badge`, with its event running today and tomorrow: the badge's page checks in for today."""
+    from datetime import date, timedelta
+
+    from registry.events.models import Participant
+
+    target = _badge(cell)
+    event = db.session.get(Participant, target["participant"]).event
+    event.starts_on, event.ends_on = date.today(), date.today() + timedelta(days=1)
+    db.session.commit()
+    return target
+
+
 def _checked_in(cell: Cell, _response) -> bool:
     from registry.events.attendance.models import CheckIn
 
@@ -1068,6 +1081,8 @@ WRITES = [
           lambda c: c.post(_events_path(c, "/schedule/publish")), lambda c, _r: _meeting(c).published),
     Write("check participant in", "attendance.check_in", EVENT_ORGANIZERS, _badge,
           lambda c: c.post(_events_path(c, "/check-in"), {"code": c.target["code"], "day": "2026-12-10"}), _checked_in),
+    Write("check in from the badge's page", "attendance.badge_check_in", EVENT_ORGANIZERS, _badge_today,
+          lambda c: c.post(_events_path(c, f"/badge/{c.target['code']}")), _checked_in),
     Write("record meeting outcome", "attendance.record_outcome", MEETING_SIDES, _met,
           lambda c: c.post(_events_path(c, f"/requests/{c.target['request']}/outcome"), {"result": "follow_up"}), _outcome_recorded),
     Write("POST check-in", "api.check_in", EVENT_ORGANIZERS, _badge,

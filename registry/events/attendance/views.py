@@ -79,24 +79,42 @@ def _badge(participant) -> dict:
 
 
 @bp.route("/<int:event_id>/badge/<token>")
-@writes
 def badge_landing(event_id: int, token: str):
-    """Where a badge's QR code leads: an organizer of the event, signed in on the phone that scanned it, checks the participant
-    in for today on landing (a write on GET, as a scan is one step); everyone else is sent to the participant's page."""
+    """Where a badge's QR code leads. An organizer of the event, signed in on the phone that scanned it, sees the participant,
+    the days it checked in and one button that checks it in for today (a write by POST, so no page elsewhere can make an
+    organizer's browser check anybody in); everyone else is sent to the participant's page."""
     event = events.visible_event(current_user, event_id)
     participant = service.participant_of_token(event, token)
     if not (current_user.is_authenticated and can(current_user, CHECK_IN, event)):
         return redirect(url_for("events.participant", event_id=event.id, participant_id=participant.id))
-    state, messages = "checked", []
+    return _landing(event, participant, token)
+
+
+@bp.route("/<int:event_id>/badge/<token>", methods=["POST"])
+@login_required
+@writes
+def badge_check_in(event_id: int, token: str):
+    """The landing page's button: check the badge's participant in for today, then show the landing page again."""
+    event = events.visible_event(current_user, event_id)
+    participant = service.participant_of_token(event, token)
+    if not CheckInForm().validate_on_submit():
+        flash(_("The form had expired; try again."), "error")
+        return redirect(url_for(".badge_landing", event_id=event.id, token=token))
     try:
         service.check_in(current_user, participant)
     except Conflict as error:
-        state, messages = "already", [str(error.message)]
+        flash(str(error.message), "warning")
     except Invalid as error:
-        state, messages = "refused", error.messages()
+        return _landing(event, participant, token, messages=error.messages()), 422
+    else:
+        flash(_("%(name)s is checked in for today.", name=events.shown_name(current_user, participant)), "success")
+    return redirect(url_for(".badge_landing", event_id=event.id, token=token))
+
+
+def _landing(event, participant, token: str, messages=()):
     days = queries.checked_in_days([participant.id]).get(participant.id, [])
-    return render_template("events/attendance/landing.html", event=event, participant=participant, days=days, state=state,
-                           messages=messages)
+    return render_template("events/attendance/landing.html", event=event, participant=participant, days=days, token=token,
+                           today_done=date.today() in days, messages=list(messages), form=CheckInForm())
 
 
 @bp.route("/<int:event_id>/check-in", methods=["GET", "POST"])
