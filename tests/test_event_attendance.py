@@ -180,6 +180,11 @@ def test_either_side_records_a_meetings_outcome_after_the_event_and_the_enterpri
     for enterprise in ("exhibitor_enterprise", "buyer_enterprise"):
         profile = app.test_client().get(f"/enterprises/{fair[enterprise]}?lang=en").get_data(as_text=True)
         assert 'id="event-outcomes"' in profile and "Contract signed" in profile
+        assert "2,500,000,000" not in profile  # the value is the enterprises' business, not the public's
+    accounts.user("so-congthuong@example.vn")  # Quảng Ngãi's Department of Industry and Trade reviews both enterprises
+    accounts.sign_in(client, "so-congthuong@example.vn")
+    reviewed = client.get(f"/enterprises/{fair['buyer_enterprise']}?lang=en").get_data(as_text=True)
+    assert "2,500,000,000 ₫" in reviewed
     summary = app.test_client().get(f"/api/v1/events/{fair['event']}/outcomes").get_json()["summary"]
     assert summary == {"meetings": 1, "recorded": 1, "held": 1, "no_shows": 0, "follow_ups": 0, "mous": 0, "contracts": 1,
                        "contract_value": 2_500_000_000}
