@@ -135,37 +135,39 @@ def _execute_many(table: Table, keys: Sequence[str], rows: list[tuple], *, json_
     """Insert rows (tuples of the columns `keys` names) in one executemany sent straight to the driver.
 
     Each value goes through its column type's own bind processor, as a Core insert would send
-    it, but once per value rather than through SQLAlchemy's per-row parameter handling, which
-    cost more than the database's work; the JSON columns named in `json_text` hold their JSON
-    text already. Columns missing from `keys` get their scalar default.
+    it, but a column at a time and once per run of the same value (a chunk's rows share their
+    times and status), rather than through SQLAlchemy's per-row parameter handling, which cost
+    more than the database's work; the JSON columns named in `json_text` hold their JSON text
+    already. Columns missing from `keys` get their scalar default.
     """
+    if not rows:
+        return
     connection = db.session.connection()
     dialect = connection.dialect
     defaults = {c.key: c.default.arg for c in table.columns if c.key not in keys and c.default is not None and c.default.is_scalar}
     columns = [table.c[key] for key in (*keys, *defaults)]
-    processors = [(index, processor) for index, column in enumerate(columns) if column.key not in json_text
-                  and (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-    fixed = tuple(defaults.values())
-    values = []
-    last: dict[int, tuple] = {}  # a column's last value and what it became: a chunk's rows share their times and status
-    for row in rows:
-        row_values = [*row, *fixed]
-        for index, processor in processors:
-            value, kept = row_values[index], last.get(index)
-            if kept is not None and kept[0] is value:
-                row_values[index] = kept[1]
-            else:
-                row_values[index] = processed = processor(value)
-                last[index] = (value, processed)
-        values.append(tuple(row_values))
+    values: list[Sequence] = [*zip(*rows), *((value,) * len(rows) for value in defaults.values())]
+    for index, column in enumerate(columns):
+        if column.key not in json_text and (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None:
+            values[index] = _runs_processed(processor, values[index])
     quote = dialect.identifier_preparer.quote
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     # PostgreSQL takes JSON text for a JSON column only when told; SQLite stores the text as it is.
     markers = [f"CAST({marker} AS JSON)" if column.key in json_text and dialect.name == "postgresql" else marker for column in columns]
     statement = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c.name) for c in columns)}) "
                  f"VALUES ({', '.join(markers)})")
-    connection.exec_driver_sql(statement, values)
+    connection.exec_driver_sql(statement, list(zip(*values)))
     audit.note_written(table.name)
+
+
+def _runs_processed(process: Callable[[object], object], values: Sequence) -> list:
+    """`process` applied to each of a column's values, once for each run of the very same value."""
+    processed, last, done = [], _UNSET, None
+    for value in values:
+        if value is not last:
+            last, done = value, process(value)
+        processed.append(done)
+    return processed
 
 
 def _audit(model, keys: tuple[str, ...], rows: list[tuple], now: datetime) -> None:
@@ -174,44 +176,48 @@ def _audit(model, keys: tuple[str, ...], rows: list[tuple], now: datetime) -> No
         return
     # The same actor the flush listener would record: the request's user, or the command's label.
     actor = audit.current_actor()
-    snapshot = _snapshot_writer(model, keys)
-    entries = [(now, actor.user_id, actor.label, "create", model.__tablename__, str(row[0]), None, snapshot(row)) for row in rows]
+    fixed = (now, actor.user_id, actor.label, "create", model.__tablename__)
+    entries = [(*fixed, str(row[0]), None, after) for row, after in zip(rows, _snapshot_writer(model, keys)(rows))]
     _execute_many(AuditEntry.__table__, _AUDIT_COLUMNS, entries, json_text=frozenset({"after"}))
 
 
 @functools.cache
-def _snapshot_writer(model, keys: tuple[str, ...]) -> Callable[[tuple], str]:
-    """A function from a row of `keys` to the JSON text of its audit snapshot, as `json.dumps` writes the listener's dict.
+def _snapshot_writer(model, keys: tuple[str, ...]) -> Callable[[list[tuple]], list[str]]:
+    """A function from rows of `keys` to the JSON text of their audit snapshots, as `json.dumps` writes the listener's dicts.
 
-    The snapshot holds the audited columns in the table's order; text columns that hold text
-    always are written by the encoder's own string escaping, any other value by `_json_value`.
+    The snapshot holds the audited columns in the table's order. The rows are written a column
+    at a time (`_json_column`: text columns that hold text always by the encoder's own string
+    escaping, in one pass), then each row's values go into one template of the keys.
     """
     excluded = set(model.__audit_exclude__)
     audited = [c for c in model.__table__.columns if c.key not in excluded]
-    values = operator.itemgetter(*(keys.index(c.key) for c in audited))
-    heads = ["{" if index == 0 else ", " for index in range(len(audited))]
-    heads = [head + encode_basestring_ascii(c.key) + ": " for head, c in zip(heads, audited)]
-    writers = [encode_basestring_ascii if _always_text(c) else _last_kept(_json_value) for c in audited]
+    positions = [keys.index(c.key) for c in audited]
+    template = "{" + ", ".join(encode_basestring_ascii(c.key).replace("%", "%%") + ": %s" for c in audited) + "}"
+    always_text = [_always_text(c) for c in audited]
 
-    def write(row: tuple) -> str:
-        return "".join([head + writer(value) for head, writer, value in zip(heads, writers, values(row))]) + "}"
+    def write(rows: list[tuple]) -> list[str]:
+        columns = list(zip(*rows))
+        written = [list(map(encode_basestring_ascii, columns[position])) if text else _json_column(columns[position])
+                   for position, text in zip(positions, always_text)]
+        return [template % values for values in zip(*written)]
 
     return write
 
 
-def _last_kept(write: Callable[[object], str]) -> Callable[[object], str]:
-    """`write`, answering again at once for the value it was given last: a chunk's rows share their times and status."""
-    last: list = [_UNSET, ""]
-
-    def kept(value) -> str:
-        if value is not last[0]:
-            last[:] = value, write(value)
-        return last[1]
-
-    return kept
-
-
 _UNSET = object()
+_NONE = type(None)
+
+
+def _json_column(values: Sequence) -> list[str]:
+    """The JSON of each of a column's values (`_json_value`), whole columns of whole numbers or text in one pass."""
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return list(map(int.__repr__, values))
+    if kinds == {str}:
+        return list(map(encode_basestring_ascii, values))
+    if kinds == {_NONE}:
+        return ["null"] * len(values)
+    return _runs_processed(_json_value, values)
 
 
 def _always_text(column) -> bool:
