@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import math
 import operator
@@ -51,10 +52,11 @@ def write_rows(accepted: Sequence, source: str) -> tuple[list[int], int]:
     node_ids = {node_id for entry in accepted for node_id, _relation in entry.cleaned["items"]}
     nodes = {n.id: n for n in db.session.scalars(db.select(CatalogNode).where(CatalogNode.id.in_(node_ids)))} if node_ids else {}
     zone_ids = zones_of([(entry.cleaned["latitude"], entry.cleaned["longitude"]) for entry in accepted])
+    items_texts = _ItemsTexts(nodes)
     with _page_cache(CACHE_KB):
         for start in range(0, len(accepted), CHUNK):
             chunk = accepted[start:start + CHUNK]
-            created = _write_chunk(chunk, zone_ids[start:start + CHUNK], source, nodes)
+            created = _write_chunk(chunk, zone_ids[start:start + CHUNK], source, items_texts)
             ids.extend(created)
             id_of_row.update((entry.row, id_) for entry, id_ in zip(chunk, created))
         return ids, _write_flags(accepted, id_of_row)
@@ -80,7 +82,19 @@ def _page_cache(kilobytes: int) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
-def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, nodes: dict[int, CatalogNode]) -> list[int]:
+class _ItemsTexts(dict):
+    """The index's text of each list of catalog items (`search.items_text_of`), made once per list of node ids: a list repeats them."""
+
+    def __init__(self, nodes: dict[int, CatalogNode]) -> None:
+        super().__init__()
+        self.nodes = nodes
+
+    def __missing__(self, node_ids: tuple[int, ...]) -> str:
+        text = self[node_ids] = search.items_text_of([self.nodes[node_id] for node_id in node_ids])
+        return text
+
+
+def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, items_texts: _ItemsTexts) -> list[int]:
     now = utcnow()
     ids = _new_ids(Enterprise.__table__, len(chunk))
     rows, parts = [], []
@@ -88,10 +102,10 @@ def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, n
     fixed = (Status.PUBLISHED, False, "", source, False, None, None)
     for entry, id_, zone_id in zip(chunk, ids, zone_ids):
         cleaned = entry.cleaned
-        linked = [nodes[node_id] for node_id, _relation in cleaned["items"]]
         folded = entry.folded_name
-        indexed = search.indexed_parts(cleaned["name_vi"], cleaned["name_en"], cleaned["short_name"], cleaned["tax_code"], linked,
-                                       name_folded=folded[0])
+        indexed = search.indexed_parts(cleaned["name_vi"], cleaned["name_en"], cleaned["short_name"], cleaned["tax_code"], (),
+                                       name_folded=folded[0],
+                                       items_text=items_texts[tuple(node_id for node_id, _relation in cleaned["items"])])
         parts.append(indexed)
         rows.append((id_, *profile(cleaned), *folded_columns(search.folded_columns(cleaned["name_vi"], indexed, folded)), *fixed,
                      zone_id, now, now, now, 1))
@@ -161,13 +175,11 @@ def _execute_many(table: Table, keys: Sequence[str], rows: list[tuple], *, json_
 
 
 def _runs_processed(process: Callable[[object], object], values: Sequence) -> list:
-    """`process` applied to each of a column's values, once for each run of the very same value."""
-    processed, last, done = [], _UNSET, None
-    for value in values:
-        if value is not last:
-            last, done = value, process(value)
-        processed.append(done)
-    return processed
+    """`process` applied to each of a column's values; once for a column of the very same value (a chunk's times and status)."""
+    first = values[0]
+    if all(map(operator.is_, values, itertools.repeat(first))):
+        return [process(first)] * len(values)
+    return list(map(process, values))
 
 
 def _audit(model, keys: tuple[str, ...], rows: list[tuple], now: datetime) -> None:
@@ -204,20 +216,41 @@ def _snapshot_writer(model, keys: tuple[str, ...]) -> Callable[[list[tuple]], li
     return write
 
 
-_UNSET = object()
 _NONE = type(None)
 
 
 def _json_column(values: Sequence) -> list[str]:
-    """The JSON of each of a column's values (`_json_value`), whole columns of whole numbers or text in one pass."""
-    kinds = set(map(type, values))
-    if kinds == {int}:
-        return list(map(int.__repr__, values))
-    if kinds == {str}:
-        return list(map(encode_basestring_ascii, values))
-    if kinds == {_NONE}:
-        return ["null"] * len(values)
-    return _runs_processed(_json_value, values)
+    """The JSON `_json_value` writes for each of a column's values: each kind of value by its own writer, in one pass."""
+    first = values[0]
+    if all(map(operator.is_, values, itertools.repeat(first))):
+        return [_json_value(first)] * len(values)
+    writers = {kind: _JSON_WRITERS.get(kind) or _kept_by_identity(_json_value) for kind in set(map(type, values))}
+    if len(writers) == 1:
+        return list(map(next(iter(writers.values())), values))
+    return [writers[type(value)](value) for value in values]
+
+
+def _kept_by_identity(write: Callable[[object], str]) -> Callable[[object], str]:
+    """`write`, answering again at once for a value it was given before (an enum member, a time)."""
+    kept: dict[int, tuple[object, str]] = {}
+
+    def written(value) -> str:
+        found = kept.get(id(value))
+        if found is None:
+            found = kept[id(value)] = (value, write(value))  # the value is kept too, so its id stays its own
+        return found[1]
+
+    return written
+
+
+def _float_json(value: float) -> str:
+    return float.__repr__(value) if math.isfinite(value) else _json_value(value)
+
+
+_JSON_WRITERS: dict[type, Callable[[object], str]] = {
+    str: encode_basestring_ascii, int: int.__repr__, float: _float_json, _NONE: lambda _value: "null",
+    bool: lambda value: "true" if value else "false",
+}
 
 
 def _always_text(column) -> bool:
