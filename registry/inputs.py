@@ -142,12 +142,15 @@ def add_error(errors: dict, field: str, message) -> None:
 
 def text(raw, field: str, errors: dict, limit: int) -> str:
     """Return stripped text of at most `limit` characters; numbers are written as text, lists and objects refused."""
-    if raw is None:
+    if type(raw) is str:  # the usual case, answered before the checks of other types
+        value = raw.strip()
+    elif raw is None:
         return ""
-    if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+    elif isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
         add_error(errors, field, _l("Enter text, not a list or an object."))
         return ""
-    value = str(raw).strip()
+    else:
+        value = str(raw).strip()
     if "\x00" in value:
         add_error(errors, field, NUL_MESSAGE)
     elif len(value) > limit:

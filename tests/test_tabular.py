@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import io
+import json
+import zlib
 
 import openpyxl
 import pytest
 
 from registry.tabular import TableError, neutralise, read_table, suggest_mapping, xlsx_bytes
+from registry.tabular.stored import pack, table_from_json, table_to_json, unpack
 from registry.tabular.writing import csv_chunks
 
 from .factories import to_cp1258
@@ -115,3 +118,10 @@ def test_xlsx_export_keeps_numbers_and_stores_formula_like_text_as_text():
     assert sheet["A2"].data_type == "s"
     assert sheet["B2"].value == -2
     assert sheet["A3"].value == "badchar"
+
+
+def test_a_table_staged_before_orjson_still_reads_back(translated):
+    """A list uploaded and staged by the standard library's JSON (before orjson) is read back the same after the upgrade."""
+    table = read_table((HEADER + ROWS).encode("utf-8"), "list.csv")
+    before = zlib.compress(json.dumps(table_to_json(table), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    assert table_from_json(unpack(before)) == table_from_json(unpack(pack(table_to_json(table)))) == table

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import math
 import operator
@@ -51,10 +52,11 @@ def write_rows(accepted: Sequence, source: str) -> tuple[list[int], int]:
     node_ids = {node_id for entry in accepted for node_id, _relation in entry.cleaned["items"]}
     nodes = {n.id: n for n in db.session.scalars(db.select(CatalogNode).where(CatalogNode.id.in_(node_ids)))} if node_ids else {}
     zone_ids = zones_of([(entry.cleaned["latitude"], entry.cleaned["longitude"]) for entry in accepted])
+    items_texts = _ItemsTexts(nodes)
     with _page_cache(CACHE_KB):
         for start in range(0, len(accepted), CHUNK):
             chunk = accepted[start:start + CHUNK]
-            created = _write_chunk(chunk, zone_ids[start:start + CHUNK], source, nodes)
+            created = _write_chunk(chunk, zone_ids[start:start + CHUNK], source, items_texts)
             ids.extend(created)
             id_of_row.update((entry.row, id_) for entry, id_ in zip(chunk, created))
         return ids, _write_flags(accepted, id_of_row)
@@ -80,7 +82,19 @@ def _page_cache(kilobytes: int) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
-def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, nodes: dict[int, CatalogNode]) -> list[int]:
+class _ItemsTexts(dict):
+    """The index's text of each list of catalog items (`search.items_text_of`), made once per list of node ids: a list repeats them."""
+
+    def __init__(self, nodes: dict[int, CatalogNode]) -> None:
+        super().__init__()
+        self.nodes = nodes
+
+    def __missing__(self, node_ids: tuple[int, ...]) -> str:
+        text = self[node_ids] = search.items_text_of([self.nodes[node_id] for node_id in node_ids])
+        return text
+
+
+def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, items_texts: _ItemsTexts) -> list[int]:
     now = utcnow()
     ids = _new_ids(Enterprise.__table__, len(chunk))
     rows, parts = [], []
@@ -88,10 +102,10 @@ def _write_chunk(chunk: Sequence, zone_ids: Sequence[int | None], source: str, n
     fixed = (Status.PUBLISHED, False, "", source, False, None, None)
     for entry, id_, zone_id in zip(chunk, ids, zone_ids):
         cleaned = entry.cleaned
-        linked = [nodes[node_id] for node_id, _relation in cleaned["items"]]
         folded = entry.folded_name
-        indexed = search.indexed_parts(cleaned["name_vi"], cleaned["name_en"], cleaned["short_name"], cleaned["tax_code"], linked,
-                                       name_folded=folded[0])
+        indexed = search.indexed_parts(cleaned["name_vi"], cleaned["name_en"], cleaned["short_name"], cleaned["tax_code"], (),
+                                       name_folded=folded[0],
+                                       items_text=items_texts[tuple(node_id for node_id, _relation in cleaned["items"])])
         parts.append(indexed)
         rows.append((id_, *profile(cleaned), *folded_columns(search.folded_columns(cleaned["name_vi"], indexed, folded)), *fixed,
                      zone_id, now, now, now, 1))
@@ -135,37 +149,37 @@ def _execute_many(table: Table, keys: Sequence[str], rows: list[tuple], *, json_
     """Insert rows (tuples of the columns `keys` names) in one executemany sent straight to the driver.
 
     Each value goes through its column type's own bind processor, as a Core insert would send
-    it, but once per value rather than through SQLAlchemy's per-row parameter handling, which
-    cost more than the database's work; the JSON columns named in `json_text` hold their JSON
-    text already. Columns missing from `keys` get their scalar default.
+    it, but a column at a time and once per run of the same value (a chunk's rows share their
+    times and status), rather than through SQLAlchemy's per-row parameter handling, which cost
+    more than the database's work; the JSON columns named in `json_text` hold their JSON text
+    already. Columns missing from `keys` get their scalar default.
     """
+    if not rows:
+        return
     connection = db.session.connection()
     dialect = connection.dialect
     defaults = {c.key: c.default.arg for c in table.columns if c.key not in keys and c.default is not None and c.default.is_scalar}
     columns = [table.c[key] for key in (*keys, *defaults)]
-    processors = [(index, processor) for index, column in enumerate(columns) if column.key not in json_text
-                  and (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-    fixed = tuple(defaults.values())
-    values = []
-    last: dict[int, tuple] = {}  # a column's last value and what it became: a chunk's rows share their times and status
-    for row in rows:
-        row_values = [*row, *fixed]
-        for index, processor in processors:
-            value, kept = row_values[index], last.get(index)
-            if kept is not None and kept[0] is value:
-                row_values[index] = kept[1]
-            else:
-                row_values[index] = processed = processor(value)
-                last[index] = (value, processed)
-        values.append(tuple(row_values))
+    values: list[Sequence] = [*zip(*rows), *((value,) * len(rows) for value in defaults.values())]
+    for index, column in enumerate(columns):
+        if column.key not in json_text and (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None:
+            values[index] = _runs_processed(processor, values[index])
     quote = dialect.identifier_preparer.quote
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     # PostgreSQL takes JSON text for a JSON column only when told; SQLite stores the text as it is.
     markers = [f"CAST({marker} AS JSON)" if column.key in json_text and dialect.name == "postgresql" else marker for column in columns]
     statement = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c.name) for c in columns)}) "
                  f"VALUES ({', '.join(markers)})")
-    connection.exec_driver_sql(statement, values)
+    connection.exec_driver_sql(statement, list(zip(*values)))
     audit.note_written(table.name)
+
+
+def _runs_processed(process: Callable[[object], object], values: Sequence) -> list:
+    """`process` applied to each of a column's values; once for a column of the very same value (a chunk's times and status)."""
+    first = values[0]
+    if all(map(operator.is_, values, itertools.repeat(first))):
+        return [process(first)] * len(values)
+    return list(map(process, values))
 
 
 def _audit(model, keys: tuple[str, ...], rows: list[tuple], now: datetime) -> None:
@@ -174,44 +188,69 @@ def _audit(model, keys: tuple[str, ...], rows: list[tuple], now: datetime) -> No
         return
     # The same actor the flush listener would record: the request's user, or the command's label.
     actor = audit.current_actor()
-    snapshot = _snapshot_writer(model, keys)
-    entries = [(now, actor.user_id, actor.label, "create", model.__tablename__, str(row[0]), None, snapshot(row)) for row in rows]
+    fixed = (now, actor.user_id, actor.label, "create", model.__tablename__)
+    entries = [(*fixed, str(row[0]), None, after) for row, after in zip(rows, _snapshot_writer(model, keys)(rows))]
     _execute_many(AuditEntry.__table__, _AUDIT_COLUMNS, entries, json_text=frozenset({"after"}))
 
 
 @functools.cache
-def _snapshot_writer(model, keys: tuple[str, ...]) -> Callable[[tuple], str]:
-    """A function from a row of `keys` to the JSON text of its audit snapshot, as `json.dumps` writes the listener's dict.
+def _snapshot_writer(model, keys: tuple[str, ...]) -> Callable[[list[tuple]], list[str]]:
+    """A function from rows of `keys` to the JSON text of their audit snapshots, as `json.dumps` writes the listener's dicts.
 
-    The snapshot holds the audited columns in the table's order; text columns that hold text
-    always are written by the encoder's own string escaping, any other value by `_json_value`.
+    The snapshot holds the audited columns in the table's order. The rows are written a column
+    at a time (`_json_column`: text columns that hold text always by the encoder's own string
+    escaping, in one pass), then each row's values go into one template of the keys.
     """
     excluded = set(model.__audit_exclude__)
     audited = [c for c in model.__table__.columns if c.key not in excluded]
-    values = operator.itemgetter(*(keys.index(c.key) for c in audited))
-    heads = ["{" if index == 0 else ", " for index in range(len(audited))]
-    heads = [head + encode_basestring_ascii(c.key) + ": " for head, c in zip(heads, audited)]
-    writers = [encode_basestring_ascii if _always_text(c) else _last_kept(_json_value) for c in audited]
+    positions = [keys.index(c.key) for c in audited]
+    template = "{" + ", ".join(encode_basestring_ascii(c.key).replace("%", "%%") + ": %s" for c in audited) + "}"
+    always_text = [_always_text(c) for c in audited]
 
-    def write(row: tuple) -> str:
-        return "".join([head + writer(value) for head, writer, value in zip(heads, writers, values(row))]) + "}"
+    def write(rows: list[tuple]) -> list[str]:
+        columns = list(zip(*rows))
+        written = [list(map(encode_basestring_ascii, columns[position])) if text else _json_column(columns[position])
+                   for position, text in zip(positions, always_text)]
+        return [template % values for values in zip(*written)]
 
     return write
 
 
-def _last_kept(write: Callable[[object], str]) -> Callable[[object], str]:
-    """`write`, answering again at once for the value it was given last: a chunk's rows share their times and status."""
-    last: list = [_UNSET, ""]
-
-    def kept(value) -> str:
-        if value is not last[0]:
-            last[:] = value, write(value)
-        return last[1]
-
-    return kept
+_NONE = type(None)
 
 
-_UNSET = object()
+def _json_column(values: Sequence) -> list[str]:
+    """The JSON `_json_value` writes for each of a column's values: each kind of value by its own writer, in one pass."""
+    first = values[0]
+    if all(map(operator.is_, values, itertools.repeat(first))):
+        return [_json_value(first)] * len(values)
+    writers = {kind: _JSON_WRITERS.get(kind) or _kept_by_identity(_json_value) for kind in set(map(type, values))}
+    if len(writers) == 1:
+        return list(map(next(iter(writers.values())), values))
+    return [writers[type(value)](value) for value in values]
+
+
+def _kept_by_identity(write: Callable[[object], str]) -> Callable[[object], str]:
+    """`write`, answering again at once for a value it was given before (an enum member, a time)."""
+    kept: dict[int, tuple[object, str]] = {}
+
+    def written(value) -> str:
+        found = kept.get(id(value))
+        if found is None:
+            found = kept[id(value)] = (value, write(value))  # the value is kept too, so its id stays its own
+        return found[1]
+
+    return written
+
+
+def _float_json(value: float) -> str:
+    return float.__repr__(value) if math.isfinite(value) else _json_value(value)
+
+
+_JSON_WRITERS: dict[type, Callable[[object], str]] = {
+    str: encode_basestring_ascii, int: int.__repr__, float: _float_json, _NONE: lambda _value: "null",
+    bool: lambda value: "true" if value else "false",
+}
 
 
 def _always_text(column) -> bool:

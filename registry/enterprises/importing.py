@@ -7,6 +7,7 @@ and search-index rows the ORM would have written are written here too.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -246,13 +247,14 @@ def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport,
     """Clean every row, recording each problem by row and column; return the rows that passed."""
     lookups = ImportLookups(answers, report)
     columns = {field_name: (name, table.column(name)) for name, field_name in report.mapping.items()}
+    fields, cells_of = list(columns), _cells_reader([index for _name, index in columns.values()])
     allowed: dict[str, bool] = {}
     first_row_of: dict[str, int] = {}
     accepted: list[Accepted] = []
     total = len(table.rows)
     progress.started(total)
     for done, row in enumerate(table.rows, start=1):
-        cells = {f: row.cell(index) for f, (_name, index) in columns.items()}
+        cells = dict(zip(fields, cells_of(row.cells)))
         values, own_errors = row_values(cells, lookups, row.number)
         problems = _row_problems(values, own_errors, lookups)
         cleaned = problems if isinstance(problems, dict) else None
@@ -272,6 +274,18 @@ def check_rows(actor: User | None, table: Table, report: EnterpriseImportReport,
     _flag_similar(accepted, report, columns.get("name_vi", ("", 0))[0])
     report.problems.sort(key=lambda p: (p.row or 0, p.warning))
     return accepted
+
+
+def _cells_reader(indices: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """A function from a row's cells to those at `indices`, "" past the row's last filled cell (as `Row.cell` reads them)."""
+    width = max(indices, default=-1) + 1
+    blank = ("",) * width
+    pick = operator.itemgetter(*indices) if len(indices) > 1 else lambda cells: tuple(cells[index] for index in indices)
+
+    def read(cells: tuple[str, ...]) -> tuple[str, ...]:
+        return pick(cells if len(cells) >= width else (*cells, *blank[len(cells):]))
+
+    return read
 
 
 def _row_problems(values: dict, own_errors: dict[str, str], lookups: ImportLookups):
@@ -308,7 +322,10 @@ def _permission_problems(actor: User | None, province_code: str, lookups: Import
 
 def row_values(cells: dict[str, str], lookups: ImportLookups, row: int | None = None) -> tuple[dict, dict[str, str]]:
     """Turn a row's cells into `clean_profile` values, reading the ways people write places, sizes and items."""
-    values = {f: cells.get(f, "") for f in FIELDS if f not in {"relation", "items", "certificates"}}
+    values = {**_BLANK_VALUES, **cells}
+    if len(values) > len(_BLANK_VALUES):  # cells of no field are not values
+        values = {f: values[f] for f in _BLANK_VALUES}
+    del values["relation"]  # read with the items; items and certificates are read below
     errors: dict[str, str] = {}
     tax_code = values["tax_code"]
     if tax_code.isdigit() and len(tax_code) in (9, 12):
@@ -330,6 +347,9 @@ def row_values(cells: dict[str, str], lookups: ImportLookups, row: int | None = 
     return values, errors
 
 
+_BLANK_VALUES = dict.fromkeys(FIELDS, "")
+
+
 def _commune_code(text: str, province, lookups: ImportLookups, row: int | None, errors: dict[str, str]) -> str | None:
     """The code of the commune a cell names: today's, or the 2025 commune the importer chose for a pre-2025 one."""
     code = lookups.resolve_commune(text, province.code)
@@ -348,7 +368,16 @@ def _commune_code(text: str, province, lookups: ImportLookups, row: int | None, 
 
 
 def parse_items(text: str, relation: str) -> list[dict]:
-    """Read “A.01; C2.03” or “A.01 (manufactures); B.02 (sản xuất)” into item entries."""
+    """Read “A.01; C2.03” or “A.01 (manufactures); B.02 (sản xuất)” into item entries.
+
+    A list repeats its item cells: each spelling is read once, and its entries (which are only
+    read) are shared by the rows that write it.
+    """
+    return list(_parsed_items(text, relation))
+
+
+@functools.lru_cache(maxsize=16384)
+def _parsed_items(text: str, relation: str) -> tuple[dict, ...]:
     default = _relation(relation) if relation.strip() else "supplies"
     entries = []
     for part in _SEPARATORS.split(text):
@@ -356,7 +385,7 @@ def parse_items(text: str, relation: str) -> list[dict]:
         if match and match.group(1).strip():
             named = match.group(2)
             entries.append({"code": match.group(1).strip(), "relation": _relation(named) if named else default})
-    return entries
+    return tuple(entries)
 
 
 # Sizes, yes/no cells and commune names repeat down a list: fold each spelling once.

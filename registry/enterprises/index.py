@@ -74,15 +74,21 @@ def tax_code_terms(tax_code: str) -> str:
 
 
 def indexed_parts(name_vi: str, name_en: str, short_name: str, tax_code: str, nodes: Iterable, *,
-                  name_folded: str | None = None) -> tuple[str, str, str]:
+                  name_folded: str | None = None, items_text: str | None = None) -> tuple[str, str, str]:
     """Return the folded names (legal forms set aside), tax-code terms and text of the catalog `nodes`.
 
-    `name_folded` is `fold(name_vi)` when the caller has it already. Folding works character by
-    character and spaces separate the parts, so the names are folded one by one and joined.
+    `name_folded` is `fold(name_vi)` and `items_text` is `items_text(nodes)` when the caller has
+    them already. Folding works character by character and spaces separate the parts, so the
+    names are folded one by one and joined.
     """
     folded = (fold(name_vi) if name_folded is None else name_folded, fold(name_en), fold(short_name))
     names = strip_legal_forms(" ".join(filter(None, folded)))
-    return names, tax_code_terms(tax_code), " ".join(filter(None, (_folded_item(node.code, node.name_vi, node.name_en) for node in nodes)))
+    return names, tax_code_terms(tax_code), items_text_of(nodes) if items_text is None else items_text
+
+
+def items_text_of(nodes: Iterable) -> str:
+    """The indexed text of catalog `nodes`: each one's folded code and names."""
+    return " ".join(filter(None, (_folded_item(node.code, node.name_vi, node.name_en) for node in nodes)))
 
 
 @functools.lru_cache(maxsize=4096)

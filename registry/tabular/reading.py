@@ -184,8 +184,10 @@ def build_table(raw: Iterable[tuple[int, Sequence]], merged: Sequence[MergedRang
     if len(body) > limits.rows:
         raise limits.too_many_rows()
     width = max(len(row.cells) for row in [header_row, *body])
-    filled = {index for row in body for index, cell in enumerate(row.cells) if cell}
-    header, problems = _name_columns(list(header_row.cells) + [""] * (width - len(header_row.cells)), header_row.number, merged, filled)
+    names = list(header_row.cells) + [""] * (width - len(header_row.cells))
+    # Only a column without a header is asked whether it holds data.
+    filled = {index for index, name in enumerate(names) if not name and any(index < len(row.cells) and row.cells[index] for row in body)}
+    header, problems = _name_columns(names, header_row.number, merged, filled)
     problems += [TableProblem(number, header[index], _l("The cell holds %(found)d characters; at most %(limit)d are read. Shorten it.",
                                                           found=length, limit=limits.cell_chars))
                  for number, index, length in long_cells if number >= header_row.number]
@@ -204,17 +206,19 @@ def _kept_rows(raw: Iterable[tuple[int, Sequence]], limits: TableLimits) -> tupl
     for number, cells in raw:
         if number > SHEET_MAX_ROWS:
             raise limits.too_many_rows()
-        cleaned = [clean_cell(cell) for cell in cells]
+        # ASCII text (most cells of a CSV file) needs only its spaces trimmed: done here, without a call per cell.
+        cleaned = [cell.strip() if type(cell) is str and cell.isascii() else clean_cell(cell) for cell in cells]
         width = _last_filled(cleaned)
         if not width:
             continue
         if width > limits.columns:
             raise limits.too_many_columns(width, number)
         del cleaned[width:]
-        for index, cell in enumerate(cleaned):
-            if len(cell) > limits.cell_chars:
-                long_cells.append((number, index, len(cell)))
-                cleaned[index] = cell[:limits.cell_chars]
+        if max(map(len, cleaned)) > limits.cell_chars:
+            for index, cell in enumerate(cleaned):
+                if len(cell) > limits.cell_chars:
+                    long_cells.append((number, index, len(cell)))
+                    cleaned[index] = cell[:limits.cell_chars]
         rows.append(Row(number, tuple(cleaned)))
         if len(rows) > most:
             raise limits.too_many_rows()

@@ -4,16 +4,30 @@ from __future__ import annotations
 import json
 import zlib
 
+import orjson
+
 from .reading import Row, Table, TableProblem
 
 
 def pack(value: object) -> bytes:
-    """Return JSON-ready `value` as compressed bytes."""
-    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    """Return JSON-ready `value` (tables of text, as `table_to_json` lays them out) as compressed bytes.
+
+    orjson writes the same compact UTF-8 JSON as the standard library, several times faster (a
+    100,000-row list is about 50 MB of it); what it refuses is left to the standard library, as before.
+    """
+    try:
+        text = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return zlib.compress(text, 1)
 
 
 def unpack(data: bytes) -> object:
-    return json.loads(zlib.decompress(data).decode("utf-8"))
+    text = zlib.decompress(data)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # what the standard library wrote in pack
+        return json.loads(text.decode("utf-8"))
 
 
 def table_to_json(table: Table) -> dict:
