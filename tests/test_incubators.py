@@ -288,3 +288,32 @@ def test_a_fresh_start_with_demo_data_shows_every_outcome_marked_demo(app, runne
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Incubatee)) == 0
         assert db.session.scalar(db.select(Incubator).where(Incubator.is_demo.is_(True))) is None
+
+
+def test_graduates_met_at_an_event_are_read_from_the_events_held(app, english, client):
+    """A graduate approved at an event held has met buyers or investors there; a request, a decline or an event still to come does not count."""
+    from registry.events import service as events
+
+    from .factories import make_event
+
+    with app.app_context():
+        incubator = make_incubator()
+        cohort = make_cohort(incubator, "Khóa 2019", "2019-01-10", "2019-12-31")
+        codes = ("0100233488", "0100109106", "0100112437", "0101243150")
+        graduates = [make_enterprise(tax_code=code, name_vi=f"Công ty Tốt nghiệp {n}") for n, code in enumerate(codes)]
+        for graduate in graduates:
+            make_incubatee(incubator, cohort, graduate, outcome="graduated", ended_on="2019-12-31")
+        held = make_event(name_vi="Hội chợ Công nghệ Môi trường 2025", starts_on="2025-05-10", ends_on="2025-05-11", status="held")
+        coming = make_event(name_vi="Kết nối cung cầu 2027", starts_on="2027-05-10", ends_on="2027-05-11", status="open")
+        met = events.register(None, held, {"role": "exhibitor", "tax_code": codes[0]})
+        events.approve(None, met)
+        events.register(None, held, {"role": "exhibitor", "tax_code": codes[1]})  # asked, never approved
+        declined = events.register(None, held, {"role": "buyer", "tax_code": codes[2]})
+        declined.status = "declined"  # the organizers declined it
+        events.approve(None, events.register(None, coming, {"role": "exhibitor", "tax_code": codes[3]}))  # not held yet
+        db.session.commit()
+        incubator_id = incubator.id
+        assert queries.fates(queries.placements_of(incubator_id)).met_at_event == 1
+    page = _text(english.get(f"/incubators/{incubator_id}"))
+    assert "4 graduates" in page and "1 of them met buyers or investors at an event held." in page
+    assert client.get(f"/api/v1/incubators/{incubator_id}").json["graduates"]["met_at_event"] == 1

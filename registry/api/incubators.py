@@ -62,7 +62,7 @@ def _full_json(incubator: Incubator, viewer) -> dict:
                      "demo": c.is_demo} for c in incubator.cohorts],
         "placements": [_placement_json(p, viewer) for p in placements],
         "graduates": {"total": fates.graduates, "registered": fates.registered, "published": fates.published,
-                      "eco_labelled": fates.eco_labelled},
+                      "eco_labelled": fates.eco_labelled, "met_at_event": fates.met_at_event},
     }
 
 
@@ -188,7 +188,8 @@ OPENAPI_SCHEMAS = {
         "cohorts": {"type": "array", "items": {"type": "object"}}, "placements": {"type": "array", "items": {"type": "object"}},
         "graduates": {"type": "object", "properties": {"total": {"type": "integer"}, "registered": {"type": "integer"},
                                                        "published": {"type": "integer"},
-                                                       "eco_labelled": {"type": "integer"}}}}}]},
+                                                       "eco_labelled": {"type": "integer"},
+                                                       "met_at_event": {"type": "integer"}}}}}]},
     "IncubatorChange": {"type": "object", "additionalProperties": False, "properties": _FIELDS},
     "IncubatorNew": {"type": "object", "additionalProperties": False, "required": ["name_vi", "host_kind", "province_code"],
                      "properties": _FIELDS},
