@@ -424,3 +424,22 @@ def make_incubatee(incubator, cohort, enterprise, **values):
     incubatee = incubators_service.add_incubatee(None, incubator, {"cohort_id": cohort.id, "tax_code": enterprise.tax_code, **values})
     db.session.commit()
     return incubatee
+
+
+def statements_sent(app, action) -> list[str]:
+    """Run `action()` and return the SQL statements it sent to `app`'s database (for tests that count what a page asks)."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(_connection, _cursor, statement, *_):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return sent
