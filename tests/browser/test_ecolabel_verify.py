@@ -1,6 +1,4 @@
 """A buyer checks an eco-label on a phone: the verification page, at 390 × 844, answers a real certificate's status."""
-import re
-
 import pytest
 
 from .conftest import settled
@@ -56,7 +54,8 @@ def test_a_buyer_on_a_phone_reads_every_status_with_the_day_it_is_valid_until(ph
     verdict = phone.locator("#verdict")
     assert verdict.get_by_role("heading").inner_text() == heading
     text = verdict.inner_text()
-    assert says in text and re.search(r"\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}", text), "the day it is (or was) valid until"
+    valid_until = phone.request.get(f"/api/v1/ecolabels/verify?number={number}").json()["valid_until"]
+    assert says in text and "đến ngày" in text and valid_until[:4] in text, "the day it is (or was) valid until"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
@@ -76,4 +75,4 @@ def test_junk_and_a_ten_thousand_character_question_get_a_plain_message_on_a_pho
     message = phone.locator("#v-number-error")
     assert message.is_visible() and "tối đa 100 ký tự" in message.inner_text() and "10000" in message.inner_text().replace(".", "")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390, "the message fits the phone's width"
-    assert phone.console_errors == []
+    assert [e for e in phone.console_errors if "422" not in e] == []  # the refusals' own status aside
