@@ -317,3 +317,22 @@ def test_graduates_met_at_an_event_are_read_from_the_events_held(app, english, c
     page = _text(english.get(f"/incubators/{incubator_id}"))
     assert "4 graduates" in page and "1 of them met buyers or investors at an event held." in page
     assert client.get(f"/api/v1/incubators/{incubator_id}").json["graduates"]["met_at_event"] == 1
+
+
+def test_the_api_offers_to_record_an_unknown_start_up_as_pending_and_then_records_it(app, client):
+    with app.app_context():
+        make_user(OFFICER)
+        token = make_token(OFFICER)
+        incubator = make_incubator()
+        cohort_id, incubator_id = make_cohort(incubator).id, incubator.id
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    path = f"/api/v1/incubators/{incubator_id}/incubatees"
+    offered = client.post(path, json={"cohort_id": cohort_id, "tax_code": UNKNOWN_TAX_CODE}, headers=headers)
+    assert offered.status_code == 422 and "create_pending: true" in offered.json["errors"]["create_pending"][0]
+    malformed = client.post(path, json={"cohort_id": cohort_id, "tax_code": "123"}, headers=headers)
+    assert malformed.status_code == 422 and "create_pending" not in malformed.json["errors"]
+    recorded = client.post(path, json={"cohort_id": cohort_id, "tax_code": UNKNOWN_TAX_CODE, "create_pending": True,
+                                       "name_vi": "Công ty TNHH Khởi nghiệp Xanh"}, headers=headers)
+    assert recorded.status_code == 201, recorded.json
+    with app.app_context():
+        assert db.session.scalar(db.select(Enterprise.status).where(Enterprise.tax_code == UNKNOWN_TAX_CODE)) == Status.PENDING

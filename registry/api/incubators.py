@@ -146,7 +146,13 @@ def create_incubatee(incubator_id: int):
     body = _body()
     if (refused := _refused(body, INCUBATEE_WRITABLE, _l("Send the incubatee as a JSON object."))) is not None:
         return refused
-    service.add_incubatee(g.api_user, record, body)
+    try:
+        service.add_incubatee(g.api_user, record, body)
+    except service.IncubatorError as refused:
+        if refused.unknown_tax_code:  # the API's offer, as the form's "record it as a pending enterprise" choice
+            refused.errors["create_pending"] = [_l("Send create_pending: true with the start-up's name_vi to record it as a pending "
+                                                   "enterprise; its province's officers then review it.")]
+        raise
     return jsonify(_full_json(record, g.api_user)), 201
 
 
