@@ -510,6 +510,9 @@ def test_the_api_offers_to_register_an_unknown_holder_and_registers_it_pending_w
     elsewhere = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE, holder_name="Công ty TNHH Bao bì Xanh",
                                                                          holder_province="52"), headers=headers)
     assert elsewhere.status_code == 403
+    nowhere = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE, holder_name="Công ty TNHH Bao bì Xanh",
+                                                                       holder_province=""), headers=headers)
+    assert nowhere.status_code == 422 and "holder_province" in nowhere.get_json()["errors"]
     with app.app_context():
         assert db.session.scalar(db.select(Enterprise).where(Enterprise.tax_code == OTHER_TAX_CODE)) is None
     created = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE, holder_name="Công ty TNHH Bao bì Xanh",

@@ -225,9 +225,9 @@ def record_with_new_holder(actor, values: dict, **options) -> EcolabelCertificat
 
 def register_holder(actor, tax_code: str, name_vi: str, province_code: str) -> Enterprise:
     """Create (`actor` None: from the command line) a holder the registry lacks as a PENDING enterprise, through the enterprises' own checks, for its province to review."""
-    if actor is not None:
-        require(actor, RECORD_LABEL, Enterprise(province_code=province_code))
     cleaned = enterprises.clean_profile({"tax_code": tax_code, "name_vi": name_vi, "province_code": province_code})
+    if actor is not None:  # after the profile is read, so that a missing or unknown province is named, not refused
+        require(actor, RECORD_LABEL, Enterprise(province_code=cleaned["province_code"]))
     enterprise = Enterprise(status=EnterpriseStatus.PENDING, source="ecolabel register")
     enterprises.apply_values(enterprise, cleaned)
     enterprises.save_enterprise(enterprise)
