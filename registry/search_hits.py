@@ -23,6 +23,7 @@ class Hit:
     detail: str = ""
     demo: bool = False
     marked: bool = False  # the query's words in the title are marked (enterprise names, as on their own list)
+    enterprise_id: int | None = None  # an enterprise found: its badges (eco-labels) are shown beside it
 
 
 @dataclass(frozen=True)

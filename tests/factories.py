@@ -451,22 +451,28 @@ def accepted_request(requester, counterpart, priority: str = "would_like"):
     return sent
 
 
-def statements_of(app, client, path: str) -> list[str]:
-    """Ask for `path` (it must answer 200) and return the SQL statements it sent, BEGIN aside."""
-    from sqlalchemy import event as sa_event
+def statements_sent(app, action) -> list[str]:
+    """Run `action()` and return the SQL statements it sent to `app`'s database (for tests that count what a page asks)."""
+    from sqlalchemy import event
 
     sent: list[str] = []
     with app.app_context():
         engine = db.engine
 
     def note(_connection, _cursor, statement, *_):
-        if statement != "BEGIN":
-            sent.append(statement)
+        sent.append(statement)
 
-    sa_event.listen(engine, "before_cursor_execute", note)
+    event.listen(engine, "before_cursor_execute", note)
     try:
-        answer = client.get(path)
+        action()
     finally:
-        sa_event.remove(engine, "before_cursor_execute", note)
-    assert answer.status_code == 200, answer.get_data(as_text=True)
+        event.remove(engine, "before_cursor_execute", note)
     return sent
+
+
+def statements_of(app, client, path: str) -> list[str]:
+    """Ask for `path` (it must answer 200) and return the SQL statements it sent, BEGIN aside."""
+    answers = []
+    sent = statements_sent(app, lambda: answers.append(client.get(path)))
+    assert answers[0].status_code == 200, answers[0].get_data(as_text=True)
+    return [statement for statement in sent if statement != "BEGIN"]

@@ -18,7 +18,8 @@ from registry.extensions import db
 from registry.notifications.models import Notification
 
 from .conftest import csrf_token
-from .factories import (GOOD_TAX_CODE, certificate_values, make_certificate, make_enterprise, make_token, make_user)
+from .factories import (GOOD_TAX_CODE, certificate_values, make_certificate, make_enterprise, make_token, make_user,
+                        statements_sent)
 
 ADMIN = "admin@example.vn"
 OFFICER = "officer@example.vn"  # of the Department of Quảng Ngãi (51), where the default enterprise is
@@ -366,3 +367,162 @@ def test_the_demo_shows_a_certificate_of_every_status_each_marked_demo_and_remov
     assert client.get("/api/v1/ecolabels").get_json()["total"] == len(items)  # loaded once
     assert runner.invoke(args=["demo", "remove"]).exit_code == 0
     assert client.get("/api/v1/ecolabels").get_json()["total"] == 0
+
+
+def _badge_statements(app, client, path: str) -> tuple[str, int]:
+    """Ask for `path` as a visitor; the page and how many statements read badges (certificates of listed enterprises by id)."""
+    answers = []
+    sent = statements_sent(app, lambda: answers.append(client.get(path)))
+    assert answers[0].status_code == 200, path
+    asked = [s for s in sent if re.search(r"\sWHERE ecolabel_certificate\.enterprise_id IN \((?!\s*SELECT)", s)]
+    return answers[0].get_data(as_text=True), len(asked)
+
+
+def test_the_zone_catalog_province_and_search_lists_show_badges_asking_once_per_page(app, client, english):
+    from .factories import make_zone_around
+
+    point = {"latitude": 15.35, "longitude": 108.78}
+    with app.app_context():
+        zone_id = make_zone_around(point["latitude"], point["longitude"], "Khu kinh tế Dung Quất", "51").id
+        make_enterprise(**point)
+        make_enterprise(tax_code=OTHER_TAX_CODE, name_vi="Công ty Cổ phần Nhựa Xanh Dung Quất", **point)
+        make_enterprise(tax_code="4300123458", name_vi="Công ty Cổ phần Không Nhãn Dung Quất", **point)
+        make_certificate()
+        make_certificate(number="126/QĐ-BTNMT", holder_tax_code=OTHER_TAX_CODE)
+        make_certificate(number="9/2019/NXVN", scheme="vn_green_label", holder_tax_code="4300123458", issued_on="2019-05-01")  # expired
+    for path in (f"/zones/{zone_id}", "/catalog/items/A.01", "/provinces/51", "/search/?q=dung+quat"):
+        page, asked = _badge_statements(app, client, path)
+        assert page.count("ecolabel-badge") == 2, path  # the two holders of a label in force, not the expired one
+        assert asked == 1, path
+        assert "Không Nhãn" in page
+
+
+def test_whoever_sees_a_pending_holder_sees_its_certificate_on_the_register_its_page_the_api_and_the_search(app, client):
+    """One rule: the register, the certificate page, its QR label, the API and the site search agree, viewer by viewer."""
+    from registry.ecolabels import service
+    from registry.enterprises.service import give_representation
+
+    with app.app_context():
+        make_user(ADMIN, role="admin", name="Bộ Công Thương", kind="ministry", province=None)
+        make_user(OFFICER)
+        make_user("board@example.vn", name="Ban Quản lý Khu kinh tế Dung Quất", kind="zone_board", province="51")
+        make_user(OTHER, name="Sở Công Thương Gia Lai", province="52")
+        holder = service.register_holder(None, OTHER_TAX_CODE, "Công ty TNHH Bao bì Chờ Duyệt", "51")
+        db.session.commit()
+        make_user(REP, role=None)
+        from registry.accounts.service import find_user
+
+        give_representation(find_user(REP), holder)
+        db.session.commit()
+        certificate_id = make_certificate(holder_tax_code=OTHER_TAX_CODE).id
+        tokens = {email: make_token(email) for email in (ADMIN, OFFICER, "board@example.vn", OTHER, REP)}
+    expected = {None: False, ADMIN: True, OFFICER: True, "board@example.vn": True, OTHER: False, REP: True}
+    for email, sees in expected.items():
+        browser = app.test_client()
+        if email:
+            _sign_in(browser, email)
+        listed = "125/QĐ-BTNMT" in browser.get("/ecolabels/").get_data(as_text=True)
+        page = browser.get(f"/ecolabels/{certificate_id}").status_code
+        label = browser.get(f"/ecolabels/{certificate_id}/label").status_code
+        found = "125/QĐ-BTNMT" in browser.get("/search/?q=tui+phan+huy").get_data(as_text=True)
+        headers = _bearer(tokens[email]) if email else {}
+        api_listed = client.get("/api/v1/ecolabels", headers=headers).get_json()["total"] == 1
+        api_page = client.get(f"/api/v1/ecolabels/{certificate_id}", headers=headers).status_code
+        assert (listed, page, label, found, api_listed, api_page) == (sees, 200 if sees else 404, 200 if sees else 404, sees, sees,
+                                                                       200 if sees else 404), email
+    # Verification answers for every recorded certificate: the ministry's act is public whatever the holder's review.
+    assert client.get("/api/v1/ecolabels/verify?number=125/QĐ-BTNMT").get_json()["status"] == "valid"
+
+
+def test_the_feed_is_updated_when_what_it_shows_changes_and_not_for_a_pending_holder(app, client):
+    from datetime import datetime
+
+    from registry.ecolabels import service
+
+    _holder(app)
+    with app.app_context():
+        with time_machine.travel(datetime(2026, 3, 1, 8, 0), tick=False):
+            make_certificate(today=date(2026, 3, 1))
+        with time_machine.travel(datetime(2026, 4, 1, 8, 0), tick=False):
+            service.register_holder(None, OTHER_TAX_CODE, "Công ty TNHH Bao bì Chờ Duyệt", "51")
+            hidden = make_certificate(number="126/QĐ-BTNMT", holder_tax_code=OTHER_TAX_CODE, today=date(2026, 4, 1))
+        with time_machine.travel(datetime(2026, 5, 1, 8, 0), tick=False):
+            service.suspend(None, hidden, {"reason": "Giám sát không đạt"}, today=date(2026, 5, 1))
+            db.session.commit()
+    feed = client.get("/ecolabels/feed.atom").get_data(as_text=True)
+    assert feed.count("<entry>") == 1 and "126/QĐ" not in feed
+    assert re.search(r"<updated>([^<]*)</updated>", feed.split("<entry>")[0]).group(1) == "2026-03-01T08:00:00Z"
+
+
+def test_the_sweep_from_cron_turns_at_the_ninety_day_edge_and_the_leap_day_with_a_fixed_clock(app, runner):
+    """The sweep run as cron runs it (no --today) on the days around a validity end of 29 February 2028."""
+    with app.app_context():
+        make_user(OFFICER)
+        make_enterprise()
+        # Issued on the leap day 2024-02-29; stated to run to 2028-02-29; a second one runs its default 36 months to 2027-02-28.
+        make_certificate(issued_on="2024-02-29", valid_until="2028-02-29", today=date(2024, 3, 1))
+        make_certificate(number="126/QĐ-BTNMT", issued_on="2024-02-29", today=date(2024, 3, 1))
+        ids = dict(db.session.execute(db.select(EcolabelCertificate.number, EcolabelCertificate.id)).all())
+    assert ids and len(ids) == 2
+
+    def swept_on(day: date) -> dict[str, str]:
+        with time_machine.travel(day, tick=False):
+            answer = runner.invoke(args=["ecolabels", "sweep"])
+            assert answer.exit_code == 0, answer.output
+            assert day.isoformat() in answer.output
+        with app.app_context():
+            return dict(db.session.execute(db.select(EcolabelCertificate.number, EcolabelCertificate.status)).all())
+
+    def notices() -> int:
+        with app.app_context():
+            return db.session.scalar(db.select(db.func.count()).select_from(Notification))
+
+    with app.app_context():
+        assert db.session.get(EcolabelCertificate, ids["126/QĐ-BTNMT"]).valid_until == date(2027, 2, 28)
+    assert swept_on(date(2026, 11, 29))["126/QĐ-BTNMT"] == "valid"  # the 91st day before 2027-02-28
+    assert notices() == 0
+    assert swept_on(date(2026, 11, 30))["126/QĐ-BTNMT"] == "expiring"  # the 90th day before
+    assert notices() == 1
+    assert swept_on(date(2027, 2, 28))["126/QĐ-BTNMT"] == "expiring"  # its last valid day
+    assert swept_on(date(2027, 3, 1))["126/QĐ-BTNMT"] == "expired"
+    assert notices() == 2
+    assert swept_on(date(2027, 11, 30))["125/QĐ-BTNMT"] == "valid"  # 2027-12-01 is the 90th day before 2028-02-29
+    assert swept_on(date(2027, 12, 1))["125/QĐ-BTNMT"] == "expiring"
+    assert swept_on(date(2027, 12, 1))["125/QĐ-BTNMT"] == "expiring" and notices() == 3  # run again: no second notice
+    assert swept_on(date(2028, 2, 29))["125/QĐ-BTNMT"] == "expiring"  # the leap day is still valid
+    assert swept_on(date(2028, 3, 1))["125/QĐ-BTNMT"] == "expired"
+    assert notices() == 4
+
+
+def test_the_api_offers_to_register_an_unknown_holder_and_registers_it_pending_with_the_certificate(app, client):
+    tokens = _people(app)
+    headers = _bearer(tokens[OFFICER])
+    unknown = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE), headers=headers)
+    assert unknown.status_code == 422
+    assert "holder_name and holder_province" in unknown.get_json()["errors"]["holder_name"][0]
+    # Every problem at once, and nothing half-written: no holder is kept when the certificate is refused.
+    refused = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE, holder_name="", holder_province="51",
+                                                                       valid_until="2020-01-01"), headers=headers)
+    assert refused.status_code == 422 and set(refused.get_json()["errors"]) == {"holder_name", "valid_until"}
+    half = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE, holder_name="Công ty TNHH Bao bì Xanh",
+                                                                    holder_province="51", issued_on="2025-02-30"), headers=headers)
+    assert half.status_code == 422 and set(half.get_json()["errors"]) == {"issued_on"}
+    elsewhere = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE, holder_name="Công ty TNHH Bao bì Xanh",
+                                                                         holder_province="52"), headers=headers)
+    assert elsewhere.status_code == 403
+    nowhere = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE, holder_name="Công ty TNHH Bao bì Xanh",
+                                                                       holder_province=""), headers=headers)
+    assert nowhere.status_code == 422 and "holder_province" in nowhere.get_json()["errors"]
+    with app.app_context():
+        assert db.session.scalar(db.select(Enterprise).where(Enterprise.tax_code == OTHER_TAX_CODE)) is None
+    created = client.post("/api/v1/ecolabels", json=certificate_values(holder_tax_code=OTHER_TAX_CODE, holder_name="Công ty TNHH Bao bì Xanh",
+                                                                       holder_province="51"), headers=headers)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["holder"]["name_vi"] == "Công ty TNHH Bao bì Xanh"
+    with app.app_context():
+        holder = db.session.scalar(db.select(Enterprise).where(Enterprise.tax_code == OTHER_TAX_CODE))
+        assert holder.status == EnterpriseStatus.PENDING and holder.source == "ecolabel register"
+    # A known holder with the holder fields sent is simply the holder.
+    again = client.post("/api/v1/ecolabels", json=certificate_values(number="127/QĐ", holder_tax_code=OTHER_TAX_CODE, holder_name="X",
+                                                                     holder_province="51"), headers=headers)
+    assert again.status_code == 201 and again.get_json()["holder"]["name_vi"] == "Công ty TNHH Bao bì Xanh"

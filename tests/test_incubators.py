@@ -288,3 +288,51 @@ def test_a_fresh_start_with_demo_data_shows_every_outcome_marked_demo(app, runne
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Incubatee)) == 0
         assert db.session.scalar(db.select(Incubator).where(Incubator.is_demo.is_(True))) is None
+
+
+def test_graduates_met_at_an_event_are_read_from_the_events_held(app, english, client):
+    """A graduate approved at an event held has met buyers or investors there; a request, a decline or an event still to come does not count."""
+    from registry.events import service as events
+
+    from .factories import make_event
+
+    with app.app_context():
+        incubator = make_incubator()
+        cohort = make_cohort(incubator, "Khóa 2019", "2019-01-10", "2019-12-31")
+        codes = ("0100233488", "0100109106", "0100112437", "0101243150")
+        graduates = [make_enterprise(tax_code=code, name_vi=f"Công ty Tốt nghiệp {n}") for n, code in enumerate(codes)]
+        for graduate in graduates:
+            make_incubatee(incubator, cohort, graduate, outcome="graduated", ended_on="2019-12-31")
+        held = make_event(name_vi="Hội chợ Công nghệ Môi trường 2025", starts_on="2025-05-10", ends_on="2025-05-11", status="held")
+        coming = make_event(name_vi="Kết nối cung cầu 2027", starts_on="2027-05-10", ends_on="2027-05-11", status="open")
+        met = events.register(None, held, {"role": "exhibitor", "tax_code": codes[0]})
+        events.approve(None, met)
+        events.register(None, held, {"role": "exhibitor", "tax_code": codes[1]})  # asked, never approved
+        declined = events.register(None, held, {"role": "buyer", "tax_code": codes[2]})
+        declined.status = "declined"  # the organizers declined it
+        events.approve(None, events.register(None, coming, {"role": "exhibitor", "tax_code": codes[3]}))  # not held yet
+        db.session.commit()
+        incubator_id = incubator.id
+        assert queries.fates(queries.placements_of(incubator_id)).met_at_event == 1
+    page = _text(english.get(f"/incubators/{incubator_id}"))
+    assert "4 graduates" in page and "1 of them met buyers or investors at an event held." in page
+    assert client.get(f"/api/v1/incubators/{incubator_id}").json["graduates"]["met_at_event"] == 1
+
+
+def test_the_api_offers_to_record_an_unknown_start_up_as_pending_and_then_records_it(app, client):
+    with app.app_context():
+        make_user(OFFICER)
+        token = make_token(OFFICER)
+        incubator = make_incubator()
+        cohort_id, incubator_id = make_cohort(incubator).id, incubator.id
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    path = f"/api/v1/incubators/{incubator_id}/incubatees"
+    offered = client.post(path, json={"cohort_id": cohort_id, "tax_code": UNKNOWN_TAX_CODE}, headers=headers)
+    assert offered.status_code == 422 and "create_pending: true" in offered.json["errors"]["create_pending"][0]
+    malformed = client.post(path, json={"cohort_id": cohort_id, "tax_code": "123"}, headers=headers)
+    assert malformed.status_code == 422 and "create_pending" not in malformed.json["errors"]
+    recorded = client.post(path, json={"cohort_id": cohort_id, "tax_code": UNKNOWN_TAX_CODE, "create_pending": True,
+                                       "name_vi": "Công ty TNHH Khởi nghiệp Xanh"}, headers=headers)
+    assert recorded.status_code == 201, recorded.json
+    with app.app_context():
+        assert db.session.scalar(db.select(Enterprise.status).where(Enterprise.tax_code == UNKNOWN_TAX_CODE)) == Status.PENDING

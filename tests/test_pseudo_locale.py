@@ -561,7 +561,7 @@ def test_the_eco_label_pages_the_sweep_notices_and_verification_show_only_transl
 
     accounts.user("officer@example.vn")
     with pseudo.app_context():
-        make_enterprise(tax_code="0314409058")
+        holder = make_enterprise(tax_code="0314409058").id
         valid = make_certificate(number="7/QĐ-BTNMT", holder_tax_code="0314409058").id
         revoked = make_certificate(number="8/QĐ-BTNMT", holder_tax_code="0314409058")
         ecolabels.revoke(None, revoked, {"reason": "Không đạt", "document": "9/QĐ-BNNMT"})
@@ -577,13 +577,18 @@ def test_the_eco_label_pages_the_sweep_notices_and_verification_show_only_transl
         f"/ecolabels/{old}", f"/ecolabels/{valid}/label", "/ecolabels/verify", "/ecolabels/verify?number=7/QĐ-BTNMT",
         "/ecolabels/verify?number=8/QĐ-BTNMT", "/ecolabels/verify?number=9/2019", "/ecolabels/verify?number=404",
         "/search/?q=tui", "/enterprises/", "/enterprises/?ecolabel=any",
+        f"/enterprises/{holder}", "/provinces/51",
     )}
     pages["junk"] = _get(anonymous, "/ecolabels/verify?number=%3Cb%3E", 422)
+    pages["too long"] = _get(anonymous, "/ecolabels/verify?number=" + "7" * 10_000, 422)
     pages["feed"] = re.sub(r"<id>[^<]*</id>|href=\"[^\"]*\"", "", anonymous.get("/ecolabels/feed.atom").get_data(as_text=True))
     accounts.sign_in(client, "officer@example.vn")
     pages["/ecolabels/new"] = _get(client, "/ecolabels/new")
     pages["refused"] = client.post("/ecolabels/new", data={"csrf_token": csrf_token(client, "/ecolabels/new"), "scheme": "vn_ecolabel",
                                                             "holder_tax_code": "0312345673", "issued_on": "2025-02-30"}).get_data(as_text=True)
+    pages["holder without a name"] = client.post("/ecolabels/new", data={
+        "csrf_token": csrf_token(client, "/ecolabels/new"), "scheme": "vn_ecolabel", "number": "10/QĐ-BTNMT", "product_name": "Túi",
+        "holder_tax_code": "0312345673", "issued_on": "2025-02-10", "create_holder": "y", "holder_province": "51"}).get_data(as_text=True)
     pages["officer's certificate"] = _get(client, f"/ecolabels/{valid}")
     pages["suspended"] = client.post(f"/ecolabels/{valid}/suspend", data={"csrf_token": csrf_token(client, f"/ecolabels/{valid}"),
                                                                           "reason": "Giám sát"}, follow_redirects=True).get_data(as_text=True)
@@ -594,7 +599,7 @@ def test_the_eco_label_pages_the_sweep_notices_and_verification_show_only_transl
 
 
 def test_the_incubator_pages_show_only_translated_words(pseudo, client, accounts):
-    from registry.incubators.models import Incubator
+    from registry.incubators.models import Incubatee, Incubator
     from registry.incubators.service import load_reference_incubators
 
     from .factories import make_cohort, make_enterprise, make_incubatee, make_incubator
@@ -609,17 +614,19 @@ def test_the_incubator_pages_show_only_translated_words(pseudo, client, accounts
         make_incubatee(incubator, recent, make_enterprise(tax_code="0100109106", name_vi="Công ty Đã Rời"), outcome="left", ended_on="2025-06-30")
         make_incubatee(incubator, recent, make_enterprise(tax_code="0100112437", name_vi="Công ty Đang Ươm"))
         reference = db.session.scalar(db.select(Incubator.id).where(Incubator.source_url != "").order_by(Incubator.id))
-        ids = {"incubator": incubator.id, "cohort": recent.id, "enterprise": graduate.id, "reference": reference}
+        ids = {"incubator": incubator.id, "cohort": recent.id, "enterprise": graduate.id, "reference": reference,
+               "incubatee": db.session.scalar(db.select(Incubatee.id).where(Incubatee.enterprise_id == graduate.id))}
     anonymous = pseudo.test_client()
     pages = {path: _get(anonymous, path) for path in (
         "/incubators/", "/incubators/?province=51&host_kind=university&group=A", "/incubators/?q=khong+co", f"/incubators/{ids['incubator']}",
         f"/incubators/{ids['reference']}", "/incubators/statistics", "/incubators/statistics?province=51", "/search/?q=vuon+uom",
-        f"/enterprises/{ids['enterprise']}",
+        f"/enterprises/{ids['enterprise']}", "/map?layers=incubators",
     )}
     accounts.sign_in(client, "officer@example.vn")
     base = f"/incubators/{ids['incubator']}"
     pages["officer's incubator"] = _get(client, base)
-    for path in ("/incubators/new", f"{base}/edit", f"{base}/cohorts/new", f"{base}/cohorts/{ids['cohort']}/edit", f"{base}/incubatees/new"):
+    for path in ("/incubators/new", f"{base}/edit", f"{base}/cohorts/new", f"{base}/cohorts/{ids['cohort']}/edit", f"{base}/incubatees/new",
+                 f"{base}/incubatees/{ids['incubatee']}/edit"):
         pages[path] = _get(client, path)
     pages["refused incubator"] = client.post("/incubators/new", data={
         "csrf_token": csrf_token(client, "/incubators/new"), "province_code": "51", "host_kind": "x", "website": "ftp://x",

@@ -87,10 +87,19 @@ def create_ecolabel():
     body = _body()
     if body is None:
         return error_response(400, _l("Send the certificate as a JSON object."))
-    unknown = sorted(set(body) - set(service.FIELDS))
+    unknown = sorted(set(body) - set(service.FIELDS) - set(service.HOLDER_FIELDS))
     if unknown:
         return error_response(422, None, {name: [_l("This field cannot be changed here.")] for name in unknown})
-    certificate = service.record_certificate(g.api_user, body)
+    if any(name in body for name in service.HOLDER_FIELDS):
+        certificate = service.record_with_new_holder(g.api_user, body)
+    else:
+        try:
+            certificate = service.record_certificate(g.api_user, body)
+        except service.CertificateError as refused:
+            if refused.unknown_holder:  # the API's offer: how to register the holder with the certificate
+                refused.errors["holder_name"] = [_l("Send holder_name and holder_province with the certificate to register the holder, "
+                                                    "pending review by its province.")]
+            raise
     response = jsonify(ecolabel_json(certificate))
     response.status_code = 201
     response.headers["Location"] = url_for("api.ecolabel", certificate_id=certificate.id, _external=True)
@@ -192,7 +201,12 @@ OPENAPI_SCHEMAS = {
                     "properties": {
                         **{name: {"type": "string", "maxLength": limit} for name, limit in service.TEXT_FIELDS.items()},
                         "scheme": {"type": "string", "enum": [s.value for s in Scheme]},
-                        "holder_tax_code": {"type": "string", "example": "0100233488", "description": "The holder must be in the registry"},
+                        "holder_tax_code": {"type": "string", "example": "0100233488",
+                                            "description": "The holder's tax code; one the registry lacks needs holder_name and holder_province"},
+                        "holder_name": {"type": "string", "maxLength": 300,
+                                        "description": "A holder the registry lacks is registered under this name, pending review"},
+                        "holder_province": {"type": "string", "pattern": "^[0-9]{2}$",
+                                            "description": "GSO code of the province of a holder to register"},
                         "issued_on": _DATE, "valid_until": {**_DATE, "description": "Default: 36 months after issue; not before it"}}},
     "EcolabelDecision": {"type": "object", "required": ["reason"], "properties": {
         "reason": {"type": "string", "minLength": 1, "maxLength": service.REASON_LIMIT}, "document": {"type": "string", "maxLength": 200},

@@ -62,7 +62,7 @@ def _full_json(incubator: Incubator, viewer) -> dict:
                      "demo": c.is_demo} for c in incubator.cohorts],
         "placements": [_placement_json(p, viewer) for p in placements],
         "graduates": {"total": fates.graduates, "registered": fates.registered, "published": fates.published,
-                      "eco_labelled": fates.eco_labelled},
+                      "eco_labelled": fates.eco_labelled, "met_at_event": fates.met_at_event},
     }
 
 
@@ -146,7 +146,13 @@ def create_incubatee(incubator_id: int):
     body = _body()
     if (refused := _refused(body, INCUBATEE_WRITABLE, _l("Send the incubatee as a JSON object."))) is not None:
         return refused
-    service.add_incubatee(g.api_user, record, body)
+    try:
+        service.add_incubatee(g.api_user, record, body)
+    except service.IncubatorError as refused:
+        if refused.unknown_tax_code:  # the API's offer, as the form's "record it as a pending enterprise" choice
+            refused.errors["create_pending"] = [_l("Send create_pending: true with the start-up's name_vi to record it as a pending "
+                                                   "enterprise; its province's officers then review it.")]
+        raise
     return jsonify(_full_json(record, g.api_user)), 201
 
 
@@ -188,7 +194,8 @@ OPENAPI_SCHEMAS = {
         "cohorts": {"type": "array", "items": {"type": "object"}}, "placements": {"type": "array", "items": {"type": "object"}},
         "graduates": {"type": "object", "properties": {"total": {"type": "integer"}, "registered": {"type": "integer"},
                                                        "published": {"type": "integer"},
-                                                       "eco_labelled": {"type": "integer"}}}}}]},
+                                                       "eco_labelled": {"type": "integer"},
+                                                       "met_at_event": {"type": "integer"}}}}}]},
     "IncubatorChange": {"type": "object", "additionalProperties": False, "properties": _FIELDS},
     "IncubatorNew": {"type": "object", "additionalProperties": False, "required": ["name_vi", "host_kind", "province_code"],
                      "properties": _FIELDS},

@@ -45,7 +45,7 @@ def tree():
 
 
 @bp.route("/items/<path:code>")
-@shared_page("catalog", "enterprises", "places")
+@shared_page("catalog", "enterprises", "places", "ecolabels")
 def item(code: str):
     """Show one catalog item: its place in the tree, children, HS codes and successor."""
     version = _version_or_404()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from registry.enterprises.models import Enterprise, Status as EnterpriseStatus
 from registry.extensions import db
@@ -35,6 +35,6 @@ def entries(limit: int = ENTRIES) -> list[Entry]:
     return sorted(recorded + decided, key=lambda entry: entry.at, reverse=True)[:limit]
 
 
-def updated() -> datetime | None:
-    return max(db.session.scalar(select(func.max(EcolabelCertificate.updated_at))) or datetime.min,
-               db.session.scalar(select(func.max(EcolabelEvent.created_at))) or datetime.min, key=lambda d: d) or None
+def updated(shown: list[Entry]) -> datetime | None:
+    """When the feed last changed: its newest entry's time, so that changes it does not show (holders awaiting review) move nothing."""
+    return max((entry.at for entry in shown), default=None)

@@ -12,19 +12,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select, true
+from sqlalchemy import exists, select
 from sqlalchemy.orm import contains_eager
 
-from registry.accounts.permissions import department_provinces, is_admin, reviewed_provinces
+from registry.accounts.permissions import department_provinces, is_admin
 from registry.catalog import service as catalog
 from registry.domain_errors import Invalid
 from registry.query_args import Page
 from registry.enterprises import queries as enterprise_queries
-from registry.enterprises.models import Enterprise, EnterpriseItem, Status as EnterpriseStatus
+from registry.enterprises.models import Enterprise, EnterpriseItem
 from registry.extensions import db
 from registry.text import matches
 
 from .models import EcolabelCertificate, Scheme
+from . import service
 from .service import SCHEME_MESSAGE, number_key
 from .status import IN_FORCE, Status
 
@@ -69,20 +70,9 @@ class Filters:
         return any(vars(self).values())
 
 
-def _visible(viewer):
-    """Certificates of published holders, and those of the provinces the viewer keeps (all for administrators)."""
-    published = Enterprise.status == EnterpriseStatus.PUBLISHED
-    if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
-        return published
-    if is_admin(viewer):
-        return true()
-    provinces = reviewed_provinces(viewer) or set()
-    return or_(published, Enterprise.province_code.in_(sorted(provinces))) if provinces else published
-
-
 def statement(filters: Filters, viewer):
     query = (select(EcolabelCertificate).join(EcolabelCertificate.enterprise).options(contains_eager(EcolabelCertificate.enterprise))
-             .where(_visible(viewer)))
+             .where(service.visible_condition(viewer)))
     if filters.scheme:
         query = query.where(EcolabelCertificate.scheme == filters.scheme)
     if filters.criteria:

@@ -8,10 +8,11 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 
 from registry import inputs
-from registry.accounts.permissions import can, require
+from registry.accounts.models import Role
+from registry.accounts.permissions import require, reviewed_provinces
 from registry.domain_errors import Conflict, Invalid, NotFound
 from registry.enterprises import service as enterprises
 from registry.enterprises.models import Enterprise, Status as EnterpriseStatus
@@ -56,18 +57,38 @@ def get_certificate(certificate_id: int) -> EcolabelCertificate | None:
     return db.session.get(EcolabelCertificate, certificate_id)
 
 
-def may_keep(user, enterprise) -> bool:
-    return can(user, RECORD_LABEL, enterprise)
+def visible_condition(viewer):
+    """Which certificates `viewer` sees, as a condition on the holder (`Enterprise`): the one rule of the register, its pages,
+    the certificate page, the API and the site search.
+
+    Certificates of published holders are public; one of a holder awaiting review is seen by whoever sees that holder's
+    record: the officers who review its province (its Department and the province's zone boards), its own representatives,
+    and administrators.
+    """
+    published = Enterprise.status == EnterpriseStatus.PUBLISHED
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return published
+    provinces = reviewed_provinces(viewer)
+    if provinces is None:
+        return true()
+    represented = sorted({m.organization_id for m in viewer.memberships if m.role == Role.ENTERPRISE_REP})
+    return or_(published, Enterprise.province_code.in_(sorted(provinces)), Enterprise.organization_id.in_(represented))
 
 
 def visible_to(user, certificate: EcolabelCertificate) -> bool:
-    """Certificates of published holders are public; the rest are seen by those who keep them."""
-    return certificate.enterprise.status == EnterpriseStatus.PUBLISHED or may_keep(user, certificate.enterprise)
+    """Tell whether `user` sees the certificate (see `visible_condition`)."""
+    return visible_certificate_or_none(user, certificate.id) is not None
+
+
+def visible_certificate_or_none(user, certificate_id: int) -> EcolabelCertificate | None:
+    query = (select(EcolabelCertificate).join(EcolabelCertificate.enterprise)
+             .where(EcolabelCertificate.id == certificate_id, visible_condition(user)))
+    return db.session.scalar(query)
 
 
 def visible_certificate(user, certificate_id: int) -> EcolabelCertificate:
-    certificate = get_certificate(certificate_id)
-    if certificate is None or not visible_to(user, certificate):
+    certificate = visible_certificate_or_none(user, certificate_id)
+    if certificate is None:
         raise NotFound(_l("There is no eco-label certificate with id %(id)s.", id=certificate_id))
     return certificate
 
@@ -155,11 +176,58 @@ def record_certificate(actor, values: dict, *, is_demo: bool = False, today: dat
     return certificate
 
 
+HOLDER_FIELDS = ("holder_name", "holder_province")  # with the tax code, what registers a holder the registry lacks
+_HOLDER_ERRORS = {"tax_code": "holder_tax_code", "name_vi": "holder_name", "province_code": "holder_province"}
+
+
+def register_unknown_holder(actor, values: dict) -> Enterprise | None:
+    """Register the holder named by `values` (`holder_tax_code`, `holder_name`, `holder_province`) as a pending enterprise when the
+    registry lacks its tax code (the form's and the API's answer to an unknown holder); None when it is known already.
+
+    Errors are named by the certificate's own fields; nothing is kept of a refusal (the request writes nothing).
+    """
+    errors: dict[str, list] = {}
+    name = inputs.text(values.get("holder_name"), "holder_name", errors, 300)
+    province = inputs.text(values.get("holder_province"), "holder_province", errors, 10)
+    if not name and "holder_name" not in errors:
+        errors["holder_name"] = [_l("Give the holder's name to register it.")]
+    tax_code = None
+    try:
+        tax_code = normalize_tax_code(str(values.get("holder_tax_code") or ""))
+    except TaxCodeError as error:
+        errors["holder_tax_code"] = [error.message]
+    if tax_code is not None and find_holder(tax_code) is not None:
+        return None
+    if errors:
+        raise CertificateError(errors, tax_code)
+    try:
+        return register_holder(actor, tax_code, name, province)
+    except Invalid as error:
+        raise CertificateError({_HOLDER_ERRORS.get(field, "holder_name"): messages for field, messages in error.errors.items()},
+                               tax_code) from None
+
+
+def record_with_new_holder(actor, values: dict, **options) -> EcolabelCertificate:
+    """Record a certificate whose holder the registry may lack: it is first registered pending (`register_unknown_holder`);
+    a refusal names every problem of the holder and the certificate at once."""
+    try:
+        register_unknown_holder(actor, values)
+    except CertificateError as refused:
+        try:
+            clean_certificate(values)
+        except CertificateError as other:
+            if other.unknown_holder:
+                other.errors.pop("holder_tax_code", None)  # unknown, and being registered
+            raise CertificateError({**other.errors, **refused.errors}, refused.unknown_holder) from None
+        raise
+    return record_certificate(actor, values, **options)
+
+
 def register_holder(actor, tax_code: str, name_vi: str, province_code: str) -> Enterprise:
     """Create (`actor` None: from the command line) a holder the registry lacks as a PENDING enterprise, through the enterprises' own checks, for its province to review."""
-    if actor is not None:
-        require(actor, RECORD_LABEL, Enterprise(province_code=province_code))
     cleaned = enterprises.clean_profile({"tax_code": tax_code, "name_vi": name_vi, "province_code": province_code})
+    if actor is not None:  # after the profile is read, so that a missing or unknown province is named, not refused
+        require(actor, RECORD_LABEL, Enterprise(province_code=cleaned["province_code"]))
     enterprise = Enterprise(status=EnterpriseStatus.PENDING, source="ecolabel register")
     enterprises.apply_values(enterprise, cleaned)
     enterprises.save_enterprise(enterprise)

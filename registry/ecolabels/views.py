@@ -119,7 +119,8 @@ def verify():
 @shared_page("ecolabels", "enterprises")
 def atom():
     """The register's changes as an Atom feed: certificates recorded, suspended, reinstated and revoked."""
-    return Response(render_template("ecolabels/feed.xml", entries=feed.entries(), updated=feed.updated()),
+    shown = feed.entries()
+    return Response(render_template("ecolabels/feed.xml", entries=shown, updated=feed.updated(shown)),
                     mimetype="application/atom+xml")
 
 
@@ -147,8 +148,10 @@ def create():
         values = {name: form[name].data for name in CERTIFICATE_FIELDS}
         try:
             if form.create_holder.data:
-                _register_holder(form, values)
-            certificate = service.record_certificate(current_user, values)
+                holder = {"holder_name": form.holder_name.data, "holder_province": form.holder_province.data or ""}
+                certificate = service.record_with_new_holder(current_user, {**values, **holder})
+            else:
+                certificate = service.record_certificate(current_user, values)
         except service.CertificateError as error:
             unknown = error.unknown_holder
             _show_errors(form, error)
@@ -159,21 +162,6 @@ def create():
             return redirect(url_for(".detail", certificate_id=certificate.id))
         return render_template("ecolabels/form.html", form=form, unknown=unknown and format_tax_code(unknown)), 422
     return render_template("ecolabels/form.html", form=form, unknown=None)
-
-
-def _register_holder(form: CertificateForm, values: dict) -> None:
-    """Register the holder first (pending) when the officer asked to; the certificate is then recorded in the same transaction."""
-    name = (form.holder_name.data or "").strip()
-    if not name:
-        form.holder_name.errors = [_("Give the holder's name to register it.")]
-        raise Invalid(None, {})
-    try:
-        service.register_holder(current_user, values["holder_tax_code"], name, form.holder_province.data or "")
-    except Invalid as error:
-        for field, messages in error.errors.items():
-            target = {"tax_code": form.holder_tax_code, "name_vi": form.holder_name, "province_code": form.holder_province}.get(field, form.holder_name)
-            target.errors = list(target.errors or []) + [str(m) for m in messages]
-        raise Invalid(None, {}) from None
 
 
 @bp.post("/<int:certificate_id>/<any(suspend, reinstate, revoke):decision>")

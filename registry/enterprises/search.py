@@ -24,7 +24,8 @@ def enterprise_hits(query: str, viewer, limit: int) -> Found:
     hits = [
         Hit(kind="enterprise", label=_("Enterprise"), title=enterprise.name_vi, url=url_for("enterprises.detail", enterprise_id=enterprise.id),
             score=max(match_score(enterprise.name_core, terms), match_score(enterprise.name_folded, terms)) or OTHER_TEXT,
-            detail=f"{enterprise.tax_code_display} · {enterprise.province.name(locale)}", demo=enterprise.is_demo, marked=True)
+            detail=f"{enterprise.tax_code_display} · {enterprise.province.name(locale)}", demo=enterprise.is_demo, marked=True,
+            enterprise_id=enterprise.id)
         for enterprise in page.items
     ]
     see_all = None

@@ -94,3 +94,16 @@ def page_of(filters: EventFilters, viewer, today: date, page: int, per_page: int
                              Event.starts_on.desc(), Event.id)
     items = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def met_at_events(enterprise_ids) -> set[int]:
+    """The enterprises among `enterprise_ids` that took part (approved) in an event held: what the incubators call "met at an event"."""
+    from .models import Participant, ParticipantStatus
+
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return set()
+    query = (select(Participant.enterprise_id).join(Event, Event.id == Participant.event_id)
+             .where(Participant.enterprise_id.in_(ids), Participant.status == ParticipantStatus.APPROVED.value,
+                    Event.status == EventStatus.HELD.value).distinct())
+    return set(db.session.scalars(query))

@@ -2,7 +2,8 @@
 an enterprise's incubator history, what became of the graduates and the statistics per province.
 
 What became of a graduate is read from the registry as it stands today: still registered (not rejected
-or merged away), published, and eco-labelled (`eco_labelled`, from the eco-label register).
+or merged away), published, eco-labelled (`eco_labelled`, from the eco-label register) and met at an
+event (`met_at_event`, from the events: an approved participant of an event held).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from registry.query_args import Page as ListPage
 from registry.ecolabels import queries as ecolabel_queries
 from registry.ecolabels.status import IN_FORCE
 from registry.enterprises import queries as enterprise_queries
+from registry.events import queries as event_queries
 from registry.enterprises.models import Enterprise, Status
 from registry.extensions import db
 from registry.text import matches
@@ -204,14 +206,22 @@ class Fates:
     registered: int = 0
     published: int = 0
     eco_labelled: int = 0
+    met_at_event: int = 0
+
+
+def met_at_event(enterprise_ids: Iterable[int]) -> set[int]:
+    """The enterprises among `enterprise_ids` that took part in an event held: the one place the incubators read the events."""
+    return event_queries.met_at_events(enterprise_ids)
 
 
 def fates(placements: Iterable[Placement]) -> Fates:
     graduates = [p for p in placements if p.outcome == Outcome.GRADUATED.value]
-    labelled = eco_labelled({p.enterprise_id for p in graduates})
+    ids = {p.enterprise_id for p in graduates}
+    labelled, met = eco_labelled(ids), met_at_event(ids)
     return Fates(graduates=len(graduates), registered=sum(p.registered for p in graduates),
                  published=sum(p.published for p in graduates),
-                 eco_labelled=sum(p.enterprise_id in labelled for p in graduates))
+                 eco_labelled=sum(p.enterprise_id in labelled for p in graduates),
+                 met_at_event=sum(p.enterprise_id in met for p in graduates))
 
 
 # --- statistics ---------------------------------------------------------------------------------

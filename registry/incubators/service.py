@@ -48,10 +48,12 @@ OUTCOME_MESSAGE = _l("Choose active, graduated or left.")
 
 
 class IncubatorError(Invalid):
-    """Bad input for an incubator, a cohort or an incubatee, as `{field: [messages]}`."""
+    """Bad input for an incubator, a cohort or an incubatee, as `{field: [messages]}`; `unknown_tax_code`, a well-formed tax code
+    the registry lacks that the start-up was not asked to be recorded under."""
 
-    def __init__(self, errors: dict[str, list]):
+    def __init__(self, errors: dict[str, list], unknown_tax_code: str | None = None):
         super().__init__(None, errors)
+        self.unknown_tax_code = unknown_tax_code
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -375,10 +377,11 @@ def add_incubatee(actor, incubator: Incubator, values: dict, *, is_demo: bool = 
         cohort = None
     tax_code = _tax_code(values.get("tax_code"), errors)
     enterprise = enterprises.find_by_tax_code(tax_code) if tax_code else None
-    pending_profile = None
+    pending_profile, unknown = None, None
     if tax_code and enterprise is None:
         wanted = inputs.yes_no(values.get("create_pending"), "create_pending", errors)
         if not wanted:
+            unknown = tax_code
             errors.setdefault("tax_code", []).append(_l(
                 "No enterprise with the tax code %(code)s is in the registry. Tick “record it as a pending enterprise” and give "
                 "its name to record the start-up; its province's officers then review it.", code=tax_code))
@@ -391,7 +394,7 @@ def add_incubatee(actor, incubator: Incubator, values: dict, *, is_demo: bool = 
     cleaned = _outcome_and_dates(values, cohort, incubator, errors)
     _refuse_second_active(incubator, enterprise.id if enterprise else None, cleaned["outcome"], errors)
     if errors:
-        raise IncubatorError(errors)
+        raise IncubatorError(errors, unknown)
     if enterprise is None:
         enterprise = _record_pending(pending_profile, is_demo)
     incubatee = Incubatee(incubator_id=incubator.id, cohort_id=cohort.id, enterprise_id=enterprise.id, is_demo=is_demo, **cleaned)

@@ -30,7 +30,7 @@ ZONES_SHOWN = 30
 
 
 @bp.route("/<code>")
-@shared_page("places", "enterprises", "zones")
+@shared_page("places", "enterprises", "zones", "ecolabels")
 def province(code: str):
     """Show one province: where it came from, its map, zones, enterprises and communes."""
     try:

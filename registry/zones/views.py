@@ -79,7 +79,7 @@ def _may_create() -> bool:
 
 
 @bp.route("/<int:zone_id>")
-@shared_page("zones", "enterprises", "places", "organizations")
+@shared_page("zones", "enterprises", "places", "organizations", "ecolabels")
 def detail(zone_id: int):
     """Show a zone: the figures it has with their dates and sources (the missing ones named in one line), sub-zones,
     enterprises, boundary versions and a map."""
