@@ -424,3 +424,12 @@ def make_incubatee(incubator, cohort, enterprise, **values):
     incubatee = incubators_service.add_incubatee(None, incubator, {"cohort_id": cohort.id, "tax_code": enterprise.tax_code, **values})
     db.session.commit()
     return incubatee
+
+
+def make_proposal(user: User | None = None, **overrides):
+    """Send `proposal_body(**overrides)` through the matching service, as `user` (anonymous when None), and commit."""
+    from registry.matching import service as matching_service
+
+    proposal = matching_service.submit(user, proposal_body(**overrides))
+    db.session.commit()
+    return proposal
