@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
-from registry.i18n import hectares, kilometres
+from registry.i18n import hectares, kilometres, number_format
 from registry.places import service as places
 from registry.zones.forms import KIND_LABELS, STATUS_LABELS
 
@@ -76,8 +76,21 @@ def describe(code: str, params: Mapping | None = None, *, zone: str | None = Non
         raise KeyError(f"no words for the matching reason {code!r}")
     if code == "infrastructure":
         params = {"items": ", ".join(f"{INFRASTRUCTURE_ITEMS.get(name, name)} {_percent(value)}" for name, value in params.items())}
-    text = str(message) % _formatted(params)
+    text = _translated(code, message) % _formatted(params)
     return f"{zone}: {text}" if zone else text[:1].upper() + text[1:]
+
+
+def _translated(code: str, message) -> str:
+    """The message in the reader's language, translated once per request and language."""
+    from flask import g
+    from flask_babel import get_locale
+
+    found = g.setdefault("matching_messages", {})
+    key = (str(get_locale()), code)
+    text = found.get(key)
+    if text is None:
+        text = found[key] = str(message)
+    return text
 
 
 def _variant(code: str, params: dict) -> str:
@@ -98,7 +111,7 @@ def _variant(code: str, params: dict) -> str:
 
 
 def _percent(value) -> str:
-    return format_percent(value or 0, format="#,##0.#%")
+    return format_percent(value or 0, format=number_format("#,##0.#%"))
 
 
 def _formatted(params: Mapping) -> dict:
@@ -115,9 +128,9 @@ def _formatted(params: Mapping) -> dict:
     locale = str(get_locale())
     for name, value in params.items():
         try:
-            key = (locale, name, type(value), value)
+            key = (locale, name, type(value), tuple(value) if type(value) is list else value)
             word = written.get(key)
-        except TypeError:  # a list of codes: written each time
+        except TypeError:  # a list of lists: written each time
             key, word = None, None
         if word is None:
             word = _word(name, value)
@@ -168,7 +181,7 @@ def _word(name: str, value) -> str:
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
     if isinstance(value, (int, float)):
-        return format_decimal(value, format="#,##0.##")
+        return format_decimal(value, format=number_format("#,##0.##"))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(part) for part in value)
     return str(value)
@@ -209,7 +222,7 @@ def money(value_vnd) -> str:
 
     if value_vnd is None:
         return "—"
-    amount = format_decimal(round(value_vnd), format="#,##0")
+    amount = format_decimal(round(value_vnd), format=number_format("#,##0"))
     return f"{amount} ₫" if str(get_locale()) == "vi" else f"VND {amount}"
 
 
