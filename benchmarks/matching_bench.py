@@ -381,6 +381,7 @@ def main() -> None:
     parser.add_argument("--beside", type=Path, metavar="TREE",
                         help="also run TREE's benchmarks/matching_bench.py (another checkout, e.g. the code before) with the same "
                              "arguments, in turn with this one, and compare")
+    parser.add_argument("--turns", type=int, default=2, help="with --beside: how many times each tree runs, in turn")
     args = parser.parse_args()
     if args.beside:
         beside(args)
@@ -493,15 +494,16 @@ def main() -> None:
 
 
 def beside(args) -> None:
-    """Run the other tree's script and this one in turn (other, this, other, this), each in its own process with the
+    """Run the other tree's script and this one in turn (other, this, other, this …), each in its own process with the
     same arguments, and print the CPU figures side by side with the load average around each."""
     import subprocess
 
-    passed = [arg for n, arg in enumerate(sys.argv[1:]) if arg != "--beside" and (n == 0 or sys.argv[n] != "--beside")]
-    passed = [arg for arg in passed if not arg.startswith("--beside=")]
+    own = ("--beside", "--turns")  # this run's own options, not passed on
+    passed = [arg for n, arg in enumerate(sys.argv[1:]) if arg not in own and sys.argv[n] not in own]
+    passed = [arg for arg in passed if not arg.startswith(tuple(f"{option}=" for option in own))]
     trees = {"before": args.beside.resolve(), "this": Path(__file__).resolve().parent.parent}
     runs = []
-    for turn in range(2):
+    for turn in range(args.turns):
         for name, tree in trees.items():
             results = tree / "benchmarks" / "results"
             seen = set(results.glob("matching-*.json")) if results.exists() else set()
