@@ -378,7 +378,14 @@ def main() -> None:
     parser.add_argument("--detail", type=int, default=20, help="matches of the one proposal in full detail (-1: all)")
     parser.add_argument("--web-runs", type=int, default=100, help="POST /api/v1/proposals through the app (0: skip)")
     parser.add_argument("--naive-web-runs", type=int, default=5)
+    parser.add_argument("--beside", type=Path, metavar="TREE",
+                        help="also run TREE's benchmarks/matching_bench.py (another checkout, e.g. the code before) with the same "
+                             "arguments, in turn with this one, and compare")
+    parser.add_argument("--turns", type=int, default=2, help="with --beside: how many times each tree runs, in turn")
     args = parser.parse_args()
+    if args.beside:
+        beside(args)
+        return
     detail = None if args.detail < 0 else args.detail
 
     rng = random.Random(SEED)
@@ -484,6 +491,45 @@ def main() -> None:
               f"{round(n['cpu_p95_ms'] / max(e['cpu_p95_ms'], 1e-9), 1)}x at cpu p95, same number of matches: {web['same_count']}")
     print(f"load average: at the start {load[0]:.1f}, after the engine {load_after_engine[0]:.1f}, after the app {load_after_web[0]:.1f}")
     print(f"written {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+
+
+def beside(args) -> None:
+    """Run the other tree's script and this one in turn (other, this, other, this …), each in its own process with the
+    same arguments, and print the CPU figures side by side with the load average around each."""
+    import subprocess
+
+    own = ("--beside", "--turns")  # this run's own options, not passed on
+    passed = [arg for n, arg in enumerate(sys.argv[1:]) if arg not in own and sys.argv[n] not in own]
+    passed = [arg for arg in passed if not arg.startswith(tuple(f"{option}=" for option in own))]
+    trees = {"before": args.beside.resolve(), "this": Path(__file__).resolve().parent.parent}
+    runs = []
+    for turn in range(args.turns):
+        for name, tree in trees.items():
+            results = tree / "benchmarks" / "results"
+            seen = set(results.glob("matching-*.json")) if results.exists() else set()
+            load = os.getloadavg()[0]
+            subprocess.run([sys.executable, str(tree / "benchmarks" / "matching_bench.py"), *passed], cwd=tree, check=True,
+                           env={**os.environ, "PYTHONPATH": str(tree)})
+            written = sorted(set(results.glob("matching-*.json")) - seen)
+            runs.append({"tree": name, "turn": turn + 1, "load_before": round(load, 2), "report": json.loads(written[-1].read_text())})
+    rows = [("engine, one proposal, CPU p50 / p95 ms", lambda r: (r["single"]["engine"]["cpu_p50_ms"], r["single"]["engine"]["cpu_p95_ms"])),
+            ("engine, strictly in two provinces, CPU p50 / p95 ms",
+             lambda r: (r["single"]["engine_strict_two_provinces"]["cpu_p50_ms"], r["single"]["engine_strict_two_provinces"]["cpu_p95_ms"])),
+            ("engine, every match in detail, CPU p50 / p95 ms",
+             lambda r: (r["single"]["engine_every_match_in_detail"]["cpu_p50_ms"], r["single"]["engine_every_match_in_detail"]["cpu_p95_ms"])),
+            ("batch of proposals, CPU s", lambda r: (r["batch"]["engine"]["cpu_s"],)),
+            ("POST /api/v1/proposals, CPU p50 / p95 ms", lambda r: (r["web"]["engine"]["cpu_p50_ms"], r["web"]["engine"]["cpu_p95_ms"])
+             if r.get("web") else ())]
+    print()
+    for run in runs:
+        report = run["report"]
+        figures = "; ".join(f"{label} {' / '.join(str(x) for x in pick(report))}" for label, pick in rows if pick(report))
+        print(f"{run['tree']} (turn {run['turn']}, load {run['load_before']} -> {report['load_average_after_web'][0]}): {figures}")
+        print(f"  same answer as the naive matcher: one proposal {report['single']['same_answer']}, batch {report['batch']['same_answer']}")
+    out = RESULTS / f"matching-beside-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.json"
+    RESULTS.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"trees": {name: str(tree) for name, tree in trees.items()}, "runs": runs}, indent=2))
+    print(f"written {out}")
 
 
 if __name__ == "__main__":

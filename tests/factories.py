@@ -476,3 +476,12 @@ def statements_of(app, client, path: str) -> list[str]:
     sent = statements_sent(app, lambda: answers.append(client.get(path)))
     assert answers[0].status_code == 200, answers[0].get_data(as_text=True)
     return [statement for statement in sent if statement != "BEGIN"]
+
+
+def make_proposal(user: User | None = None, **overrides):
+    """Send `proposal_body(**overrides)` through the matching service, as `user` (anonymous when None), and commit."""
+    from registry.matching import service as matching_service
+
+    proposal = matching_service.submit(user, proposal_body(**overrides))
+    db.session.commit()
+    return proposal

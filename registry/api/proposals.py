@@ -18,16 +18,18 @@ from .errors import error_response
 from .spec import param
 
 
-def _reason(reason: dict, zone: str | None = None) -> dict:
-    return {"code": reason["code"], "params": reason["params"], "text": reasons.describe(reason["code"], reason["params"], zone=zone)}
-
-
 def results_json(proposal) -> dict:
     """A proposal's kept results: each match's zone, score, reasons (one per criterion) and incentives; the zones left out."""
     result = proposal.result or {}
     ids = {m["site_id"] for m in result.get("matches", [])} | {e["site_id"] for e in result.get("excluded", [])}
-    zones = {zone.id: zone for zone in db.session.scalars(db.select(Zone).where(Zone.id.in_(ids or {-1})))}
+    # Only the columns the answer shows (a zone's full row carries its boundary).
+    zones = {zone.id: zone for zone in db.session.execute(db.select(Zone.id, Zone.code, Zone.name_vi, Zone.name_en, Zone.province_code)
+                                                          .where(Zone.id.in_(ids or {-1})))}
     locale = locale_code()
+    say = reasons.describer()
+
+    def reason(found: dict, zone: str | None = None) -> dict:
+        return {"code": found["code"], "params": found["params"], "text": say(found["code"], found["params"], zone)}
 
     def zone_json(zone_id, code):
         zone = zones.get(zone_id)
@@ -44,7 +46,7 @@ def results_json(proposal) -> dict:
             "zone": zone_json(m["site_id"], m["site_code"]),
             "rank": m["rank"],
             "score": m["score"],
-            "reasons": [{"criterion": c["criterion"], "weight": c["weight"], "points": c["points"], **_reason(c["reason"])}
+            "reasons": [{"criterion": c["criterion"], "weight": c["weight"], "points": c["points"], **reason(c["reason"])}
                         for c in m["contributions"]],
             "incentives": [{"instrument": i["instrument"], "policy": i["policy_code"], "level": i["level"], "legal_basis": i["legal_basis"],
                             "article": i["article"], "confidence": i["confidence"], "value_vnd": i["value_vnd"] if i["valued"] else None,
@@ -53,10 +55,10 @@ def results_json(proposal) -> dict:
             "assumptions": {**result.get("assumptions", {}), **m["assumptions"]},
         } for m in result.get("matches", [])],
         "excluded": [{"zone": zone_json(e["site_id"], e["site_code"]),
-                      "reasons": [_reason(r, zones[e["site_id"]].name(locale) if e["site_id"] in zones and not n else None)
+                      "reasons": [reason(r, Zone.name(zones[e["site_id"]], locale) if e["site_id"] in zones and not n else None)
                                   for n, r in enumerate(e["reasons"])]} for e in result.get("excluded", [])],
         "what_if": [{**change, "text": reasons.describe_what_if(change)} for change in result.get("what_if", [])],
-        "explanation": _reason(result["explanation"]) if result.get("explanation") else None,
+        "explanation": reason(result["explanation"]) if result.get("explanation") else None,
     }
 
 

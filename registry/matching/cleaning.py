@@ -188,10 +188,11 @@ def _capital(raw: dict, values: dict, errors: dict) -> None:
 
 
 def _places(raw: dict, values: dict, errors: dict) -> None:
-    from registry.places.service import all_provinces
+    from registry.extensions import db
+    from registry.places.models import Province
 
-    known = {province.code for province in all_provinces()}
     provinces = list(dict.fromkeys(code.zfill(2) for code in code_list(raw.get("provinces"), "provinces", errors)))
+    known = set(db.session.scalars(db.select(Province.code).where(Province.code.in_(provinces)))) if provinces else set()
     unknown = [code for code in provinces if code not in known]
     if unknown:
         add_error(errors, "provinces", _l("There is no province with code %(code)s.", code=", ".join(unknown)))

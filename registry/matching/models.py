@@ -3,7 +3,8 @@
 A proposal is the investor's own record: it is reached by its private token (the results link)
 or from the investor's account page, never listed publicly. Its matches are kept as the engine
 answered them (`Proposal.result`, plain JSON of reason codes and parameters, translated when
-shown) and one `ProposalMatch` row per admitted zone, which the boards' pages query.
+shown, with every matched zone's id in rank order) and `ProposalMatch` rows for the first matches
+and the best of each other province, which the boards' counts query (`service.recorded`).
 """
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ class Proposal(db.Model):
 
 
 class ProposalMatch(db.Model):
-    """One zone the engine admitted for a proposal, with its rank and score when it last ran."""
+    """A zone the engine admitted for a proposal, with its rank and score when it ran: the first matches shown and
+    the best match of every other province (`service.recorded`); a proposal kept before 2026-12-02 has one per match."""
 
     __table_args__ = (UniqueConstraint("proposal_id", "zone_id", name="uq_proposal_match_proposal_id"),)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
-from registry.i18n import hectares, kilometres
+from registry.i18n import decimal, hectares, kilometres
 from registry.places import service as places
 from registry.zones.forms import KIND_LABELS, STATUS_LABELS
 
@@ -69,15 +69,70 @@ MONTH_FORMAT = "MM/yyyy"
 
 def describe(code: str, params: Mapping | None = None, *, zone: str | None = None) -> str:
     """Say one reason in the reader's language, prefixed by the zone's name when given."""
+    return _describe(code, params, zone, _speaker())
+
+
+def describer():
+    """`describe` for many reasons in a row (an answer's hundreds): the reader's language looked up once."""
+    speaker = _speaker()
+    return lambda code, params=None, zone=None: _describe(code, params, zone, speaker)
+
+
+def _describe(code: str, params: Mapping | None, zone: str | None, speaker: _Speaker) -> str:
     params = dict(params or {})
     code = _variant(code, params)
     message = MESSAGES.get(code)
     if message is None:
         raise KeyError(f"no words for the matching reason {code!r}")
     if code == "infrastructure":
-        params = {"items": ", ".join(f"{INFRASTRUCTURE_ITEMS.get(name, name)} {_percent(value)}" for name, value in params.items())}
-    text = str(message) % _formatted(params)
+        params = {"items": ", ".join(f"{speaker.said(INFRASTRUCTURE_ITEMS.get(name, name))} {_percent(value, speaker)}"
+                                     for name, value in params.items())}
+    text = speaker.said(message) % _formatted(params, speaker)
     return f"{zone}: {text}" if zone else text[:1].upper() + text[1:]
+
+
+class _Speaker:
+    """Saying reasons in one language within one request: its Babel locale, the messages translated and the
+    words written so far (a results page or answer says hundreds of reasons with the same needs, dates and
+    provinces; each is translated or written once)."""
+
+    def __init__(self, locale):
+        self.locale = locale
+        self.code = str(locale)
+        self.messages: dict[int, tuple] = {}
+        self.words: dict = {}
+        self._provinces: dict[str, str] | None = None
+
+    def province(self, code) -> str:
+        """A province's name in this language (all of them read in one statement, when first asked)."""
+        if self._provinces is None:
+            from registry.extensions import db
+            from registry.places.models import Province
+
+            english = self.code == "en"
+            self._provinces = {row.code: row.name_en if english else row.name_vi
+                               for row in db.session.execute(db.select(Province.code, Province.name_vi, Province.name_en))}
+        found = self._provinces.get(places.normalize_code(code, 2) if code is not None else None)
+        return str(code) if found is None else found
+
+    def said(self, message) -> str:
+        """A message (a lazy string) in this language; kept with the message, so its id stays its own."""
+        found = self.messages.get(id(message))
+        if found is None or found[0] is not message:
+            found = self.messages[id(message)] = (message, str(message))
+        return found[1]
+
+
+def _speaker() -> _Speaker:
+    from flask import g
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    speakers = g.setdefault("matching_speakers", {})
+    found = speakers.get(id(locale))
+    if found is None or found.locale is not locale:
+        found = speakers[id(locale)] = _Speaker(locale)
+    return found
 
 
 def _variant(code: str, params: dict) -> str:
@@ -97,30 +152,22 @@ def _variant(code: str, params: dict) -> str:
     return code
 
 
-def _percent(value) -> str:
-    return format_percent(value or 0, format="#,##0.#%")
+def _percent(value, speaker: _Speaker) -> str:
+    return decimal(value or 0, "#,##0.#%", speaker.locale)
 
 
-def _formatted(params: Mapping) -> dict:
-    """Write every parameter the messages use, in the locale's formats; missing ones are a dash.
-
-    A results page or answer says hundreds of reasons with the same needs, dates and provinces; each
-    (locale, name, value) is written once per request.
-    """
-    from flask import g
-    from flask_babel import get_locale
-
+def _formatted(params: Mapping, speaker: _Speaker) -> dict:
+    """Write every parameter the messages use, in the locale's formats (each name and value once); missing ones are a dash."""
     words = _Words()
-    written = g.setdefault("matching_words", {})
-    locale = str(get_locale())
+    written = speaker.words
     for name, value in params.items():
         try:
-            key = (locale, name, type(value), value)
+            key = (name, type(value), tuple(value) if type(value) is list else value)
             word = written.get(key)
-        except TypeError:  # a list of codes: written each time
+        except TypeError:  # a list of lists: written each time
             key, word = None, None
         if word is None:
-            word = _word(name, value)
+            word = _word(name, value, speaker)
             if key is not None:
                 written[key] = word
         words[name] = word
@@ -137,38 +184,39 @@ DISTANCES = frozenset({"km", "within_km", "port_km"})
 DATES = frozenset({"as_of", "largest_as_of", "on", "start"})
 
 
-def _word(name: str, value) -> str:
+def _word(name: str, value, speaker: _Speaker | None = None) -> str:
+    speaker = speaker or _speaker()
     if value is None:
-        return "—" if name not in DATES else str(_l("an unknown date"))
+        return "—" if name not in DATES else speaker.said(_l("an unknown date"))
     if name in DATES:
         return format_date(_date(value), MONTH_FORMAT) if _date(value) else str(value)
     if name in AREAS:
-        return hectares(value)
+        return hectares(value, speaker.locale)
     if name in DISTANCES:
-        return kilometres(value)
+        return kilometres(value, speaker.locale)
     if name == "province":
-        return _province(value)
+        return _province(value, speaker)
     if name == "share":
-        return _percent(value)
+        return _percent(value, speaker)
     if name == "largest_site_id":
         return _zone_name(value)
     if name == "rent_vnd_m2_year":
-        return money(value)
+        return money(value, speaker)
     if name in {"preferred", "provinces"}:
-        return ", ".join(_province(code) for code in value) or "—"
+        return ", ".join(_province(code, speaker) for code in value) or "—"
     if name in {"kind", "required", "allowed"}:
         kinds = [value] if isinstance(value, str) else list(value)
-        return ", ".join(str(KIND_LABELS.get(kind, kind)).lower() for kind in kinds)
+        return ", ".join(speaker.said(KIND_LABELS.get(kind, kind)).lower() for kind in kinds)
     if name == "status":
         return str(STATUS_LABELS.get(value, value)).lower()
     if name == "activity":
         return str(ACTIVITY_LABELS.get(value, value)).lower()
     if name.endswith("_vnd"):
-        return money(value)
+        return money(value, speaker)
     if isinstance(value, bool):
-        return str(_l("yes") if value else _l("no"))
+        return speaker.said(_l("yes") if value else _l("no"))
     if isinstance(value, (int, float)):
-        return format_decimal(value, format="#,##0.##")
+        return decimal(value, "#,##0.##", speaker.locale)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(part) for part in value)
     return str(value)
@@ -193,24 +241,17 @@ def _date(value) -> date | None:
         return None
 
 
-def _province(code) -> str:
-    from flask_babel import get_locale
-
-    try:
-        province = places.get_province(code)
-    except places.UnknownPlace:
-        return str(code)
-    return province.name_en if str(get_locale()) == "en" else province.name_vi
+def _province(code, speaker: _Speaker | None = None) -> str:
+    return (speaker or _speaker()).province(code)
 
 
-def money(value_vnd) -> str:
+def money(value_vnd, speaker: _Speaker | None = None) -> str:
     """An amount in VND for the reader: “1.234.567.890 ₫” in Vietnamese, “VND 1,234,567,890” in English."""
-    from flask_babel import get_locale
-
     if value_vnd is None:
         return "—"
-    amount = format_decimal(round(value_vnd), format="#,##0")
-    return f"{amount} ₫" if str(get_locale()) == "vi" else f"VND {amount}"
+    speaker = speaker or _speaker()
+    amount = decimal(round(value_vnd), "#,##0", speaker.locale)
+    return f"{amount} ₫" if speaker.code == "vi" else f"VND {amount}"
 
 
 CRITERIA_LABELS = {
@@ -281,7 +322,7 @@ def assumption(name: str, value) -> str:
     if name in {"revenue_vnd_year", "profit_vnd_year", "rent_vnd_m2_year"}:
         return money(value)
     if name == "margin":
-        return _percent(value)
+        return _percent(value, _speaker())
     if name == "rent_source":
         return str(RENT_SOURCES.get(value, value))
     if name == "area_classes":

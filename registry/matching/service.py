@@ -2,7 +2,7 @@
 
 The engine (`engine.match`) does the matching; this module gives it the proposal and the zones as
 plain data (`sites.py`), keeps its answer with the proposal as plain JSON (reason codes with
-parameters, translated when shown) and one `ProposalMatch` per admitted zone.
+parameters, translated when shown) and `ProposalMatch` rows for the boards' counts (`recorded`).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from registry.accounts.permissions import require
 from registry.audit.models import utcnow
@@ -45,11 +46,12 @@ def submit(actor, raw: dict, *, locale: str = "vi") -> Proposal:
         proposal.consent_at = utcnow()
     # Matched before it is added: the zones and rules kept per data version are read only while the
     # transaction has written nothing (registry.page_cache.kept_value).
-    result = run(proposal)
+    candidates = sites.prepared(date(proposal.start_year, 1, 1))
+    result = run(proposal, candidates=candidates)
     keep_answer(proposal, result)
     db.session.add(proposal)
     db.session.flush()
-    record_matches(proposal, result)
+    record_matches(proposal, result, candidates)
     return proposal
 
 
@@ -111,15 +113,22 @@ def answer(result) -> dict:
     """The engine's answer as kept and shown: the first MATCHES_SHOWN matches in full, and per reason the first
     EXCLUSIONS_SHOWN zones it left out, with the totals (`matches_total`, `excluded_counts`, `excluded_total`).
 
-    A broad proposal admits and leaves out thousands of zones; every match keeps its rank and score
-    in `ProposalMatch` for the boards, and the what-ifs and the empty explanation weigh them all.
+    A broad proposal admits and leaves out thousands of zones; every matched zone is kept (`match_ids`, in rank
+    order), the boards' counts read `ProposalMatch` rows (`recorded`), and the what-ifs and the empty
+    explanation weigh them all.
     """
     excluded = result.excluded if isinstance(result.excluded, engine.Exclusions) else engine.Exclusions.of(result.excluded)
     counts, shown = excluded.by_reason(EXCLUSIONS_SHOWN)
     kept = plain(dataclasses.replace(result, matches=result.matches[:MATCHES_SHOWN], excluded=()))
-    kept.update(matches_total=len(result.matches), excluded=plain(sorted(shown, key=lambda e: (e.site_code, e.site_id))),
-                excluded_counts=counts, excluded_total=len(result.excluded))
+    kept.update(matches_total=len(result.matches), match_ids=zone_ids(result.matches),
+                excluded=plain(sorted(shown, key=lambda e: (e.site_code, e.site_id))), excluded_counts=counts,
+                excluded_total=len(result.excluded))
     return kept
+
+
+def zone_ids(matches) -> list[int]:
+    """The matches' zone ids in rank order (without writing out the engine's records)."""
+    return matches.site_ids if isinstance(matches, engine.Matches) else [match.site_id for match in matches]
 
 
 def keep_answer(proposal: Proposal, result) -> None:
@@ -128,8 +137,28 @@ def keep_answer(proposal: Proposal, result) -> None:
     proposal.matched_at = utcnow()
 
 
-def record_matches(proposal: Proposal, result) -> None:
-    """One row per admitted zone for the boards' pages, in one statement (a broad proposal admits thousands).
+def recorded(result, candidates: engine.Prepared) -> list:
+    """The matches kept as `ProposalMatch` rows: the first MATCHES_SHOWN, and the best one of every other province.
+
+    The rows answer the boards' question "which proposals match a zone of this province" (`province_counts`)
+    as all the matches would, and a broad proposal admits thousands of zones: writing a row for each cost
+    more than matching them. Every matched zone stays in the kept answer (`match_ids`), in rank order.
+    """
+    province_of = candidates.keep("province of zone", None, lambda: {site.id: site.province for site in candidates.sites})
+    matches = result.matches
+    ids = zone_ids(matches)
+    kept = list(range(min(MATCHES_SHOWN, len(ids))))
+    seen = {province_of.get(zone_id) for zone_id in ids[:MATCHES_SHOWN]}
+    for at in range(MATCHES_SHOWN, len(ids)):
+        province = province_of.get(ids[at])
+        if province not in seen:
+            seen.add(province)
+            kept.append(at)
+    return [matches[at] for at in kept]
+
+
+def record_matches(proposal: Proposal, result, candidates: engine.Prepared) -> None:
+    """Keep the `recorded` matches as rows, in one statement.
 
     Core on the session's connection: the ORM's bulk path costs more than the rows. The proposal is new, so it has none yet.
     """
@@ -137,8 +166,18 @@ def record_matches(proposal: Proposal, result) -> None:
     if result.matches:
         db.session.connection().execute(ProposalMatch.__table__.insert(), [
             {"proposal_id": proposal.id, "zone_id": match.site_id, "rank": match.rank, "score": match.score, "computed_at": computed}
-            for match in result.matches
+            for match in recorded(result, candidates)
         ])
+
+
+def matched(proposal: Proposal, zone_id: int) -> bool:
+    """Whether the engine admitted the zone for the proposal: its kept answer lists every matched zone (an answer
+    kept before it did has a row for each)."""
+    ids = (proposal.result or {}).get("match_ids")
+    if ids is not None:
+        return zone_id in ids
+    return db.session.scalar(db.select(ProposalMatch.id).where(ProposalMatch.proposal_id == proposal.id,
+                                                               ProposalMatch.zone_id == zone_id)) is not None
 
 
 LEAVES = (str, int, float, bool, type(None))
@@ -146,22 +185,47 @@ LEAVES = (str, int, float, bool, type(None))
 
 def plain(value):
     """The engine's answer as JSON: dataclasses as objects, reasons as {code, params}, dates as ISO text."""
-    if type(value) in LEAVES:
+    kind = type(value)
+    if kind in LEAVES:
         return value
-    if isinstance(value, engine.Reason):
+    how = _HOW.get(kind)
+    if how is None:
+        how = _HOW[kind] = _how(kind)
+    form, names = how
+    if form == "object":
+        return {name: plain(getattr(value, name)) for name in names}
+    if form == "reason":
         return {"code": value.code, "params": plain(dict(value.params))}
-    if is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain(getattr(value, field.name)) for field in fields(value)}
-    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a record that is a named tuple (engine.Match)
-        return {name: plain(item) for name, item in value._asdict().items()}
-    if isinstance(value, dict) or hasattr(value, "items") and callable(value.items):
+    if form == "mapping":
         return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset, engine.Exclusions)):
-        items = [plain(item) for item in value]
-        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
-    if isinstance(value, (date, datetime)):
+    if form == "list":
+        return [plain(item) for item in value]
+    if form == "set":
+        return sorted((plain(item) for item in value), key=str)
+    if form == "date":
         return value.isoformat()
     return value
+
+
+_HOW: dict[type, tuple[str, tuple[str, ...]]] = {}  # how `plain` writes each type of value it met, and its fields
+
+
+def _how(kind: type) -> tuple[str, tuple[str, ...]]:
+    if issubclass(kind, engine.Reason):
+        return "reason", ()
+    if is_dataclass(kind):
+        return "object", tuple(field.name for field in fields(kind))
+    if issubclass(kind, tuple) and hasattr(kind, "_fields"):  # a record that is a named tuple (engine.Match)
+        return "object", kind._fields
+    if issubclass(kind, dict) or callable(getattr(kind, "items", None)):
+        return "mapping", ()
+    if issubclass(kind, (set, frozenset)):
+        return "set", ()
+    if issubclass(kind, (list, tuple, engine.Exclusions, engine.Matches)):
+        return "list", ()
+    if issubclass(kind, (date, datetime)):
+        return "date", ()
+    return "value", ()
 
 
 def by_token(token: str) -> Proposal:
@@ -171,15 +235,32 @@ def by_token(token: str) -> Proposal:
     return proposal
 
 
-def of_user(user) -> list[Proposal]:
-    return list(db.session.scalars(db.select(Proposal).where(Proposal.user_id == user.id).order_by(Proposal.created_at.desc())))
+def of_user(user, limit: int | None = None) -> list[tuple[Proposal, int]]:
+    """The user's proposals, newest first (the first `limit`), each with how many zones it matched.
+
+    The count is the kept total (`matches_total` in the answer), read in the same statement without the
+    answer itself; a proposal kept before the total was (its answer and rows hold every match) has its
+    rows counted, all such in one more statement.
+    """
+    total = Proposal.result["matches_total"].as_integer()
+    statement = (db.select(Proposal, total).where(Proposal.user_id == user.id).options(defer(Proposal.result))
+                 .order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(limit))
+    found = db.session.execute(statement).all()
+    older = [proposal.id for proposal, counted in found if counted is None]
+    rows = dict(db.session.execute(db.select(ProposalMatch.proposal_id, db.func.count()).where(ProposalMatch.proposal_id.in_(older))
+                                   .group_by(ProposalMatch.proposal_id)).all()) if older else {}
+    return [(proposal, rows.get(proposal.id, 0) if counted is None else counted) for proposal, counted in found]
+
+
+def count_of_user(user) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(Proposal).where(Proposal.user_id == user.id)) or 0
 
 
 # --- interest and leads ------------------------------------------------------------------------
 
 def express_interest(proposal: Proposal, zone_id: int, message: str = "") -> Lead:
     """Open a lead for the zone's board (the holder of the proposal's link asks; once per zone) and return it."""
-    if zone_id not in {match.zone_id for match in proposal.matches}:
+    if not matched(proposal, zone_id):
         raise NotFound(_l("This zone is not among the proposal's matches."))
     errors: dict = {}
     from registry.inputs import text

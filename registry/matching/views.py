@@ -56,11 +56,11 @@ def follows_leads() -> bool:
 
 @bp.app_template_global()
 def own_proposals(limit: int = 5) -> tuple[list, int]:
-    """The signed-in user's newest proposals (for the account page) and how many they have."""
+    """The signed-in user's newest proposals (for the account page) as (proposal, zones matched), and how many they have."""
     if not current_user.is_authenticated:
         return [], 0
-    found = service.of_user(current_user)
-    return found[:limit], len(found)
+    found = service.of_user(current_user, limit)
+    return found, len(found) if len(found) < limit else service.count_of_user(current_user)
 
 
 def _steps() -> list[tuple]:

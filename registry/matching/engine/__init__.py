@@ -1,9 +1,9 @@
 """The matching engine: an investor's proposal against zones and incentive rules, as plain data.
 
-Pure: the standard library and `maps` only, no Flask, no database, nothing else from `registry`
+Pure: the standard library, NumPy and `maps` only, no Flask, no database, nothing else from `registry`
 (the `engines` contract in setup.cfg). docs/matching.md explains the model.
 """
-from .core import Exclusions, Prepared, match, match_many, prepare, project_start, reweigh, weight_change
+from .core import Exclusions, Matches, Prepared, match, match_many, prepare, project_start, reweigh, weight_change
 from .model import (
     AREA_CLASSES,
     CRITERIA,
@@ -39,6 +39,7 @@ __all__ = [
     "Exclusion",
     "Exclusions",
     "Match",
+    "Matches",
     "Policy",
     "Proposal",
     "Reason",

@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
+
+from .columns import Columns, clamp, per_value
 from .filters import Filters
 from .incentives import M2_PER_HA, Resolver, project_holds, rent_per_m2_year
 from .model import (
@@ -18,7 +21,6 @@ from .model import (
     Assumptions,
     Contribution,
     Exclusion,
-    LEASING_STATUSES,
     Match,
     Policy,
     Proposal,
@@ -27,7 +29,8 @@ from .model import (
     Site,
     WeightChange,
 )
-from .scoring import LOG_NEARBY_FULL, WASTEWATER_HEADROOM, Criteria, clamp, related
+from .scoring import LOG_NEARBY_FULL, WASTEWATER_HEADROOM, Criteria, related
+from .scoring import clamp as scalar_clamp
 from .whatif import explain_empty, what_ifs
 
 
@@ -94,93 +97,127 @@ class Matcher:
         self.area_m2 = proposal.land_min_ha * M2_PER_HA
         self.profit = proposal.revenue_vnd_year * proposal.margin
 
-    def scan(self, rows, indexes, rents, fresh, explain: bool):
-        """The hard filters and the fast path of every zone of `indexes`, in one loop over the prepared columns.
+    def scan(self, prepared: Prepared):
+        """The hard filters of every zone as bits, then the eight criteria of those that pass, column by column.
 
-        Returns the matches as sortable (−score, code, id, index, scored) and, when explaining, the failing zones as
-        (index, bits of the requirements failed) in zone-code order. The values are those of `Criteria.values`,
-        computed with the same operations in the same order (so the scores are the same to the last bit).
+        Returns the bits of what each zone fails (0: it passes) and, for the zones that pass, ranked: their
+        indexes, scores, criteria values (rows in CRITERIA order), CIT and land-rent savings. The values are those
+        of `Criteria.values`, with the same operations in the same order, element by element (the scores are the
+        same to the last bit); highest score first, equal scores in zone-code order (the columns' order).
         """
-        f, c, proposal = self.filters, self.criteria, self.proposal
-        allowed, required, strict, need = f.allowed, f.required or None, f.provinces, f.need
-        ww_need, port_need, power_need = f.wastewater, f.port, f.power
-        low, high, full_value, preferred = c.low, c.high, c.full_value, c.provinces
-        port_scale = c.port_scale
-        needs_any = bool(proposal.wastewater_m3_day) or port_need is not None or power_need
-        ww_scale = WASTEWATER_HEADROOM * proposal.wastewater_m3_day if proposal.wastewater_m3_day else None
-        needed_items = (ww_scale is not None) + (port_need is not None) + bool(power_need)
-        w0, w1, w2, w3, w4, w5, w6, w7 = self.scaled_weights
-        winners_of, cache = self.resolver.winners, self.resolver.cache
-        fit, fits_of, related_cache, codes = c.priority, c.fit_cache, c.related_cache, c.codes
-        log1p = math.log1p
-        profit, area_m2, log_full = self.profit, self.area_m2, LOG_NEARBY_FULL
-        found, failing = [], []
-        for index in indexes:
-            site, leasing, kind, province, free, capacity, port, power, groups, near, key = rows[index]
-            mask = 0
-            if not leasing or (allowed is not None and kind not in allowed) or free is None:
-                mask = FIXED
-            if required is not None and kind not in required:
-                mask |= KINDS
-            if strict is not None and province not in strict:
-                mask |= PROVINCES
-            if free is not None and free < need:
-                mask |= LAND
-            if ww_need is not None and (capacity is None or capacity < ww_need):
-                mask |= WASTEWATER
-            if port_need is not None and (port is None or port > port_need):
-                mask |= PORT
-            if power_need and power is not True:
-                mask |= POWER
-            if mask:
-                if explain:
-                    failing.append((index, mask))
-                continue
-            rent, source, land_cost = rents[index]
-            winners = cache.get(key) or winners_of(site)
-            cit = round(winners.cit_share * profit)
-            land = 0 if rent is None else round(winners.rent_years * area_m2 * rent) or 0
-            value_vnd = cit + land
-            if port is None:
-                port_value = 0.0
-            else:
-                port_value = 1 - port / port_scale
-                port_value = 0.0 if port_value < 0 else 1.0 if port_value > 1 else port_value
-            power_value = 1.0 if power else 0.0
-            if needs_any:  # the mean of the items needed; an item not needed adds 0.0, which changes no sum
-                if ww_scale is not None:
-                    ww_value = (capacity or 0) / ww_scale
-                    ww_value = 0.0 if ww_value < 0 else 1.0 if ww_value > 1 else ww_value
-                else:
-                    ww_value = 0.0
-                infrastructure = (ww_value + (port_value if port_need is not None else 0.0)
-                                  + (power_value if power_need else 0.0)) / needed_items
-            else:
-                infrastructure = ((1.0 if (capacity or 0) > 0 else 0.0) + port_value + power_value) / 3
-            count = 0
-            for group, n in near:
-                fits = related_cache.get(group)
-                if fits is None:
-                    fits = related_cache[group] = any(related(code, group) for code in codes)
-                if fits:
-                    count += n
-            priority = fits_of.get(groups)
-            if priority is None:
-                priority = fit(groups)
-            values = (
-                1.0 if high <= low or free >= high else clamp(0.5 + 0.5 * (free - low) / (high - low)),
-                (clamp(value_vnd / full_value) if full_value > 0 else 0.0),
-                infrastructure,
-                priority[0],
-                clamp(log1p(count) / log_full) if count else 0.0,
-                land_cost,
-                fresh[index],
-                1.0 if not preferred or province in preferred else 0.0,
-            )
-            v0, v1, v2, v3, v4, v5, v6, v7 = values
-            score = v0 * w0 + v1 * w1 + v2 * w2 + v3 * w3 + v4 * w4 + v5 * w5 + v6 * w6 + v7 * w7
-            found.append((-score, site.code, site.id, index, (score, values, cit, land, rent, source, winners)))
-        return found, failing
+        f, c, proposal, columns = self.filters, self.criteria, self.proposal, prepared.columns
+        free = columns.free
+        fixed = ~columns.leasing | np.isnan(free)
+        if f.allowed is not None:
+            fixed |= ~columns.kinds_in(f.allowed)
+        mask = np.where(fixed, np.uint8(FIXED), np.uint8(0))
+        if f.required:
+            mask[~columns.kinds_in(f.required)] |= KINDS
+        if f.provinces is not None:
+            mask[~columns.provinces_in(f.provinces)] |= PROVINCES
+        mask[free < f.need] |= LAND  # an unknown figure (NaN) compares false: it is FIXED already
+        if f.wastewater is not None:
+            mask[~(columns.capacity >= f.wastewater)] |= WASTEWATER  # unknown or short
+        if f.port is not None:
+            mask[~(columns.port <= f.port)] |= PORT  # unknown or too far
+        if f.power:
+            mask[~columns.power] |= POWER
+        passing = np.flatnonzero(mask == 0)
+
+        free = free[passing]
+        low, high = c.low, c.high
+        if high <= low:
+            land_fit = np.ones(len(passing))
+        else:
+            land_fit = np.where(free >= high, 1.0, clamp(0.5 + 0.5 * (free - low) / (high - low)))
+
+        cit_share, rent_years = self.winner_columns(columns, columns.key[passing])
+        rent, land_cost, fresh = (column[passing] for column in (*prepared.rent_columns(self.assumptions), prepared.freshness(c)))
+        cit = np.rint(cit_share * self.profit)
+        land = np.where(np.isnan(rent), 0.0, np.rint(rent_years * self.area_m2 * rent))
+        value_vnd = cit + land
+        incentive = clamp(value_vnd / c.full_value) if c.full_value > 0 else np.zeros(len(passing))
+
+        capacity, port = columns.capacity[passing], columns.port[passing]
+        power = np.where(columns.power[passing], 1.0, 0.0)
+        port_value = np.where(np.isnan(port), 0.0, clamp(1 - port / c.port_scale))
+        ww_need, port_need, power_need = proposal.wastewater_m3_day, f.port, f.power
+        if ww_need or port_need is not None or power_need:  # the mean of the items needed
+            needed_items = bool(ww_need) + (port_need is not None) + bool(power_need)
+            ww_value = clamp(np.where(np.isnan(capacity), 0.0, capacity) / (WASTEWATER_HEADROOM * ww_need)) if ww_need else 0.0
+            infrastructure = (ww_value + (port_value if port_need is not None else 0.0) + (power if power_need else 0.0)) / needed_items
+        else:
+            infrastructure = (np.where(capacity > 0, 1.0, 0.0) + port_value + power) / 3
+
+        values = (land_fit, incentive, infrastructure, self.priority_column(columns, passing), self.nearby_column(columns, passing),
+                  land_cost, fresh, self.province_column(columns, passing))
+        w = self.scaled_weights
+        score = values[0] * w[0]
+        for value, weight in zip(values[1:], w[1:]):
+            score = score + value * weight
+        order = np.argsort(-score, kind="stable")
+        rows = np.column_stack(values)[order] if len(passing) else np.zeros((0, len(CRITERIA)))
+        return mask, passing[order], score[order], rows, cit[order], land[order]
+
+    def winner_columns(self, columns, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per zone of `keys`: the CIT winner's share of profit and the land-rent winner's years, resolved once per key."""
+        cit, rent, known = self.resolver.columns(columns)
+        needed = np.unique(keys)
+        for key in needed[~known[needed]].tolist():
+            winners = self.resolver.winners_of(columns.keys[key], columns.key_classes[key])
+            cit[key], rent[key], known[key] = winners.cit_share, winners.rent_years, True
+        return cit[keys], rent[keys]
+
+    def priority_column(self, columns, rows: np.ndarray) -> np.ndarray:
+        """`Criteria.priority`: the mean over the proposal's codes of each one's best fit with the zone's groups."""
+        codes = self.criteria.codes
+        if not codes or not columns.groups:
+            return np.zeros(len(rows))
+        member = columns.priority[rows]
+        total = 0
+        for code in codes:
+            fit = np.array([related(code, group) for group in columns.groups])
+            total = total + np.where(member, fit, 0.0).max(axis=1)
+        return total / len(codes)
+
+    def nearby_column(self, columns, rows: np.ndarray) -> np.ndarray:
+        """`nearby`: log(1 + enterprises of the proposal's groups nearby) on its fixed scale, per distinct count."""
+        codes = self.criteria.codes
+        fits = np.array([any(related(code, group) for code in codes) for group in columns.near_groups], dtype=bool)
+        if not fits.any():
+            return np.zeros(len(rows))
+        counts = columns.near[rows][:, fits].sum(axis=1)
+        return per_value(counts, lambda count: scalar_clamp(math.log1p(count) / LOG_NEARBY_FULL) if count else 0.0)
+
+    def province_column(self, columns, rows: np.ndarray) -> np.ndarray:
+        preferred = self.criteria.provinces
+        if not preferred:
+            return np.ones(len(rows))
+        return np.where(columns.provinces_in(preferred)[rows], 1.0, 0.0)
+
+    def headlines(self, columns, rows: np.ndarray) -> list[str]:
+        """The first reason `Filters.failures` gives for each zone of `rows` (each fails something), column by column."""
+        f = self.filters
+        checks = [(~columns.leasing, "zone_status")]
+        if f.allowed is not None:
+            checks.append((~columns.kinds_in(f.allowed), "kind_not_allowed"))
+        if f.required:
+            checks.append((~columns.kinds_in(f.required), "kind_not_wanted"))
+        if f.provinces is not None:
+            checks.append((~columns.provinces_in(f.provinces), "province_not_preferred"))
+        free = columns.free
+        checks += [(np.isnan(free), "land_unknown"), (free < f.need, "land_short")]
+        if f.wastewater is not None:
+            checks += [(np.isnan(columns.capacity), "wastewater_unknown"), (columns.capacity < f.wastewater, "wastewater_short")]
+        if f.port is not None:
+            checks += [(np.isnan(columns.port), "port_unknown"), (columns.port > f.port, "port_far")]
+        if f.power:
+            checks += [(columns.power_unknown, "power_unknown"), (~columns.power, "no_power")]
+        names = ("",) + tuple(code for _, code in checks)
+        first = np.zeros(columns.size, dtype=np.intp)
+        for number in range(len(checks), 0, -1):  # the last check first, so the first one that fails stays
+            first = np.where(checks[number - 1][0], number, first)
+        return [names[number] for number in first[rows].tolist()]
 
     def valued(self, amount: float | None, instrument: str, rent: float | None) -> int | None:
         """An instrument's value in VND over the horizon, or None where the engine cannot value it."""
@@ -263,7 +300,7 @@ KEPT_ENTRIES = 256  # per kind of kept value (rents per assumptions, freshness p
 
 
 class Prepared:
-    """Zones read once for many calls: by zone code, by province with the most free land first, and their columns.
+    """Zones read once for many calls: in zone-code order, as columns (`engine.columns.Columns`).
 
     What depends on a zone and on no proposal is worked out here once: its incentive-area key, whether it leases
     land, the values of the criteria that read only the zone (rent and land cost per `Assumptions`, freshness per
@@ -272,20 +309,9 @@ class Prepared:
 
     def __init__(self, sites: Iterable[Site]):
         self.sites: tuple[Site, ...] = tuple(sorted(sites, key=lambda s: (s.code, s.id)))
-        by_province: dict[str, list[int]] = defaultdict(list)
-        rows = []
-        for index, site in enumerate(self.sites):
-            by_province[site.province].append(index)
-            rows.append((
-                site, site.status in LEASING_STATUSES, site.kind, site.province, site.available_ha, site.wastewater_capacity_m3_day,
-                site.port_km, site.has_power, site.priority_groups, tuple(site.nearby.items()), (site.province, site.kind, site.area_classes),
-            ))
-        self.rows = tuple(rows)
-        free = [site.available_ha for site in self.sites]
-        self.by_province: Mapping[str, tuple[int, ...]] = {
-            province: tuple(sorted(group, key=lambda i: -free[i] if free[i] is not None else math.inf))
-            for province, group in by_province.items()
-        }
+        self.id_column = np.array([site.id for site in self.sites], dtype=object)
+        self.code_column = np.array([site.code for site in self.sites], dtype=object)
+        self.columns = Columns(self.sites)
         self.kept: dict[str, dict] = defaultdict(dict)
 
     def keep(self, kind: str, key, make):
@@ -305,25 +331,23 @@ class Prepared:
             found = []
             for site in self.sites:
                 rent, source = rent_per_m2_year(site, assumptions)
-                found.append((rent, source, 0.0 if rent is None else clamp(1 - rent / ceiling)))
+                found.append((rent, source, 0.0 if rent is None else scalar_clamp(1 - rent / ceiling)))
             return tuple(found)
 
         return self.keep("rents", assumptions, make)
 
-    def freshness(self, criteria: Criteria) -> tuple[float, ...]:
-        return self.keep("freshness", criteria.on, lambda: tuple(criteria.freshness(site.available_as_of) for site in self.sites))
+    def rent_columns(self, assumptions: Assumptions) -> tuple[np.ndarray, np.ndarray]:
+        """`rents` as two columns: the rent (NaN where unknown) and the land-cost value."""
+        def make():
+            rents = self.rents(assumptions)
+            return (np.array([math.nan if rent is None else rent for rent, _, _ in rents], dtype=np.float64),
+                    np.array([value for _, _, value in rents], dtype=np.float64))
 
-    def candidates(self, proposal: Proposal):
-        """The zones' indexes that can pass the province and land filters (the others fail them)."""
-        provinces = dict.fromkeys(proposal.provinces) if proposal.strict_provinces else self.by_province.keys()
-        need = proposal.land_min_ha
-        free = self.rows
-        for province in provinces:
-            for index in self.by_province.get(province, ()):
-                available = free[index][4]
-                if available is None or available < need:
-                    break
-                yield index
+        return self.keep("rent columns", assumptions, make)
+
+    def freshness(self, criteria: Criteria) -> np.ndarray:
+        return self.keep("freshness", criteria.on, lambda: np.array([criteria.freshness(site.available_as_of) for site in self.sites],
+                                                                    dtype=np.float64))
 
 
 def prepare(sites: Iterable[Site]) -> Prepared:
@@ -338,8 +362,9 @@ class Exclusions(Sequence):
     not, and a caller showing the first few per reason should not pay for the rest.
     """
 
-    def __init__(self, filters: Filters, sites: list[Site]):
-        self._filters, self._sites, self._items = filters, sites, None
+    def __init__(self, filters: Filters, sites: list[Site], headlines=None):
+        """`headlines`, when given, returns the first reason's code of each of `sites` (worked out for all at once)."""
+        self._filters, self._sites, self._items, self._headlines = filters, sites, None, headlines
 
     @classmethod
     def of(cls, exclusions: Iterable[Exclusion]) -> Exclusions:
@@ -377,6 +402,8 @@ class Exclusions(Sequence):
         """
         if self._items is not None:
             headlines = [(exclusion.reason, exclusion) for exclusion in self._items]
+        elif self._headlines is not None:
+            headlines = list(zip(self._headlines(), self._sites))
         else:
             failures = self._filters.failures
             headlines = [(failures(site, True)[0].code, site) for site in self._sites]
@@ -387,6 +414,67 @@ class Exclusions(Sequence):
             if counts[code] <= limit:
                 kept.append(item if isinstance(item, Exclusion) else Exclusion(item.id, item.code, tuple(self._filters.failures(item))))
         return dict(sorted(counts.items())), kept
+
+
+class Matches(Sequence):
+    """The ranked matches: those in detail built at once, the others (thousands for a broad proposal) as columns,
+    written out as `Match` records when first read.
+
+    A caller showing the first twenty and counting the rest should not pay for a record per zone; `site_ids`
+    gives every match's zone in rank order without them. It compares equal to the tuple of its records.
+    """
+
+    def __init__(self, detailed: list[Match], ids, codes, scores, rows, cit, land):
+        self._head = tuple(detailed)
+        self._rest = (ids, codes, scores, rows, cit, land)
+        self._items: tuple[Match, ...] | None = None if len(ids) else self._head
+
+    def _built(self) -> tuple[Match, ...]:
+        if self._items is None:
+            ids, codes, scores, rows, cit, land = self._rest
+            first = len(self._head) + 1
+            self._items = self._head + tuple(map(
+                Match, ids.tolist(), codes.tolist(), range(first, first + len(ids)), [round(score, 2) for score in scores.tolist()],
+                map(tuple, rows.tolist()), (cit + land).tolist(), land.tolist(), cit.tolist()))
+        return self._items
+
+    @property
+    def site_ids(self) -> list[int]:
+        """Every match's zone id, in rank order."""
+        return [match.site_id for match in self._head] + self._rest[0].tolist()
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._rest[0])
+
+    def __getitem__(self, index):
+        head = self._head
+        if self._items is None:
+            if isinstance(index, slice):
+                start, stop, step = index.indices(len(self))
+                if stop <= len(head):
+                    return head[index]
+            elif 0 <= index < len(self):
+                return head[index] if index < len(head) else self._record(index - len(head))
+        return self._built()[index]
+
+    def _record(self, at: int) -> Match:
+        """The record of the `at`-th match past the detailed ones, alone."""
+        ids, codes, scores, rows, cit, land = self._rest
+        saved_cit, saved_land = int(cit[at]), int(land[at])
+        return Match(ids[at], codes[at], len(self._head) + at + 1, round(float(scores[at]), 2), tuple(rows[at].tolist()),
+                     saved_cit + saved_land, saved_land, saved_cit)
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._built())
+
+    def __repr__(self) -> str:
+        return f"Matches({len(self)} zones, {len(self._head)} in detail)"
 
 
 @contextmanager
@@ -431,24 +519,31 @@ def match(
 
 def _match(proposal, prepared: Prepared, policies, sector_map, on, assumptions, detail, explain) -> Result:
     matcher = Matcher(proposal, policies, sector_map, on, assumptions or Assumptions(), prepared)
-    rows = prepared.rows
-    indexes = range(len(rows)) if explain else prepared.candidates(proposal)
-    found, failing = matcher.scan(rows, indexes, prepared.rents(matcher.assumptions), prepared.freshness(matcher.criteria), explain)
-    found.sort()
-    sites = prepared.sites
-    matches = tuple(
-        matcher.build(sites[index], rank, scored, detail is None or rank <= detail)
-        for rank, (*_, index, scored) in enumerate(found, 1)
-    )
+    mask, ranked, scores, rows, cit, land = matcher.scan(prepared)
+    sites, rents, keys = prepared.sites, prepared.rents(matcher.assumptions), prepared.columns.key
+    shown = len(ranked) if detail is None else min(detail, len(ranked))
+    matches = [matcher.build(sites[index], rank, (score, tuple(values), saved_cit, saved_land, *rents[index][:2],
+                                                     matcher.resolver.cache[prepared.columns.keys[keys[index]]]), True)
+               for rank, index, score, values, saved_cit, saved_land in zip(
+                   range(1, shown + 1), ranked[:shown].tolist(), scores[:shown].tolist(), rows[:shown].tolist(),
+                   cit[:shown].astype(np.int64).tolist(), land[:shown].astype(np.int64).tolist())]
+    rest = ranked[shown:]
+    matches = Matches(matches, prepared.id_column[rest], prepared.code_column[rest], scores[shown:], rows[shown:],
+                      cit[shown:].astype(np.int64), land[shown:].astype(np.int64))
     explanation = None
     excluded: Sequence[Exclusion] = ()
     what_if: tuple = ()
     if explain:
-        excluded = Exclusions(matcher.filters, [sites[index] for index, _ in failing])
-        blocked: dict[str, list[Site]] = defaultdict(list)
-        for index, mask in failing:
-            if mask & (mask - 1) == 0 and mask != FIXED:
-                blocked[REQUIREMENT_OF_BIT[mask]].append(sites[index])
+        failing = np.flatnonzero(mask)
+        excluded = Exclusions(matcher.filters, [sites[index] for index in failing.tolist()],
+                              lambda: matcher.headlines(prepared.columns, failing))
+        bits = mask[failing]
+        alone = (bits & (bits - 1)) == 0
+        blocked: dict[str, list[Site]] = {}
+        for bit, requirement in REQUIREMENT_OF_BIT.items():
+            found = failing[alone & (bits == bit)]
+            if len(found):
+                blocked[requirement] = [sites[index] for index in found.tolist()]
         what_if = what_ifs(proposal, blocked)
     if not matches:
         if not explain:

@@ -13,6 +13,8 @@ import itertools
 from collections import defaultdict
 from typing import Mapping, NamedTuple
 
+import numpy as np
+
 from .model import Assumptions, Policy, Proposal
 
 M2_PER_HA = 10_000
@@ -112,17 +114,32 @@ class Resolver:
         self.order = {id(policy): n for n, (policy, _, _) in enumerate(measured)}
         self.cache: dict[tuple[str, str, frozenset[str]], Winners] = {}
         self.by_classes: dict[tuple[str, frozenset[str]], Winners] = {}
+        self.table: tuple | None = None  # (columns, CIT shares, rent years, resolved) of the zones last asked
 
     def winners(self, site) -> Winners:
         key = (site.province, site.kind, site.area_classes)
         found = self.cache.get(key)
+        return found if found is not None else self.winners_of(key, site.classes())
+
+    def winners_of(self, key: tuple[str, str, frozenset[str]], classes: frozenset[str]) -> Winners:
+        """The winners on a zone of this (province, kind, commune classes) key, whose area classes are `classes`."""
+        found = self.cache.get(key)
         if found is None:
-            classes = site.classes()
-            found = self.by_classes.get((site.province, classes))
+            province = key[0]
+            found = self.by_classes.get((province, classes))
             if found is None:
-                found = self.by_classes[site.province, classes] = self._resolve(site.province, classes)
+                found = self.by_classes[province, classes] = self._resolve(province, classes)
             self.cache[key] = found
         return found
+
+    def columns(self, columns) -> tuple:
+        """Per incentive-area key of `columns` (engine.columns.Columns): the CIT share and the years of rent saved,
+        NaN where not resolved yet, and whether it is; resolved keys are kept with the resolver."""
+        found = self.table
+        if found is None or found[0] is not columns:
+            size = len(columns.keys)
+            found = self.table = (columns, np.full(size, np.nan), np.full(size, np.nan), np.zeros(size, dtype=bool))
+        return found[1:]
 
     def rules_for(self, province: str) -> list[tuple[Policy, float | None]]:
         """The national rules and the province's, best first within each instrument."""

@@ -119,8 +119,13 @@ class Site:
 
     def classes(self) -> frozenset[str]:
         """The incentive area classes of the site: its commune's and its zone kind's."""
-        kind_class = KIND_AREA_CLASS.get(self.kind)
-        return self.area_classes | {kind_class} if kind_class else self.area_classes
+        return classes_of(self.kind, self.area_classes)
+
+
+def classes_of(kind: str, area_classes: frozenset[str]) -> frozenset[str]:
+    """The incentive area classes of a zone of this kind in a commune of these classes."""
+    kind_class = KIND_AREA_CLASS.get(kind)
+    return area_classes | {kind_class} if kind_class else area_classes
 
 
 @dataclass(frozen=True)

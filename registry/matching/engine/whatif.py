@@ -8,6 +8,7 @@ with value None says what dropping the requirement altogether admits, when that 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from operator import itemgetter
 from typing import Mapping, Sequence
 
 from .model import Exclusion, Proposal, Reason, Site, WhatIf
@@ -20,10 +21,8 @@ def thresholds(blocked: list[Site], value_of, descending: bool, total: int) -> l
 
     The zones' own figures sorted (the largest free areas below the need, the nearest ports …): no filter runs again.
     """
-    numeric = sorted(
-        ((value_of(site), site) for site in blocked if value_of(site) is not None),
-        key=lambda pair: (-pair[0] if descending else pair[0], pair[1].code),
-    )
+    # `blocked` is in zone-code order, and a stable sort keeps it among equal values.
+    numeric = sorted(((value, site) for site in blocked if (value := value_of(site)) is not None), key=itemgetter(0), reverse=descending)
     steps: list[tuple[object, list[int]]] = []
     admitted: list[int] = []
     for value, site in numeric:
