@@ -3,12 +3,11 @@ matched, read from its kept answer, in the same few statements however many prop
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from registry.accounts import service as accounts_service
 from registry.extensions import db
 from registry.matching.models import Proposal, ProposalMatch
-from tests.factories import make_free_zone, make_proposal
+from tests.factories import make_free_zone, make_proposal, statements_sent
 
 ZONES = 6
 
@@ -33,21 +32,10 @@ def send(app, email: str, count: int) -> None:
 
 def statements(app, client, path: str) -> tuple[list[str], str]:
     """Ask for `path`; the SQL statements it sent (BEGIN aside) and the page."""
-    sent: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def note(_connection, _cursor, statement, *_):
-        if statement != "BEGIN":
-            sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        answer = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    assert answer.status_code == 200, answer.get_data(as_text=True)
-    return sent, answer.get_data(as_text=True)
+    answers = []
+    sent = statements_sent(app, lambda: answers.append(client.get(path)))
+    assert answers[0].status_code == 200, answers[0].get_data(as_text=True)
+    return [statement for statement in sent if statement != "BEGIN"], answers[0].get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/account", "/proposals/mine"])
