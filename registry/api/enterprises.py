@@ -94,8 +94,17 @@ def _public_viewer() -> str | None:
     return "public" if reviewed_provinces(token_user()) == set() else None
 
 
+# Pages of the list up to this one are kept in the page cache; a deeper one is answered afresh (its total and the
+# marks or matches it is found from are kept all the same, `queries.listing`).
+SHARED_PAGES = 5
+
+
+def _first_page() -> bool:
+    return page_args(request.args, 20, 200)[0] <= SHARED_PAGES
+
+
 @bp.get("/enterprises")
-@shared_page("enterprises", "zones", "catalog", "ecolabels", audience=_public_viewer)
+@shared_page("enterprises", "zones", "catalog", "ecolabels", audience=_public_viewer, kept_when=_first_page)
 def enterprises():
     """List enterprises with the page's filters: q, province, catalog, relation, size, page, per_page."""
     filters = queries.Filters.from_args(request.args)

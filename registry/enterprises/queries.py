@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import time
+from array import array
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from flask import current_app
@@ -167,13 +167,17 @@ def page_of(filters: Filters, viewer: User | None, page: int, per_page: int) -> 
     return db.paginate(filtered(filters, viewer), page=page, per_page=per_page, max_per_page=200, error_out=False)
 
 
-def _index_alone(filters: Filters, viewer: User | None) -> Status | None:
-    """The status to search for when the index can count and page the matches by itself (a search by text alone)."""
+def _text_alone(filters: Filters, viewer: User | None) -> Status | None:
+    """The status to search for in a search by text alone, of every province (its matches are kept whole: `_matches`)."""
     status, provinces = visible_statuses(viewer, filters)
-    text_only = Filters(q=filters.q, status=filters.status) == filters
-    if text_only and provinces is None and search.query_terms(filters.q) and search.answers_alone():
+    if Filters(q=filters.q, status=filters.status) == filters and provinces is None and search.query_terms(filters.q):
         return status
     return None
+
+
+def _index_alone(filters: Filters, viewer: User | None) -> Status | None:
+    """The status to search for when the index can count and page the matches by itself (a search by text alone)."""
+    return _text_alone(filters, viewer) if search.answers_alone() else None
 
 
 def _in_order(found, ids: list[int]) -> list:
@@ -205,8 +209,6 @@ LIST_COLUMNS = (
     Enterprise.province_code, Enterprise.commune_code, Enterprise.size_class, Enterprise.status,
     Enterprise.is_demo, Enterprise.latitude, Enterprise.longitude,
 )
-_LIST_BY_IDS = db.select(*LIST_COLUMNS).where(Enterprise.id.in_(bindparam("ids", expanding=True)),
-                                               Enterprise.status == bindparam("status", type_=Enterprise.status.type))
 # Table columns (plain Core, no ORM entity): a third of the time for the same rows.
 LINK_COLUMNS = (
     CatalogNode.__table__.c.code, CatalogVersion.__table__.c.label.label("version"), CatalogNode.__table__.c.name_vi,
@@ -230,58 +232,83 @@ class Link(NamedTuple):
 
 @dataclass
 class Listing:
-    """One page of matches as plain rows of LIST_COLUMNS, each record's catalog links (LINK_COLUMNS) by id, and the total."""
+    """One page of matches as plain rows of LIST_COLUMNS, each record's catalog links (`Link`s or rows of LINK_COLUMNS) by id, and the total."""
 
     rows: list[Row]
-    links: dict[int, list[Row]]
+    links: dict[int, list]
     total: int
 
 
 def listing(filters: Filters, viewer: User | None, page: int, per_page: int) -> Listing:
     """Return the page `page_of` would give, as rows: the same records, order and total.
 
-    The page's columns and then its catalog links come in one query each, however long the
-    page, and no model is built: at 100,000 records building the models and their items took
-    most of an API list's time. The total, which costs more than the page, is kept per data
-    version (`page_cache.kept_value`), and so are a search's ranked matches and the marks a
-    deep page is sought from (`_seek`) instead of walking every record before it.
+    The page's columns and its catalog links come in one statement (a row per link), however
+    long the page, and no model is built: at 100,000 records building the models and their
+    items took most of an API list's time. The total, which costs more than the page, is kept
+    per data version (`page_cache.kept_value`), and so are the marks a deep page of the list is
+    sought from (`_seek`) instead of walking every record before it, and a search's matches in
+    order (`_matches`), so that any page of a search is a slice of them.
     """
     offset = (min(page, LAST_PAGE) - 1) * per_page
-    status = _index_alone(filters, viewer)
+    status = _text_alone(filters, viewer)
     if status is not None:
-        total = _kept(filters, viewer, "total", lambda: search.count_matches(filters.q, status))
-        if total <= search.RANKED_MATCHES:
-            # Ranking scores every match for any page: keep them all in order, and each page is a slice.
-            ranked = _kept(filters, viewer, "ranked", lambda: tuple(search.matches_page(filters.q, status, 0, total, total)[0]))
-            ids = list(ranked[offset:offset + per_page])
-        else:
-            def newest(start: tuple | None, skip: int, limit: int) -> list[tuple]:
-                found, _ = search.matches_page(filters.q, status, skip, limit, total, up_to=start[0] if start else None)
-                return [(id_,) for id_ in found]
-
-            def marks() -> list[tuple]:
-                return [(id_,) for id_ in search.newest_marks(filters.q, status, MARK_EVERY)]
-
-            ids = [id_ for (id_,) in _seek(filters, viewer, offset, per_page, newest, marks)]
-        found = _core(_LIST_BY_IDS, ids=ids, status=status) if ids else []
-        rows = _in_order(found, ids)
+        matches, total = _matches(filters, viewer, status)
+        ids = matches[offset:offset + per_page].tolist()
+        return _listed(_core(_LISTED_BY_IDS, ids=ids, status=status) if ids else [], total, ids)
+    statements = _list_statements(filters, viewer)
+    total = _kept(filters, viewer, "total", lambda: _core(statements.count)[0][0])
+    if statements.from_mark is None or total < KEPT_FROM:
+        rows = _core(statements.from_first, skip=offset, limit=per_page)
     else:
-        statements = _list_statements(filters, viewer)
-        total = _kept(filters, viewer, "total", lambda: _core(statements.count)[0][0])
-        if statements.from_mark is None or total < KEPT_FROM:
-            rows = _core(statements.from_first, skip=offset, limit=per_page)
-        else:
-            def records(start: tuple | None, skip: int, limit: int) -> list[Row]:
-                if start is None:
-                    return _core(statements.from_first, skip=skip, limit=limit)
-                return _core(statements.from_mark, skip=skip, limit=limit,
-                             **{f"mark_{place}": value for place, value in enumerate(start)})
+        def records(start: tuple | None, skip: int, limit: int) -> list[Row]:
+            if start is None:
+                return _core(statements.from_first, skip=skip, limit=limit)
+            return _core(statements.from_mark, skip=skip, limit=limit,
+                         **{f"mark_{place}": value for place, value in enumerate(start)})
 
-            def marks() -> list[tuple]:
-                return [tuple(row) for row in _core(statements.marks, every=MARK_EVERY)]
+        def marks() -> list[tuple]:
+            return [tuple(row) for row in _core(statements.marks, every=MARK_EVERY)]
 
-            rows = _seek(filters, viewer, offset, per_page, records, marks)
+        rows = _seek(filters, viewer, offset, per_page, records, marks)
+    if statements.with_links:
+        return _listed(rows, total)
     return Listing(rows=rows, links=catalog_links([row.id for row in rows]), total=total)
+
+
+def _matches(filters: Filters, viewer: User | None, status: Status) -> tuple[array, int]:
+    """The ids of every match of a search by text alone in the list's order, kept per data version as a compact array, and their number.
+
+    Best first up to RANKED_MATCHES matches, newest first above (SQLite's index gives the
+    30,000 ids of a broad query in 25 ms, 120 KB): a page is then a slice, however deep, where
+    seeking it in the index cost each page a millisecond more than the first (FTS5 merging a
+    prefix term), and PostgreSQL walked the OFFSET.
+    """
+    if search.answers_alone():
+        total = _kept(filters, viewer, "total", lambda: search.count_matches(filters.q, status))
+        return _kept(filters, viewer, "matches", lambda: _compact(search.matches_page(filters.q, status, 0, total, total)[0])), total
+    matches = _kept(filters, viewer, "matches",
+                    lambda: _compact([id_ for (id_,) in _core(filtered(filters, viewer).with_only_columns(Enterprise.id))]))
+    return matches, len(matches)
+
+
+def _compact(ids: list[int]) -> array:
+    try:
+        return array("i", ids)
+    except OverflowError:  # an id past 2**31 (SQLite allows them)
+        return array("q", ids)
+
+
+def _listed(rows: list[Row], total: int, ids: list[int] | None = None) -> Listing:
+    """The Listing of rows of LIST_COLUMNS and LINKED_COLUMNS (a record's row per catalog link, or one without),
+    the records in the order they come or in that of `ids`."""
+    records: dict[int, Row] = {}
+    links: dict[int, list[Link]] = defaultdict(list)
+    for row in rows:
+        records.setdefault(row.id, row)
+        if row.link_code is not None:
+            links[row.id].append(Link(row.link_code, row.link_version, row.link_name_vi, row.link_name_en, row.link_relation))
+    ordered = list(records.values()) if ids is None else [records[id_] for id_ in ids if id_ in records]
+    return Listing(rows=ordered, links=links, total=total)
 
 
 # The list's orders that are total (the id last) and one way, by the columns they sort on:
@@ -305,6 +332,7 @@ class ListStatements(NamedTuple):
     from_first: Select
     from_mark: Select | None  # None: its order is not SEEKABLE
     marks: Select | None = None  # the sort keys of the records at every `every`-th place, from the first
+    with_links: bool = False  # the pages come with their catalog links (LINKED_COLUMNS, `_with_links`)
 
 
 _built: dict[tuple, ListStatements] = {}
@@ -331,14 +359,31 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
         statement = statement.add_columns(*(column for column in columns if column.key not in listed))
         start = tuple_(*(bindparam(f"mark_{place}", type_=column.type) for place, column in enumerate(columns)))
         marked = statement.where(tuple_(*columns) <= start if descending else tuple_(*columns) >= start)
-        from_mark = marked.limit(bindparam("limit")).offset(bindparam("skip"))
+        from_mark = _with_links(marked.limit(bindparam("limit")).offset(bindparam("skip")), columns, descending)
         marks = _every_nth(statement, columns, SORTS[filters.sort or "name"])
-    built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), from_mark, marks)
+        from_first = _with_links(statement.limit(bindparam("limit")).offset(bindparam("skip")), columns, descending)
+        built = ListStatements(count, from_first, from_mark, marks, with_links=True)
+    else:
+        built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), None)
     if not (filters.catalog or filters.zone or filters.restricted or search.query_terms(filters.q)):
         if len(_built) > 256:
             _built.clear()
         _built[key] = built
     return built
+
+
+def _with_links(page: Select, columns: tuple, descending: bool) -> Select:
+    """The records of `page` (LIST_COLUMNS, in the total order of `columns`) each with its catalog links joined (LINKED_COLUMNS).
+
+    The page is a subquery, so that its LIMIT counts records, not links; the order by the
+    same columns, which end with the id, gives the page's records in its order, each record's
+    links in the order it holds them: one statement instead of the page and then its links.
+    """
+    numbered = page.subquery("page")
+    order = [numbered.c[column.key].desc() if descending else numbered.c[column.key] for column in columns]
+    return (db.select(*(numbered.c[column.key] for column in LIST_COLUMNS), *LINKED_COLUMNS)
+            .select_from(_joined_links(numbered, numbered.c.id))
+            .order_by(*order, _I.id))
 
 
 def _every_nth(statement: Select, columns: tuple, order: tuple) -> Select:
@@ -503,6 +548,26 @@ _LINKED = (
 )
 # LINK_COLUMNS of a page's records, for the list.
 _LINKS = _LINKED.add_columns(_I.enterprise_id).where(_I.enterprise_id.in_(bindparam("ids", expanding=True)))
+# A list row's catalog link, beside its LIST_COLUMNS (`_listed`): NULL for a record without any.
+LINKED_COLUMNS = (
+    _N.code.label("link_code"), _V.label.label("link_version"), _N.name_vi.label("link_name_vi"),
+    _N.name_en.label("link_name_en"), _I.relation.label("link_relation"),
+)
+
+
+def _joined_links(records, enterprise_id):
+    """`records` (a table or subquery) with each record's catalog items, their nodes and versions outer-joined."""
+    return (records.outerjoin(EnterpriseItem.__table__, _I.enterprise_id == enterprise_id)
+            .outerjoin(CatalogNode.__table__, _N.id == _I.node_id)
+            .outerjoin(CatalogVersion.__table__, _V.id == _N.version_id))
+
+
+# The records with these ids and status, with their catalog links (a search's page: `_matches`).
+_LISTED_BY_IDS = (
+    db.select(*LIST_COLUMNS, *LINKED_COLUMNS).select_from(_joined_links(Enterprise.__table__, _E.id))
+    .where(_E.id.in_(bindparam("ids", expanding=True)), _E.status == bindparam("status", type_=_E.status.type))
+    .order_by(_I.id)
+)
 # One record with its province, commune, zone, items and certificates joined in: a row per item and
 # certificate pair (a few), as the model's joined load gave them, in one statement.
 _PROFILE = (
