@@ -22,7 +22,10 @@ from .spec import ID_SCHEMA, param
 
 
 def _summary(record, links, url: str) -> dict:
-    """The fields of a list item, from a record or a row of `queries.LIST_COLUMNS` and its links (`queries.LINK_COLUMNS`)."""
+    """The fields of a list item, from a record or a row of `queries.LIST_COLUMNS` and its links (`queries.Link`).
+
+    The enums are StrEnums, `str()` of one its value, and a link's relation is its value already when it comes from a list.
+    """
     return {
         "id": record.id,
         "tax_code": format_tax_code(record.tax_code),
@@ -31,14 +34,14 @@ def _summary(record, links, url: str) -> dict:
         "short_name": record.short_name,
         "province": record.province_code,
         "commune": record.commune_code,
-        "size_class": record.size_class.value if record.size_class else None,
-        "status": record.status.value,
+        "size_class": str(record.size_class) if record.size_class else None,
+        "status": str(record.status),
         "demo": record.is_demo,
         "location": {"lat": record.latitude, "lng": record.longitude}
         if record.latitude is not None and record.longitude is not None else None,
         "catalog_items": [
             {"code": link.code, "version": link.version, "name_vi": link.name_vi, "name_en": link.name_en,
-             "relation": link.relation.value}
+             "relation": str(link.relation)}
             for link in links
         ],
         "url": url,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 from array import array
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +10,9 @@ from typing import Any, NamedTuple
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Integer, Row, Select, bindparam, case, exists, func, tuple_
+from sqlalchemy import JSON, Integer, Row, Select, bindparam, case, exists, func, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from registry import inputs
 from registry.accounts.models import User
@@ -270,9 +271,7 @@ def listing(filters: Filters, viewer: User | None, page: int, per_page: int) -> 
             return [tuple(row) for row in _core(statements.marks, every=MARK_EVERY)]
 
         rows = _seek(filters, viewer, offset, per_page, records, marks)
-    if statements.with_links:
-        return _listed(rows, total)
-    return Listing(rows=rows, links=catalog_links([row.id for row in rows]), total=total)
+    return _listed(rows, total)
 
 
 def _matches(filters: Filters, viewer: User | None, status: Status) -> tuple[array, int]:
@@ -299,14 +298,13 @@ def _compact(ids: list[int]) -> array:
 
 
 def _listed(rows: list[Row], total: int, ids: list[int] | None = None) -> Listing:
-    """The Listing of rows of LIST_COLUMNS and LINKED_COLUMNS (a record's row per catalog link, or one without),
-    the records in the order they come or in that of `ids`."""
+    """The Listing of rows of LIST_COLUMNS and `links` (HELD_LINKS), the records in the order they come or in that of `ids`."""
     records: dict[int, Row] = {}
-    links: dict[int, list[Link]] = defaultdict(list)
+    links: dict[int, list[Link]] = {}
     for row in rows:
-        records.setdefault(row.id, row)
-        if row.link_code is not None:
-            links[row.id].append(Link(row.link_code, row.link_version, row.link_name_vi, row.link_name_en, row.link_relation))
+        records[row.id] = row
+        if row.links:
+            links[row.id] = [Link(*held[1:]) for held in sorted(row.links)]  # in the order the record holds them
     ordered = list(records.values()) if ids is None else [records[id_] for id_ in ids if id_ in records]
     return Listing(rows=ordered, links=links, total=total)
 
@@ -332,7 +330,6 @@ class ListStatements(NamedTuple):
     from_first: Select
     from_mark: Select | None  # None: its order is not SEEKABLE
     marks: Select | None = None  # the sort keys of the records at every `every`-th place, from the first
-    with_links: bool = False  # the pages come with their catalog links (LINKED_COLUMNS, `_with_links`)
 
 
 _built: dict[tuple, ListStatements] = {}
@@ -359,31 +356,15 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
         statement = statement.add_columns(*(column for column in columns if column.key not in listed))
         start = tuple_(*(bindparam(f"mark_{place}", type_=column.type) for place, column in enumerate(columns)))
         marked = statement.where(tuple_(*columns) <= start if descending else tuple_(*columns) >= start)
-        from_mark = _with_links(marked.limit(bindparam("limit")).offset(bindparam("skip")), columns, descending)
+        from_mark = marked.add_columns(HELD_LINKS).limit(bindparam("limit")).offset(bindparam("skip"))
         marks = _every_nth(statement, columns, SORTS[filters.sort or "name"])
-        from_first = _with_links(statement.limit(bindparam("limit")).offset(bindparam("skip")), columns, descending)
-        built = ListStatements(count, from_first, from_mark, marks, with_links=True)
-    else:
-        built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), None)
+    from_first = statement.add_columns(HELD_LINKS).limit(bindparam("limit")).offset(bindparam("skip"))
+    built = ListStatements(count, from_first, from_mark, marks)
     if not (filters.catalog or filters.zone or filters.restricted or search.query_terms(filters.q)):
         if len(_built) > 256:
             _built.clear()
         _built[key] = built
     return built
-
-
-def _with_links(page: Select, columns: tuple, descending: bool) -> Select:
-    """The records of `page` (LIST_COLUMNS, in the total order of `columns`) each with its catalog links joined (LINKED_COLUMNS).
-
-    The page is a subquery, so that its LIMIT counts records, not links; the order by the
-    same columns, which end with the id, gives the page's records in its order, each record's
-    links in the order it holds them: one statement instead of the page and then its links.
-    """
-    numbered = page.subquery("page")
-    order = [numbered.c[column.key].desc() if descending else numbered.c[column.key] for column in columns]
-    return (db.select(*(numbered.c[column.key] for column in LIST_COLUMNS), *LINKED_COLUMNS)
-            .select_from(_joined_links(numbered, numbered.c.id))
-            .order_by(*order, _I.id))
 
 
 def _every_nth(statement: Select, columns: tuple, order: tuple) -> Select:
@@ -433,16 +414,6 @@ def _kept(filters: Filters, viewer: User | None, what: str, compute, worth_keepi
     kinds = COUNTED_KINDS + tuple(kind for name, _ in filters.restricted for kind in RESTRICTIONS[name].kinds if kind not in COUNTED_KINDS)
     return kept_value(kinds, key, compute,
                       worth_keeping or (lambda value: (value if isinstance(value, int) else len(value)) >= KEPT_FROM))
-
-
-def catalog_links(enterprise_ids: list[int]) -> dict[int, list[Row]]:
-    """Return the catalog links (LINK_COLUMNS) of these enterprises in one query, each record's in the order it holds them."""
-    links: dict[int, list[Row]] = defaultdict(list)
-    if not enterprise_ids:
-        return links
-    for row in _core(_LINKS, ids=enterprise_ids):
-        links[row.enterprise_id].append(row)
-    return links
 
 
 class Named(NamedTuple):
@@ -540,33 +511,40 @@ _E, _P, _C, _Z = Enterprise.__table__.c, Province.__table__.c, Commune.__table__
 _I, _N, _V = EnterpriseItem.__table__.c, CatalogNode.__table__.c, CatalogVersion.__table__.c
 _MERGED = Enterprise.__table__.alias("merged")
 _T = Certificate.__table__.c
-_LINKED = (
-    db.select(*LINK_COLUMNS)
+
+
+class _HeldLinks(FunctionElement):
+    """An aggregate: the JSON array of its arguments' JSON arrays, a row each (`held_links`)."""
+
+    type = JSON()
+    name = "held_links"
+    inherit_cache = True
+
+
+@compiles(_HeldLinks, "sqlite")
+def _held_links_sqlite(element, compiler, **kw) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_HeldLinks, "postgresql")
+def _held_links_postgresql(element, compiler, **kw) -> str:
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+# A list row's catalog links, one column beside its LIST_COLUMNS: [item id, *LINK_COLUMNS] for each item, in no order
+# (`_listed` sorts them by the item's id, the order a record holds them in), NULL or [] without any. A correlated
+# subquery reads only the page's records' items, so a page costs one statement, and a row per record.
+HELD_LINKS = (
+    db.select(_HeldLinks(_I.id, _N.code, _V.label, _N.name_vi, _N.name_en, _I.relation))
     .select_from(EnterpriseItem.__table__.join(CatalogNode.__table__, _N.id == _I.node_id)
                  .join(CatalogVersion.__table__, _V.id == _N.version_id))
-    .order_by(_I.id)
+    .where(_I.enterprise_id == _E.id)
+    .scalar_subquery().label("links")
 )
-# LINK_COLUMNS of a page's records, for the list.
-_LINKS = _LINKED.add_columns(_I.enterprise_id).where(_I.enterprise_id.in_(bindparam("ids", expanding=True)))
-# A list row's catalog link, beside its LIST_COLUMNS (`_listed`): NULL for a record without any.
-LINKED_COLUMNS = (
-    _N.code.label("link_code"), _V.label.label("link_version"), _N.name_vi.label("link_name_vi"),
-    _N.name_en.label("link_name_en"), _I.relation.label("link_relation"),
-)
-
-
-def _joined_links(records, enterprise_id):
-    """`records` (a table or subquery) with each record's catalog items, their nodes and versions outer-joined."""
-    return (records.outerjoin(EnterpriseItem.__table__, _I.enterprise_id == enterprise_id)
-            .outerjoin(CatalogNode.__table__, _N.id == _I.node_id)
-            .outerjoin(CatalogVersion.__table__, _V.id == _N.version_id))
-
-
 # The records with these ids and status, with their catalog links (a search's page: `_matches`).
 _LISTED_BY_IDS = (
-    db.select(*LIST_COLUMNS, *LINKED_COLUMNS).select_from(_joined_links(Enterprise.__table__, _E.id))
+    db.select(*LIST_COLUMNS, HELD_LINKS)
     .where(_E.id.in_(bindparam("ids", expanding=True)), _E.status == bindparam("status", type_=_E.status.type))
-    .order_by(_I.id)
 )
 # One record with its province, commune, zone, items and certificates joined in: a row per item and
 # certificate pair (a few), as the model's joined load gave them, in one statement.
