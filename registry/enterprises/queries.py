@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+import orjson
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import JSON, Integer, Row, Select, bindparam, case, exists, func, tuple_
+from sqlalchemy import Integer, Row, Select, String, TypeDecorator, bindparam, case, exists, func, tuple_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -233,9 +234,9 @@ class Link(NamedTuple):
 
 @dataclass
 class Listing:
-    """One page of matches as plain rows of LIST_COLUMNS, each record's catalog links (`Link`s or rows of LINK_COLUMNS) by id, and the total."""
+    """One page of matches as records of LIST_COLUMNS (`Listed`), each record's catalog links (`Link`s) by id, and the total."""
 
-    rows: list[Row]
+    rows: list[Listed]
     links: dict[int, list]
     total: int
 
@@ -297,14 +298,22 @@ def _compact(ids: list[int]) -> array:
         return array("q", ids)
 
 
+# A record of a list page: its LIST_COLUMNS by name, read faster than from a row.
+Listed = NamedTuple("Listed", [(column.key, Any) for column in LIST_COLUMNS])
+
+
 def _listed(rows: list[Row], total: int, ids: list[int] | None = None) -> Listing:
-    """The Listing of rows of LIST_COLUMNS and `links` (HELD_LINKS), the records in the order they come or in that of `ids`."""
-    records: dict[int, Row] = {}
+    """The Listing of rows that begin with LIST_COLUMNS and end with `links` (HELD_LINKS), the records in the order
+    they come or in that of `ids`."""
+    records: dict[int, Listed] = {}
     links: dict[int, list[Link]] = {}
+    width = len(LIST_COLUMNS)
     for row in rows:
-        records[row.id] = row
-        if row.links:
-            links[row.id] = [Link(*held[1:]) for held in sorted(row.links)]  # in the order the record holds them
+        record = Listed._make(row[:width])
+        records[record.id] = record
+        held = row[-1]
+        if held:
+            links[record.id] = [Link(*link[1:]) for link in sorted(held)]  # in the order the record holds them
     ordered = list(records.values()) if ids is None else [records[id_] for id_ in ids if id_ in records]
     return Listing(rows=ordered, links=links, total=total)
 
@@ -513,10 +522,20 @@ _MERGED = Enterprise.__table__.alias("merged")
 _T = Certificate.__table__.c
 
 
+class _JSONRows(TypeDecorator):
+    """A JSON value read by orjson, in a tenth of the standard library's time (PostgreSQL's driver reads json itself)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return orjson.loads(value) if isinstance(value, str) else value
+
+
 class _HeldLinks(FunctionElement):
     """An aggregate: the JSON array of its arguments' JSON arrays, a row each (`held_links`)."""
 
-    type = JSON()
+    type = _JSONRows()
     name = "held_links"
     inherit_cache = True
 
