@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import time
 from datetime import datetime
@@ -77,15 +78,17 @@ def time_requests(database: Path, page_cache: bool, count: int, warm: int, round
     for _ in range(rounds):
         for name, template in requests.items():
             paths = _paths(template, count, chooser)
+            load = os.getloadavg()[0]
             started_cpu, started_wall = time.process_time(), time.perf_counter()
             for path in paths:
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.status_code)
             cpu, wall = 1000 * (time.process_time() - started_cpu) / count, 1000 * (time.perf_counter() - started_wall) / count
-            figure = figures.setdefault(name, {"path": template, "rounds_cpu_ms": []})
+            figure = figures.setdefault(name, {"path": template, "rounds_cpu_ms": [], "rounds_load_average": []})
             figure["rounds_cpu_ms"].append(cpu)
+            figure["rounds_load_average"].append(load)
             if cpu <= min(figure["rounds_cpu_ms"]):
-                figure.update(cpu_ms=cpu, wall_ms=wall)
+                figure.update(cpu_ms=cpu, wall_ms=wall, load_average=load)
     healthz = figures["/healthz"]["cpu_ms"]
     for figure in figures.values():
         figure["ratio_to_healthz"] = healthz / figure["cpu_ms"]
@@ -96,11 +99,12 @@ def summarize(results: dict) -> str:
     lines = [f"# CPU per request in one process {results['started']}", "", f"{results['machine']}; {results['requests']} requests "
              f"of each kind per round after {results['warm']} to warm up, the kinds in turn, best of {results['rounds']} rounds", "",
              "Targets: a random profile ≥ 0.2×, the API list and search ≥ 0.25× /healthz (with the page cache off).", "",
-             "| page cache | request | CPU ms | wall ms | × /healthz |", "|---|---|---|---|---|"]
+             "| page cache | request | CPU ms | wall ms | × /healthz | load average (1 min) at the round's start |",
+             "|---|---|---|---|---|---|"]
     for run in results["runs"]:
         for name, figure in run["requests"].items():
             lines.append(f"| {'on' if run['page_cache'] else 'off'} | {name} | {figure['cpu_ms']:.2f} | {figure['wall_ms']:.2f} | "
-                         f"{figure['ratio_to_healthz']:.3f} |")
+                         f"{figure['ratio_to_healthz']:.3f} | {figure['load_average']:.1f} |")
     return "\n".join(lines) + "\n"
 
 

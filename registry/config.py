@@ -42,7 +42,7 @@ class Defaults:
     PAGE_CACHE_SECONDS = 300  # how long a public page may be kept while no data changes; 0 turns it off
     PAGE_CACHE_PAGES = 2000  # pages kept per process (about 10 KB each)
     LIST_CACHE_SECONDS = 300  # how long a list's total and page marks are kept while no data changes; 0 turns it off
-    LIST_CACHE_ENTRIES = 1000  # totals and mark sets kept per process (a few KB each at most)
+    LIST_CACHE_ENTRIES = 1000  # totals and mark sets kept per process; a search's matches count one per 4 KB of ids
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

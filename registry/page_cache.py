@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import secrets
 import threading
+from array import array
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 
@@ -29,6 +30,9 @@ from .i18n import locale_code
 # A JSON answer is kept up to this size (a page of 20 enterprises is about 15,000 characters), so
 # that PAGE_CACHE_PAGES answers of 200 records each cannot hold hundreds of megabytes.
 KEEP_JSON_CHARS = 32_768
+# A kept array of ids (a search's matches) counts as one entry of LIST_CACHE_ENTRIES per this many bytes, so that
+# the entries bound memory: a thousand broad searches of 30,000 ids each would otherwise hold 120 MB.
+ENTRY_BYTES = 4096
 # Kept pages carry this where each answer needs its own CSP nonce (registry.security_headers).
 NONCE_STAND_IN = "nonce-" + secrets.token_hex(16)
 V = TypeVar("V")
@@ -50,7 +54,7 @@ class PageCache:
 
     def __init__(self, pages: int, seconds: int, values: int = 1, value_seconds: int = 1) -> None:
         self._pages = TTLCache(maxsize=max(pages, 1), ttl=max(seconds, 1))
-        self._values = TTLCache(maxsize=max(values, 1), ttl=max(value_seconds, 1))
+        self._values = TTLCache(maxsize=max(values, 1), ttl=max(value_seconds, 1), getsizeof=_entries)
         self._lock = threading.Lock()
 
     def get(self, key: str):
@@ -66,6 +70,8 @@ class PageCache:
             return self._values.get(key)
 
     def keep_value(self, key: str, value) -> None:
+        if _entries(value) > self._values.maxsize:
+            return  # larger than every value kept together: computed each time
         with self._lock:
             self._values[key] = value
 
@@ -73,6 +79,11 @@ class PageCache:
         with self._lock:
             self._pages.clear()
             self._values.clear()
+
+
+def _entries(value) -> int:
+    """How many of LIST_CACHE_ENTRIES a kept value takes: one, or for an array one per ENTRY_BYTES it holds."""
+    return 1 + len(value) * value.itemsize // ENTRY_BYTES if isinstance(value, array) else 1
 
 
 def install(app: Flask) -> None:
@@ -121,13 +132,17 @@ def _visitors_own() -> bool:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
 
 
-def shared_page(*shows: str | Callable, audience: Callable[[], str | None] | None = None) -> Callable:
+def shared_page(*shows: str | Callable, audience: Callable[[], str | None] | None = None,
+                kept_when: Callable[[], bool] | None = None) -> Callable:
     """Keep what a view renders for anonymous visitors (rendered pages only: no redirects or errors).
 
     Name the kinds of record the page shows, `@shared_page("enterprises", "zones")`; a page kept
     under them is rendered again once any of them changes. Bare `@shared_page` follows every change.
     `audience`, when given, names who may share the answer (None: this request may not), and a
-    view's JSON answer (200, no headers of its own) is kept too.
+    view's JSON answer (200, no headers of its own) is kept too. `kept_when`, when given, tells
+    whether this request's answer is worth looking up and keeping at all (the first pages of a
+    list: a random deep page is seldom asked again, and keeping one cost its asking more than
+    the cache saved).
     """
     if len(shows) == 1 and callable(shows[0]):
         return shared_page()(shows[0])
@@ -139,7 +154,7 @@ def shared_page(*shows: str | Callable, audience: Callable[[], str | None] | Non
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def serve(*args, **kwargs):
-            if _personal():
+            if _personal() or (kept_when is not None and not kept_when()):
                 return view(*args, **kwargs)
             group = audience() if audience is not None else ""
             if group is None:

@@ -122,3 +122,22 @@ def test_a_deep_page_costs_the_statements_of_the_first_page_from_the_first_deep_
     for page in (4, 12, 20, 29):  # places 6, 22, 38, 56: beside a mark of their own, none asked for before
         deep = statements(app, client, f"/api/v1/enterprises?per_page=2&page={page}&{query}")
         assert len(deep) == len(first), deep
+
+
+@pytest.mark.parametrize("query", ["", "sort=newest", "q=mô", "q=môi trường"])
+def test_a_page_with_its_catalog_links_is_one_statement_beside_the_data_versions(app, client, sixty, monkeypatch, query):
+    """Without the page cache, once the total, the marks and a search's matches are kept, any page of the list or of a search
+    (first or deep, best first or newest first) asks for the data versions, then for its records with their links, joined."""
+    monkeypatch.setattr(queries, "KEPT_FROM", 1)
+    monkeypatch.setattr(queries, "MARK_EVERY", 5)
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    if query == "q=mô":
+        monkeypatch.setattr(index, "RANKED_MATCHES", 2)  # a broad search: newest first
+    total = client.get(f"/api/v1/enterprises?per_page=4&{query}").get_json()["total"]  # the total and a search's matches are kept
+    assert total >= 12
+    statements(app, client, f"/api/v1/enterprises?per_page=4&page=3&{query}")  # the list's marks are found
+    for page in (1, 2, 3, total // 4):
+        sent = statements(app, client, f"/api/v1/enterprises?per_page=4&page={page}&{query}")
+        assert len(sent) == 2 and "data_version" in sent[0], sent
+        answer = client.get(f"/api/v1/enterprises?per_page=4&page={page}&{query}").get_json()
+        assert len(answer["items"]) == 4 and all(item["catalog_items"] for item in answer["items"])

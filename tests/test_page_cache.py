@@ -322,3 +322,33 @@ def test_a_signed_in_officer_sees_the_profile_and_list_of_a_pending_record(app, 
     assert client.get(f"/api/v1/enterprises/{created['id']}", headers=headers).get_json()["status"] == "pending"
     assert client.get("/api/v1/enterprises").get_json()["total"] == 0
     assert client.get("/api/v1/enterprises?status=pending", headers=headers).get_json()["total"] == 1
+
+
+def test_the_first_pages_of_the_api_list_are_kept_and_a_deep_one_is_answered_afresh(app, client, record):
+    """A random deep page is seldom asked twice: keeping each would cost more than the few asked again save."""
+    from registry.api.enterprises import SHARED_PAGES
+
+    for page in (1, SHARED_PAGES):
+        client.get(f"/api/v1/enterprises?page={page}")
+        assert only_asks_for_versions(app, client, f"/api/v1/enterprises?page={page}"), page
+    deep = f"/api/v1/enterprises?page={SHARED_PAGES + 1}"
+    first = client.get(deep)
+    sent = statements_sent(app, lambda: client.get(deep))
+    assert any("FROM enterprise" in statement for statement in sent)
+    assert client.get(deep).get_json() == first.get_json() == {"items": [], "total": 1, "page": SHARED_PAGES + 1, "per_page": 20}
+
+
+def test_a_kept_array_of_ids_takes_entries_by_its_size_and_one_too_large_is_not_kept():
+    """A broad search keeps its matches' ids (`queries._matches`); the entries of LIST_CACHE_ENTRIES bound their memory."""
+    from array import array
+
+    from registry.page_cache import ENTRY_BYTES, PageCache
+
+    kept = PageCache(pages=1, seconds=60, values=10, value_seconds=60)
+    kept.keep_value("total", 30_000)
+    kept.keep_value("matches", array("i", range(ENTRY_BYTES)))  # four entries' worth of bytes: five entries
+    assert kept.value("total") == 30_000 and len(kept.value("matches")) == ENTRY_BYTES
+    kept.keep_value("more", array("i", range(ENTRY_BYTES)))  # five more: the least recently used go
+    assert kept.value("total") is None and kept.value("more") is not None
+    kept.keep_value("too many", array("i", range(3 * ENTRY_BYTES)))  # thirteen entries, more than all ten
+    assert kept.value("too many") is None and kept.value("more") is not None

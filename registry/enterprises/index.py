@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
-from sqlalchemy import Integer, Select, and_, bindparam, column, event, func, inspect, literal, select, table, text
+from sqlalchemy import Select, and_, bindparam, column, event, func, inspect, literal, select, table, text
 
 from registry.audit import service as audit
 from registry.extensions import db
@@ -224,42 +224,25 @@ def answers_alone() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def matches_page(query: str, status, offset: int, limit: int, total: int | None = None,
-                 up_to: int | None = None) -> tuple[list[int], int]:
+def matches_page(query: str, status, offset: int, limit: int, total: int | None = None) -> tuple[list[int], int]:
     """Return the ids of one page of records with `status` matching `query`, and how many match in all.
 
     Both come from the FTS table alone: at 100,000 records a broad query's count takes a few
     milliseconds there, against tens when every match is looked up in `enterprise`. The order is
     that of `apply_search`: best first, or newest first above RANKED_MATCHES matches. A caller
-    that knows the total already (`count_matches`, kept) passes it and saves the count. Newest
-    first, `up_to` starts the list at that id (the offset counts from there), which the index
-    finds without walking the newer matches.
+    that knows the total already (`count_matches`, kept) passes it and saves the count.
     """
     expression = _fts_expression(query_terms(query), status)
     total = _count(expression) if total is None else total
-    if total <= RANKED_MATCHES:
-        statement, parameters = _RANKED_PAGE, {}
-    else:
-        statement, parameters = (_NEWEST_PAGE, {}) if up_to is None else (_NEWEST_PAGE_UP_TO, {"up_to": up_to})
-    ids = db.session.connection().execute(statement, {"fts_page": expression, "limit": limit, "offset": offset, **parameters})
+    statement = _RANKED_PAGE if total <= RANKED_MATCHES else _NEWEST_PAGE
+    ids = db.session.connection().execute(statement, {"fts_page": expression, "limit": limit, "offset": offset})
     return list(ids.scalars()), total
 
 
-def newest_marks(query: str, status, every: int) -> list[int]:
-    """The ids of the matches at places 0, `every`, 2 × `every` … newest first: where a deep page of `matches_page` may start (`up_to`)."""
-    expression = _fts_expression(query_terms(query), status)
-    return list(db.session.connection().execute(_NEWEST_MARKS, {"fts_page": expression, "every": every}).scalars())
-
-
-# A page of matches, built once: best first, newest first, and newest first from an id down.
+# A page of matches, built once: best first, and newest first.
 _PAGE = select(search_table.c.rowid).where(text(f"{FTS_TABLE} MATCH :fts_page"))
 _RANKED_PAGE = _PAGE.order_by(search_table.c.rank, search_table.c.rowid).limit(bindparam("limit")).offset(bindparam("offset"))
 _NEWEST_PAGE = _PAGE.order_by(search_table.c.rowid.desc()).limit(bindparam("limit")).offset(bindparam("offset"))
-_NEWEST_PAGE_UP_TO = (_PAGE.where(search_table.c.rowid <= bindparam("up_to")).order_by(search_table.c.rowid.desc())
-                      .limit(bindparam("limit")).offset(bindparam("offset")))
-_NUMBERED = _PAGE.add_columns(func.row_number().over(order_by=search_table.c.rowid.desc()).label("place")).subquery()
-_NEWEST_MARKS = (select(_NUMBERED.c.rowid).where((_NUMBERED.c.place - 1) % bindparam("every", type_=Integer()) == 0)
-                 .order_by(_NUMBERED.c.place))
 
 
 def apply_search(statement: Select, model, query: str | None, *, ranked: bool = True, status=None) -> Select:

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import orjson
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Integer, Row, Select, bindparam, case, exists, func, tuple_
+from sqlalchemy import Integer, Row, Select, String, TypeDecorator, bindparam, case, exists, func, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from registry import inputs
 from registry.accounts.models import User
@@ -167,13 +169,17 @@ def page_of(filters: Filters, viewer: User | None, page: int, per_page: int) -> 
     return db.paginate(filtered(filters, viewer), page=page, per_page=per_page, max_per_page=200, error_out=False)
 
 
-def _index_alone(filters: Filters, viewer: User | None) -> Status | None:
-    """The status to search for when the index can count and page the matches by itself (a search by text alone)."""
+def _text_alone(filters: Filters, viewer: User | None) -> Status | None:
+    """The status to search for in a search by text alone, of every province (its matches are kept whole: `_matches`)."""
     status, provinces = visible_statuses(viewer, filters)
-    text_only = Filters(q=filters.q, status=filters.status) == filters
-    if text_only and provinces is None and search.query_terms(filters.q) and search.answers_alone():
+    if Filters(q=filters.q, status=filters.status) == filters and provinces is None and search.query_terms(filters.q):
         return status
     return None
+
+
+def _index_alone(filters: Filters, viewer: User | None) -> Status | None:
+    """The status to search for when the index can count and page the matches by itself (a search by text alone)."""
+    return _text_alone(filters, viewer) if search.answers_alone() else None
 
 
 def _in_order(found, ids: list[int]) -> list:
@@ -205,8 +211,6 @@ LIST_COLUMNS = (
     Enterprise.province_code, Enterprise.commune_code, Enterprise.size_class, Enterprise.status,
     Enterprise.is_demo, Enterprise.latitude, Enterprise.longitude,
 )
-_LIST_BY_IDS = db.select(*LIST_COLUMNS).where(Enterprise.id.in_(bindparam("ids", expanding=True)),
-                                               Enterprise.status == bindparam("status", type_=Enterprise.status.type))
 # Table columns (plain Core, no ORM entity): a third of the time for the same rows.
 LINK_COLUMNS = (
     CatalogNode.__table__.c.code, CatalogVersion.__table__.c.label.label("version"), CatalogNode.__table__.c.name_vi,
@@ -230,58 +234,88 @@ class Link(NamedTuple):
 
 @dataclass
 class Listing:
-    """One page of matches as plain rows of LIST_COLUMNS, each record's catalog links (LINK_COLUMNS) by id, and the total."""
+    """One page of matches as records of LIST_COLUMNS (`Listed`), each record's catalog links (`Link`s) by id, and the total."""
 
-    rows: list[Row]
-    links: dict[int, list[Row]]
+    rows: list[Listed]
+    links: dict[int, list]
     total: int
 
 
 def listing(filters: Filters, viewer: User | None, page: int, per_page: int) -> Listing:
     """Return the page `page_of` would give, as rows: the same records, order and total.
 
-    The page's columns and then its catalog links come in one query each, however long the
-    page, and no model is built: at 100,000 records building the models and their items took
-    most of an API list's time. The total, which costs more than the page, is kept per data
-    version (`page_cache.kept_value`), and so are a search's ranked matches and the marks a
-    deep page is sought from (`_seek`) instead of walking every record before it.
+    The page's columns and its catalog links come in one statement (a row per link), however
+    long the page, and no model is built: at 100,000 records building the models and their
+    items took most of an API list's time. The total, which costs more than the page, is kept
+    per data version (`page_cache.kept_value`), and so are the marks a deep page of the list is
+    sought from (`_seek`) instead of walking every record before it, and a search's matches in
+    order (`_matches`), so that any page of a search is a slice of them.
     """
     offset = (min(page, LAST_PAGE) - 1) * per_page
-    status = _index_alone(filters, viewer)
+    status = _text_alone(filters, viewer)
     if status is not None:
-        total = _kept(filters, viewer, "total", lambda: search.count_matches(filters.q, status))
-        if total <= search.RANKED_MATCHES:
-            # Ranking scores every match for any page: keep them all in order, and each page is a slice.
-            ranked = _kept(filters, viewer, "ranked", lambda: tuple(search.matches_page(filters.q, status, 0, total, total)[0]))
-            ids = list(ranked[offset:offset + per_page])
-        else:
-            def newest(start: tuple | None, skip: int, limit: int) -> list[tuple]:
-                found, _ = search.matches_page(filters.q, status, skip, limit, total, up_to=start[0] if start else None)
-                return [(id_,) for id_ in found]
-
-            def marks() -> list[tuple]:
-                return [(id_,) for id_ in search.newest_marks(filters.q, status, MARK_EVERY)]
-
-            ids = [id_ for (id_,) in _seek(filters, viewer, offset, per_page, newest, marks)]
-        found = _core(_LIST_BY_IDS, ids=ids, status=status) if ids else []
-        rows = _in_order(found, ids)
+        matches, total = _matches(filters, viewer, status)
+        ids = matches[offset:offset + per_page].tolist()
+        return _listed(_core(_LISTED_BY_IDS, ids=ids, status=status) if ids else [], total, ids)
+    statements = _list_statements(filters, viewer)
+    total = _kept(filters, viewer, "total", lambda: _core(statements.count)[0][0])
+    if statements.from_mark is None or total < KEPT_FROM:
+        rows = _core(statements.from_first, skip=offset, limit=per_page)
     else:
-        statements = _list_statements(filters, viewer)
-        total = _kept(filters, viewer, "total", lambda: _core(statements.count)[0][0])
-        if statements.from_mark is None or total < KEPT_FROM:
-            rows = _core(statements.from_first, skip=offset, limit=per_page)
-        else:
-            def records(start: tuple | None, skip: int, limit: int) -> list[Row]:
-                if start is None:
-                    return _core(statements.from_first, skip=skip, limit=limit)
-                return _core(statements.from_mark, skip=skip, limit=limit,
-                             **{f"mark_{place}": value for place, value in enumerate(start)})
+        def records(start: tuple | None, skip: int, limit: int) -> list[Row]:
+            if start is None:
+                return _core(statements.from_first, skip=skip, limit=limit)
+            return _core(statements.from_mark, skip=skip, limit=limit,
+                         **{f"mark_{place}": value for place, value in enumerate(start)})
 
-            def marks() -> list[tuple]:
-                return [tuple(row) for row in _core(statements.marks, every=MARK_EVERY)]
+        def marks() -> list[tuple]:
+            return [tuple(row) for row in _core(statements.marks, every=MARK_EVERY)]
 
-            rows = _seek(filters, viewer, offset, per_page, records, marks)
-    return Listing(rows=rows, links=catalog_links([row.id for row in rows]), total=total)
+        rows = _seek(filters, viewer, offset, per_page, records, marks)
+    return _listed(rows, total)
+
+
+def _matches(filters: Filters, viewer: User | None, status: Status) -> tuple[array, int]:
+    """The ids of every match of a search by text alone in the list's order, kept per data version as a compact array, and their number.
+
+    Best first up to RANKED_MATCHES matches, newest first above (SQLite's index gives the
+    30,000 ids of a broad query in 25 ms, 120 KB): a page is then a slice, however deep, where
+    seeking it in the index cost each page a millisecond more than the first (FTS5 merging a
+    prefix term), and PostgreSQL walked the OFFSET.
+    """
+    if search.answers_alone():
+        total = _kept(filters, viewer, "total", lambda: search.count_matches(filters.q, status))
+        return _kept(filters, viewer, "matches", lambda: _compact(search.matches_page(filters.q, status, 0, total, total)[0])), total
+    matches = _kept(filters, viewer, "matches",
+                    lambda: _compact([id_ for (id_,) in _core(filtered(filters, viewer).with_only_columns(Enterprise.id))]))
+    return matches, len(matches)
+
+
+def _compact(ids: list[int]) -> array:
+    try:
+        return array("i", ids)
+    except OverflowError:  # an id past 2**31 (SQLite allows them)
+        return array("q", ids)
+
+
+# A record of a list page: its LIST_COLUMNS by name, read faster than from a row.
+Listed = NamedTuple("Listed", [(column.key, Any) for column in LIST_COLUMNS])
+
+
+def _listed(rows: list[Row], total: int, ids: list[int] | None = None) -> Listing:
+    """The Listing of rows that begin with LIST_COLUMNS and end with `links` (HELD_LINKS), the records in the order
+    they come or in that of `ids`."""
+    records: dict[int, Listed] = {}
+    links: dict[int, list[Link]] = {}
+    width = len(LIST_COLUMNS)
+    for row in rows:
+        record = Listed._make(row[:width])
+        records[record.id] = record
+        held = row[-1]
+        if held:
+            links[record.id] = [Link(*link[1:]) for link in sorted(held)]  # in the order the record holds them
+    ordered = list(records.values()) if ids is None else [records[id_] for id_ in ids if id_ in records]
+    return Listing(rows=ordered, links=links, total=total)
 
 
 # The list's orders that are total (the id last) and one way, by the columns they sort on:
@@ -331,9 +365,10 @@ def _list_statements(filters: Filters, viewer: User | None) -> ListStatements:
         statement = statement.add_columns(*(column for column in columns if column.key not in listed))
         start = tuple_(*(bindparam(f"mark_{place}", type_=column.type) for place, column in enumerate(columns)))
         marked = statement.where(tuple_(*columns) <= start if descending else tuple_(*columns) >= start)
-        from_mark = marked.limit(bindparam("limit")).offset(bindparam("skip"))
+        from_mark = marked.add_columns(HELD_LINKS).limit(bindparam("limit")).offset(bindparam("skip"))
         marks = _every_nth(statement, columns, SORTS[filters.sort or "name"])
-    built = ListStatements(count, statement.limit(bindparam("limit")).offset(bindparam("skip")), from_mark, marks)
+    from_first = statement.add_columns(HELD_LINKS).limit(bindparam("limit")).offset(bindparam("skip"))
+    built = ListStatements(count, from_first, from_mark, marks)
     if not (filters.catalog or filters.zone or filters.restricted or search.query_terms(filters.q)):
         if len(_built) > 256:
             _built.clear()
@@ -388,16 +423,6 @@ def _kept(filters: Filters, viewer: User | None, what: str, compute, worth_keepi
     kinds = COUNTED_KINDS + tuple(kind for name, _ in filters.restricted for kind in RESTRICTIONS[name].kinds if kind not in COUNTED_KINDS)
     return kept_value(kinds, key, compute,
                       worth_keeping or (lambda value: (value if isinstance(value, int) else len(value)) >= KEPT_FROM))
-
-
-def catalog_links(enterprise_ids: list[int]) -> dict[int, list[Row]]:
-    """Return the catalog links (LINK_COLUMNS) of these enterprises in one query, each record's in the order it holds them."""
-    links: dict[int, list[Row]] = defaultdict(list)
-    if not enterprise_ids:
-        return links
-    for row in _core(_LINKS, ids=enterprise_ids):
-        links[row.enterprise_id].append(row)
-    return links
 
 
 class Named(NamedTuple):
@@ -495,14 +520,51 @@ _E, _P, _C, _Z = Enterprise.__table__.c, Province.__table__.c, Commune.__table__
 _I, _N, _V = EnterpriseItem.__table__.c, CatalogNode.__table__.c, CatalogVersion.__table__.c
 _MERGED = Enterprise.__table__.alias("merged")
 _T = Certificate.__table__.c
-_LINKED = (
-    db.select(*LINK_COLUMNS)
+
+
+class _JSONRows(TypeDecorator):
+    """A JSON value read by orjson, in a tenth of the standard library's time (PostgreSQL's driver reads json itself)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return orjson.loads(value) if isinstance(value, str) else value
+
+
+class _HeldLinks(FunctionElement):
+    """An aggregate: the JSON array of its arguments' JSON arrays, a row each (`held_links`)."""
+
+    type = _JSONRows()
+    name = "held_links"
+    inherit_cache = True
+
+
+@compiles(_HeldLinks, "sqlite")
+def _held_links_sqlite(element, compiler, **kw) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_HeldLinks, "postgresql")
+def _held_links_postgresql(element, compiler, **kw) -> str:
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+# A list row's catalog links, one column beside its LIST_COLUMNS: [item id, *LINK_COLUMNS] for each item, in no order
+# (`_listed` sorts them by the item's id, the order a record holds them in), NULL or [] without any. A correlated
+# subquery reads only the page's records' items, so a page costs one statement, and a row per record.
+HELD_LINKS = (
+    db.select(_HeldLinks(_I.id, _N.code, _V.label, _N.name_vi, _N.name_en, _I.relation))
     .select_from(EnterpriseItem.__table__.join(CatalogNode.__table__, _N.id == _I.node_id)
                  .join(CatalogVersion.__table__, _V.id == _N.version_id))
-    .order_by(_I.id)
+    .where(_I.enterprise_id == _E.id)
+    .scalar_subquery().label("links")
 )
-# LINK_COLUMNS of a page's records, for the list.
-_LINKS = _LINKED.add_columns(_I.enterprise_id).where(_I.enterprise_id.in_(bindparam("ids", expanding=True)))
+# The records with these ids and status, with their catalog links (a search's page: `_matches`).
+_LISTED_BY_IDS = (
+    db.select(*LIST_COLUMNS, HELD_LINKS)
+    .where(_E.id.in_(bindparam("ids", expanding=True)), _E.status == bindparam("status", type_=_E.status.type))
+)
 # One record with its province, commune, zone, items and certificates joined in: a row per item and
 # certificate pair (a few), as the model's joined load gave them, in one statement.
 _PROFILE = (
