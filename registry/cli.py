@@ -15,6 +15,7 @@ from .accounts import service as accounts
 from .accounts.models import OrgKind, Role, TokenScope
 from .audit.service import acting_as
 from .catalog import service as catalog
+from .domain_errors import Conflict
 from .extensions import db
 from .places import successors
 from .tabular import TableError, read_table, resolve_mapping
@@ -565,11 +566,11 @@ def build_command(event_id: int, time_limit: float, work_limit: float | None, pu
     with acting_as("schedule build"):
         try:
             result = schedule.build(None, event, time_limit=time_limit, work_limit=work_limit)
-        except events.EventError as error:
+            published = schedule.publish(None, event) if publish else None
+        except (events.EventError, Conflict) as error:
             for message in error.messages():
                 click.echo(message, err=True)
             sys.exit(1)
-        published = schedule.publish(None, event) if publish else None
         db.session.commit()
     click.echo(_("Placed %(placed)d meetings (%(status)s), %(left)d not placed, %(moved)d published meetings moved.", placed=len(result.meetings),
                  status=result.status, left=len(result.unplaced), moved=len(result.moved)))

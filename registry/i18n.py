@@ -6,7 +6,9 @@ import functools
 import os
 import re
 import threading
+from datetime import datetime
 
+from babel.dates import format_time as babel_format_time
 from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import force_locale, format_date, format_datetime, format_decimal, get_locale, get_translations
@@ -221,6 +223,14 @@ def coordinate(value) -> str:
     return "—" if value is None else format_decimal(value, format="#,##0.00000")
 
 
+def clock(value) -> str:
+    """The wall-clock time of a time or a naive datetime (an event's local hours), in the locale's short form: 08:30 or
+    8:30 AM. Never moved to another time zone, as Flask-Babel's `format_time` would."""
+    if value is None:
+        return "—"
+    return babel_format_time(value.time() if isinstance(value, datetime) else value, "short", locale=get_locale())
+
+
 def install(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.filters.update(
@@ -230,6 +240,7 @@ def install(app: Flask) -> None:
         coordinate=coordinate,
         date=lambda v: "—" if v is None else format_date(v, "medium"),
         datetime=lambda v: "—" if v is None else format_datetime(v, "medium"),
+        clock=clock,
     )
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _catalog().ugettext(s),

@@ -485,3 +485,21 @@ def make_proposal(user: User | None = None, **overrides):
     proposal = matching_service.submit(user, proposal_body(**overrides))
     db.session.commit()
     return proposal
+
+
+def day_text(day: str, locale: str = "vi") -> str:
+    """How the pages write a day ("2026-12-10") in `locale`, from Babel's own format (never spelled out here)."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(day), "medium", locale=locale)
+
+
+def slot_text(day: str, start: str, end: str, locale: str = "vi") -> str:
+    """How a schedule page writes a slot ("2026-12-10", "08:00", "08:20") in `locale`, from Babel's own formats."""
+    from datetime import time
+
+    from babel.dates import format_time
+
+    return f"{day_text(day, locale)} {format_time(time.fromisoformat(start), 'short', locale=locale)}–{format_time(time.fromisoformat(end), 'short', locale=locale)}"

@@ -13,6 +13,7 @@ import time_machine
 from registry.accounts.service import find_user
 from registry.audit.models import AuditEntry
 from registry.domain_errors import Conflict, Invalid
+from registry.enterprises.models import Status
 from registry.events.attendance import service as attendance
 from registry.events.attendance.models import CheckIn, MeetingOutcome
 from registry.events.models import MeetingRequest, Participant, RequestState
@@ -240,6 +241,44 @@ def test_a_counterpart_holding_an_eco_label_in_force_ranks_higher_and_says_so(ap
         path = f"/events/{event.id}/participants/{buyer.id}?lang=en"
     accounts.sign_in(client, "buyer@example.vn")
     assert "Holds an eco-label in force" in client.get(path).get_data(as_text=True)
+
+
+def test_a_pending_enterprises_eco_label_is_no_reason_in_anyones_suggestions_until_it_is_published(app):
+    with app.app_context():
+        event = make_event()
+        buyer = make_participant(event, "buyer", needs=["A.01"], tax_code=tax_code(1))
+        labelled = make_participant(event, offers=["A.01"], tax_code=tax_code(3), name_vi="Công ty Xanh Sạch")
+        make_certificate(holder_tax_code=labelled.enterprise.tax_code, today=date(2025, 3, 10))
+        labelled.enterprise.status = Status.PENDING  # awaiting review: its certificate is not public, nor its name
+        db.session.commit()
+        found = suggestions_for(buyer)
+        assert [s.participant.id for s in found] == [labelled.id]
+        assert "ecolabel" not in {r.code for r in found[0].reasons}
+        labelled.enterprise.status = Status.PUBLISHED
+        db.session.commit()
+        assert "ecolabel" in {r.code for r in suggestions_for(buyer)[0].reasons}
+
+
+def test_a_check_in_day_past_any_calendar_is_a_field_error(app, fair):
+    with app.app_context(), app.test_request_context():
+        participant = db.session.get(Participant, fair["exhibitor"])
+        with pytest.raises(Invalid) as refused:
+            attendance.check_in(None, participant, "1/1/99999999999999999999")
+        assert "day" in refused.value.errors
+
+
+def test_a_year_written_in_superscript_digits_is_no_year_and_no_crash(client):
+    assert client.get("/events/outcomes?year=²").status_code == 200
+    assert client.get("/api/v1/events/outcomes?year=²").status_code == 422
+
+
+def test_a_website_stored_before_the_http_rule_is_no_link_in_the_catalogue(app, client, fair):
+    with app.app_context():
+        from registry.enterprises.models import Enterprise
+        db.session.get(Enterprise, fair["exhibitor_enterprise"]).website = "javascript:alert(1)"
+        db.session.commit()
+    page = client.get(f"/events/{fair['event']}/catalogue").get_data(as_text=True)
+    assert "javascript:alert(1)" in page and 'href="javascript:' not in page
 
 
 def test_the_expire_requests_command_writes_down_expired_requests_and_is_safe_to_repeat(app, runner):

@@ -106,7 +106,7 @@ def outcomes_by_province():
     raw = (request.args.get("year") or "").strip()
     year = None
     if raw:
-        if not (raw.isdigit() and 2000 <= int(raw) <= 2100):
+        if not (raw.isdecimal() and 2000 <= int(raw) <= 2100):
             raise Invalid(None, {"year": [_l("Give a year from 2000 to 2100.")]})
         year = int(raw)
     return jsonify({"year": year, "items": [{"province": row.province_code, "events": row.events, **row.summary.json()}

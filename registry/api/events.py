@@ -6,16 +6,15 @@ from datetime import date
 
 from flask import g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from registry.audit.models import utcnow
 from registry.events import queries, service
-from registry.events.models import (Direction, Event, EventKind, EventStatus, Meeting, MeetingRequest, Participant, ParticipantRole,
+from registry.events.models import (Direction, Event, EventKind, EventStatus, MeetingRequest, Participant, ParticipantRole,
                                     ParticipantStatus, Priority, RequestState)
 from registry.events.schedule import api as schedule_api
+from registry.events.schedule import service as schedule_service
 from registry.events.suggestions import suggestions_for
 from registry.events.wording import reason_text
-from registry.extensions import db
 from registry.query_args import page_args
 
 from . import bp
@@ -95,9 +94,7 @@ def event_schedule(event_id: int):
     """The event's published meetings: slot, table and the two participants (none until a schedule is published)."""
     viewer = _viewer()
     found = service.visible_event(viewer, event_id)
-    meetings = db.session.scalars(select(Meeting).join(MeetingRequest).where(MeetingRequest.event_id == found.id,
-                                                                             Meeting.published.is_(True))
-                                  .order_by(Meeting.slot_start, Meeting.table_label, Meeting.id)).all()
+    meetings = schedule_service.published_of(found)
     return jsonify({"event": event_json(found), "meetings": [{
         "id": m.id, "request": m.request_id, "slot_start": m.slot_start.isoformat() if m.slot_start else None,
         "slot_end": m.slot_end.isoformat() if m.slot_end else None, "table": m.table_label,

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from registry.catalog.models import CatalogNode
 from registry.ecolabels import queries as ecolabel_queries
 from registry.ecolabels.status import IN_FORCE
+from registry.enterprises.models import Status
 from registry.extensions import db
 
 from .models import Direction, Participant, ParticipantStatus
@@ -109,8 +110,10 @@ def _size(participant: Participant) -> str | None:
 
 
 def _labels_in_force(participants: list[Participant]) -> dict:
-    """For each enterprise among `participants`, its eco-label certificate in force today (the latest issued), in one reading."""
-    ids = [p.enterprise_id for p in participants if p.enterprise_id is not None]
+    """For each published enterprise among `participants`, its eco-label certificate in force today (the latest issued), in one
+    reading. A pending enterprise's certificates are shown only to its reviewers and representatives, and a suggestion names
+    the certificate to whoever asks, so its labels are left out until it is published."""
+    ids = [p.enterprise_id for p in participants if p.enterprise is not None and p.enterprise.status == Status.PUBLISHED]
     found = {}
     for enterprise_id, listed in ecolabel_queries.labels_of(ids).items():
         in_force = [entry.certificate for entry in listed if entry.status in IN_FORCE]

@@ -207,7 +207,7 @@ def read_date(raw, field: str, errors: dict) -> date | None:
                 day, month, year = (int(part) for part in text.split("/"))
                 return date(year, month, day)
             return date.fromisoformat(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
     errors[field] = [DATE_MESSAGE]
     return None

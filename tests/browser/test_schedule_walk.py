@@ -13,7 +13,7 @@ from registry.events.models import Event
 from registry.extensions import db
 
 from ..conftest import PASSWORD, test_config
-from ..factories import make_enterprise, tax_code
+from ..factories import make_enterprise, slot_text, tax_code
 from .conftest import serving, settled
 
 pytestmark = pytest.mark.browser
@@ -100,7 +100,7 @@ def test_an_organizer_publishes_a_schedule_and_a_participant_downloads_its_calen
     page.get_by_role("button", name="Build the schedule").click()
     page.get_by_text("The draft schedule has been built: 1 meetings placed").wait_for()
     grid = page.locator("table.schedule-grid")
-    assert f"{BUYER} – {SELLER}" in grid.inner_text() and "10/12/2026 08:30–08:55" in grid.inner_text()
+    assert f"{BUYER} – {SELLER}" in grid.inner_text() and slot_text("2026-12-10", "08:30", "08:55", "en") in grid.inner_text()
     page.get_by_role("button", name="Publish the schedule").click()
     page.get_by_text("The schedule is published: 1 meetings.").wait_for()
     settled(page)

@@ -15,7 +15,7 @@ from registry.events.schedule.models import ParticipantSchedule, ScheduleSession
 from registry.extensions import db
 
 from ..conftest import csrf_token
-from ..factories import accepted_request, make_event, make_organization, make_participant, make_session, make_user, session_values, tax_code
+from ..factories import accepted_request, day_text, make_event, make_organization, make_participant, make_session, make_user, session_values, slot_text, tax_code
 
 ASSOCIATION = "Hiệp hội Doanh nghiệp Môi trường Quảng Ngãi"
 NAMES = ["Công ty CP Giấy Quảng Ngãi", "Công ty TNHH Thiết bị Nước Sạch", "Công ty CP Tái chế Dung Quất", "Công ty TNHH Lọc bụi Sơn Tịnh"]
@@ -64,7 +64,7 @@ def test_an_organizer_defines_a_session_builds_the_draft_and_sees_it_as_a_grid_w
     assert answer.status_code == 302, answer.get_data(as_text=True)
     assert _build(client, event_id).status_code == 302
     page = _page(client, event_id)
-    assert "Phiên gặp gỡ B2B buổi sáng" in page and "Bàn 1" in page and "10/12/2026 08:00–08:20" in page
+    assert "Phiên gặp gỡ B2B buổi sáng" in page and "Bàn 1" in page and slot_text("2026-12-10", "08:00", "08:20") in page
     assert f"{NAMES[0]} – {NAMES[1]}" in page
     with app.app_context():
         found = events.get_event(event_id)
@@ -155,6 +155,48 @@ def test_publishing_gives_participants_their_agenda_and_a_calendar_file_they_can
     accounts.sign_in(stranger, "organizer@example.vn")  # the organizers act for every participant
     assert stranger.get(f"/events/{event_id}/participants/{participant_id}/agenda.ics").status_code == 200
     assert app.test_client().get(f"/events/{event_id}/participants/{participant_id}/agenda.ics").status_code in (302, 401)
+
+
+def test_a_participant_who_withdraws_after_publishing_leaves_every_agenda_and_the_api_at_once(app, client, accounts):
+    with app.app_context():
+        organizer, event, (a, b, c, _) = _event_with()
+        make_session(event)
+        accepted_request(a, b, "must")
+        accepted_request(a, c)
+        schedule.build(None, event, time_limit=2.0)
+        schedule.publish(None, event)
+        db.session.commit()
+        assert len(schedule.published_of(event, a)) == 2
+        events.withdraw(organizer, c)
+        db.session.commit()
+        assert [m.request.counterpart_id for m in schedule.published_of(event, a)] == [b.id]
+        schedule.publish(None, event)  # publishing again without a new build does not bring it back
+        db.session.commit()
+        assert [m.request.counterpart_id for m in schedule.published_of(event, a)] == [b.id]
+        event_id = event.id
+    meetings = client.get(f"/api/v1/events/{event_id}/schedule").get_json()["meetings"]
+    assert len(meetings) == 1
+
+
+@pytest.mark.parametrize("changes", [{"starts_at": "08:00+07:00"}, {"ends_at": "09:00Z"}, {"breaks": "08:20Z-08:30"}])
+def test_a_time_with_an_offset_is_a_field_error_not_a_crash(app, client, accounts, changes):
+    with app.app_context():
+        _, event, _ = _event_with(2)
+        event_id = event.id
+    accounts.sign_in(client, "organizer@example.vn")
+    answer = client.post(f"/events/{event_id}/schedule/sessions", data=_form(client, f"/events/{event_id}/schedule", **session_values(**changes)))
+    assert answer.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ScheduleSession)) == 0
+
+
+def test_publishing_from_the_command_line_with_nothing_placed_says_so(app, runner):
+    with app.app_context():
+        _, event, _ = _event_with(2)
+        make_session(event)  # a session, but no accepted request: nothing to place, nothing to publish
+        event_id = event.id
+    answer = runner.invoke(args=["schedule", "build", str(event_id), "--time-limit", "1", "--publish"])
+    assert answer.exit_code == 1 and isinstance(answer.exception, SystemExit), answer.output
 
 
 def test_the_api_gives_the_published_meetings_with_slot_table_and_participants_and_hides_pending_names(app, client):
@@ -325,7 +367,7 @@ def test_each_table_has_a_printable_sheet_of_its_published_meetings(app, client,
         event_id, table_id = event.id, session.tables[0].id
     accounts.sign_in(client, "organizer@example.vn")
     sheet = client.get(f"/events/{event_id}/schedule/tables/{table_id}").get_data(as_text=True)
-    assert f"{NAMES[0]} – {NAMES[1]}" in sheet and f"{NAMES[2]} – {NAMES[3]}" in sheet and "10/12/2026 08:" in sheet
+    assert f"{NAMES[0]} – {NAMES[1]}" in sheet and f"{NAMES[2]} – {NAMES[3]}" in sheet and day_text("2026-12-10") in sheet
 
 
 def test_a_large_event_is_built_from_the_command_line(app, runner):

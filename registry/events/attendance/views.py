@@ -234,6 +234,6 @@ def record_outcome(event_id: int, request_id: int):
 def report():
     """The annual report's figures: per province of the events, the meetings and what they came to, for one year or all."""
     raw = (request.args.get("year") or "").strip()
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    year = int(raw) if raw.isdecimal() and 2000 <= int(raw) <= 2100 else None
     return render_template("events/attendance/report.html", year=year, rows=queries.province_summaries(current_user, year),
                            locale=locale_code())

@@ -25,7 +25,7 @@ from ..models import Event, Meeting, MeetingRequest, Participant, ParticipantSta
 from ..permissions import ORGANIZE_EVENT
 from ..service import EventError
 from .models import ParticipantSchedule, ScheduleSession, ScheduleSettings, ScheduleTable
-from .slots import MAX_SLOTS, SlotTime, of_session, parse_ranges, session_slots
+from .slots import MAX_SLOTS, SlotTime, clock, of_session, parse_ranges, session_slots
 from .wording import error_text
 
 MAX_MEETINGS = 1000
@@ -85,12 +85,20 @@ def meetings_of(event: Event) -> list[Meeting]:
     return list(db.session.scalars(select(Meeting).join(MeetingRequest).where(MeetingRequest.event_id == event.id).order_by(Meeting.id)))
 
 
+def still_on(meeting: Meeting) -> bool:
+    """Whether a meeting can still take place: its request accepted and both sides still approved participants. One that
+    withdrew or was declined after the schedule was published leaves its meetings off the agendas, sheets and API at once."""
+    request = meeting.request
+    return (request.status == RequestState.ACCEPTED and request.requester.status == ParticipantStatus.APPROVED
+            and request.counterpart.status == ParticipantStatus.APPROVED)
+
+
 def published_of(event: Event, participant: Participant | None = None) -> list[Meeting]:
-    """The published meetings, by time and table; only the participant's when given."""
+    """The published meetings that can still take place, by time and table; only the participant's when given."""
     query = select(Meeting).join(MeetingRequest).where(MeetingRequest.event_id == event.id, Meeting.published.is_(True))
     if participant is not None:
         query = query.where((MeetingRequest.requester_id == participant.id) | (MeetingRequest.counterpart_id == participant.id))
-    return list(db.session.scalars(query.order_by(Meeting.slot_start, Meeting.table_label, Meeting.id)))
+    return [m for m in db.session.scalars(query.order_by(Meeting.slot_start, Meeting.table_label, Meeting.id)) if still_on(m)]
 
 
 def participant_settings(participant: Participant) -> ParticipantSchedule:
@@ -108,7 +116,7 @@ def _time(raw, field: str, errors: dict) -> time | None:
         return raw
     text = raw.strip() if isinstance(raw, str) else ""
     try:
-        return time.fromisoformat(text) if text else None
+        return clock(text) if text else None
     except ValueError:
         errors[field] = [_l("Give a time as HH:MM, for example 08:30.")]
         return None
@@ -127,7 +135,7 @@ def _day(raw, field: str, errors: dict) -> date | None:
 def _labels(raw, errors: dict) -> list[str]:
     """Table labels, one per line or separated by commas; a number alone gives that many tables, "Bàn 1" to "Bàn N"."""
     text = raw.strip() if isinstance(raw, str) else ""
-    if text.isdigit():
+    if text.isdecimal():
         count = int(text)
         if not 1 <= count <= MAX_TABLES:
             errors["tables"] = [_l("Give from 1 to %(n)d tables.", n=MAX_TABLES)]
@@ -269,7 +277,7 @@ def parse_availability(event: Event, text: str, errors: dict) -> list[tuple[date
         try:
             day_text, hours = line.split(None, 1)
             day = date.fromisoformat(day_text)
-            start, end = (time.fromisoformat(t.strip()) for t in hours.replace("–", "-").split("-"))
+            start, end = (clock(t) for t in hours.replace("–", "-").split("-"))
         except ValueError:
             errors["availability"] = [_l("Line %(n)d: give a day and hours as YYYY-MM-DD HH:MM-HH:MM.", n=number)]
             return []
@@ -466,7 +474,7 @@ def publish(actor, event: Event) -> int:
     for meeting in b.meetings:
         slot = b.slot.get(meeting.slot_key or "")
         table = b.table.get(meeting.table_id or 0)
-        if slot is None or table is None:
+        if slot is None or table is None or not still_on(meeting):
             meeting.published, meeting.published_slot_key, meeting.published_table_id = False, None, None
             meeting.slot_start = meeting.slot_end = None
             meeting.table_label = ""

@@ -28,6 +28,14 @@ def slot_key(day: date, start: time) -> str:
     return f"{day:%Y%m%d}T{start:%H%M}"
 
 
+def clock(text: str) -> time:
+    """A wall-clock time such as 08:30; one with an offset (08:30+07:00, 08:30Z) is refused, as an event's times are local."""
+    found = time.fromisoformat(text.strip())
+    if found.tzinfo is not None:
+        raise ValueError(text)
+    return found
+
+
 def parse_ranges(text: str) -> list[tuple[time, time]] | None:
     """"12:00-13:30, 15:00-15:15" as time pairs; None when a part is not such a range."""
     found = []
@@ -35,7 +43,7 @@ def parse_ranges(text: str) -> list[tuple[time, time]] | None:
         if not part:
             continue
         try:
-            start, end = (time.fromisoformat(t.strip()) for t in part.replace("–", "-").split("-"))
+            start, end = (clock(t) for t in part.replace("–", "-").split("-"))
         except ValueError:
             return None
         if end <= start:

@@ -5,12 +5,17 @@ organizer's language, naming the participants, slots and limits.
 """
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
+from registry.i18n import clock
+
+
 def slot_words(key: str, slot=None) -> str:
+    """A slot in the reader's locale: its day, and its hours as the event's local clock shows them."""
     if slot is None:
         return key
-    return f"{slot.day:%d/%m/%Y} {slot.start:%H:%M}–{slot.end:%H:%M}"
+    return f"{format_date(slot.day)} {clock(slot.start)}–{clock(slot.end)}"
 
 
 def reason_text(code: str, params: dict, name, slot_of=None) -> str:
