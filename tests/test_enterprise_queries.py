@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from registry.audit.service import acting_as
 from registry.enterprises import index, queries
@@ -11,7 +10,7 @@ from registry.enterprises.models import Enterprise
 from registry.enterprises.service import create_enterprise
 from registry.extensions import db
 
-from .factories import make_certificate
+from .factories import make_certificate, statements_of
 
 RECORDS = 30
 
@@ -27,29 +26,10 @@ def registry(app):
     return ids
 
 
-def statements(app, client, path: str) -> list[str]:
-    """Ask for `path` and return the SQL statements it sent, BEGIN aside."""
-    sent: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def note(_connection, _cursor, statement, *_):
-        if statement != "BEGIN":
-            sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        answer = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    assert answer.status_code == 200, answer.get_data(as_text=True)
-    return sent
-
-
 @pytest.mark.parametrize("query", ["", "q=môi trường", "sort=staff", "relation=uses", "sort=newest&q=mô"])
 def test_an_api_page_of_thirty_costs_as_many_statements_as_a_page_of_five(app, client, registry, query):
-    small = statements(app, client, f"/api/v1/enterprises?per_page=5&{query}")
-    large = statements(app, client, f"/api/v1/enterprises?per_page=30&{query}")
+    small = statements_of(app, client, f"/api/v1/enterprises?per_page=5&{query}")
+    large = statements_of(app, client, f"/api/v1/enterprises?per_page=30&{query}")
     assert len(large) == len(small) <= 6, large
     assert client.get(f"/api/v1/enterprises?per_page=5&{query}").get_json()["total"] > 5
     answer = client.get(f"/api/v1/enterprises?per_page=30&{query}").get_json()
@@ -65,8 +45,8 @@ def test_the_list_items_are_the_records_the_profile_answers_with(client, registr
 
 
 def test_a_profile_costs_the_same_few_statements_however_many_items_and_certificates(app, client, registry):
-    counts = {len(statements(app, client, f"/enterprises/{enterprise_id}")) for enterprise_id in registry[:10]}
-    api_counts = {len(statements(app, client, f"/api/v1/enterprises/{enterprise_id}")) for enterprise_id in registry[:10]}
+    counts = {len(statements_of(app, client, f"/enterprises/{enterprise_id}")) for enterprise_id in registry[:10]}
+    api_counts = {len(statements_of(app, client, f"/api/v1/enterprises/{enterprise_id}")) for enterprise_id in registry[:10]}
     assert len(counts) == 1 and counts.pop() <= 3
     assert len(api_counts) == 1 and api_counts.pop() <= 2
 
@@ -83,8 +63,8 @@ def sixty(app):
 @pytest.mark.parametrize("query", ["sort=newest", "q=công ty"])
 def test_an_api_page_of_fifty_costs_as_many_statements_as_a_page_of_ten(app, client, sixty, query):
     """No statement per record: a page of 50 would send 40 more than a page of 10 if one crept in."""
-    ten = statements(app, client, f"/api/v1/enterprises?per_page=10&{query}")
-    fifty = statements(app, client, f"/api/v1/enterprises?per_page=50&{query}")
+    ten = statements_of(app, client, f"/api/v1/enterprises?per_page=10&{query}")
+    fifty = statements_of(app, client, f"/api/v1/enterprises?per_page=50&{query}")
     assert len(fifty) == len(ten), fifty
     assert len(client.get(f"/api/v1/enterprises?per_page=50&{query}").get_json()["items"]) == 50
 
@@ -93,8 +73,8 @@ def test_a_profile_is_one_statement_with_its_items_certificates_and_zone(app, cl
     """The page asks for the data versions (the page cache) and the record; the API for the record alone; only for an
     enterprise that holds eco-labels (its record says so) do both then read its certificates."""
     for enterprise_id in registry[:5]:
-        page = statements(app, client, f"/enterprises/{enterprise_id}")
-        record = statements(app, client, f"/api/v1/enterprises/{enterprise_id}")
+        page = statements_of(app, client, f"/enterprises/{enterprise_id}")
+        record = statements_of(app, client, f"/api/v1/enterprises/{enterprise_id}")
         assert len(page) == 2 and "data_version" in page[0], page
         assert len(record) == 1, record
         full = client.get(f"/api/v1/enterprises/{enterprise_id}").get_json()
@@ -102,9 +82,9 @@ def test_a_profile_is_one_statement_with_its_items_certificates_and_zone(app, cl
     with app.app_context():
         labelled = db.session.get(Enterprise, registry[0])
         make_certificate(holder_tax_code=labelled.tax_code)
-    page = statements(app, client, f"/enterprises/{registry[0]}")
-    record = statements(app, client, f"/api/v1/enterprises/{registry[0]}")
-    assert page[:2] == statements(app, client, f"/enterprises/{registry[1]}") and "ecolabel_certificate" in page[2], page
+    page = statements_of(app, client, f"/enterprises/{registry[0]}")
+    record = statements_of(app, client, f"/api/v1/enterprises/{registry[0]}")
+    assert page[:2] == statements_of(app, client, f"/enterprises/{registry[1]}") and "ecolabel_certificate" in page[2], page
     assert "ecolabel_certificate" in record[1], record
     assert client.get(f"/api/v1/enterprises/{registry[0]}").get_json()["ecolabels"][0]["number"] == "125/QĐ-BTNMT"
 
@@ -116,11 +96,11 @@ def test_a_deep_page_costs_the_statements_of_the_first_page_from_the_first_deep_
     monkeypatch.setattr(queries, "MARK_EVERY", 5)
     monkeypatch.setattr(index, "RANKED_MATCHES", 2)  # the search is listed newest first, and sought too
     monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
-    statements(app, client, f"/api/v1/enterprises?per_page=2&page=1&{query}")  # the total is counted and kept
-    first = statements(app, client, f"/api/v1/enterprises?per_page=2&page=1&{query}")
-    statements(app, client, f"/api/v1/enterprises?per_page=2&page=26&{query}")  # place 50: the marks are found
+    statements_of(app, client, f"/api/v1/enterprises?per_page=2&page=1&{query}")  # the total is counted and kept
+    first = statements_of(app, client, f"/api/v1/enterprises?per_page=2&page=1&{query}")
+    statements_of(app, client, f"/api/v1/enterprises?per_page=2&page=26&{query}")  # place 50: the marks are found
     for page in (4, 12, 20, 29):  # places 6, 22, 38, 56: beside a mark of their own, none asked for before
-        deep = statements(app, client, f"/api/v1/enterprises?per_page=2&page={page}&{query}")
+        deep = statements_of(app, client, f"/api/v1/enterprises?per_page=2&page={page}&{query}")
         assert len(deep) == len(first), deep
 
 
@@ -135,9 +115,9 @@ def test_a_page_with_its_catalog_links_is_one_statement_beside_the_data_versions
         monkeypatch.setattr(index, "RANKED_MATCHES", 2)  # a broad search: newest first
     total = client.get(f"/api/v1/enterprises?per_page=4&{query}").get_json()["total"]  # the total and a search's matches are kept
     assert total >= 12
-    statements(app, client, f"/api/v1/enterprises?per_page=4&page=3&{query}")  # the list's marks are found
+    statements_of(app, client, f"/api/v1/enterprises?per_page=4&page=3&{query}")  # the list's marks are found
     for page in (1, 2, 3, total // 4):
-        sent = statements(app, client, f"/api/v1/enterprises?per_page=4&page={page}&{query}")
+        sent = statements_of(app, client, f"/api/v1/enterprises?per_page=4&page={page}&{query}")
         assert len(sent) == 2 and "data_version" in sent[0], sent
         answer = client.get(f"/api/v1/enterprises?per_page=4&page={page}&{query}").get_json()
         assert len(answer["items"]) == 4 and all(item["catalog_items"] for item in answer["items"])

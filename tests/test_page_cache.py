@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from registry.extensions import db
 
 from .conftest import csrf_token
-from .factories import enterprise_profile, officer_token, post_enterprise
+from .factories import enterprise_profile, officer_token, post_enterprise, statements_sent
 
 
 @pytest.fixture
@@ -15,22 +14,6 @@ def record(client, runner, accounts):
     token = officer_token(runner, accounts)
     created = post_enterprise(client, token, enterprise_profile()).get_json()
     return token, created
-
-
-def statements_sent(app, action) -> list[str]:
-    sent = []
-    with app.app_context():
-        engine = db.engine
-
-    def note(_connection, _cursor, statement, *_):
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return sent
 
 
 def test_a_repeated_anonymous_visit_is_served_from_the_cache(app, client, record):
